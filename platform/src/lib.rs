@@ -1,0 +1,211 @@
+//! What the operating system reports about the machine it runs on.
+//!
+//! One API, the same on every target. Each function asks the OS through its
+//! own interface: `uname`, `sysconf` and `sysinfo` on Linux, `sysctl` on
+//! macOS, the Win32 API on Windows. Targets without such an interface (for
+//! example `wasm32-wasip1`) get the [`fallback`](self) answers: `None`, never
+//! a guess.
+//!
+//! The choice of implementation is made here, once, with `#[cfg]`; nothing
+//! else in the workspace needs to know which platform it is on.
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+use linux as imp;
+
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+use macos as imp;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as imp;
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+mod fallback;
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+use fallback as imp;
+
+/// What Linux and macOS share: POSIX calls with the same meaning on both.
+#[cfg(unix)]
+mod unix;
+
+use std::path::PathBuf;
+
+/// The operating system's name, as it reports it (`Linux`, `Darwin`, `Windows`).
+pub fn os_name() -> Option<String> {
+    imp::os_name()
+}
+
+/// The operating system's release (kernel release on unix, `major.minor.build`
+/// on Windows).
+pub fn os_release() -> Option<String> {
+    imp::os_release()
+}
+
+/// The machine architecture the OS reports, in the OS's own spelling
+/// (`x86_64`, `aarch64`, `armv7l`, `riscv64`, `arm64`).
+///
+/// This is what the running system says, not what the binary was compiled
+/// for: under qemu-user it is the emulated CPU.
+pub fn machine() -> Option<String> {
+    imp::machine()
+}
+
+/// The number of logical CPUs the OS has online.
+pub fn logical_cpus() -> Option<usize> {
+    imp::logical_cpus()
+}
+
+/// Total physical memory in bytes.
+pub fn total_memory() -> Option<u64> {
+    imp::total_memory()
+}
+
+/// The size of a virtual memory page in bytes.
+pub fn page_size() -> Option<usize> {
+    imp::page_size()
+}
+
+/// Where per-user configuration lives by this OS's convention:
+/// `$XDG_CONFIG_HOME` or `~/.config` on Linux, `~/Library/Application Support`
+/// on macOS, the roaming `AppData` folder on Windows.
+pub fn config_dir() -> Option<PathBuf> {
+    imp::config_dir()
+}
+
+/// Everything this crate knows, gathered in one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemInfo {
+    /// See [`os_name`].
+    pub os_name: Option<String>,
+    /// See [`os_release`].
+    pub os_release: Option<String>,
+    /// See [`machine`].
+    pub machine: Option<String>,
+    /// See [`logical_cpus`].
+    pub logical_cpus: Option<usize>,
+    /// See [`total_memory`].
+    pub total_memory: Option<u64>,
+    /// See [`page_size`].
+    pub page_size: Option<usize>,
+    /// See [`config_dir`].
+    pub config_dir: Option<PathBuf>,
+}
+
+impl SystemInfo {
+    /// Asks the OS for every field.
+    pub fn collect() -> SystemInfo {
+        SystemInfo {
+            os_name: os_name(),
+            os_release: os_release(),
+            machine: machine(),
+            logical_cpus: logical_cpus(),
+            total_memory: total_memory(),
+            page_size: page_size(),
+            config_dir: config_dir(),
+        }
+    }
+}
+
+/// Whether `reported`, a machine name as an OS spells it, names the
+/// architecture `rust_arch` (a value of `std::env::consts::ARCH`).
+///
+/// Kernels spell architectures their own way: Linux says `armv7l` for Rust's
+/// `arm`, macOS says `arm64` for `aarch64`.
+pub fn machine_matches_arch(reported: &str, rust_arch: &str) -> bool {
+    match rust_arch {
+        "x86_64" => matches!(reported, "x86_64" | "amd64"),
+        "x86" => matches!(reported, "i386" | "i486" | "i586" | "i686" | "x86"),
+        "aarch64" => matches!(reported, "aarch64" | "arm64"),
+        "arm" => reported.starts_with("arm"),
+        "riscv64" => reported == "riscv64",
+        "powerpc64" => reported.starts_with("ppc64"),
+        "s390x" => reported == "s390x",
+        other => reported == other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kernel's answer must be the architecture this test binary was
+    /// compiled for. Under qemu-user the emulated CPU is reported, so this
+    /// fails if a foreign target's tests were somehow run on the host.
+    #[test]
+    #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+    fn reported_machine_is_the_compiled_architecture() {
+        let reported = machine().expect("the OS reports its machine architecture");
+        assert!(
+            machine_matches_arch(&reported, std::env::consts::ARCH),
+            "the OS reports {reported:?} but this binary was compiled for {}",
+            std::env::consts::ARCH
+        );
+    }
+
+    #[test]
+    #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+    fn os_reports_its_own_name() {
+        let expected = match std::env::consts::OS {
+            "linux" => "Linux",
+            "macos" => "Darwin",
+            "windows" => "Windows",
+            other => unreachable!("no test expectation for {other}"),
+        };
+        assert_eq!(os_name().as_deref(), Some(expected));
+        assert!(os_release().is_some_and(|release| !release.is_empty()));
+    }
+
+    #[test]
+    #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+    fn resources_are_plausible() {
+        let cpus = logical_cpus().expect("CPU count");
+        assert!(cpus >= 1);
+        let page = page_size().expect("page size");
+        assert!(page.is_power_of_two() && page >= 4096, "page size {page}");
+        let memory = total_memory().expect("total memory");
+        assert!(memory >= 16 * 1024 * 1024, "total memory {memory}");
+    }
+
+    #[test]
+    #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+    fn config_dir_is_absolute() {
+        // HOME (or the Windows profile) is set wherever these tests run.
+        let dir = config_dir().expect("a config directory");
+        assert!(dir.is_absolute(), "{}", dir.display());
+    }
+
+    /// Targets without an implementation must say "don't know", not guess.
+    #[test]
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    fn fallback_answers_honestly() {
+        assert_eq!(machine(), None);
+        assert_eq!(logical_cpus(), None);
+        assert_eq!(total_memory(), None);
+        assert_eq!(config_dir(), None);
+    }
+
+    #[test]
+    fn machine_names_map_to_rust_architectures() {
+        assert!(machine_matches_arch("armv7l", "arm"));
+        assert!(machine_matches_arch("arm64", "aarch64"));
+        assert!(machine_matches_arch(
+            "AMD64".to_lowercase().as_str(),
+            "x86_64"
+        ));
+        assert!(!machine_matches_arch("x86_64", "aarch64"));
+        assert!(!machine_matches_arch("aarch64", "riscv64"));
+    }
+
+    #[test]
+    fn collect_agrees_with_the_single_calls() {
+        let info = SystemInfo::collect();
+        assert_eq!(info.machine, machine());
+        assert_eq!(info.os_name, os_name());
+        assert_eq!(info.page_size, page_size());
+    }
+}

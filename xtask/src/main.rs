@@ -1,0 +1,64 @@
+//! `cargo xtask`: this workspace's automation, written in Rust.
+//!
+//! Builds every configured target, runs each target's tests under the right
+//! runner (natively, under qemu-user, under wine), and checks that the
+//! machine has what that takes, installing it if allowed. The configured
+//! targets are listed once, in `[workspace.metadata.dist]` of the workspace
+//! `Cargo.toml`; what the xtask knows about each triple is in [`target`].
+//!
+//! The xtask orchestrates and cargo does the work: linkers and runners come
+//! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
+//! same as `cargo xtask test --target T`.
+
+mod build;
+mod ci;
+mod cli;
+mod config;
+mod doctor;
+mod provision;
+mod report;
+mod target;
+mod targets;
+mod test;
+mod toolchain;
+mod workspace;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::workspace::Workspace;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let (sub, options) = match cli::parse(std::env::args_os().skip(1))? {
+        Command::Help(None) => {
+            print!("{}", cli::overview());
+            return Ok(());
+        }
+        Command::Help(Some(sub)) => {
+            print!("{}", sub.help());
+            return Ok(());
+        }
+        Command::Run(sub, options) => (sub, options),
+    };
+    let ws = Workspace::load()?;
+    match sub.name {
+        "targets" => targets::run(&ws, options.json),
+        "doctor" => doctor::run(&ws),
+        "build" => build::run(&ws, &options),
+        "test" => test::run(&ws, &options),
+        "ci" => ci::run(&ws, &options),
+        name => unreachable!("subcommand {name} is listed but not dispatched"),
+    }
+}

@@ -1,0 +1,526 @@
+//! What the xtask knows about each target triple, as data.
+//!
+//! Everything that differs between targets — the linker, how tests run, the
+//! Debian architecture, the default archive formats, which system packages
+//! provide the tools — is a field of a [`TargetSpec`] row in [`KNOWN_TARGETS`].
+//! The rest of the xtask asks this table instead of matching on triples, so
+//! supporting a new target means adding one row here (and, for plain `cargo`
+//! to find its linker and runner, the matching lines in `.cargo/config.toml`).
+//!
+//! The runners assume an x86_64 Linux build machine, the common CI case:
+//! x86_64 Linux targets run natively, other Linux architectures under
+//! qemu-user, Windows under wine.
+
+use std::fmt;
+
+/// One row of the target table.
+#[derive(Debug)]
+pub struct TargetSpec {
+    /// The rustc target triple.
+    pub triple: &'static str,
+    /// The operating system family, which decides file names and formats.
+    pub os: Os,
+    /// Debian's name for the architecture (`dpkg --print-architecture`), for
+    /// Linux targets that can be packaged as a `.deb`.
+    pub debian_arch: Option<&'static str>,
+    /// Whether the binary is statically linked (musl): a `.deb` of it
+    /// depends on nothing.
+    pub static_binary: bool,
+    /// What links the target's binaries.
+    pub linker: Linker,
+    /// What runs the target's binaries on the build machine.
+    pub runner: Runner,
+    /// The tools the linker and runner need, and where they come from.
+    pub tools: &'static [Tool],
+}
+
+/// Operating system families the xtask packages differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Windows,
+    Darwin,
+}
+
+/// How the target's binaries are linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linker {
+    /// The build machine's own C compiler driver (`cc`).
+    HostCc,
+    /// A cross C compiler driver, as named in `.cargo/config.toml`.
+    CrossGcc(&'static str),
+    /// The `rust-lld` that ships with the toolchain: no system package needed.
+    RustLld,
+    /// zig, driven by `cargo zigbuild` instead of `cargo build`.
+    Zig,
+}
+
+/// How the target's binaries are run on the build machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// Directly: the build machine's CPU and OS run it.
+    Native,
+    /// Under qemu user-mode emulation; `sysroot` is the `-L` prefix where
+    /// the target's dynamic loader and libc live (none for static binaries).
+    Qemu {
+        program: &'static str,
+        sysroot: Option<&'static str>,
+    },
+    /// Under wine, through `scripts/wine-runner`.
+    Wine,
+    /// Nothing here can run it: the target is build-only.
+    None,
+}
+
+/// Whether a binary is built by `cargo build` or `cargo zigbuild`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builder {
+    Cargo,
+    Zigbuild,
+}
+
+/// Release archive formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    TarGz,
+    Zip,
+    Deb,
+}
+
+/// A program or file a target needs on the build machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tool {
+    /// What it is needed for.
+    pub role: Role,
+    /// How to tell whether it is present.
+    pub probe: Probe,
+    /// What installs it.
+    pub source: Source,
+}
+
+/// The job a tool does for a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Linking: without it nothing builds.
+    Linker,
+    /// Running binaries: without it tests and smoke runs cannot run.
+    Runner,
+}
+
+/// A check for a tool's presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// A program on `PATH`.
+    Command(&'static str),
+    /// A file a package installs, for packages that have no program (a
+    /// cross libc's startup files, say).
+    File(&'static str),
+    /// A Python module, importable by the tools environment's `python3`.
+    PythonModule(&'static str),
+}
+
+/// Where a tool comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A Debian/Ubuntu package, installed with apt.
+    Apt(&'static str),
+    /// A PyPI package, installed into the xtask's own virtual environment.
+    Pip(&'static str),
+}
+
+/// A linker-side program from a Debian package.
+const fn links_with(program: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Linker,
+        probe: Probe::Command(program),
+        source: Source::Apt(package),
+    }
+}
+
+/// A linker-side file from a Debian package (a cross libc's startup files).
+const fn links_against(path: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Linker,
+        probe: Probe::File(path),
+        source: Source::Apt(package),
+    }
+}
+
+/// A runner program from a Debian package.
+const fn runs_with(program: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Runner,
+        probe: Probe::Command(program),
+        source: Source::Apt(package),
+    }
+}
+
+/// zig and cargo-zigbuild, from PyPI: what links Mach-O binaries here.
+const ZIG_TOOLS: &[Tool] = &[
+    Tool {
+        role: Role::Linker,
+        probe: Probe::PythonModule("ziglang"),
+        source: Source::Pip("ziglang"),
+    },
+    Tool {
+        role: Role::Linker,
+        probe: Probe::Command("cargo-zigbuild"),
+        source: Source::Pip("cargo-zigbuild"),
+    },
+];
+
+/// Every target the xtask can build, test and package.
+pub const KNOWN_TARGETS: &[TargetSpec] = &[
+    TargetSpec {
+        triple: "x86_64-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("amd64"),
+        static_binary: false,
+        linker: Linker::HostCc,
+        runner: Runner::Native,
+        tools: &[links_with("cc", "gcc")],
+    },
+    TargetSpec {
+        triple: "aarch64-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("arm64"),
+        static_binary: false,
+        linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-aarch64",
+            sysroot: Some("/usr/aarch64-linux-gnu"),
+        },
+        tools: &[
+            links_with("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
+            links_against(
+                "/usr/aarch64-linux-gnu/lib/Scrt1.o",
+                "libc6-dev-arm64-cross",
+            ),
+            runs_with("qemu-aarch64", "qemu-user"),
+        ],
+    },
+    TargetSpec {
+        triple: "armv7-unknown-linux-gnueabihf",
+        os: Os::Linux,
+        debian_arch: Some("armhf"),
+        static_binary: false,
+        linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-arm",
+            sysroot: Some("/usr/arm-linux-gnueabihf"),
+        },
+        tools: &[
+            links_with("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf"),
+            links_against(
+                "/usr/arm-linux-gnueabihf/lib/Scrt1.o",
+                "libc6-dev-armhf-cross",
+            ),
+            runs_with("qemu-arm", "qemu-user"),
+        ],
+    },
+    TargetSpec {
+        triple: "riscv64gc-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("riscv64"),
+        static_binary: false,
+        linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-riscv64",
+            sysroot: Some("/usr/riscv64-linux-gnu"),
+        },
+        tools: &[
+            links_with("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu"),
+            links_against(
+                "/usr/riscv64-linux-gnu/lib/Scrt1.o",
+                "libc6-dev-riscv64-cross",
+            ),
+            runs_with("qemu-riscv64", "qemu-user"),
+        ],
+    },
+    TargetSpec {
+        triple: "powerpc64le-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("ppc64el"),
+        static_binary: false,
+        linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-ppc64le",
+            sysroot: Some("/usr/powerpc64le-linux-gnu"),
+        },
+        tools: &[
+            links_with("powerpc64le-linux-gnu-gcc", "gcc-powerpc64le-linux-gnu"),
+            links_against(
+                "/usr/powerpc64le-linux-gnu/lib/Scrt1.o",
+                "libc6-dev-ppc64el-cross",
+            ),
+            runs_with("qemu-ppc64le", "qemu-user"),
+        ],
+    },
+    TargetSpec {
+        triple: "i686-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("i386"),
+        static_binary: false,
+        linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
+        // The build machine's CPU could run it, but its dynamic loader is not
+        // installed where the binary expects it; qemu's -L finds the cross one.
+        runner: Runner::Qemu {
+            program: "qemu-i386",
+            sysroot: Some("/usr/i686-linux-gnu"),
+        },
+        tools: &[
+            links_with("i686-linux-gnu-gcc", "gcc-i686-linux-gnu"),
+            links_against("/usr/i686-linux-gnu/lib/Scrt1.o", "libc6-dev-i386-cross"),
+            runs_with("qemu-i386", "qemu-user"),
+        ],
+    },
+    TargetSpec {
+        triple: "x86_64-unknown-linux-musl",
+        os: Os::Linux,
+        debian_arch: Some("amd64"),
+        static_binary: true,
+        linker: Linker::RustLld,
+        runner: Runner::Native,
+        tools: &[],
+    },
+    TargetSpec {
+        triple: "aarch64-unknown-linux-musl",
+        os: Os::Linux,
+        debian_arch: Some("arm64"),
+        static_binary: true,
+        linker: Linker::RustLld,
+        runner: Runner::Qemu {
+            program: "qemu-aarch64",
+            sysroot: None,
+        },
+        tools: &[runs_with("qemu-aarch64", "qemu-user")],
+    },
+    TargetSpec {
+        triple: "x86_64-pc-windows-gnu",
+        os: Os::Windows,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
+        runner: Runner::Wine,
+        tools: &[
+            links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
+            runs_with("wine", "wine"),
+            Tool {
+                role: Role::Runner,
+                probe: Probe::File("/usr/lib/wine/wine64"),
+                source: Source::Apt("wine64"),
+            },
+        ],
+    },
+    TargetSpec {
+        triple: "aarch64-apple-darwin",
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::Zig,
+        runner: Runner::None,
+        tools: ZIG_TOOLS,
+    },
+    TargetSpec {
+        triple: "x86_64-apple-darwin",
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::Zig,
+        runner: Runner::None,
+        tools: ZIG_TOOLS,
+    },
+];
+
+/// The table row for `triple`, if the xtask knows it.
+pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
+    KNOWN_TARGETS.iter().find(|spec| spec.triple == triple)
+}
+
+impl TargetSpec {
+    /// `cargo build` or `cargo zigbuild`.
+    pub fn builder(&self) -> Builder {
+        match self.linker {
+            Linker::Zig => Builder::Zigbuild,
+            _ => Builder::Cargo,
+        }
+    }
+
+    /// The formats a target is released in unless the configuration says
+    /// otherwise.
+    pub fn default_formats(&self) -> &'static [Format] {
+        match (self.os, self.static_binary) {
+            (Os::Linux, false) => &[Format::TarGz, Format::Deb],
+            (Os::Linux, true) => &[Format::TarGz],
+            (Os::Windows, _) => &[Format::Zip],
+            (Os::Darwin, _) => &[Format::TarGz],
+        }
+    }
+
+    /// The file name of the binary `name` on this target.
+    pub fn exe_name(&self, name: &str) -> String {
+        match self.os {
+            Os::Windows => format!("{name}.exe"),
+            Os::Linux | Os::Darwin => name.to_owned(),
+        }
+    }
+
+    /// Whether the target's binaries can run here, so its tests can too.
+    pub fn is_runnable(&self) -> bool {
+        self.runner != Runner::None
+    }
+}
+
+impl Runner {
+    /// The short name used in reports and in `dist-manifest.json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Runner::Native => "native",
+            Runner::Qemu { .. } => "qemu",
+            Runner::Wine => "wine",
+            Runner::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Runner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Runner::Native => f.write_str("natively"),
+            Runner::Qemu {
+                program,
+                sysroot: Some(sysroot),
+            } => write!(f, "under qemu ({program} -L {sysroot})"),
+            Runner::Qemu {
+                program,
+                sysroot: None,
+            } => write!(f, "under qemu ({program})"),
+            Runner::Wine => f.write_str("under wine (scripts/wine-runner)"),
+            Runner::None => f.write_str("not at all: nothing on this machine runs it"),
+        }
+    }
+}
+
+impl Builder {
+    /// The name used in `targets --json`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Builder::Cargo => "cargo",
+            Builder::Zigbuild => "zigbuild",
+        }
+    }
+}
+
+impl Format {
+    /// Every format, in the order artifacts are listed.
+    pub const ALL: [Format; 3] = [Format::TarGz, Format::Zip, Format::Deb];
+
+    /// The name used in configuration and reports, which is also the file
+    /// extension.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::TarGz => "tar.gz",
+            Format::Zip => "zip",
+            Format::Deb => "deb",
+        }
+    }
+
+    /// Parses a name as written in `Cargo.toml`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for Linker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Linker::HostCc => f.write_str("cc"),
+            Linker::CrossGcc(program) => f.write_str(program),
+            Linker::RustLld => f.write_str("rust-lld"),
+            Linker::Zig => f.write_str("zig (cargo zigbuild)"),
+        }
+    }
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.probe {
+            Probe::Command(program) => write!(f, "`{program}`"),
+            Probe::File(path) => write!(f, "{path}"),
+            Probe::PythonModule(module) => write!(f, "python module `{module}`"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triples_are_unique() {
+        for (i, spec) in KNOWN_TARGETS.iter().enumerate() {
+            assert!(
+                KNOWN_TARGETS[i + 1..]
+                    .iter()
+                    .all(|other| other.triple != spec.triple),
+                "{} is listed twice",
+                spec.triple
+            );
+        }
+    }
+
+    #[test]
+    fn debian_architectures_follow_debian_names() {
+        let arch = |triple| lookup(triple).and_then(|spec| spec.debian_arch);
+        assert_eq!(arch("x86_64-unknown-linux-gnu"), Some("amd64"));
+        assert_eq!(arch("aarch64-unknown-linux-gnu"), Some("arm64"));
+        assert_eq!(arch("armv7-unknown-linux-gnueabihf"), Some("armhf"));
+        assert_eq!(arch("riscv64gc-unknown-linux-gnu"), Some("riscv64"));
+        assert_eq!(arch("i686-unknown-linux-gnu"), Some("i386"));
+        assert_eq!(arch("powerpc64le-unknown-linux-gnu"), Some("ppc64el"));
+        assert_eq!(arch("x86_64-pc-windows-gnu"), None);
+    }
+
+    #[test]
+    fn every_linux_target_has_a_debian_architecture() {
+        for spec in KNOWN_TARGETS.iter().filter(|spec| spec.os == Os::Linux) {
+            assert!(spec.debian_arch.is_some(), "{}", spec.triple);
+        }
+    }
+
+    #[test]
+    fn default_formats_follow_the_os() {
+        let formats = |triple| lookup(triple).unwrap().default_formats();
+        assert_eq!(
+            formats("x86_64-unknown-linux-gnu"),
+            [Format::TarGz, Format::Deb]
+        );
+        assert_eq!(formats("x86_64-unknown-linux-musl"), [Format::TarGz]);
+        assert_eq!(formats("x86_64-pc-windows-gnu"), [Format::Zip]);
+        assert_eq!(formats("aarch64-apple-darwin"), [Format::TarGz]);
+    }
+
+    #[test]
+    fn only_zig_linked_targets_use_zigbuild() {
+        for spec in KNOWN_TARGETS {
+            assert_eq!(
+                spec.builder() == Builder::Zigbuild,
+                spec.linker == Linker::Zig
+            );
+        }
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+        }
+        assert_eq!(Format::from_name("tgz"), None);
+    }
+}
