@@ -9,6 +9,9 @@ use crate::report::{Outcome, Report};
 use crate::target::{Builder, TargetSpec};
 use crate::workspace::Workspace;
 
+/// The shipped crates: everything but the xtask, which only runs here.
+pub const WORKSPACE: [&str; 3] = ["--workspace", "--exclude", "xtask"];
+
 pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
     let targets = ws.select(&options.targets)?;
     ws.provision(&targets, options.no_install)?;
@@ -26,17 +29,17 @@ fn build_one(ws: &Workspace, configured: &Configured, profile: &str) -> Outcome 
         "==> building {} ({profile}) with {}",
         spec.triple, spec.linker
     );
-    match cargo(&ws.sh, spec, "build")
-        .args(["--profile", profile])
-        .run()
-    {
+    let build = cargo(&ws.sh, spec, "build")
+        .args(WORKSPACE)
+        .args(["--profile", profile]);
+    match build.run() {
         Ok(()) => Outcome::Built,
         Err(err) => Outcome::Failed(err.to_string()),
     }
 }
 
-/// `cargo <subcommand> --target T --workspace --exclude xtask`, or the
-/// `cargo zigbuild` equivalent of `cargo build` for zig-linked targets.
+/// `cargo <subcommand> --target T`, or `cargo zigbuild --target T` in place
+/// of `cargo build` for zig-linked targets.
 ///
 /// Linkers and runners come from `.cargo/config.toml`, so the same command
 /// typed by hand does the same thing.
@@ -46,8 +49,5 @@ pub fn cargo<'a>(sh: &'a Shell, spec: &TargetSpec, subcommand: &str) -> Cmd<'a> 
         _ => subcommand,
     };
     let triple = spec.triple;
-    cmd!(
-        sh,
-        "cargo {subcommand} --target {triple} --workspace --exclude xtask"
-    )
+    cmd!(sh, "cargo {subcommand} --target {triple}")
 }

@@ -61,7 +61,7 @@ const OPTION_HELP: &[(&str, &str)] = &[
     ),
     (
         "out",
-        "--out <DIR>        Where to write artifacts [default: target/dist]",
+        "--out <DIR>        Where to write artifacts [default: target/distrib]",
     ),
     ("json", "--json             Print JSON"),
     (
@@ -101,8 +101,22 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
         max_args: 0,
     },
     Subcommand {
+        name: "dist",
+        about: "Build, smoke-run, package and checksum release artifacts",
+        options: &["target", "out", "no-install"],
+        positional: None,
+        max_args: 0,
+    },
+    Subcommand {
+        name: "verify",
+        about: "Check a dist folder: checksums, archives, manifest [default: target/distrib]",
+        options: &[],
+        positional: Some("[DIR]"),
+        max_args: 1,
+    },
+    Subcommand {
         name: "ci",
-        about: "Everything CI checks: formatting, clippy, tests of every target",
+        about: "Everything CI checks: formatting, clippy, tests of every target, dist, verify",
         options: &["no-install"],
         positional: None,
         max_args: 0,

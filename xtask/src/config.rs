@@ -25,6 +25,9 @@ pub struct Config {
     pub package: Package,
     /// Every configured target, in the order `Cargo.toml` lists them.
     pub targets: Vec<Configured>,
+    /// Files (relative to the root) that go into every archive beside the
+    /// binary: `include` in `[workspace.metadata.dist]`.
+    pub include: Vec<String>,
 }
 
 /// The shipped package, as cargo resolves its manifest.
@@ -136,11 +139,19 @@ impl Config {
                 }
             }
         }
+        let include = match dist.get("include") {
+            None => vec!["README.md".to_owned()],
+            Some(list) => list
+                .as_array()
+                .and_then(|list| list.iter().map(|item| item.as_str().map(str::to_owned)).collect())
+                .context("[workspace.metadata.dist] `include` must be a list of file paths, like [\"README.md\"].")?,
+        };
         Ok(Config {
             root,
             target_dir,
             package,
             targets,
+            include,
         })
     }
 

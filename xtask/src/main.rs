@@ -1,8 +1,9 @@
 //! `cargo xtask`: this workspace's automation, written in Rust.
 //!
 //! Builds every configured target, runs each target's tests under the right
-//! runner (natively, under qemu-user, under wine), and checks that the
-//! machine has what that takes, installing it if allowed. The configured
+//! runner (natively, under qemu-user, under wine), packages each into
+//! checksummed, reproducible tar.gz / zip / .deb artifacts, and checks that
+//! the machine has what that takes, installing it if allowed. The configured
 //! targets are listed once, in `[workspace.metadata.dist]` of the workspace
 //! `Cargo.toml`; what the xtask knows about each triple is in [`target`].
 //!
@@ -10,17 +11,26 @@
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
 //! same as `cargo xtask test --target T`.
 
+mod archive;
+mod atomic;
 mod build;
+mod checksum;
 mod ci;
 mod cli;
 mod config;
+mod deb;
+mod dist;
 mod doctor;
+mod manifest;
 mod provision;
 mod report;
+mod reproducible;
 mod target;
 mod targets;
+mod tempdir;
 mod test;
 mod toolchain;
+mod verify;
 mod workspace;
 
 use std::process::ExitCode;
@@ -58,6 +68,14 @@ fn run() -> Result<()> {
         "doctor" => doctor::run(&ws),
         "build" => build::run(&ws, &options),
         "test" => test::run(&ws, &options),
+        "dist" => dist::run(&ws, &options),
+        "verify" => {
+            let dir = match options.args.first() {
+                Some(dir) => dir.into(),
+                None => dist::default_out_dir(&ws.config.target_dir),
+            };
+            verify::run(&dir)
+        }
         "ci" => ci::run(&ws, &options),
         name => unreachable!("subcommand {name} is listed but not dispatched"),
     }

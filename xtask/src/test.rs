@@ -39,7 +39,10 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
         };
     }
     eprintln!("==> testing {} {}", spec.triple, spec.runner);
-    if let Err(err) = build::cargo(&ws.sh, spec, "test").run() {
+    if let Err(err) = build::cargo(&ws.sh, spec, "test")
+        .args(build::WORKSPACE)
+        .run()
+    {
         return Outcome::Failed(err.to_string());
     }
     // The app's own report, through the same runner: the log shows what the
