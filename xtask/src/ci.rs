@@ -1,4 +1,13 @@
 //! `cargo xtask ci`: everything CI checks, in the order that fails fastest.
+//!
+//! 1. provision every configured target, and the tools the artifact tests
+//!    open artifacts with;
+//! 2. `cargo fmt --check`, and clippy with warnings denied, once per OS;
+//! 3. every target's tests under its runner (`cargo xtask test`);
+//! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
+//! 5. the xtask's own tests, including the slow ones: artifacts opened with
+//!    tar, unzip, dpkg-deb, lintian and sha256sum, and the reproducibility
+//!    test that builds two fresh clones.
 
 use std::collections::BTreeSet;
 
@@ -6,8 +15,25 @@ use anyhow::Result;
 use xshell::cmd;
 
 use crate::cli::Options;
-use crate::test;
+use crate::target::{Probe, Role, Source, Tool};
 use crate::workspace::Workspace;
+use crate::{dist, test, verify};
+
+/// What the artifact tests open artifacts with: the tools a user would use.
+const ARTIFACT_TEST_TOOLS: &[(Tool, &str)] = &[
+    (tool("lintian", "lintian"), "the .deb tests"),
+    (tool("unzip", "unzip"), "the zip tests"),
+    (tool("dpkg-deb", "dpkg"), "the .deb tests"),
+    (tool("git", "git"), "the reproducibility test"),
+];
+
+const fn tool(program: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Runner,
+        probe: Probe::Command(program),
+        source: Source::Apt(package),
+    }
+}
 
 pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
     let sh = &ws.sh;
@@ -16,7 +42,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         ..Options::default()
     };
     let targets = ws.select(&[])?;
-    ws.provision(&targets, options.no_install)?;
+    ws.provision_with(&targets, ARTIFACT_TEST_TOOLS, options.no_install)?;
 
     eprintln!("==> formatting");
     cmd!(sh, "cargo fmt --all --check").run()?;
@@ -29,16 +55,23 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         "cargo clippy --workspace --all-targets --locked -- -D warnings"
     )
     .run()?;
-    let mut linted_os = BTreeSet::new();
+    let mut linted = BTreeSet::new();
     for configured in &targets {
-        if linted_os.insert(format!("{:?}", configured.spec.os)) {
+        if linted.insert(format!("{:?}", configured.spec.os)) {
             let triple = configured.triple();
             cmd!(sh, "cargo clippy --target {triple} --workspace --exclude xtask --all-targets --locked -- -D warnings").run()?;
         }
     }
 
-    eprintln!("==> the xtask's own tests");
-    cmd!(sh, "cargo test --package xtask --locked").run()?;
+    test::run(ws, &all)?;
+    dist::run(ws, &all)?;
+    verify::run(&dist::default_out_dir(&ws.config.target_dir))?;
 
-    test::run(ws, &all)
+    eprintln!("==> the xtask's own tests");
+    cmd!(
+        sh,
+        "cargo test --package xtask --locked -- --include-ignored"
+    )
+    .run()?;
+    Ok(())
 }

@@ -115,6 +115,13 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
         max_args: 1,
     },
     Subcommand {
+        name: "bench",
+        about: "Benchmark the packaging writers against tar, zip and dpkg-deb",
+        options: &[],
+        positional: None,
+        max_args: 0,
+    },
+    Subcommand {
         name: "ci",
         about: "Everything CI checks: formatting, clippy, tests of every target, dist, verify",
         options: &["no-install"],

@@ -13,6 +13,7 @@
 
 mod archive;
 mod atomic;
+mod bench;
 mod build;
 mod checksum;
 mod ci;
@@ -76,6 +77,7 @@ fn run() -> Result<()> {
             };
             verify::run(&dir)
         }
+        "bench" => bench::run(&ws),
         "ci" => ci::run(&ws, &options),
         name => unreachable!("subcommand {name} is listed but not dispatched"),
     }

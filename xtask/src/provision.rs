@@ -29,7 +29,23 @@ pub struct Missing {
 impl Missing {
     /// Looks at the machine for each target's standard library and tools.
     pub fn find(sh: &Shell, rust: &Rust, targets: &[&Configured]) -> Missing {
+        Missing::find_with(sh, rust, targets, &[])
+    }
+
+    /// [`Missing::find`], plus `extra` tools needed for the reason given
+    /// beside each (e.g. CI's artifact checks).
+    pub fn find_with(
+        sh: &Shell,
+        rust: &Rust,
+        targets: &[&Configured],
+        extra: &[(Tool, &'static str)],
+    ) -> Missing {
         let mut missing = Missing::default();
+        for (tool, why) in extra {
+            if !toolchain::is_present(sh, tool) {
+                missing.add(*tool, why);
+            }
+        }
         for configured in targets {
             let spec = configured.spec;
             if !rust.has_std(spec.triple) {
@@ -98,16 +114,17 @@ impl Missing {
     }
 }
 
-/// Makes sure every tool the targets need is present, installing what is
-/// missing unless `no_install` is set.
+/// Makes sure every tool the targets need, and every `extra` tool, is
+/// present, installing what is missing unless `no_install` is set.
 pub fn ensure(
     sh: &Shell,
     rust: &Rust,
     tools_dir: &Path,
     targets: &[&Configured],
+    extra: &[(Tool, &'static str)],
     no_install: bool,
 ) -> Result<()> {
-    let missing = Missing::find(sh, rust, targets);
+    let missing = Missing::find_with(sh, rust, targets, extra);
     if missing.is_empty() {
         return Ok(());
     }
@@ -184,7 +201,7 @@ pub fn ensure(
         .run()?;
     }
 
-    let still_missing = Missing::find(sh, &Rust::probe(sh)?, targets);
+    let still_missing = Missing::find_with(sh, &Rust::probe(sh)?, targets, extra);
     if !still_missing.is_empty() {
         bail!(
             "after installing, this machine still lacks {}. Install it by hand:\n{}",

@@ -53,12 +53,20 @@ pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
 /// the same bytes. They are appended to any rustflags `.cargo/config.toml`
 /// sets for the target (cargo merges config arrays), and the same arguments
 /// must go to every cargo command that touches the dist build, or it rebuilds.
+///
+/// Some linkers need more: the target table's `reproducible_link_args`
+/// (GNU ld for Windows stamps the link time into PE headers; zig derives a
+/// Mach-O's UUID from debug-map paths unless told to leave them out).
 pub fn cargo_config_args(root: &Path, spec: &TargetSpec) -> Vec<String> {
     let remaps = [(root.to_path_buf(), "."), (cargo_home(), "/cargo")];
-    let flags: Vec<String> = remaps
+    let mut flags: Vec<String> = remaps
         .iter()
-        .map(|(from, to)| toml_string(&format!("--remap-path-prefix={}={to}", from.display())))
+        .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
         .collect();
+    for arg in spec.reproducible_link_args {
+        flags.push(format!("-Clink-arg={arg}"));
+    }
+    let flags: Vec<String> = flags.iter().map(|flag| toml_string(flag)).collect();
     vec![
         "--config".to_owned(),
         format!("target.{}.rustflags=[{}]", spec.triple, flags.join(", ")),
@@ -90,6 +98,17 @@ fn toml_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn linker_specific_flags_follow_the_table() {
+        let spec = crate::target::lookup("x86_64-pc-windows-gnu").unwrap();
+        let args = cargo_config_args(Path::new("/ws"), spec);
+        assert!(
+            args[1].ends_with(r#""-Clink-arg=-Wl,--no-insert-timestamp"]"#),
+            "{}",
+            args[1]
+        );
+    }
 
     #[test]
     fn remap_flags_are_valid_toml_strings() {

@@ -32,6 +32,9 @@ pub struct TargetSpec {
     pub runner: Runner,
     /// The tools the linker and runner need, and where they come from.
     pub tools: &'static [Tool],
+    /// Linker arguments that make release builds byte-reproducible, passed
+    /// by `dist` only (they cost debug builds something).
+    pub reproducible_link_args: &'static [&'static str],
 }
 
 /// Operating system families the xtask packages differently.
@@ -179,6 +182,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::HostCc,
         runner: Runner::Native,
         tools: &[links_with("cc", "gcc")],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "aarch64-unknown-linux-gnu",
@@ -198,6 +202,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ),
             runs_with("qemu-aarch64", "qemu-user"),
         ],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "armv7-unknown-linux-gnueabihf",
@@ -217,6 +222,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ),
             runs_with("qemu-arm", "qemu-user"),
         ],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "riscv64gc-unknown-linux-gnu",
@@ -236,6 +242,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ),
             runs_with("qemu-riscv64", "qemu-user"),
         ],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "powerpc64le-unknown-linux-gnu",
@@ -255,6 +262,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ),
             runs_with("qemu-ppc64le", "qemu-user"),
         ],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "i686-unknown-linux-gnu",
@@ -273,6 +281,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             links_against("/usr/i686-linux-gnu/lib/Scrt1.o", "libc6-dev-i386-cross"),
             runs_with("qemu-i386", "qemu-user"),
         ],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "x86_64-unknown-linux-musl",
@@ -282,6 +291,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::RustLld,
         runner: Runner::Native,
         tools: &[],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "aarch64-unknown-linux-musl",
@@ -294,6 +304,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             sysroot: None,
         },
         tools: &[runs_with("qemu-aarch64", "qemu-user")],
+        reproducible_link_args: &[],
     },
     TargetSpec {
         triple: "x86_64-pc-windows-gnu",
@@ -311,6 +322,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
                 source: Source::Apt("wine64"),
             },
         ],
+        reproducible_link_args: &["-Wl,--no-insert-timestamp"],
     },
     TargetSpec {
         triple: "aarch64-apple-darwin",
@@ -320,6 +332,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::Zig,
         runner: Runner::None,
         tools: ZIG_TOOLS,
+        reproducible_link_args: &["-Wl,-S"],
     },
     TargetSpec {
         triple: "x86_64-apple-darwin",
@@ -329,6 +342,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::Zig,
         runner: Runner::None,
         tools: ZIG_TOOLS,
+        reproducible_link_args: &["-Wl,-S"],
     },
 ];
 

@@ -8,6 +8,7 @@ use xshell::Shell;
 
 use crate::config::{self, Config, Configured};
 use crate::provision;
+use crate::target::Tool;
 use crate::toolchain::{self, Rust};
 
 /// A loaded workspace.
@@ -45,6 +46,30 @@ impl Workspace {
 
     /// Installs what `targets` need, or says what to install.
     pub fn provision(&self, targets: &[&Configured], no_install: bool) -> Result<()> {
-        provision::ensure(&self.sh, &self.rust, &self.tools_dir, targets, no_install)
+        provision::ensure(
+            &self.sh,
+            &self.rust,
+            &self.tools_dir,
+            targets,
+            &[],
+            no_install,
+        )
+    }
+
+    /// [`Workspace::provision`], plus `extra` tools for the reason beside each.
+    pub fn provision_with(
+        &self,
+        targets: &[&Configured],
+        extra: &[(Tool, &'static str)],
+        no_install: bool,
+    ) -> Result<()> {
+        provision::ensure(
+            &self.sh,
+            &self.rust,
+            &self.tools_dir,
+            targets,
+            extra,
+            no_install,
+        )
     }
 }

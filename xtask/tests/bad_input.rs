@@ -1,0 +1,335 @@
+//! Bad input: each mistake gets a clear error naming the problem and the
+//! fix, a non-zero exit, and nothing built or half-written.
+
+mod support;
+
+use support::*;
+
+#[test]
+fn nonsense_target_is_refused_before_building() {
+    let ws = copy_of_workspace("nonsense");
+    let output = xtask(ws.path(), &["test", "--target", "nonsense"]);
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "`nonsense` is not a target triple rustc knows",
+            "rustc --print target-list",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn typo_in_target_suggests_the_real_triple() {
+    let ws = copy_of_workspace("typo");
+    let output = xtask(
+        ws.path(),
+        &["build", "--target", "aarch64-unknown-linux-gnux"],
+    );
+    let stderr = assert_fails_with(&output, &["Did you mean `aarch64-unknown-linux-gnu`"]);
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn unconfigured_target_is_refused_with_the_list() {
+    let ws = copy_of_workspace("unconfigured");
+    let output = xtask(
+        ws.path(),
+        &["build", "--target", "powerpc64le-unknown-linux-gnu"],
+    );
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "`powerpc64le-unknown-linux-gnu` is not a configured target",
+            "x86_64-unknown-linux-gnu",
+            "[workspace.metadata.dist]",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn configured_triple_unknown_to_rustc_is_refused() {
+    let ws = copy_of_workspace("unknown-configured");
+    edit(
+        ws.path(),
+        "Cargo.toml",
+        "targets = [\n",
+        "targets = [\n    \"x86_64-unknown-linux-gnux\",\n",
+    );
+    let output = xtask(ws.path(), &["build"]);
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "configures target `x86_64-unknown-linux-gnux`, which rustc does not know",
+            "Did you mean",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn missing_linker_and_runner_with_no_install_name_the_packages() {
+    let ws = copy_of_workspace("no-install");
+    // A PATH with the Rust toolchain and nothing else: no cross gcc, no qemu.
+    let bin = Scratch::new("bare-path");
+    for tool in ["cargo", "rustc", "rustup"] {
+        let real = which(tool);
+        std::os::unix::fs::symlink(real, bin.path().join(tool)).unwrap();
+    }
+    let output = xtask_command(
+        ws.path(),
+        &[
+            "test",
+            "--target",
+            "aarch64-unknown-linux-gnu",
+            "--no-install",
+        ],
+    )
+    .env("PATH", bin.path())
+    .output()
+    .unwrap();
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "--no-install forbids installing",
+            "apt-get install",
+            "gcc-aarch64-linux-gnu",
+            "qemu-user",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn unknown_command_and_option_are_refused() {
+    let ws = copy_of_workspace("cli");
+    assert_fails_with(
+        &xtask(ws.path(), &["bulid"]),
+        &["`bulid` is not an xtask command"],
+    );
+    assert_fails_with(
+        &xtask(ws.path(), &["test", "--profile", "dist"]),
+        &["does not take --profile"],
+    );
+}
+
+#[test]
+fn unknown_format_is_a_config_error() {
+    let ws = copy_of_workspace("format");
+    edit(
+        ws.path(),
+        "Cargo.toml",
+        "[workspace.metadata.dist.formats]\n",
+        "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-gnu = [\"rpm\"]\n",
+    );
+    let out = ws.path().join("out");
+    let output = xtask(ws.path(), &["dist", "--out", out.to_str().unwrap()]);
+    let stderr = assert_fails_with(&output, &["format `rpm`", "tar.gz, zip, deb"]);
+    assert_built_nothing(ws.path(), &stderr);
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}
+
+#[test]
+fn duplicate_artifact_names_are_a_config_error() {
+    let ws = copy_of_workspace("duplicate");
+    // glibc and musl x86_64 both map to Debian's amd64.
+    edit(
+        ws.path(),
+        "Cargo.toml",
+        "[workspace.metadata.dist.formats]\n",
+        "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-musl = [\"tar.gz\", \"deb\"]\n",
+    );
+    let out = ws.path().join("out");
+    let output = xtask(
+        ws.path(),
+        &[
+            "dist",
+            "--target",
+            "x86_64-unknown-linux-musl",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "would both produce app_0.1.0-1_amd64.deb",
+            "[workspace.metadata.dist.formats]",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn version_debian_cannot_express_is_a_config_error() {
+    let ws = copy_of_workspace("version");
+    edit(
+        ws.path(),
+        "app/Cargo.toml",
+        "revision = \"1\"",
+        "revision = \"beta_1\"",
+    );
+    let out = ws.path().join("out");
+    let output = xtask(ws.path(), &["dist", "--out", out.to_str().unwrap()]);
+    let stderr = assert_fails_with(&output, &["revision \"beta_1\" is not a Debian revision"]);
+    assert_built_nothing(ws.path(), &stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn unwritable_out_dir_is_refused_before_building() {
+    let ws = copy_of_workspace("unwritable");
+    // A path under a regular file cannot be created, even by root.
+    std::fs::write(ws.path().join("a-file"), "").unwrap();
+    let out = ws.path().join("a-file/out");
+    let output = xtask(
+        ws.path(),
+        &[
+            "dist",
+            "--target",
+            "x86_64-unknown-linux-gnu",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stderr = assert_fails_with(&output, &["cannot write artifacts to", "--out DIR"]);
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn missing_include_file_is_a_config_error() {
+    let ws = copy_of_workspace("include");
+    std::fs::remove_file(ws.path().join("LICENSE-MIT")).unwrap();
+    let output = xtask(ws.path(), &["dist", "--target", "x86_64-unknown-linux-gnu"]);
+    let stderr = assert_fails_with(
+        &output,
+        &["`include` lists LICENSE-MIT", "Create it or remove it"],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn dist_outside_git_without_source_date_epoch_says_what_to_set() {
+    let ws = copy_of_workspace("no-git");
+    let output = xtask_command(ws.path(), &["dist", "--target", "x86_64-unknown-linux-gnu"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    let stderr = assert_fails_with(&output, &["not a git checkout", "set SOURCE_DATE_EPOCH"]);
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn malformed_source_date_epoch_is_refused() {
+    let ws = copy_of_workspace("bad-epoch");
+    let output = xtask_command(ws.path(), &["dist"])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    let stderr = assert_fails_with(&output, &["SOURCE_DATE_EPOCH is \"yesterday\""]);
+    assert_built_nothing(ws.path(), &stderr);
+}
+
+#[test]
+fn verify_without_sums_says_the_folder_is_incomplete() {
+    let ws = copy_of_workspace("verify-empty");
+    let dir = ws.path().join("empty");
+    std::fs::create_dir(&dir).unwrap();
+    assert_fails_with(
+        &xtask(ws.path(), &["verify", dir.to_str().unwrap()]),
+        &["has no readable SHA256SUMS", "cargo xtask dist"],
+    );
+}
+
+fn which(program: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| panic!("{program} is on PATH"))
+}
+
+/// A build that fails halfway leaves the previous release exactly as it
+/// was: no new file under a final name, no staging folder left behind.
+#[test]
+fn failed_build_leaves_the_previous_release_untouched() {
+    let ws = copy_of_workspace("failed-build");
+    let out = ws.path().join("release");
+    make_previous_release(&out);
+    let before = snapshot(&out);
+
+    edit(
+        ws.path(),
+        "app/src/main.rs",
+        "fn main() -> ExitCode {",
+        "fn main() -> ExitCode { this does not compile;",
+    );
+    let output = xtask(
+        ws.path(),
+        &[
+            "dist",
+            "--target",
+            "x86_64-unknown-linux-gnu",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_fails_with(&output, &["dist failed for x86_64-unknown-linux-gnu"]);
+
+    assert_eq!(snapshot(&out), before, "the previous release changed");
+    let verified = xtask(ws.path(), &["verify", out.to_str().unwrap()]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+}
+
+/// A small but complete release, made with tar and sha256sum.
+fn make_previous_release(out: &std::path::Path) {
+    use std::process::Command;
+    std::fs::create_dir_all(out.join("old")).unwrap();
+    std::fs::write(out.join("old/hello"), "hello\n").unwrap();
+    let name = "app-0.0.9-x86_64-unknown-linux-gnu.tar.gz";
+    assert!(
+        Command::new("tar")
+            .args(["-czf", name, "old"])
+            .current_dir(out)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::remove_dir_all(out.join("old")).unwrap();
+    let line = Command::new("sha256sum")
+        .arg(name)
+        .current_dir(out)
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
+    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
+    let sha256 = String::from_utf8(line).unwrap()[..64].to_owned();
+    let size = std::fs::metadata(out.join(name)).unwrap().len();
+    let manifest = format!(
+        r#"{{"package": "app", "version": "0.0.9", "source_date_epoch": 1, "git_commit": null,
+            "artifacts": [{{"name": "{name}", "target": "x86_64-unknown-linux-gnu", "format": "tar.gz",
+            "size": {size}, "sha256": "{sha256}", "smoke_run": "native"}}]}}"#
+    );
+    std::fs::write(out.join("dist-manifest.json"), manifest).unwrap();
+}
+
+/// Every entry of `dir` (hidden ones included) with its contents.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let data = std::fs::read(entry.path()).unwrap_or_default();
+            (entry.file_name().to_string_lossy().into_owned(), data)
+        })
+        .collect();
+    entries.sort();
+    entries
+}

@@ -1,0 +1,154 @@
+//! Helpers shared by the xtask's integration tests: copies of the workspace
+//! to break on purpose, and running the xtask binary in them.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The workspace this xtask belongs to.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A scratch directory, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(label: &str) -> Scratch {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "xtask-test-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Scratch(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A copy of the workspace's sources (no `target/`, no `.git/`) in a scratch
+/// directory, to be edited by the test.
+pub fn copy_of_workspace(label: &str) -> Scratch {
+    let scratch = Scratch::new(label);
+    copy_tree(&repo_root(), scratch.path());
+    scratch
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let (source, dest) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&source, &dest);
+        } else {
+            std::fs::copy(&source, &dest).unwrap();
+        }
+    }
+}
+
+/// Replaces `from` with `to` in `dir/file`, failing if `from` is absent.
+pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs the xtask binary in `dir` with `args`.
+pub fn xtask(dir: &Path, args: &[&str]) -> Output {
+    xtask_command(dir, args)
+        .output()
+        .expect("the xtask binary runs")
+}
+
+/// The xtask binary, with a fixed SOURCE_DATE_EPOCH (copies of the
+/// workspace are not git checkouts, so they have no commit time).
+pub fn xtask_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000");
+    command
+}
+
+/// Asserts the command failed with an error that contains every one of
+/// `needles`, and returns its stderr.
+pub fn assert_fails_with(output: &Output, needles: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        !output.status.success(),
+        "expected failure, got success:\n{stderr}"
+    );
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("error: "), "no error line:\n{stderr}");
+    stderr
+}
+
+/// Asserts nothing was compiled: cargo never got as far as a target folder.
+pub fn assert_built_nothing(workspace: &Path, stderr: &str) {
+    assert!(
+        !stderr.contains("Compiling"),
+        "something was compiled:\n{stderr}"
+    );
+    let triple_dirs = std::fs::read_dir(workspace.join("target"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().contains('-'))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(triple_dirs, 0, "a target folder was created");
+}
+
+/// The artifact-looking files and checksum lists in `dir`.
+pub fn artifacts_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| {
+                    [
+                        ".tar.gz",
+                        ".zip",
+                        ".deb",
+                        ".sha256",
+                        "SHA256SUMS",
+                        "dist-manifest.json",
+                    ]
+                    .iter()
+                    .any(|suffix| name.ends_with(suffix))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
