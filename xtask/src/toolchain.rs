@@ -17,6 +17,8 @@ pub struct Rust {
     pub installed_std: Vec<String>,
     /// Whether rustup manages the toolchain (and so can add targets).
     pub has_rustup: bool,
+    /// The build machine's triple (`rustc -vV`'s `host:`).
+    pub host: String,
 }
 
 impl Rust {
@@ -44,10 +46,17 @@ impl Rust {
             .ignore_stderr()
             .read()
             .is_ok();
+        let version = cmd!(sh, "rustc -vV").quiet().read()?;
+        let host = version
+            .lines()
+            .find_map(|line| line.strip_prefix("host: "))
+            .context("`rustc -vV` does not name the host")?
+            .to_owned();
         Ok(Rust {
             known_targets,
             installed_std,
             has_rustup,
+            host,
         })
     }
 

@@ -27,7 +27,7 @@ impl Workspace {
     pub fn load() -> Result<Workspace> {
         let sh = Shell::new()?;
         let rust = Rust::probe(&sh)?;
-        let config = config::load(&sh, &rust.known_targets)?;
+        let config = config::load(&sh, &rust.known_targets, &rust.host)?;
         sh.change_dir(&config.root);
         let tools_dir = toolchain::tools_dir(&config.target_dir);
         toolchain::add_tools_to_path(&sh, &tools_dir)?;

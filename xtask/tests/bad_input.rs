@@ -257,7 +257,7 @@ fn which(program: &str) -> std::path::PathBuf {
 fn failed_build_leaves_the_previous_release_untouched() {
     let ws = copy_of_workspace("failed-build");
     let out = ws.path().join("release");
-    make_previous_release(&out);
+    make_release(&out, "0.0.9", "x86_64-unknown-linux-gnu");
     let before = snapshot(&out);
 
     edit(
@@ -285,39 +285,6 @@ fn failed_build_leaves_the_previous_release_untouched() {
         "{}",
         String::from_utf8_lossy(&verified.stderr)
     );
-}
-
-/// A small but complete release, made with tar and sha256sum.
-fn make_previous_release(out: &std::path::Path) {
-    use std::process::Command;
-    std::fs::create_dir_all(out.join("old")).unwrap();
-    std::fs::write(out.join("old/hello"), "hello\n").unwrap();
-    let name = "app-0.0.9-x86_64-unknown-linux-gnu.tar.gz";
-    assert!(
-        Command::new("tar")
-            .args(["-czf", name, "old"])
-            .current_dir(out)
-            .status()
-            .unwrap()
-            .success()
-    );
-    std::fs::remove_dir_all(out.join("old")).unwrap();
-    let line = Command::new("sha256sum")
-        .arg(name)
-        .current_dir(out)
-        .output()
-        .unwrap()
-        .stdout;
-    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
-    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
-    let sha256 = String::from_utf8(line).unwrap()[..64].to_owned();
-    let size = std::fs::metadata(out.join(name)).unwrap().len();
-    let manifest = format!(
-        r#"{{"package": "app", "version": "0.0.9", "source_date_epoch": 1, "git_commit": null,
-            "artifacts": [{{"name": "{name}", "target": "x86_64-unknown-linux-gnu", "format": "tar.gz",
-            "size": {size}, "sha256": "{sha256}", "smoke_run": "native"}}]}}"#
-    );
-    std::fs::write(out.join("dist-manifest.json"), manifest).unwrap();
 }
 
 /// Every entry of `dir` (hidden ones included) with its contents.

@@ -152,3 +152,34 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A small but complete release of one tar.gz for `triple`, made with tar
+/// and sha256sum (no build needed), in `out`.
+pub fn make_release(out: &Path, version: &str, triple: &str) {
+    std::fs::create_dir_all(out.join("payload")).unwrap();
+    std::fs::write(out.join("payload/hello"), format!("hello from {version}\n")).unwrap();
+    let name = format!("app-{version}-{triple}.tar.gz");
+    let tar = Command::new("tar")
+        .args(["-czf", &name, "payload"])
+        .current_dir(out)
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    std::fs::remove_dir_all(out.join("payload")).unwrap();
+    let line = Command::new("sha256sum")
+        .arg(&name)
+        .current_dir(out)
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
+    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
+    let sha256 = String::from_utf8(line).unwrap()[..64].to_owned();
+    let size = std::fs::metadata(out.join(&name)).unwrap().len();
+    let manifest = format!(
+        r#"{{"package": "app", "version": "{version}", "source_date_epoch": 1, "git_commit": null,
+            "artifacts": [{{"name": "{name}", "target": "{triple}", "format": "tar.gz",
+            "size": {size}, "sha256": "{sha256}", "smoke_run": "native"}}]}}"#
+    );
+    std::fs::write(out.join("dist-manifest.json"), manifest).unwrap();
+}

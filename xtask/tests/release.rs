@@ -1,0 +1,257 @@
+//! Releasing from parts: `plan` for the CI matrix, `merge` to combine the
+//! outputs of per-target dists, and the property that makes it trustworthy:
+//! a release merged from parts equals one built in one go.
+
+mod support;
+
+use std::path::Path;
+
+use support::*;
+
+/// Targets whose dist builds `cargo xtask ci` has just made: a native, a
+/// qemu, a wine and a wasmtime one.
+const TARGETS: &[&str] = &[
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-musl",
+    "x86_64-pc-windows-gnu",
+    "wasm32-wasip1",
+];
+
+fn dist(out: &Path, targets: &[&str]) {
+    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
+    for target in targets {
+        args.extend(["--target", target]);
+    }
+    let output = xtask(&repo_root(), &args);
+    assert!(
+        output.status.success(),
+        "dist failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Every file in `dir` with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn release_merged_from_parts_equals_release_built_in_one_go() {
+    let scratch = Scratch::new("parts");
+    let whole = scratch.path().join("whole");
+    dist(&whole, TARGETS);
+
+    let mut parts = Vec::new();
+    for target in TARGETS {
+        let part = scratch.path().join("parts").join(target);
+        dist(&part, &[target]);
+        parts.push(part.to_str().unwrap().to_owned());
+    }
+    let merged = scratch.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let output = xtask(&repo_root(), &args);
+    assert!(
+        output.status.success(),
+        "merge failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let (whole_files, merged_files) = (files(&whole), files(&merged));
+    let names: Vec<&str> = merged_files.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(
+        names.contains(&"SHA256SUMS") && names.contains(&"dist-manifest.json"),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|name| name.ends_with("wasm32-wasip1.tar.gz")),
+        "{names:?}"
+    );
+    assert_eq!(
+        whole_files.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        merged_files
+            .iter()
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>()
+    );
+    for ((name, whole_bytes), (_, merged_bytes)) in whole_files.iter().zip(&merged_files) {
+        assert!(
+            whole_bytes == merged_bytes,
+            "{name} differs between the whole and the merged release"
+        );
+    }
+}
+
+#[test]
+fn plan_emits_one_job_per_configured_target() {
+    let targets = xtask(&repo_root(), &["targets", "--json"]);
+    assert!(targets.status.success());
+    let targets: serde_json::Value = serde_json::from_slice(&targets.stdout).unwrap();
+    let plan = xtask(&repo_root(), &["plan", "--json"]);
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    assert_eq!(
+        plan.stdout.iter().filter(|&&byte| byte == b'\n').count(),
+        1,
+        "one line, for $GITHUB_OUTPUT"
+    );
+    let jobs: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let planned: Vec<&str> = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|job| job["target"].as_str().unwrap())
+        .collect();
+    let configured: Vec<&str> = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["triple"].as_str().unwrap())
+        .collect();
+    assert_eq!(planned, configured);
+    for job in jobs.as_array().unwrap() {
+        let runner = job["runner"].as_str().unwrap();
+        let expected = if job["target"].as_str().unwrap().ends_with("apple-darwin") {
+            "macos-latest"
+        } else {
+            "ubuntu-latest"
+        };
+        assert_eq!(runner, expected, "{job}");
+        assert!(
+            job["formats"]
+                .as_array()
+                .is_some_and(|formats| !formats.is_empty()),
+            "{job}"
+        );
+    }
+}
+
+#[test]
+fn plan_refuses_a_runner_it_cannot_place() {
+    let ws = copy_of_workspace("plan-windows");
+    edit(
+        ws.path(),
+        "Cargo.toml",
+        "[workspace.metadata.dist.ci-runner]\n",
+        "[workspace.metadata.dist.ci-runner]\nx86_64-pc-windows-gnu = \"windows-latest\"\n",
+    );
+    assert_fails_with(
+        &xtask(ws.path(), &["plan", "--json"]),
+        &[
+            "cannot place x86_64-pc-windows-gnu on CI runner `windows-latest`",
+            "[workspace.metadata.dist.ci-runner]",
+        ],
+    );
+}
+
+fn merge(dir: &Path, parts: &[&Path], out: &Path) -> std::process::Output {
+    let mut args = vec!["merge".to_owned()];
+    args.extend(parts.iter().map(|part| part.to_str().unwrap().to_owned()));
+    args.extend(["--out".to_owned(), out.to_str().unwrap().to_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    xtask(dir, &args)
+}
+
+#[test]
+fn merge_of_a_corrupted_part_is_refused() {
+    let scratch = Scratch::new("merge-corrupt");
+    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
+    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
+    make_release(&b, "0.1.0", "aarch64-unknown-linux-gnu");
+    let victim = b.join("app-0.1.0-aarch64-unknown-linux-gnu.tar.gz");
+    let mut bytes = std::fs::read(&victim).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&victim, bytes).unwrap();
+    let out = scratch.path().join("out");
+    assert_fails_with(
+        &merge(&repo_root(), &[&a, &b], &out),
+        &["fails verification", "SHA-256 is"],
+    );
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}
+
+#[test]
+fn merge_of_two_versions_is_refused() {
+    let scratch = Scratch::new("merge-versions");
+    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
+    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
+    make_release(&b, "0.2.0", "aarch64-unknown-linux-gnu");
+    let out = scratch.path().join("out");
+    assert_fails_with(
+        &merge(&repo_root(), &[&a, &b], &out),
+        &[
+            "is app 0.2.0",
+            "are app 0.1.0",
+            "Merge only parts built from one commit",
+        ],
+    );
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}
+
+#[test]
+fn merge_of_the_same_artifact_twice_is_refused() {
+    let scratch = Scratch::new("merge-duplicate");
+    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
+    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
+    make_release(&b, "0.1.0", "x86_64-unknown-linux-gnu");
+    let out = scratch.path().join("out");
+    assert_fails_with(
+        &merge(&repo_root(), &[&a, &b], &out),
+        &[
+            "app-0.1.0-x86_64-unknown-linux-gnu.tar.gz is in part",
+            "drop the duplicate part",
+        ],
+    );
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}
+
+#[test]
+fn merge_without_parts_is_refused() {
+    let scratch = Scratch::new("merge-empty");
+    let out = scratch.path().join("out");
+    assert_fails_with(
+        &merge(&repo_root(), &[], &out),
+        &["merge needs at least one part"],
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn merge_of_good_parts_verifies() {
+    let scratch = Scratch::new("merge-good");
+    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
+    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
+    make_release(&b, "0.1.0", "aarch64-unknown-linux-gnu");
+    let out = scratch.path().join("out");
+    let output = merge(&repo_root(), &[&a, &b], &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let checked = std::process::Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(checked.status.success());
+    assert_eq!(String::from_utf8_lossy(&checked.stdout).lines().count(), 2);
+}

@@ -1,0 +1,80 @@
+//! The GitHub Actions workflows take their targets from `cargo xtask plan`,
+//! never from a list of their own.
+
+mod support;
+
+use support::*;
+
+fn workflows() -> Vec<(String, String)> {
+    let dir = repo_root().join(".github/workflows");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(entry.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn no_workflow_hard_codes_a_target() {
+    let output = xtask(&repo_root(), &["targets", "--json"]);
+    let targets: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let triples: Vec<&str> = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["triple"].as_str().unwrap())
+        .collect();
+    let workflows = workflows();
+    assert!(workflows.len() >= 2, "expected ci.yml and release.yml");
+    for (name, text) in &workflows {
+        for triple in &triples {
+            assert!(
+                !text.contains(triple),
+                "{name} names target {triple}; take targets from `cargo xtask plan`"
+            );
+        }
+        for fragment in [
+            "-unknown-linux-",
+            "-apple-darwin",
+            "-pc-windows-",
+            "wasm32-",
+        ] {
+            assert!(
+                !text.contains(fragment),
+                "{name} contains a target triple ({fragment})"
+            );
+        }
+    }
+}
+
+#[test]
+fn release_matrix_comes_from_plan() {
+    let release = workflows()
+        .into_iter()
+        .find(|(name, _)| name == "release.yml")
+        .expect("release.yml")
+        .1;
+    assert!(release.contains("cargo xtask plan --json"));
+    assert!(release.contains("fromJSON(needs.plan.outputs.matrix)"));
+    assert!(release.contains("cargo xtask dist --target"));
+    assert!(release.contains("cargo xtask merge"));
+}
+
+#[test]
+fn ci_workflow_runs_the_readme_test_command() {
+    let ci = workflows()
+        .into_iter()
+        .find(|(name, _)| name == "ci.yml")
+        .expect("ci.yml")
+        .1;
+    assert!(ci.contains("run: cargo xtask ci"));
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    assert!(readme.contains("cargo xtask ci"));
+}
