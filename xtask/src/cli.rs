@@ -129,6 +129,27 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
         max_args: 1,
     },
     Subcommand {
+        name: "rename",
+        about: "Rename the app: package, binary, Debian package, README, workflows",
+        options: &[],
+        positional: Some("NEW_NAME"),
+        max_args: 1,
+    },
+    Subcommand {
+        name: "add-target",
+        about: "Configure a target: Cargo.toml, rust-toolchain.toml, .cargo/config.toml",
+        options: &[],
+        positional: Some("TRIPLE"),
+        max_args: 1,
+    },
+    Subcommand {
+        name: "remove-target",
+        about: "Undo add-target: take a target out of all three files",
+        options: &[],
+        positional: Some("TRIPLE"),
+        max_args: 1,
+    },
+    Subcommand {
         name: "bench",
         about: "Benchmark the packaging writers against tar, zip and dpkg-deb",
         options: &[],

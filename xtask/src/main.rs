@@ -11,6 +11,7 @@
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
 //! same as `cargo xtask test --target T`.
 
+mod add_target;
 mod archive;
 mod atomic;
 mod bench;
@@ -26,12 +27,14 @@ mod manifest;
 mod merge;
 mod plan;
 mod provision;
+mod rename;
 mod report;
 mod reproducible;
 mod target;
 mod targets;
 mod tempdir;
 mod test;
+mod toml_file;
 mod toolchain;
 mod verify;
 mod workspace;
@@ -88,8 +91,24 @@ fn run() -> Result<()> {
             };
             verify::run(&dir)
         }
+        "rename" => rename::run(&ws, required_arg(sub, &options)?),
+        "add-target" => add_target::add(&ws, required_arg(sub, &options)?),
+        "remove-target" => add_target::remove(&ws, required_arg(sub, &options)?),
         "bench" => bench::run(&ws),
         "ci" => ci::run(&ws, &options),
         name => unreachable!("subcommand {name} is listed but not dispatched"),
+    }
+}
+
+/// The one positional argument `sub` requires.
+fn required_arg<'a>(sub: &cli::Subcommand, options: &'a cli::Options) -> Result<&'a str> {
+    match options.args.first() {
+        Some(arg) => Ok(arg),
+        None => anyhow::bail!(
+            "`cargo xtask {}` needs {}. See `cargo xtask {} --help`.",
+            sub.name,
+            sub.positional.unwrap_or("an argument"),
+            sub.name
+        ),
     }
 }

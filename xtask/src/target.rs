@@ -58,6 +58,9 @@ pub enum Linker {
     RustLld,
     /// zig, driven by `cargo zigbuild` instead of `cargo build`.
     Zig,
+    /// The linker rustc uses for this target by default, shipped with the
+    /// toolchain (rust-lld as wasm-ld for WebAssembly): nothing to configure.
+    Builtin,
 }
 
 /// How the target's binaries are run on the build machine.
@@ -353,7 +356,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         os: Os::Wasi,
         debian_arch: None,
         static_binary: true,
-        linker: Linker::RustLld,
+        linker: Linker::Builtin,
         runner: Runner::Wasmtime,
         tools: &[Tool {
             role: Role::Runner,
@@ -439,6 +442,30 @@ impl TargetSpec {
         }
     }
 
+    /// The `linker` and `runner` of this target's `[target.<triple>]` table
+    /// in `.cargo/config.toml`; `None` where cargo's default is right.
+    pub fn cargo_config(&self) -> (Option<String>, Option<String>) {
+        let linker = match self.linker {
+            Linker::CrossGcc(program) => Some(program.to_owned()),
+            Linker::RustLld => Some("rust-lld".to_owned()),
+            Linker::HostCc | Linker::Zig | Linker::Builtin => None,
+        };
+        let runner = match self.runner {
+            Runner::Qemu {
+                program,
+                sysroot: Some(sysroot),
+            } => Some(format!("{program} -L {sysroot}")),
+            Runner::Qemu {
+                program,
+                sysroot: None,
+            } => Some(program.to_owned()),
+            Runner::Wine => Some("scripts/wine-runner".to_owned()),
+            Runner::Wasmtime => Some("scripts/wasi-runner".to_owned()),
+            Runner::Native | Runner::None => None,
+        };
+        (linker, runner)
+    }
+
     /// Whether the target's binaries can run here, so its tests can too.
     pub fn is_runnable(&self) -> bool {
         self.runner != Runner::None
@@ -520,6 +547,7 @@ impl fmt::Display for Linker {
             Linker::CrossGcc(program) => f.write_str(program),
             Linker::RustLld => f.write_str("rust-lld"),
             Linker::Zig => f.write_str("zig (cargo zigbuild)"),
+            Linker::Builtin => f.write_str("rustc's own"),
         }
     }
 }

@@ -49,5 +49,7 @@ pub fn to_json(configured: &Configured) -> Value {
     if let Some(arch) = spec.debian_arch {
         object["debian_arch"] = json!(arch);
     }
+    let (linker, runner) = spec.cargo_config();
+    object["cargo_config"] = json!({ "linker": linker, "runner": runner });
     object
 }

@@ -13,6 +13,16 @@ use support::*;
 
 const VERSION: &str = "0.1.0";
 
+/// `{app}-{version}-{triple}.{extension}`.
+fn archive(triple: &str, extension: &str) -> String {
+    format!("{}-{VERSION}-{triple}.{extension}", app())
+}
+
+/// `{app}_{version}-1_{arch}.deb`.
+fn deb(arch: &str) -> String {
+    format!("{}_{VERSION}-1_{arch}.deb", app())
+}
+
 /// One dist, shared by every test in this file, in the workspace's target
 /// folder (replaced on each run) so nothing is left in /tmp.
 fn dist_dir() -> &'static Path {
@@ -85,19 +95,19 @@ fn sha256sums_is_sorted_and_lists_exactly_the_artifacts() {
     assert_eq!(
         names,
         [
-            "app-0.1.0-aarch64-unknown-linux-gnu.tar.gz",
-            "app-0.1.0-x86_64-pc-windows-gnu.zip",
-            "app-0.1.0-x86_64-unknown-linux-gnu.tar.gz",
-            "app-0.1.0-x86_64-unknown-linux-musl.tar.gz",
-            "app_0.1.0-1_amd64.deb",
-            "app_0.1.0-1_arm64.deb",
+            &archive("aarch64-unknown-linux-gnu", "tar.gz"),
+            &archive("x86_64-pc-windows-gnu", "zip"),
+            &archive("x86_64-unknown-linux-gnu", "tar.gz"),
+            &archive("x86_64-unknown-linux-musl", "tar.gz"),
+            &deb("amd64"),
+            &deb("arm64"),
         ]
     );
 }
 
 #[test]
 fn tarball_holds_one_folder_with_the_binary_and_docs() {
-    let stem = format!("app-{VERSION}-x86_64-unknown-linux-gnu");
+    let stem = format!("{}-{VERSION}-x86_64-unknown-linux-gnu", app());
     let tarball = dist_dir().join(format!("{stem}.tar.gz"));
     let listing = run(Command::new("tar").arg("-tvzf").arg(&tarball));
     let mut paths = Vec::new();
@@ -105,14 +115,14 @@ fn tarball_holds_one_folder_with_the_binary_and_docs() {
         assert!(line.contains(" root/root "), "owner: {line}");
         let path = line.rsplit(' ').next().unwrap();
         assert!(path.starts_with(&format!("{stem}/")), "top folder: {line}");
-        if path.ends_with("/app") {
+        if path.ends_with(&format!("/{}", app())) {
             assert!(line.starts_with("-rwxr-xr-x"), "binary mode: {line}");
         } else if !path.ends_with('/') {
             assert!(line.starts_with("-rw-r--r--"), "file mode: {line}");
         }
         paths.push(path.to_owned());
     }
-    for file in ["app", "README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
+    for file in [app(), "README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
         assert!(
             paths.contains(&format!("{stem}/{file}")),
             "{file} missing:\n{listing}"
@@ -126,20 +136,23 @@ fn tarball_holds_one_folder_with_the_binary_and_docs() {
         .arg(&tarball)
         .arg("-C")
         .arg(scratch.path()));
-    let version = run(Command::new(scratch.path().join(&stem).join("app")).arg("--version"));
-    assert_eq!(version.trim(), "app 0.1.0 (x86_64-unknown-linux-gnu)");
+    let version = run(Command::new(scratch.path().join(&stem).join(app())).arg("--version"));
+    assert_eq!(
+        version.trim(),
+        format!("{} 0.1.0 (x86_64-unknown-linux-gnu)", app())
+    );
 }
 
 #[test]
 fn musl_binary_is_static() {
-    let stem = format!("app-{VERSION}-x86_64-unknown-linux-musl");
+    let stem = format!("{}-{VERSION}-x86_64-unknown-linux-musl", app());
     let scratch = Scratch::new("musl");
     run(Command::new("tar")
         .arg("-xzf")
         .arg(dist_dir().join(format!("{stem}.tar.gz")))
         .arg("-C")
         .arg(scratch.path()));
-    let binary = scratch.path().join(&stem).join("app");
+    let binary = scratch.path().join(&stem).join(app());
     let description = run(Command::new("file").arg(&binary));
     assert!(
         description.contains("statically linked") || description.contains("static-pie"),
@@ -149,32 +162,35 @@ fn musl_binary_is_static() {
 
 #[test]
 fn zip_passes_unzip_and_holds_the_exe() {
-    let zip = dist_dir().join(format!("app-{VERSION}-x86_64-pc-windows-gnu.zip"));
+    let zip = dist_dir().join(archive("x86_64-pc-windows-gnu", "zip"));
     let tested = run(Command::new("unzip").arg("-t").arg(&zip));
     assert!(tested.contains("No errors detected"), "{tested}");
     let listing = run(Command::new("unzip").arg("-Z").arg(&zip));
     assert!(
-        listing.contains(&format!("app-{VERSION}-x86_64-pc-windows-gnu/app.exe")),
+        listing.contains(&format!(
+            "{0}-{VERSION}-x86_64-pc-windows-gnu/{0}.exe",
+            app()
+        )),
         "{listing}"
     );
     let exe_line = listing
         .lines()
-        .find(|line| line.ends_with("app.exe"))
+        .find(|line| line.ends_with(&format!("{}.exe", app())))
         .unwrap();
     assert!(exe_line.starts_with("-rwxr-xr-x"), "{exe_line}");
-    let bytes = run(Command::new("unzip")
-        .arg("-p")
-        .arg(&zip)
-        .arg(format!("app-{VERSION}-x86_64-pc-windows-gnu/app.exe")));
+    let bytes = run(Command::new("unzip").arg("-p").arg(&zip).arg(format!(
+        "{0}-{VERSION}-x86_64-pc-windows-gnu/{0}.exe",
+        app()
+    )));
     assert!(bytes.starts_with("MZ"), "a PE executable");
 }
 
 #[test]
 fn deb_reads_with_dpkg_deb_and_has_true_metadata() {
-    let deb = dist_dir().join("app_0.1.0-1_arm64.deb");
+    let deb = dist_dir().join(deb("arm64"));
     let info = run(Command::new("dpkg-deb").arg("--info").arg(&deb));
     for field in [
-        "Package: app",
+        &format!("Package: {}", app()),
         "Version: 0.1.0-1",
         "Architecture: arm64",
         "Maintainer: ",
@@ -200,7 +216,7 @@ fn deb_reads_with_dpkg_deb_and_has_true_metadata() {
         let path = line.rsplit(' ').next().unwrap();
         assert!(path.starts_with("./"), "path: {line}");
         let mode = &line[..10];
-        let expected = if path.ends_with('/') || path == "./usr/bin/app" {
+        let expected = if path.ends_with('/') || *path == format!("./usr/bin/{}", app()) {
             "rwxr-xr-x"
         } else {
             "rw-r--r--"
@@ -209,14 +225,11 @@ fn deb_reads_with_dpkg_deb_and_has_true_metadata() {
         paths.push(path.to_owned());
     }
     for path in [
-        "./usr/bin/app",
-        "./usr/share/doc/app/copyright",
-        "./usr/share/doc/app/changelog.Debian.gz",
+        format!("./usr/bin/{}", app()),
+        format!("./usr/share/doc/{}/copyright", app()),
+        format!("./usr/share/doc/{}/changelog.Debian.gz", app()),
     ] {
-        assert!(
-            paths.iter().any(|p| p == path),
-            "{path} missing:\n{contents}"
-        );
+        assert!(paths.contains(&path), "{path} missing:\n{contents}");
     }
 
     let scratch = Scratch::new("deb-extract");
@@ -224,8 +237,12 @@ fn deb_reads_with_dpkg_deb_and_has_true_metadata() {
         .arg("--extract")
         .arg(&deb)
         .arg(scratch.path()));
-    let copyright =
-        std::fs::read_to_string(scratch.path().join("usr/share/doc/app/copyright")).unwrap();
+    let copyright = std::fs::read_to_string(
+        scratch
+            .path()
+            .join(format!("usr/share/doc/{}/copyright", app())),
+    )
+    .unwrap();
     assert!(
         copyright.starts_with(
             "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
@@ -243,14 +260,14 @@ fn static_deb_would_depend_on_nothing() {
     // glibc one against its own binary instead: Depends must name exactly
     // the libraries `readelf` reports as NEEDED.
     let scratch = Scratch::new("deb-needed");
-    let deb = dist_dir().join("app_0.1.0-1_amd64.deb");
+    let deb = dist_dir().join(deb("amd64"));
     run(Command::new("dpkg-deb")
         .arg("--extract")
         .arg(&deb)
         .arg(scratch.path()));
     let dynamic = run(Command::new("readelf")
         .arg("-d")
-        .arg(scratch.path().join("usr/bin/app")));
+        .arg(scratch.path().join(format!("usr/bin/{}", app()))));
     let needed: Vec<&str> = dynamic
         .lines()
         .filter(|line| line.contains("(NEEDED)"))
@@ -275,7 +292,7 @@ fn static_deb_would_depend_on_nothing() {
 
 #[test]
 fn lintian_reports_no_errors() {
-    for name in ["app_0.1.0-1_amd64.deb", "app_0.1.0-1_arm64.deb"] {
+    for name in [&deb("amd64"), &deb("arm64")] {
         let output = Command::new("lintian")
             .arg(dist_dir().join(name))
             .output()
@@ -308,13 +325,17 @@ fn amd64_deb_installs_with_dpkg_and_runs() {
     run(Command::new("dpkg")
         .arg(format!("--root={}", root.path().display()))
         .args(["--force-depends", "--force-not-root", "--install"])
-        .arg(dist_dir().join("app_0.1.0-1_amd64.deb")));
+        .arg(dist_dir().join(deb("amd64"))));
     let listed = run(Command::new("dpkg")
         .arg(format!("--root={}", root.path().display()))
-        .args(["-s", "app"]));
+        .args(["-s", app()]));
     assert!(listed.contains("Status: install ok installed"), "{listed}");
-    let version = run(Command::new(root.path().join("usr/bin/app")).arg("--version"));
-    assert_eq!(version.trim(), "app 0.1.0 (x86_64-unknown-linux-gnu)");
+    let version =
+        run(Command::new(root.path().join(format!("usr/bin/{}", app()))).arg("--version"));
+    assert_eq!(
+        version.trim(),
+        format!("{} 0.1.0 (x86_64-unknown-linux-gnu)", app())
+    );
 }
 
 #[test]
@@ -332,9 +353,7 @@ fn verify_accepts_the_dist_and_catches_a_flipped_byte() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
     }
-    let victim = copy
-        .path()
-        .join(format!("app-{VERSION}-x86_64-pc-windows-gnu.zip"));
+    let victim = copy.path().join(archive("x86_64-pc-windows-gnu", "zip"));
     let mut bytes = std::fs::read(&victim).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
@@ -343,7 +362,7 @@ fn verify_accepts_the_dist_and_catches_a_flipped_byte() {
     assert_fails_with(
         &output,
         &[
-            "app-0.1.0-x86_64-pc-windows-gnu.zip: SHA-256 is",
+            &format!("{}: SHA-256 is", archive("x86_64-pc-windows-gnu", "zip")),
             "failed verification",
         ],
     );
@@ -363,9 +382,12 @@ fn manifest_records_every_artifact_and_how_it_was_smoke_run() {
             .unwrap()
             .to_owned()
     };
-    assert_eq!(smoke("app_0.1.0-1_arm64.deb"), "qemu");
-    assert_eq!(smoke("app-0.1.0-x86_64-pc-windows-gnu.zip"), "wine");
-    assert_eq!(smoke("app-0.1.0-x86_64-unknown-linux-gnu.tar.gz"), "native");
+    assert_eq!(smoke(&deb("arm64")), "qemu");
+    assert_eq!(smoke(&archive("x86_64-pc-windows-gnu", "zip")), "wine");
+    assert_eq!(
+        smoke(&archive("x86_64-unknown-linux-gnu", "tar.gz")),
+        "native"
+    );
     for artifact in artifacts {
         let size = std::fs::metadata(dist_dir().join(artifact["name"].as_str().unwrap()))
             .unwrap()

@@ -154,7 +154,7 @@ fn duplicate_artifact_names_are_a_config_error() {
     let stderr = assert_fails_with(
         &output,
         &[
-            "would both produce app_0.1.0-1_amd64.deb",
+            &format!("would both produce {}_0.1.0-1_amd64.deb", app()),
             "[workspace.metadata.dist.formats]",
         ],
     );

@@ -15,6 +15,26 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The shipped package's name, which `cargo xtask rename` changes: the
+/// `package` of `[workspace.metadata.dist]` in the workspace's Cargo.toml.
+pub fn app() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+        let dist = manifest
+            .split("[workspace.metadata.dist]")
+            .nth(1)
+            .expect("a dist table");
+        let line = dist
+            .lines()
+            .find(|line| line.starts_with("package = "))
+            .expect("package = ...");
+        line.trim_start_matches("package = ")
+            .trim_matches('"')
+            .to_owned()
+    })
+}
+
 /// A scratch directory, removed when dropped.
 pub struct Scratch(pub PathBuf);
 
