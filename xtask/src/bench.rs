@@ -15,11 +15,27 @@ use xshell::cmd;
 use crate::archive::{self, Entry};
 use crate::build;
 use crate::deb::DebMetadata;
+use crate::target::{Probe, Role, Source, Tool};
 use crate::tempdir::TempDir;
 use crate::workspace::Workspace;
 
 /// Runs per measurement; the median is reported.
 const RUNS: usize = 15;
+
+/// The command-line tools measured against.
+const BENCH_TOOLS: &[(Tool, &str)] = &[
+    (cli_tool("tar", "tar"), "the benchmark"),
+    (cli_tool("zip", "zip"), "the benchmark"),
+    (cli_tool("dpkg-deb", "dpkg"), "the benchmark"),
+];
+
+const fn cli_tool(program: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Runner,
+        probe: Probe::Command(program),
+        source: Source::Apt(package),
+    }
+}
 
 pub fn run(ws: &Workspace) -> Result<()> {
     let host = ws
@@ -33,6 +49,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
         .context("the benchmark packages the host's binary; configure x86_64-unknown-linux-gnu")?;
     let spec = host.spec;
     let sh = &ws.sh;
+    ws.provision_with(&[host], BENCH_TOOLS, false)?;
     build::cargo(sh, spec, "build")
         .args(["--profile", "dist", "--package", &ws.config.package.name])
         .run()?;
@@ -87,10 +104,13 @@ pub fn run(ws: &Workspace) -> Result<()> {
                 Ok(bytes.len() as u64)
             })?,
             median(|| {
-                cmd!(sh, "tar -C {tree} -czf {tar_path} {stem}")
-                    .quiet()
-                    .env("GZIP", "-6")
-                    .run()?;
+                let gzip = "gzip -6 -n";
+                cmd!(
+                    sh,
+                    "tar -C {tree} --use-compress-program={gzip} -cf {tar_path} {stem}"
+                )
+                .quiet()
+                .run()?;
                 Ok(std::fs::metadata(&tar_path)?.len())
             })?,
         ),

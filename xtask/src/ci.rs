@@ -2,8 +2,8 @@
 //!
 //! 1. provision every configured target, and the tools the artifact tests
 //!    open artifacts with;
-//! 2. `cargo fmt --check`, actionlint on the workflows, and clippy with
-//!    warnings denied, once per OS;
+//! 2. `cargo fmt --check`, actionlint on the workflows, clippy with
+//!    warnings denied (once per OS), and `cargo doc` with warnings denied;
 //! 3. every target's tests under its runner (`cargo xtask test`);
 //! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
 //! 5. the xtask's own tests, including the slow ones: artifacts opened with
@@ -79,6 +79,14 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
             cmd!(sh, "cargo clippy --target {triple} --workspace --exclude xtask --all-targets --locked -- -D warnings").run()?;
         }
     }
+
+    eprintln!("==> docs");
+    cmd!(
+        sh,
+        "cargo doc --workspace --no-deps --document-private-items --locked"
+    )
+    .env("RUSTDOCFLAGS", "-D warnings")
+    .run()?;
 
     test::run(ws, &all)?;
     dist::run(ws, &all)?;

@@ -155,17 +155,24 @@ impl DebMetadata {
             None => computed,
         };
 
+        // Hashing and compressing the same files are independent: do them on
+        // two cores.
+        let (md5sums, data_tar_gz) = std::thread::scope(|scope| {
+            let md5sums = scope.spawn(|| md5sums(&data_entries));
+            let data_tar_gz = archive::tar_gz(&data_entries, mtime);
+            (md5sums.join().expect("hashing does not panic"), data_tar_gz)
+        });
         let control = self.control(arch, installed_size_kib(&data_entries), depends.as_deref());
         let control_entries = vec![
             Entry::dir("./"),
             Entry::file("./control", control.into_bytes()),
-            Entry::file("./md5sums", md5sums(&data_entries).into_bytes()),
+            Entry::file("./md5sums", md5sums.into_bytes()),
         ];
         Ok(ar(
             &[
                 ("debian-binary", b"2.0\n".to_vec()),
                 ("control.tar.gz", archive::tar_gz(&control_entries, mtime)?),
-                ("data.tar.gz", archive::tar_gz(&data_entries, mtime)?),
+                ("data.tar.gz", data_tar_gz?),
             ],
             mtime,
         ))

@@ -135,7 +135,8 @@ fn text_files(root: &Path) -> Result<Vec<PathBuf>> {
 
 /// `text` with every stand-alone `old` replaced by `new`: not inside a
 /// longer word (`apple`, `my-app`), and not as a folder (`app/`), but in
-/// artifact names (`app-1.0.tar.gz`, `app_1.0_amd64.deb`, `app.exe`).
+/// artifact names (`app-1.0.tar.gz`, `app_1.0_amd64.deb`, `app.exe`) and
+/// binary paths (`usr/bin/app`).
 pub fn replace_word(text: &str, old: &str, new: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -143,7 +144,7 @@ pub fn replace_word(text: &str, old: &str, new: &str) -> String {
         let before = rest[..at].chars().next_back();
         let after = rest[at + old.len()..].chars().next();
         let starts_word =
-            !before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '.'));
+            !before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
         let ends_word = !after.is_some_and(|c| c.is_alphanumeric() || c == '/');
         out.push_str(&rest[..at]);
         out.push_str(if starts_word && ends_word { new } else { old });
@@ -172,10 +173,10 @@ mod tests {
 
     #[test]
     fn only_the_stand_alone_name_is_replaced() {
-        let text = "`app info`, app-0.1.0-x.tar.gz, app_0.1.0-1_amd64.deb, app.exe, app/src, apple, my-app, wasm-apps";
+        let text = "`app info`, app-0.1.0-x.tar.gz, app_0.1.0-1_amd64.deb, app.exe, usr/bin/app, app/src, apple, my-app, wasm-apps";
         assert_eq!(
             replace_word(text, "app", "tool"),
-            "`tool info`, tool-0.1.0-x.tar.gz, tool_0.1.0-1_amd64.deb, tool.exe, app/src, apple, my-app, wasm-apps"
+            "`tool info`, tool-0.1.0-x.tar.gz, tool_0.1.0-1_amd64.deb, tool.exe, usr/bin/tool, app/src, apple, my-app, wasm-apps"
         );
     }
 }
