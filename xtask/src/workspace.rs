@@ -46,30 +46,20 @@ impl Workspace {
 
     /// Installs what `targets` need, or says what to install.
     pub fn provision(&self, targets: &[&Configured], no_install: bool) -> Result<()> {
-        provision::ensure(
-            &self.sh,
-            &self.rust,
-            &self.tools_dir,
-            targets,
-            &[],
-            no_install,
-        )
+        self.provision_with(targets, &[], no_install)
     }
 
     /// [`Workspace::provision`], plus `extra` tools for the reason beside each.
+    ///
+    /// Asks rustup afresh each time: an earlier step may have installed
+    /// standard libraries since the workspace was loaded.
     pub fn provision_with(
         &self,
         targets: &[&Configured],
         extra: &[(Tool, &'static str)],
         no_install: bool,
     ) -> Result<()> {
-        provision::ensure(
-            &self.sh,
-            &self.rust,
-            &self.tools_dir,
-            targets,
-            extra,
-            no_install,
-        )
+        let rust = Rust::probe(&self.sh)?;
+        provision::ensure(&self.sh, &rust, &self.tools_dir, targets, extra, no_install)
     }
 }
