@@ -331,26 +331,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         ],
         reproducible_link_args: &["-Wl,--no-insert-timestamp"],
     },
-    TargetSpec {
-        triple: "aarch64-apple-darwin",
-        os: Os::Darwin,
-        debian_arch: None,
-        static_binary: false,
-        linker: Linker::Zig,
-        runner: Runner::None,
-        tools: ZIG_TOOLS,
-        reproducible_link_args: &["-Wl,-S"],
-    },
-    TargetSpec {
-        triple: "x86_64-apple-darwin",
-        os: Os::Darwin,
-        debian_arch: None,
-        static_binary: false,
-        linker: Linker::Zig,
-        runner: Runner::None,
-        tools: ZIG_TOOLS,
-        reproducible_link_args: &["-Wl,-S"],
-    },
+    macos_with_zig("aarch64-apple-darwin"),
+    macos_with_zig("x86_64-apple-darwin"),
     TargetSpec {
         triple: "wasm32-wasip1",
         os: Os::Wasi,
@@ -371,27 +353,39 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
 pub const ON_MACOS_HOST: &[TargetSpec] = &[
-    TargetSpec {
-        triple: "aarch64-apple-darwin",
-        os: Os::Darwin,
-        debian_arch: None,
-        static_binary: false,
-        linker: Linker::HostCc,
-        runner: Runner::Native,
-        tools: &[],
-        reproducible_link_args: &[],
-    },
-    TargetSpec {
-        triple: "x86_64-apple-darwin",
-        os: Os::Darwin,
-        debian_arch: None,
-        static_binary: false,
-        linker: Linker::HostCc,
-        runner: Runner::Native,
-        tools: &[],
-        reproducible_link_args: &[],
-    },
+    macos_native("aarch64-apple-darwin"),
+    macos_native("x86_64-apple-darwin"),
 ];
+
+/// A macOS target built on Linux: zig links it (its `-S` keeps debug-map
+/// paths, and with them the clone's location, out of the Mach-O UUID) and
+/// nothing runs it.
+const fn macos_with_zig(triple: &'static str) -> TargetSpec {
+    TargetSpec {
+        triple,
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::Zig,
+        runner: Runner::None,
+        tools: ZIG_TOOLS,
+        reproducible_link_args: &["-Wl,-S"],
+    }
+}
+
+/// A macOS target built on a Mac: Apple's toolchain links it, the Mac runs it.
+const fn macos_native(triple: &'static str) -> TargetSpec {
+    TargetSpec {
+        triple,
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::HostCc,
+        runner: Runner::Native,
+        tools: &[],
+        reproducible_link_args: &[],
+    }
+}
 
 /// The table row for `triple` on an x86_64 Linux build machine, if the xtask
 /// knows it.

@@ -30,20 +30,14 @@ fn dist_dir() -> &'static Path {
     DIST.get_or_init(|| {
         let out = repo_root().join("target/xtask-test-artifacts");
         let _ = std::fs::remove_dir_all(&out);
-        let mut args = vec!["dist", "--out", out.to_str().unwrap()];
-        for target in [
-            "x86_64-unknown-linux-gnu",
-            "aarch64-unknown-linux-gnu",
-            "x86_64-unknown-linux-musl",
-            "x86_64-pc-windows-gnu",
-        ] {
-            args.extend(["--target", target]);
-        }
-        let output = xtask(&repo_root(), &args);
-        assert!(
-            output.status.success(),
-            "dist failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
+        dist(
+            &out,
+            &[
+                "x86_64-unknown-linux-gnu",
+                "aarch64-unknown-linux-gnu",
+                "x86_64-unknown-linux-musl",
+                "x86_64-pc-windows-gnu",
+            ],
         );
         out
     })

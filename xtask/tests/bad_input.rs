@@ -8,44 +8,38 @@ use support::*;
 #[test]
 fn nonsense_target_is_refused_before_building() {
     let ws = copy_of_workspace("nonsense");
-    let output = xtask(ws.path(), &["test", "--target", "nonsense"]);
-    let stderr = assert_fails_with(
-        &output,
+    assert_refused(
+        ws.path(),
+        &["test", "--target", "nonsense"],
         &[
             "`nonsense` is not a target triple rustc knows",
             "rustc --print target-list",
         ],
     );
-    assert_built_nothing(ws.path(), &stderr);
 }
 
 #[test]
 fn typo_in_target_suggests_the_real_triple() {
     let ws = copy_of_workspace("typo");
-    let output = xtask(
+    assert_refused(
         ws.path(),
         &["build", "--target", "aarch64-unknown-linux-gnux"],
+        &["Did you mean `aarch64-unknown-linux-gnu`"],
     );
-    let stderr = assert_fails_with(&output, &["Did you mean `aarch64-unknown-linux-gnu`"]);
-    assert_built_nothing(ws.path(), &stderr);
 }
 
 #[test]
 fn unconfigured_target_is_refused_with_the_list() {
     let ws = copy_of_workspace("unconfigured");
-    let output = xtask(
+    assert_refused(
         ws.path(),
         &["build", "--target", "powerpc64le-unknown-linux-gnu"],
-    );
-    let stderr = assert_fails_with(
-        &output,
         &[
             "`powerpc64le-unknown-linux-gnu` is not a configured target",
             "x86_64-unknown-linux-gnu",
             "[workspace.metadata.dist]",
         ],
     );
-    assert_built_nothing(ws.path(), &stderr);
 }
 
 #[test]
@@ -57,15 +51,14 @@ fn configured_triple_unknown_to_rustc_is_refused() {
         "targets = [\n",
         "targets = [\n    \"x86_64-unknown-linux-gnux\",\n",
     );
-    let output = xtask(ws.path(), &["build"]);
-    let stderr = assert_fails_with(
-        &output,
+    assert_refused(
+        ws.path(),
+        &["build"],
         &[
             "configures target `x86_64-unknown-linux-gnux`, which rustc does not know",
             "Did you mean",
         ],
     );
-    assert_built_nothing(ws.path(), &stderr);
 }
 
 #[test]
@@ -124,9 +117,11 @@ fn unknown_format_is_a_config_error() {
         "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-gnu = [\"rpm\"]\n",
     );
     let out = ws.path().join("out");
-    let output = xtask(ws.path(), &["dist", "--out", out.to_str().unwrap()]);
-    let stderr = assert_fails_with(&output, &["format `rpm`", "tar.gz, zip, deb"]);
-    assert_built_nothing(ws.path(), &stderr);
+    assert_refused(
+        ws.path(),
+        &["dist", "--out", out.to_str().unwrap()],
+        &["format `rpm`", "tar.gz, zip, deb"],
+    );
     assert_eq!(artifacts_in(&out), Vec::<String>::new());
 }
 
@@ -141,7 +136,7 @@ fn duplicate_artifact_names_are_a_config_error() {
         "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-musl = [\"tar.gz\", \"deb\"]\n",
     );
     let out = ws.path().join("out");
-    let output = xtask(
+    assert_refused(
         ws.path(),
         &[
             "dist",
@@ -150,15 +145,11 @@ fn duplicate_artifact_names_are_a_config_error() {
             "--out",
             out.to_str().unwrap(),
         ],
-    );
-    let stderr = assert_fails_with(
-        &output,
         &[
             &format!("would both produce {}_0.1.0-1_amd64.deb", app()),
             "[workspace.metadata.dist.formats]",
         ],
     );
-    assert_built_nothing(ws.path(), &stderr);
     assert!(!out.exists());
 }
 
@@ -172,9 +163,11 @@ fn version_debian_cannot_express_is_a_config_error() {
         "revision = \"beta_1\"",
     );
     let out = ws.path().join("out");
-    let output = xtask(ws.path(), &["dist", "--out", out.to_str().unwrap()]);
-    let stderr = assert_fails_with(&output, &["revision \"beta_1\" is not a Debian revision"]);
-    assert_built_nothing(ws.path(), &stderr);
+    assert_refused(
+        ws.path(),
+        &["dist", "--out", out.to_str().unwrap()],
+        &["revision \"beta_1\" is not a Debian revision"],
+    );
     assert!(!out.exists());
 }
 
@@ -184,7 +177,7 @@ fn unwritable_out_dir_is_refused_before_building() {
     // A path under a regular file cannot be created, even by root.
     std::fs::write(ws.path().join("a-file"), "").unwrap();
     let out = ws.path().join("a-file/out");
-    let output = xtask(
+    assert_refused(
         ws.path(),
         &[
             "dist",
@@ -193,21 +186,19 @@ fn unwritable_out_dir_is_refused_before_building() {
             "--out",
             out.to_str().unwrap(),
         ],
+        &["cannot write artifacts to", "--out DIR"],
     );
-    let stderr = assert_fails_with(&output, &["cannot write artifacts to", "--out DIR"]);
-    assert_built_nothing(ws.path(), &stderr);
 }
 
 #[test]
 fn missing_include_file_is_a_config_error() {
     let ws = copy_of_workspace("include");
     std::fs::remove_file(ws.path().join("LICENSE-MIT")).unwrap();
-    let output = xtask(ws.path(), &["dist", "--target", "x86_64-unknown-linux-gnu"]);
-    let stderr = assert_fails_with(
-        &output,
+    assert_refused(
+        ws.path(),
+        &["dist", "--target", "x86_64-unknown-linux-gnu"],
         &["`include` lists LICENSE-MIT", "Create it or remove it"],
     );
-    assert_built_nothing(ws.path(), &stderr);
 }
 
 #[test]
@@ -258,7 +249,7 @@ fn failed_build_leaves_the_previous_release_untouched() {
     let ws = copy_of_workspace("failed-build");
     let out = ws.path().join("release");
     make_release(&out, "0.0.9", "x86_64-unknown-linux-gnu");
-    let before = snapshot(&out);
+    let before = files_in(&out);
 
     edit(
         ws.path(),
@@ -278,25 +269,11 @@ fn failed_build_leaves_the_previous_release_untouched() {
     );
     assert_fails_with(&output, &["dist failed for x86_64-unknown-linux-gnu"]);
 
-    assert_eq!(snapshot(&out), before, "the previous release changed");
+    assert_eq!(files_in(&out), before, "the previous release changed");
     let verified = xtask(ws.path(), &["verify", out.to_str().unwrap()]);
     assert!(
         verified.status.success(),
         "{}",
         String::from_utf8_lossy(&verified.stderr)
     );
-}
-
-/// Every entry of `dir` (hidden ones included) with its contents.
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| {
-            let entry = entry.unwrap();
-            let data = std::fs::read(entry.path()).unwrap_or_default();
-            (entry.file_name().to_string_lossy().into_owned(), data)
-        })
-        .collect();
-    entries.sort();
-    entries
 }

@@ -17,35 +17,6 @@ const TARGETS: &[&str] = &[
     "wasm32-wasip1",
 ];
 
-fn dist(out: &Path, targets: &[&str]) {
-    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
-    for target in targets {
-        args.extend(["--target", target]);
-    }
-    let output = xtask(&repo_root(), &args);
-    assert!(
-        output.status.success(),
-        "dist failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// Every file in `dir` with its bytes.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| {
-            let entry = entry.unwrap();
-            (
-                entry.file_name().to_string_lossy().into_owned(),
-                std::fs::read(entry.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn release_merged_from_parts_equals_release_built_in_one_go() {
     let scratch = Scratch::new("parts");
@@ -69,7 +40,7 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let (whole_files, merged_files) = (files(&whole), files(&merged));
+    let (whole_files, merged_files) = (files_in(&whole), files_in(&merged));
     let names: Vec<&str> = merged_files.iter().map(|(name, _)| name.as_str()).collect();
     assert!(
         names.contains(&"SHA256SUMS") && names.contains(&"dist-manifest.json"),

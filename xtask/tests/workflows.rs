@@ -6,19 +6,10 @@ mod support;
 use support::*;
 
 fn workflows() -> Vec<(String, String)> {
-    let dir = repo_root().join(".github/workflows");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| {
-            let entry = entry.unwrap();
-            (
-                entry.file_name().to_string_lossy().into_owned(),
-                std::fs::read_to_string(entry.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
+    files_in(&repo_root().join(".github/workflows"))
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect()
 }
 
 #[test]

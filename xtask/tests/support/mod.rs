@@ -203,3 +203,41 @@ pub fn make_release(out: &Path, version: &str, triple: &str) {
     );
     std::fs::write(out.join("dist-manifest.json"), manifest).unwrap();
 }
+
+/// Every file directly in `dir` (hidden ones included), with its bytes,
+/// sorted by name.
+pub fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let data = std::fs::read(entry.path()).unwrap_or_default();
+            (entry.file_name().to_string_lossy().into_owned(), data)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `cargo xtask dist --target T... --out OUT` in the real workspace; panics
+/// with the log if it fails.
+pub fn dist(out: &Path, targets: &[&str]) {
+    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
+    for target in targets {
+        args.extend(["--target", target]);
+    }
+    let output = xtask(&repo_root(), &args);
+    assert!(
+        output.status.success(),
+        "dist failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs the xtask in `workspace` and asserts it refused with every one of
+/// `needles` before building anything.
+pub fn assert_refused(workspace: &Path, args: &[&str], needles: &[&str]) -> String {
+    let stderr = assert_fails_with(&xtask(workspace, args), needles);
+    assert_built_nothing(workspace, &stderr);
+    stderr
+}
