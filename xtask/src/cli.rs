@@ -95,7 +95,7 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
     },
     Subcommand {
         name: "test",
-        about: "Run each target's tests under its runner (native, qemu, wine)",
+        about: "Run each target's tests under its runner (native, qemu, wine, wasmtime)",
         options: &["target", "no-install"],
         positional: None,
         max_args: 0,
@@ -130,7 +130,7 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
     },
     Subcommand {
         name: "rename",
-        about: "Rename the app: package, binary, Debian package, README, workflows",
+        about: "Rename the program: package, binary, Debian package, README, workflows",
         options: &[],
         positional: Some("NEW_NAME"),
         max_args: 1,
@@ -193,7 +193,7 @@ pub fn overview() -> String {
          Usage: cargo xtask <COMMAND> [OPTIONS]\n\nCommands:\n",
     );
     for sub in SUBCOMMANDS {
-        text.push_str(&format!("  {:<10} {}\n", sub.name, sub.about));
+        text.push_str(&format!("  {:<14} {}\n", sub.name, sub.about));
     }
     text.push_str("\n`cargo xtask <COMMAND> --help` shows a command's options.\n");
     text

@@ -1,11 +1,13 @@
 //! `cargo xtask`: this workspace's automation, written in Rust.
 //!
 //! Builds every configured target, runs each target's tests under the right
-//! runner (natively, under qemu-user, under wine), packages each into
-//! checksummed, reproducible tar.gz / zip / .deb artifacts, and checks that
-//! the machine has what that takes, installing it if allowed. The configured
-//! targets are listed once, in `[workspace.metadata.dist]` of the workspace
-//! `Cargo.toml`; what the xtask knows about each triple is in [`target`].
+//! runner (natively, under qemu-user, wine or wasmtime), packages each into
+//! checksummed, reproducible tar.gz / zip / .deb artifacts, plans and merges
+//! releases built on several CI runners, and edits the workspace when a
+//! target is added or the program renamed. It checks that the machine has
+//! what each job takes, installing it if allowed. The configured targets are
+//! listed once, in `[workspace.metadata.dist]` of the workspace `Cargo.toml`;
+//! what the xtask knows about each triple is in [`target`].
 //!
 //! The xtask orchestrates and cargo does the work: linkers and runners come
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
