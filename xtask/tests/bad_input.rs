@@ -64,12 +64,7 @@ fn configured_triple_unknown_to_rustc_is_refused() {
 #[test]
 fn missing_linker_and_runner_with_no_install_name_the_packages() {
     let ws = copy_of_workspace("no-install");
-    // A PATH with the Rust toolchain and nothing else: no cross gcc, no qemu.
-    let bin = Scratch::new("bare-path");
-    for tool in ["cargo", "rustc", "rustup"] {
-        let real = which(tool);
-        std::os::unix::fs::symlink(real, bin.path().join(tool)).unwrap();
-    }
+    let bin = bare_path();
     let output = xtask_command(
         ws.path(),
         &[
@@ -92,6 +87,31 @@ fn missing_linker_and_runner_with_no_install_name_the_packages() {
         ],
     );
     assert_built_nothing(ws.path(), &stderr);
+}
+
+/// `doctor` fails when a configured target cannot be built or tested here,
+/// and prints the commands that fix it.
+#[test]
+fn doctor_fails_and_says_what_to_install() {
+    let ws = copy_of_workspace("doctor");
+    let bin = bare_path();
+    let output = xtask_command(ws.path(), &["doctor"])
+        .env("PATH", bin.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("aarch64-unknown-linux-gnu") && stdout.contains("MISSING"),
+        "{stdout}"
+    );
+    assert_fails_with(
+        &output,
+        &[
+            "cannot be built or tested on this machine",
+            "apt-get install",
+            "qemu-user",
+        ],
+    );
 }
 
 #[test]
@@ -232,6 +252,16 @@ fn verify_without_sums_says_the_folder_is_incomplete() {
         &xtask(ws.path(), &["verify", dir.to_str().unwrap()]),
         &["has no readable SHA256SUMS", "cargo xtask dist"],
     );
+}
+
+/// A folder to use as PATH holding the Rust toolchain and nothing else: no
+/// cross gcc, no qemu, no wine.
+fn bare_path() -> Scratch {
+    let bin = Scratch::new("bare-path");
+    for tool in ["cargo", "rustc", "rustup"] {
+        std::os::unix::fs::symlink(which(tool), bin.path().join(tool)).unwrap();
+    }
+    bin
 }
 
 fn which(program: &str) -> std::path::PathBuf {
