@@ -39,6 +39,15 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         },
         "checking the workflows",
     ),
+    // The newest cargo-generate needs a newer rustc than the pinned one.
+    (
+        Tool {
+            role: Role::Runner,
+            probe: Probe::Command("cargo-generate"),
+            source: Source::Cargo("cargo-generate@0.23.14"),
+        },
+        "the cargo-generate test",
+    ),
 ];
 
 const fn apt(program: &'static str, package: &'static str) -> Tool {

@@ -1,6 +1,7 @@
 //! Installing what the selected targets need: Rust standard libraries with
 //! rustup, system packages with apt, Python tools with pip into the xtask's
-//! own virtual environment.
+//! own virtual environment, and the odd Rust tool with `cargo install` into
+//! that same folder.
 //!
 //! Nothing is installed without saying what and why. Without permission to
 //! install (`--no-install`, or not root and no passwordless sudo) the xtask
@@ -24,6 +25,7 @@ pub struct Missing {
     pub rust_std: Vec<&'static str>,
     pub apt: BTreeMap<&'static str, Vec<&'static str>>,
     pub pip: BTreeMap<&'static str, Vec<&'static str>>,
+    pub cargo: BTreeMap<&'static str, Vec<&'static str>>,
 }
 
 impl Missing {
@@ -77,6 +79,7 @@ impl Missing {
         let needers = match tool.source {
             Source::Apt(package) => self.apt.entry(package).or_default(),
             Source::Pip(package) => self.pip.entry(package).or_default(),
+            Source::Cargo(krate) => self.cargo.entry(krate).or_default(),
         };
         if !needers.contains(&triple) {
             needers.push(triple);
@@ -84,7 +87,10 @@ impl Missing {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rust_std.is_empty() && self.apt.is_empty() && self.pip.is_empty()
+        self.rust_std.is_empty()
+            && self.apt.is_empty()
+            && self.pip.is_empty()
+            && self.cargo.is_empty()
     }
 
     /// The commands that install everything missing, one per line.
@@ -108,6 +114,13 @@ impl Missing {
                 text,
                 "    python3 -m venv {dir} && {dir}/bin/pip install {}",
                 packages.join(" ")
+            );
+        }
+        for krate in self.cargo.keys() {
+            let _ = writeln!(
+                text,
+                "    cargo install --locked --root {} {krate}",
+                tools_dir.display()
             );
         }
         text
@@ -201,6 +214,19 @@ pub fn ensure(
         .run()?;
     }
 
+    for (krate, needers) in &missing.cargo {
+        eprintln!(
+            "==> installing {krate} from crates.io into {} (needed by {}; this compiles it)",
+            tools_dir.display(),
+            needers.join(", ")
+        );
+        cmd!(
+            sh,
+            "cargo install --quiet --locked --root {tools_dir} {krate}"
+        )
+        .run()?;
+    }
+
     let still_missing = Missing::find_with(sh, &Rust::probe(sh)?, targets, extra);
     if !still_missing.is_empty() {
         bail!(
@@ -230,6 +256,7 @@ fn summary(missing: &Missing) -> String {
             .keys()
             .map(|package| format!("PyPI package {package}")),
     );
+    parts.extend(missing.cargo.keys().map(|krate| format!("crate {krate}")));
     parts.join(", ")
 }
 

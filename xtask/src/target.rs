@@ -136,6 +136,9 @@ pub enum Source {
     Apt(&'static str),
     /// A PyPI package, installed into the xtask's own virtual environment.
     Pip(&'static str),
+    /// A crate (`name@version`), built with `cargo install` into the same
+    /// folder, whose `bin/` the xtask puts on `PATH`.
+    Cargo(&'static str),
 }
 
 /// A linker-side program from a Debian package.

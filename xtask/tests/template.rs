@@ -258,3 +258,52 @@ fn cargo_config_agrees_with_the_target_table() {
         }
     }
 }
+
+/// cargo-generate takes this repository as a template: it copies the files
+/// untouched (see cargo-generate.toml) and its hook runs `cargo xtask
+/// rename`. Needs cargo-generate, which `cargo xtask ci` installs.
+#[test]
+#[ignore = "needs cargo-generate and compiles the xtask in the new project; run by `cargo xtask ci`"]
+fn cargo_generate_makes_a_renamed_project() {
+    // A clean clone: cargo-generate copies everything it is given, target/ too.
+    let scratch = Scratch::new("cargo-generate");
+    let template = scratch.path().join("template");
+    let cloned = Command::new("git")
+        .args(["clone", "--quiet"])
+        .arg(repo_root())
+        .arg(&template)
+        .status()
+        .unwrap();
+    assert!(cloned.success());
+    let output = Command::new("cargo")
+        .args([
+            "generate",
+            "--silent",
+            "--allow-commands",
+            "--name",
+            "gen-tool",
+            "--path",
+        ])
+        .arg(&template)
+        .arg("--destination")
+        .arg(scratch.path())
+        .output()
+        .unwrap();
+    succeed(output);
+
+    let project = scratch.path().join("gen-tool");
+    let read = |file: &str| std::fs::read_to_string(project.join(file)).unwrap();
+    assert!(read("app/Cargo.toml").contains("name = \"gen-tool\""));
+    assert!(read("Cargo.toml").contains("package = \"gen-tool\""));
+    assert!(read("README.md").contains("gen-tool info"));
+    assert_eq!(
+        read(".github/workflows/release.yml"),
+        std::fs::read_to_string(template.join(".github/workflows/release.yml")).unwrap()
+    );
+    assert!(
+        !project.join("cargo-generate.toml").exists(),
+        "cargo-generate's own files are not copied"
+    );
+    let targets = succeed(xtask(&project, &["targets"]));
+    assert!(targets.contains("x86_64-unknown-linux-gnu"), "{targets}");
+}
