@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use support::*;
 
@@ -69,9 +69,6 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
 
 #[test]
 fn plan_emits_one_job_per_configured_target() {
-    let targets = xtask(&repo_root(), &["targets", "--json"]);
-    assert!(targets.status.success());
-    let targets: serde_json::Value = serde_json::from_slice(&targets.stdout).unwrap();
     let plan = xtask(&repo_root(), &["plan", "--json"]);
     assert!(
         plan.status.success(),
@@ -90,13 +87,7 @@ fn plan_emits_one_job_per_configured_target() {
         .iter()
         .map(|job| job["target"].as_str().unwrap())
         .collect();
-    let configured: Vec<&str> = targets
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["triple"].as_str().unwrap())
-        .collect();
-    assert_eq!(planned, configured);
+    assert_eq!(planned, configured_triples());
     for job in jobs.as_array().unwrap() {
         let runner = job["runner"].as_str().unwrap();
         let expected = if job["target"].as_str().unwrap().ends_with("apple-darwin") {
@@ -140,58 +131,83 @@ fn merge(dir: &Path, parts: &[&Path], out: &Path) -> std::process::Output {
     xtask(dir, &args)
 }
 
+/// Two small parts, made with tar and sha256sum, and a folder to merge
+/// them into.
+struct TwoParts {
+    scratch: Scratch,
+    a: PathBuf,
+    b: PathBuf,
+}
+
+impl TwoParts {
+    /// Parts of `(version, triple)` each.
+    fn new(label: &str, a: (&str, &str), b: (&str, &str)) -> TwoParts {
+        let scratch = Scratch::new(label);
+        let (dir_a, dir_b) = (scratch.path().join("a"), scratch.path().join("b"));
+        make_release(&dir_a, a.0, a.1);
+        make_release(&dir_b, b.0, b.1);
+        TwoParts {
+            scratch,
+            a: dir_a,
+            b: dir_b,
+        }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.scratch.path().join("out")
+    }
+
+    fn merge(&self) -> std::process::Output {
+        merge(&repo_root(), &[&self.a, &self.b], &self.out())
+    }
+
+    /// The merge fails with every one of `needles` and writes no artifact.
+    fn assert_refused(&self, needles: &[&str]) {
+        assert_fails_with(&self.merge(), needles);
+        assert_eq!(artifacts_in(&self.out()), Vec::<String>::new());
+    }
+}
+
 #[test]
 fn merge_of_a_corrupted_part_is_refused() {
-    let scratch = Scratch::new("merge-corrupt");
-    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
-    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
-    make_release(&b, "0.1.0", "aarch64-unknown-linux-gnu");
-    let victim = b.join("app-0.1.0-aarch64-unknown-linux-gnu.tar.gz");
+    let parts = TwoParts::new(
+        "merge-corrupt",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.1.0", "aarch64-unknown-linux-gnu"),
+    );
+    let victim = parts.b.join("app-0.1.0-aarch64-unknown-linux-gnu.tar.gz");
     let mut bytes = std::fs::read(&victim).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
     std::fs::write(&victim, bytes).unwrap();
-    let out = scratch.path().join("out");
-    assert_fails_with(
-        &merge(&repo_root(), &[&a, &b], &out),
-        &["fails verification", "SHA-256 is"],
-    );
-    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+    parts.assert_refused(&["fails verification", "SHA-256 is"]);
 }
 
 #[test]
 fn merge_of_two_versions_is_refused() {
-    let scratch = Scratch::new("merge-versions");
-    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
-    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
-    make_release(&b, "0.2.0", "aarch64-unknown-linux-gnu");
-    let out = scratch.path().join("out");
-    assert_fails_with(
-        &merge(&repo_root(), &[&a, &b], &out),
-        &[
-            "is app 0.2.0",
-            "are app 0.1.0",
-            "Merge only parts built from one commit",
-        ],
+    let parts = TwoParts::new(
+        "merge-versions",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.2.0", "aarch64-unknown-linux-gnu"),
     );
-    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+    parts.assert_refused(&[
+        "is app 0.2.0",
+        "are app 0.1.0",
+        "Merge only parts built from one commit",
+    ]);
 }
 
 #[test]
 fn merge_of_the_same_artifact_twice_is_refused() {
-    let scratch = Scratch::new("merge-duplicate");
-    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
-    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
-    make_release(&b, "0.1.0", "x86_64-unknown-linux-gnu");
-    let out = scratch.path().join("out");
-    assert_fails_with(
-        &merge(&repo_root(), &[&a, &b], &out),
-        &[
-            "app-0.1.0-x86_64-unknown-linux-gnu.tar.gz is in part",
-            "drop the duplicate part",
-        ],
+    let parts = TwoParts::new(
+        "merge-duplicate",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
     );
-    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+    parts.assert_refused(&[
+        "app-0.1.0-x86_64-unknown-linux-gnu.tar.gz is in part",
+        "drop the duplicate part",
+    ]);
 }
 
 #[test]
@@ -207,12 +223,12 @@ fn merge_without_parts_is_refused() {
 
 #[test]
 fn merge_of_good_parts_verifies() {
-    let scratch = Scratch::new("merge-good");
-    let (a, b) = (scratch.path().join("a"), scratch.path().join("b"));
-    make_release(&a, "0.1.0", "x86_64-unknown-linux-gnu");
-    make_release(&b, "0.1.0", "aarch64-unknown-linux-gnu");
-    let out = scratch.path().join("out");
-    let output = merge(&repo_root(), &[&a, &b], &out);
+    let parts = TwoParts::new(
+        "merge-good",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.1.0", "aarch64-unknown-linux-gnu"),
+    );
+    let output = parts.merge();
     assert!(
         output.status.success(),
         "{}",
@@ -220,7 +236,7 @@ fn merge_of_good_parts_verifies() {
     );
     let checked = std::process::Command::new("sha256sum")
         .args(["-c", "SHA256SUMS"])
-        .current_dir(&out)
+        .current_dir(parts.out())
         .output()
         .unwrap();
     assert!(checked.status.success());

@@ -238,9 +238,7 @@ fn add_target_refuses_what_it_cannot_configure() {
 #[test]
 fn cargo_config_agrees_with_the_target_table() {
     let config = std::fs::read_to_string(repo_root().join(".cargo/config.toml")).unwrap();
-    let output = xtask(&repo_root(), &["targets", "--json"]);
-    let targets: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    for target in targets.as_array().unwrap() {
+    for target in configured_targets() {
         let triple = target["triple"].as_str().unwrap();
         let section = config
             .split(&format!("[target.{triple}]\n"))

@@ -241,3 +241,23 @@ pub fn assert_refused(workspace: &Path, args: &[&str], needles: &[&str]) -> Stri
     assert_built_nothing(workspace, &stderr);
     stderr
 }
+
+/// `cargo xtask targets --json` of the real workspace.
+pub fn configured_targets() -> Vec<serde_json::Value> {
+    let output = xtask(&repo_root(), &["targets", "--json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let targets: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    targets.as_array().unwrap().clone()
+}
+
+/// The triple of every configured target.
+pub fn configured_triples() -> Vec<String> {
+    configured_targets()
+        .iter()
+        .map(|target| target["triple"].as_str().unwrap().to_owned())
+        .collect()
+}
