@@ -37,17 +37,11 @@ pub fn run(ws: &Workspace, new: &str) -> Result<()> {
     manifest.save()?;
 
     let mut changed = vec![PathBuf::from("Cargo.toml")];
-    let old_ident = old.replace('-', "_");
-    let new_ident = new.replace('-', "_");
     for file in text_files(root)? {
         let path = root.join(&file);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let renamed = replace_word(
-            &text.replace(&format!("{old_ident}::"), &format!("{new_ident}::")),
-            old,
-            new,
-        );
+        let renamed = replace_name(&text, old, new);
         if renamed != text {
             atomic::write(&path, renamed.as_bytes())?;
             changed.push(file);
@@ -136,21 +130,36 @@ fn text_files(root: &Path) -> Result<Vec<PathBuf>> {
 /// `text` with every stand-alone `old` replaced by `new`: not inside a
 /// longer word (`apple`, `my-app`), and not as a folder (`app/`), but in
 /// artifact names (`app-1.0.tar.gz`, `app_1.0_amd64.deb`, `app.exe`) and
-/// binary paths (`usr/bin/app`).
-pub fn replace_word(text: &str, old: &str, new: &str) -> String {
+/// binary paths (`usr/bin/app`). As a Rust path (`app::run`) the name is
+/// spelled with `_`, so it gets the new name spelled that way.
+///
+/// One pass from left to right, so a new name that contains the old one
+/// (`app` → `app-cli`) is never replaced again.
+pub fn replace_name(text: &str, old: &str, new: &str) -> String {
+    let old_path = format!("{}::", old.replace('-', "_"));
+    let new_path = format!("{}::", new.replace('-', "_"));
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(old) {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + old.len()..].chars().next();
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
+        let rest = &text[at..];
+        let before = text[..at].chars().next_back();
         let starts_word =
             !before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if starts_word && rest.starts_with(&old_path) {
+            out.push_str(&new_path);
+            at += old_path.len();
+            continue;
+        }
+        let after = rest.get(old.len()..).and_then(|tail| tail.chars().next());
         let ends_word = !after.is_some_and(|c| c.is_alphanumeric() || c == '/');
-        out.push_str(&rest[..at]);
-        out.push_str(if starts_word && ends_word { new } else { old });
-        rest = &rest[at + old.len()..];
+        if starts_word && rest.starts_with(old) && ends_word {
+            out.push_str(new);
+            at += old.len();
+            continue;
+        }
+        out.push(c);
+        at += c.len_utf8();
     }
-    out.push_str(rest);
     out
 }
 
@@ -175,8 +184,20 @@ mod tests {
     fn only_the_stand_alone_name_is_replaced() {
         let text = "`app info`, app-0.1.0-x.tar.gz, app_0.1.0-1_amd64.deb, app.exe, usr/bin/app, app/src, apple, my-app, wasm-apps";
         assert_eq!(
-            replace_word(text, "app", "tool"),
+            replace_name(text, "app", "tool"),
             "`tool info`, tool-0.1.0-x.tar.gz, tool_0.1.0-1_amd64.deb, tool.exe, usr/bin/tool, app/src, apple, my-app, wasm-apps"
+        );
+    }
+
+    #[test]
+    fn rust_paths_take_the_underscore_spelling_once() {
+        assert_eq!(
+            replace_name("app::run(app)", "app", "app-cli"),
+            "app_cli::run(app-cli)"
+        );
+        assert_eq!(
+            replace_name("my_tool::run; my-tool info", "my-tool", "other"),
+            "other::run; other info"
         );
     }
 }

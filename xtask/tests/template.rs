@@ -55,29 +55,31 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn renamed_template_builds_artifacts_under_the_new_name() {
     let ws = copy_of_workspace("rename");
     let dir = ws.path();
-    let said = succeed(xtask(dir, &["rename", "my-tool"]));
+    // A name the workspace does not have yet, whatever it is called now.
+    let new = format!("{}-renamed", app());
+    let ident = new.replace('-', "_");
+    let said = succeed(xtask(dir, &["rename", &new]));
     assert!(
-        said.contains("renamed app to my-tool")
-            || said.contains(&format!("renamed {} to my-tool", app())),
+        said.contains(&format!("renamed {} to {new}", app())),
         "{said}"
     );
 
     // A second run with the same name changes nothing.
     let after_first = tree(dir);
-    let said = succeed(xtask(dir, &["rename", "my-tool"]));
+    let said = succeed(xtask(dir, &["rename", &new]));
     assert!(said.contains("nothing to change"), "{said}");
     assert!(tree(dir) == after_first, "the second rename changed files");
 
     let read = |file: &str| std::fs::read_to_string(dir.join(file)).unwrap();
-    assert!(read("app/Cargo.toml").contains("name = \"my-tool\""));
-    assert!(read("Cargo.toml").contains("package = \"my-tool\""));
+    assert!(read("app/Cargo.toml").contains(&format!("name = \"{new}\"")));
+    assert!(read("Cargo.toml").contains(&format!("package = \"{new}\"")));
     assert!(
         read("Cargo.toml").contains("members = [\"app\", \"platform\", \"xtask\"]"),
         "folders keep their names"
     );
-    assert!(read("Cargo.lock").contains("name = \"my-tool\""));
-    assert!(read("app/src/main.rs").contains("my_tool::run"));
-    assert!(read("README.md").contains("my-tool info"));
+    assert!(read("Cargo.lock").contains(&format!("name = \"{new}\"")));
+    assert!(read("app/src/main.rs").contains(&format!("{ident}::run")));
+    assert!(read("README.md").contains(&format!("{new} info")));
 
     // The renamed workspace tests and ships under the new name.
     let tests = Command::new("cargo")
@@ -97,20 +99,15 @@ fn renamed_template_builds_artifacts_under_the_new_name() {
             out.to_str().unwrap(),
         ],
     ));
+    let tarball = format!("{new}-0.1.0-x86_64-unknown-linux-gnu.tar.gz");
     let names = artifacts_in(&out);
-    for expected in [
-        "my-tool-0.1.0-x86_64-unknown-linux-gnu.tar.gz",
-        "my-tool_0.1.0-1_amd64.deb",
-    ] {
-        assert!(
-            names.iter().any(|name| name == expected),
-            "{expected} not in {names:?}"
-        );
+    for expected in [tarball.clone(), format!("{new}_0.1.0-1_amd64.deb")] {
+        assert!(names.contains(&expected), "{expected} not in {names:?}");
     }
     let unpacked = Scratch::new("rename-untar");
     let tar = Command::new("tar")
         .arg("-xzf")
-        .arg(out.join("my-tool-0.1.0-x86_64-unknown-linux-gnu.tar.gz"))
+        .arg(out.join(&tarball))
         .arg("-C")
         .arg(unpacked.path())
         .status()
@@ -118,9 +115,13 @@ fn renamed_template_builds_artifacts_under_the_new_name() {
     assert!(tar.success());
     let binary = unpacked
         .path()
-        .join("my-tool-0.1.0-x86_64-unknown-linux-gnu/my-tool");
+        .join(format!("{new}-0.1.0-x86_64-unknown-linux-gnu"))
+        .join(&new);
     let version = succeed(Command::new(binary).arg("--version").output().unwrap());
-    assert_eq!(version.trim(), "my-tool 0.1.0 (x86_64-unknown-linux-gnu)");
+    assert_eq!(
+        version.trim(),
+        format!("{new} 0.1.0 (x86_64-unknown-linux-gnu)")
+    );
 }
 
 #[test]
@@ -263,6 +264,15 @@ fn cargo_config_agrees_with_the_target_table() {
 #[test]
 #[ignore = "needs cargo-generate and compiles the xtask in the new project; run by `cargo xtask ci`"]
 fn cargo_generate_makes_a_renamed_project() {
+    let installed = Command::new("cargo")
+        .args(["generate", "--version"])
+        .output()
+        .map(|o| o.status.success());
+    assert!(
+        installed.unwrap_or(false),
+        "cargo-generate is not installed: run this through `cargo xtask ci`, which installs it, \
+         or `cargo install cargo-generate@0.23.14 --locked`"
+    );
     // A clean clone: cargo-generate copies everything it is given, target/ too.
     let scratch = Scratch::new("cargo-generate");
     let template = scratch.path().join("template");
