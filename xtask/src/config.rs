@@ -265,10 +265,8 @@ fn known_spec(triple: &str, rustc_targets: &[String], host: &str) -> Result<&'st
         );
     }
     bail!(
-        "Cargo.toml configures target `{triple}`. rustc knows it, but the xtask's target table \
-         does not: it cannot tell which linker, runner and Debian architecture it needs. \
-         Add a row for it to KNOWN_TARGETS in xtask/src/target.rs (and its linker and runner \
-         to .cargo/config.toml), or remove it from `targets`."
+        "Cargo.toml configures target `{triple}`. {} Or remove it from `targets`.",
+        target::missing_row_message(triple)
     )
 }
 

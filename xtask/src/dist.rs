@@ -89,7 +89,7 @@ pub fn default_out_dir(target_dir: &Path) -> PathBuf {
 }
 
 /// Names and metadata of every artifact, worked out before building.
-struct Plan {
+pub struct Plan {
     mtime: u64,
     bin: String,
     version: String,
@@ -100,7 +100,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(config: &Config, mtime: u64) -> Result<Plan> {
+    pub fn new(config: &Config, mtime: u64) -> Result<Plan> {
         let package = &config.package;
         let mut extra_files = Vec::new();
         for name in &config.include {
@@ -153,7 +153,7 @@ impl Plan {
 
     /// `{bin}-{version}-{target}`: the archive's top-level folder and, with
     /// an extension, its file name.
-    fn archive_stem(&self, spec: &TargetSpec) -> String {
+    pub fn archive_stem(&self, spec: &TargetSpec) -> String {
         format!("{}-{}-{}", self.bin, self.version, spec.triple)
     }
 
@@ -164,8 +164,9 @@ impl Plan {
         }
     }
 
-    /// The bytes of one artifact.
-    fn package(&self, spec: &TargetSpec, format: Format, binary: &[u8]) -> Result<Vec<u8>> {
+    /// What a tar.gz or zip of `spec` holds: one folder with the binary and
+    /// the included files.
+    pub fn archive_entries(&self, spec: &TargetSpec, binary: &[u8]) -> Vec<Entry> {
         let stem = self.archive_stem(spec);
         let mut entries = vec![
             Entry::dir(stem.clone()),
@@ -177,9 +178,15 @@ impl Plan {
         for (name, data) in &self.extra_files {
             entries.push(Entry::file(format!("{stem}/{name}"), data.clone()));
         }
+        entries
+    }
+
+    /// The bytes of one artifact.
+    fn package(&self, spec: &TargetSpec, format: Format, binary: &[u8]) -> Result<Vec<u8>> {
+        let entries = || self.archive_entries(spec, binary);
         match format {
-            Format::TarGz => archive::tar_gz(&entries, self.mtime),
-            Format::Zip => archive::zip(&entries, self.mtime),
+            Format::TarGz => archive::tar_gz(&entries(), self.mtime),
+            Format::Zip => archive::zip(&entries(), self.mtime),
             Format::Deb => self
                 .deb
                 .as_ref()
@@ -210,18 +217,9 @@ fn dist_one(
     staging: &Path,
 ) -> Result<(Outcome, Vec<Artifact>)> {
     let spec = configured.spec;
-    let config_args = reproducible::cargo_config_args(&ws.config.root, spec);
-    let package = &ws.config.package.name;
     eprintln!("==> dist {}: building with {}", spec.triple, spec.linker);
-    build::cargo(&ws.sh, spec, "build")
-        .args(["--profile", "dist", "--locked", "--package", package])
-        .args(&config_args)
-        .run()?;
-    let binary_path = binary_path(&ws.config.target_dir, spec, &plan.bin);
-    let binary = std::fs::read(&binary_path)
-        .with_context(|| format!("cannot read {}", binary_path.display()))?;
-
-    let smoke_run = smoke_run(ws, spec, &config_args, &plan.version)?;
+    let binary = build_release_binary(ws, spec)?;
+    let smoke_run = smoke_run(ws, spec, &plan.version)?;
 
     let mut artifacts = Vec::new();
     for &format in &configured.formats {
@@ -252,23 +250,27 @@ fn dist_one(
     Ok((outcome, artifacts))
 }
 
-/// Where cargo puts the dist binary of `spec`.
-fn binary_path(target_dir: &Path, spec: &TargetSpec, bin: &str) -> PathBuf {
-    target_dir
+/// Builds the shipped package of `spec` with `--profile dist` and the
+/// reproducibility flags, and returns the binary's bytes.
+pub fn build_release_binary(ws: &Workspace, spec: &TargetSpec) -> Result<Vec<u8>> {
+    let package = &ws.config.package.name;
+    build::cargo(&ws.sh, spec, "build")
+        .args(["--profile", "dist", "--locked", "--package", package])
+        .args(reproducible::cargo_config_args(&ws.config.root, spec))
+        .run()?;
+    let path = ws
+        .config
+        .target_dir
         .join(spec.triple)
         .join("dist")
-        .join(spec.exe_name(bin))
+        .join(spec.exe_name(&ws.config.package.bin));
+    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// Runs the freshly built binary's `--version` through cargo (and so through
 /// the target's runner) and checks it names its own target. Returns how it
 /// ran, `none` for build-only targets.
-fn smoke_run(
-    ws: &Workspace,
-    spec: &TargetSpec,
-    config_args: &[String],
-    version: &str,
-) -> Result<&'static str> {
+fn smoke_run(ws: &Workspace, spec: &TargetSpec, version: &str) -> Result<&'static str> {
     if !spec.is_runnable() {
         eprintln!(
             "==> dist {}: not smoke-run: nothing here runs its binaries",
@@ -287,7 +289,8 @@ fn smoke_run(
             "--package",
             package,
         ])
-        .args(config_args)
+        // The same flags as the build, or cargo would build it again.
+        .args(reproducible::cargo_config_args(&ws.config.root, spec))
         .args(["--", "--version"])
         .read()
         .context("the smoke run failed")?;

@@ -159,8 +159,9 @@ const fn links_against(path: &'static str, package: &'static str) -> Tool {
     }
 }
 
-/// A runner program from a Debian package.
-const fn runs_with(program: &'static str, package: &'static str) -> Tool {
+/// A program from a Debian package that runs things: a target's binaries,
+/// or (for CI and the benchmark) the tools artifacts are checked with.
+pub const fn runs_with(program: &'static str, package: &'static str) -> Tool {
     Tool {
         role: Role::Runner,
         probe: Probe::Command(program),
@@ -390,6 +391,20 @@ const fn macos_native(triple: &'static str) -> TargetSpec {
     }
 }
 
+/// What to do about a triple rustc knows but the table lacks: which fields
+/// its row needs.
+pub fn missing_row_message(triple: &str) -> String {
+    format!(
+        "rustc knows {triple}, but the xtask's target table does not, so it cannot say how to \
+         link, run or package it. Add a row for it to KNOWN_TARGETS in xtask/src/target.rs: \
+         `os`; `debian_arch` (Debian's name for the architecture, if it has one); \
+         `static_binary`; `linker` (the cross C compiler, e.g. `CrossGcc(\"...-gcc\")`); \
+         `runner` (e.g. `Qemu {{ program: \"qemu-...\", sysroot: Some(\"/usr/...\") }}`, or \
+         `None` if nothing here runs it); `tools` (each program or file with the Debian \
+         package that provides it)."
+    )
+}
+
 /// The table row for `triple` on an x86_64 Linux build machine, if the xtask
 /// knows it.
 pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
@@ -525,6 +540,14 @@ impl Format {
         }
     }
 
+    /// The format of an artifact, from its file name's extension.
+    pub fn of_file_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| {
+            name.strip_suffix(format.name())
+                .is_some_and(|stem| stem.ends_with('.'))
+        })
+    }
+
     /// Parses a name as written in `Cargo.toml`.
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| format.name() == name)
@@ -642,5 +665,14 @@ mod tests {
             assert_eq!(Format::from_name(format.name()), Some(format));
         }
         assert_eq!(Format::from_name("tgz"), None);
+        assert_eq!(
+            Format::of_file_name("app_1.0-1_amd64.deb"),
+            Some(Format::Deb)
+        );
+        assert_eq!(
+            Format::of_file_name("app-1.0-x.tar.gz"),
+            Some(Format::TarGz)
+        );
+        assert_eq!(Format::of_file_name("app-1.0-x.tar.gz.sha256"), None);
     }
 }

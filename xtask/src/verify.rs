@@ -86,10 +86,7 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
             Ok(_) => problems.push(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
             Err(_) => problems.push(format!("{name}.sha256 is missing")),
         }
-        let format = Format::ALL
-            .into_iter()
-            .find(|format| name.ends_with(&format!(".{}", format.name())));
-        let opened = match format {
+        let opened = match Format::of_file_name(name) {
             Some(Format::TarGz) => archive::read_tar_gz(&bytes).map(drop),
             Some(Format::Zip) => archive::read_zip(&bytes).map(drop),
             Some(Format::Deb) => deb::read_deb(&bytes).map(drop),
@@ -133,10 +130,7 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
     let listed: BTreeSet<&String> = sums.keys().collect();
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        let looks_like_artifact = Format::ALL
-            .iter()
-            .any(|format| name.ends_with(&format!(".{}", format.name())));
-        if looks_like_artifact && !listed.contains(&name) {
+        if Format::of_file_name(&name).is_some() && !listed.contains(&name) {
             problems.push(format!("{name}: not listed in {SUMS_FILE}"));
         }
     }
