@@ -213,12 +213,4 @@ mod tests {
         assert!(!machine_matches_arch("x86_64", "aarch64"));
         assert!(!machine_matches_arch("aarch64", "riscv64"));
     }
-
-    #[test]
-    fn collect_agrees_with_the_single_calls() {
-        let info = SystemInfo::collect();
-        assert_eq!(info.machine, machine());
-        assert_eq!(info.os_name, os_name());
-        assert_eq!(info.page_size, page_size());
-    }
 }

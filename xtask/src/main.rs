@@ -5,51 +5,46 @@
 //! checksummed, reproducible tar.gz / zip / .deb artifacts, plans and merges
 //! releases built on several CI runners, and edits the workspace when a
 //! target is added or the program renamed. It checks that the machine has
-//! what each job takes, installing it if allowed. The configured targets are
-//! listed once, in `[workspace.metadata.dist]` of the workspace `Cargo.toml`;
-//! what the xtask knows about each triple is in [`target`].
+//! what each job takes, installing it if allowed.
+//!
+//! The folders say what it is made of:
+//! - [`cli`]: the command line, as types; [`commands`]: one module per
+//!   subcommand;
+//! - [`targets`]: what the xtask knows about each triple, as data;
+//! - [`workspace`]: the configuration in `Cargo.toml`, and edits to it;
+//! - [`machine`]: the build machine's toolchain and tools, and installing
+//!   what is missing;
+//! - [`package`]: the artifact formats, checksums, manifest, publishing;
+//! - [`cargo`]: how the xtask asks cargo to build, test and run;
+//! - [`util`]: small file-system helpers.
 //!
 //! The xtask orchestrates and cargo does the work: linkers and runners come
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
 //! same as `cargo xtask test --target T`.
 
-mod add_target;
-mod archive;
-mod atomic;
-mod bench;
-mod build;
-mod checksum;
-mod ci;
+mod cargo;
 mod cli;
-mod config;
-mod deb;
-mod dist;
-mod doctor;
-mod manifest;
-mod merge;
-mod plan;
-mod provision;
-mod rename;
-mod report;
-mod reproducible;
-mod target;
+mod commands;
+mod machine;
+mod package;
 mod targets;
-mod tempdir;
-mod test;
-mod toml_file;
-mod toolchain;
-mod verify;
+mod util;
 mod workspace;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Parser;
 
-use crate::cli::Command;
+use crate::cli::{Cli, Command};
+use crate::commands::{
+    add_target, bench, build, ci, dist, doctor, merge, plan, remove_target, rename, test, verify,
+};
 use crate::workspace::Workspace;
 
 fn main() -> ExitCode {
-    match run() {
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -58,59 +53,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<()> {
-    let (sub, options) = match cli::parse(std::env::args_os().skip(1))? {
-        Command::Help(None) => {
-            print!("{}", cli::overview());
-            return Ok(());
-        }
-        Command::Help(Some(sub)) => {
-            print!("{}", sub.help());
-            return Ok(());
-        }
-        Command::Run(sub, options) => (sub, options),
-    };
+fn run(command: Command) -> Result<()> {
     let ws = Workspace::load()?;
-    match sub.name {
-        "targets" => targets::run(&ws, options.json),
-        "doctor" => doctor::run(&ws),
-        "build" => build::run(&ws, &options),
-        "test" => test::run(&ws, &options),
-        "dist" => dist::run(&ws, &options),
-        "plan" => plan::run(&ws, options.json),
-        "merge" => {
-            let parts: Vec<_> = options.args.iter().map(std::path::PathBuf::from).collect();
-            let out = options
-                .out
-                .clone()
-                .unwrap_or_else(|| dist::default_out_dir(&ws.config.target_dir));
-            merge::run(&parts, &out)
-        }
-        "verify" => {
-            let dir = match options.args.first() {
-                Some(dir) => dir.into(),
-                None => dist::default_out_dir(&ws.config.target_dir),
-            };
-            verify::run(&dir)
-        }
-        "rename" => rename::run(&ws, required_arg(sub, &options)?),
-        "add-target" => add_target::add(&ws, required_arg(sub, &options)?),
-        "remove-target" => add_target::remove(&ws, required_arg(sub, &options)?),
-        "bench" => bench::run(&ws),
-        "ci" => ci::run(&ws, &options),
-        name => unreachable!("subcommand {name} is listed but not dispatched"),
-    }
-}
-
-/// The one positional argument `sub` requires.
-fn required_arg<'a>(sub: &cli::Subcommand, options: &'a cli::Options) -> Result<&'a str> {
-    match options.args.first() {
-        Some(arg) => Ok(arg),
-        None => anyhow::bail!(
-            "`cargo xtask {}` needs {}. See `cargo xtask {} --help`.",
-            sub.name,
-            sub.positional.unwrap_or("an argument"),
-            sub.name
-        ),
+    match command {
+        Command::Targets(args) => commands::targets::run(&ws, &args),
+        Command::Doctor => doctor::run(&ws),
+        Command::Build(args) => build::run(&ws, &args),
+        Command::Test(args) => test::run(&ws, &args),
+        Command::Dist(args) => dist::run(&ws, &args),
+        Command::Plan(args) => plan::run(&ws, &args),
+        Command::Merge(args) => merge::run(&ws, &args),
+        Command::Verify(args) => verify::run(&ws, &args),
+        Command::Rename(args) => rename::run(&ws, &args),
+        Command::AddTarget(args) => add_target::run(&ws, &args),
+        Command::RemoveTarget(args) => remove_target::run(&ws, &args),
+        Command::Bench(args) => bench::run(&ws, &args),
+        Command::Ci(args) => ci::run(&ws, &args),
     }
 }

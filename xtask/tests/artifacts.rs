@@ -249,10 +249,9 @@ fn deb_reads_with_dpkg_deb_and_has_true_metadata() {
 }
 
 #[test]
-fn static_deb_would_depend_on_nothing() {
-    // The musl target is configured without a .deb, so this checks the
-    // glibc one against its own binary instead: Depends must name exactly
-    // the libraries `readelf` reports as NEEDED.
+fn deb_depends_names_the_package_of_every_needed_library() {
+    // Depends must name the package of every library `readelf` reports as
+    // NEEDED in the packaged binary.
     let scratch = Scratch::new("deb-needed");
     let deb = dist_dir().join(deb("amd64"));
     run(Command::new("dpkg-deb")

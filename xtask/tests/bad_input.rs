@@ -55,7 +55,8 @@ fn configured_triple_unknown_to_rustc_is_refused() {
         ws.path(),
         &["build"],
         &[
-            "configures target `x86_64-unknown-linux-gnux`, which rustc does not know",
+            "lists `x86_64-unknown-linux-gnux` in [workspace.metadata.dist] `targets`",
+            "is not a target triple rustc knows",
             "Did you mean",
         ],
     );
@@ -119,11 +120,17 @@ fn unknown_command_and_option_are_refused() {
     let ws = copy_of_workspace("cli");
     assert_fails_with(
         &xtask(ws.path(), &["bulid"]),
-        &["`bulid` is not an xtask command"],
+        &[
+            "unrecognized subcommand 'bulid'",
+            "a similar subcommand exists: 'build'",
+        ],
     );
     assert_fails_with(
         &xtask(ws.path(), &["test", "--profile", "dist"]),
-        &["does not take --profile"],
+        &[
+            "unexpected argument '--profile'",
+            "cargo xtask test [OPTIONS]",
+        ],
     );
 }
 

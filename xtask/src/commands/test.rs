@@ -1,0 +1,53 @@
+//! `cargo xtask test`: run each target's tests where they can run.
+//!
+//! cargo does the work: `cargo test --target T` runs every test binary through
+//! the runner that `.cargo/config.toml` gives T (qemu, wine). Targets nothing
+//! here can run (macOS) have their tests compiled but not run, and the report
+//! says so.
+
+use anyhow::Result;
+use xshell::cmd;
+
+use crate::cargo;
+use crate::cli::TestArgs;
+use crate::commands::report::{Outcome, Report};
+use crate::workspace::Workspace;
+use crate::workspace::config::Configured;
+
+pub fn run(ws: &Workspace, args: &TestArgs) -> Result<()> {
+    let targets = ws.select(&args.selection.targets)?;
+    ws.provision(&targets, &[], args.install.no_install)?;
+    let mut report = Report::default();
+    for configured in targets {
+        report.push(configured.triple(), test_one(ws, configured));
+    }
+    report.finish("test")
+}
+
+fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
+    let spec = configured.spec;
+    if !spec.is_runnable() {
+        eprintln!(
+            "==> {}: build-only; compiling its tests, which nothing here can run",
+            spec.triple
+        );
+        let build = cargo::command(&ws.sh, spec, "build").arg("--all-targets");
+        return Outcome::of(build.run(), Outcome::BuildOnly);
+    }
+    eprintln!("==> testing {} {}", spec.triple, spec.runner);
+    let tested = cargo::command(&ws.sh, spec, "test")
+        .args(cargo::SHIPPED_CRATES)
+        .run();
+    // The app's own report, through the same runner: the log shows what the
+    // tests ran on (the emulated machine under qemu, Windows under wine).
+    let package = &ws.config.package.name;
+    let triple = spec.triple;
+    let shown = || {
+        cmd!(
+            ws.sh,
+            "cargo run --quiet --target {triple} --package {package} -- info"
+        )
+        .run()
+    };
+    Outcome::of(tested.and_then(|()| shown()), Outcome::Passed)
+}

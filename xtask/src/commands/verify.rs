@@ -1,0 +1,33 @@
+//! `cargo xtask verify [DIR]`: is this dist folder complete and intact?
+//! Reports every problem [`crate::package::verify`] finds, not just the
+//! first.
+
+use anyhow::{Result, bail};
+
+use crate::cli::VerifyArgs;
+use crate::package::{publish, verify};
+use crate::workspace::Workspace;
+
+pub fn run(ws: &Workspace, args: &VerifyArgs) -> Result<()> {
+    let dir = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => publish::default_out_dir(&ws.config.target_dir),
+    };
+    let problems = verify::check(&dir)?;
+    if problems.is_empty() {
+        eprintln!(
+            "{} verified: every artifact matches SHA256SUMS and opens cleanly",
+            dir.display()
+        );
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("  {problem}");
+    }
+    bail!(
+        "{} failed verification ({} problems, listed above). Do not publish it; run \
+         `cargo xtask dist` again to rebuild it.",
+        dir.display(),
+        problems.len()
+    )
+}

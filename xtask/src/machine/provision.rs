@@ -1,0 +1,391 @@
+//! Installing what the selected targets need: Rust standard libraries with
+//! rustup, system packages with apt, Python tools with pip into the xtask's
+//! own virtual environment, and the odd Rust tool with `cargo install` into
+//! that same folder.
+//!
+//! Nothing is installed without saying what and why. Without permission to
+//! install (`--no-install`, or not root and no passwordless sudo) the xtask
+//! stops before building and prints the commands to run instead. The
+//! commands it prints and the commands it runs are the same [`InstallStep`]s.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use xshell::{Shell, cmd};
+
+use crate::machine::toolchain::Toolchain;
+use crate::machine::tools;
+use crate::targets::{Probe, Role, Source, Tool};
+use crate::workspace::config::Configured;
+
+/// What is missing for a set of targets, grouped by installer. Each entry
+/// maps what to install to the targets (or reasons) that need it.
+#[derive(Debug, Default)]
+pub struct Missing {
+    pub rust_std: Vec<&'static str>,
+    pub apt: BTreeMap<&'static str, Vec<&'static str>>,
+    pub pip: BTreeMap<&'static str, Vec<&'static str>>,
+    pub cargo: BTreeMap<&'static str, Vec<&'static str>>,
+}
+
+impl Missing {
+    /// Looks at the machine for each target's standard library and tools,
+    /// and for `extra` tools needed for the reason given beside each (e.g.
+    /// CI's artifact checks).
+    pub fn find(
+        sh: &Shell,
+        toolchain: &Toolchain,
+        targets: &[&Configured],
+        extra: &[(Tool, &'static str)],
+    ) -> Missing {
+        let mut missing = Missing::default();
+        for (tool, why) in extra {
+            if !tools::is_present(sh, tool) {
+                missing.add(*tool, why);
+            }
+        }
+        for configured in targets {
+            let spec = configured.spec;
+            if !toolchain.has_std(spec.triple) {
+                missing.rust_std.push(spec.triple);
+            }
+            for tool in tools::missing_tools(sh, spec) {
+                missing.add(tool, spec.triple);
+            }
+        }
+        if !missing.pip.is_empty() {
+            // pip tools go into a virtual environment; Debian's python3
+            // needs python3-venv for that.
+            let venv = Tool {
+                role: Role::Linker,
+                probe: Probe::PythonModule("ensurepip"),
+                source: Source::Apt("python3-venv"),
+            };
+            if !tools::is_present(sh, &venv) {
+                let needers: Vec<_> = missing.pip.values().flatten().copied().collect();
+                for needer in needers {
+                    missing.add(venv, needer);
+                }
+            }
+        }
+        missing
+    }
+
+    fn add(&mut self, tool: Tool, needer: &'static str) {
+        let needers = match tool.source {
+            Source::Apt(package) => self.apt.entry(package).or_default(),
+            Source::Pip(package) => self.pip.entry(package).or_default(),
+            Source::Cargo(krate) => self.cargo.entry(krate).or_default(),
+        };
+        if !needers.contains(&needer) {
+            needers.push(needer);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rust_std.is_empty()
+            && self.apt.is_empty()
+            && self.pip.is_empty()
+            && self.cargo.is_empty()
+    }
+
+    /// One line naming what is missing.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for triple in &self.rust_std {
+            parts.push(format!("the {triple} standard library"));
+        }
+        parts.extend(
+            self.apt
+                .keys()
+                .map(|package| format!("apt package {package}")),
+        );
+        parts.extend(
+            self.pip
+                .keys()
+                .map(|package| format!("PyPI package {package}")),
+        );
+        parts.extend(self.cargo.keys().map(|krate| format!("crate {krate}")));
+        parts.join(", ")
+    }
+
+    /// The commands that install everything missing, in order.
+    pub fn steps(&self, tools_dir: &Path) -> Vec<InstallStep> {
+        let needed_by = |needers: &[&str]| format!("needed by {}", needers.join(", "));
+        let mut steps = Vec::new();
+        if !self.rust_std.is_empty() {
+            steps.push(InstallStep::new(
+                format!("the Rust standard library for {}", self.rust_std.join(", ")),
+                "rustup",
+                ["target", "add"]
+                    .into_iter()
+                    .chain(self.rust_std.iter().copied()),
+            ));
+        }
+        if !self.apt.is_empty() {
+            let packages: Vec<&str> = self.apt.keys().copied().collect();
+            steps.push(
+                InstallStep::new("the apt package lists", "apt-get", ["update", "-q"])
+                    .needing_root(),
+            );
+            let why: Vec<String> = self
+                .apt
+                .iter()
+                .map(|(package, needers)| format!("{package} ({})", needed_by(needers)))
+                .collect();
+            steps.push(
+                InstallStep::new(
+                    format!("with apt: {}", why.join(", ")),
+                    "apt-get",
+                    ["install", "-y", "-q", "--no-install-recommends"]
+                        .into_iter()
+                        .chain(packages),
+                )
+                .needing_root(),
+            );
+        }
+        if !self.pip.is_empty() {
+            let dir = tools_dir.display().to_string();
+            if !tools_dir.join("bin/python3").exists() {
+                steps.push(InstallStep::new(
+                    format!("a Python environment for the xtask's tools in {dir}"),
+                    "python3",
+                    ["-m", "venv", dir.as_str()],
+                ));
+            }
+            let why: Vec<String> = self
+                .pip
+                .iter()
+                .map(|(package, needers)| format!("{package} ({})", needed_by(needers)))
+                .collect();
+            let pip = tools_dir.join("bin/pip").display().to_string();
+            steps.push(InstallStep::new(
+                format!("from PyPI into {dir}: {}", why.join(", ")),
+                &pip,
+                ["install", "--quiet", "--disable-pip-version-check"]
+                    .into_iter()
+                    .chain(self.pip.keys().copied()),
+            ));
+        }
+        for (krate, needers) in &self.cargo {
+            let dir = tools_dir.display().to_string();
+            steps.push(InstallStep::new(
+                format!(
+                    "{krate} from crates.io into {dir} ({}; this compiles it)",
+                    needed_by(needers)
+                ),
+                "cargo",
+                [
+                    "install",
+                    "--quiet",
+                    "--locked",
+                    "--root",
+                    dir.as_str(),
+                    krate,
+                ],
+            ));
+        }
+        steps
+    }
+
+    /// The install commands, one per line, indented, as a user would type
+    /// them on a machine where they are `privilege`.
+    pub fn commands(&self, tools_dir: &Path, privilege: Option<Privilege>) -> String {
+        self.steps(tools_dir)
+            .iter()
+            .map(|step| format!("    {}\n", step.display_for(privilege)))
+            .collect()
+    }
+}
+
+/// One install command, as data: the same value is printed for the user and
+/// run by the xtask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallStep {
+    /// What it installs, for the `==> installing …` line.
+    pub what: String,
+    pub program: String,
+    pub args: Vec<String>,
+    /// Whether it needs root (apt).
+    pub as_root: bool,
+}
+
+impl InstallStep {
+    fn new<'a>(
+        what: impl Into<String>,
+        program: &str,
+        args: impl IntoIterator<Item = &'a str>,
+    ) -> InstallStep {
+        InstallStep {
+            what: what.into(),
+            program: program.to_owned(),
+            args: args.into_iter().map(str::to_owned).collect(),
+            as_root: false,
+        }
+    }
+
+    fn needing_root(self) -> InstallStep {
+        InstallStep {
+            as_root: true,
+            ..self
+        }
+    }
+
+    /// The command as shown to someone with `privilege` (`None`: neither
+    /// root nor passwordless sudo, so they will type sudo and a password).
+    pub fn display_for(&self, privilege: Option<Privilege>) -> impl fmt::Display + '_ {
+        let sudo = self.as_root && !matches!(privilege, Some(Privilege::Root));
+        Shown { step: self, sudo }
+    }
+
+    fn run(&self, sh: &Shell, privilege: Option<Privilege>) -> Result<()> {
+        eprintln!("==> installing {}", self.what);
+        let (program, args) = (&self.program, &self.args);
+        let command = match (self.as_root, privilege) {
+            (false, _) | (true, Some(Privilege::Root)) => cmd!(sh, "{program} {args...}"),
+            (true, Some(Privilege::PasswordlessSudo)) => cmd!(sh, "sudo -n {program} {args...}"),
+            (true, None) => bail!("installing {} needs root", self.what),
+        };
+        command
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .run()
+            .with_context(|| format!("installing {} failed", self.what))
+    }
+}
+
+struct Shown<'a> {
+    step: &'a InstallStep,
+    sudo: bool,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.sudo {
+            f.write_str("sudo ")?;
+        }
+        f.write_str(&self.step.program)?;
+        for arg in &self.step.args {
+            write!(f, " {arg}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Makes sure every tool the targets need, and every `extra` tool, is
+/// present, installing what is missing unless `no_install` is set.
+pub fn ensure(
+    sh: &Shell,
+    tools_dir: &Path,
+    targets: &[&Configured],
+    extra: &[(Tool, &'static str)],
+    no_install: bool,
+) -> Result<()> {
+    let toolchain = Toolchain::probe(sh)?;
+    let missing = Missing::find(sh, &toolchain, targets, extra);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let privilege = privilege(sh);
+    if no_install {
+        bail!(
+            "this machine is missing what some targets need ({}), and --no-install forbids \
+             installing it. Install it with:\n{}or run again without --no-install.",
+            missing.summary(),
+            missing.commands(tools_dir, privilege)
+        );
+    }
+    if !missing.apt.is_empty() && privilege.is_none() {
+        bail!(
+            "this machine is missing system packages some targets need ({}), and the xtask \
+             can only install them as root or with passwordless sudo. Install them with:\n{}\
+             then run the command again.",
+            missing.summary(),
+            missing.commands(tools_dir, privilege)
+        );
+    }
+    if !missing.rust_std.is_empty() && !toolchain.has_rustup {
+        bail!(
+            "the Rust standard library is missing for {}, and without rustup the xtask cannot \
+             add it. Install it the way your toolchain was installed, or use rustup.",
+            missing.rust_std.join(", ")
+        );
+    }
+    for step in missing.steps(tools_dir) {
+        step.run(sh, privilege)?;
+    }
+
+    let still_missing = Missing::find(sh, &Toolchain::probe(sh)?, targets, extra);
+    if !still_missing.is_empty() {
+        bail!(
+            "after installing, this machine still lacks {}. Install it by hand:\n{}",
+            still_missing.summary(),
+            still_missing.commands(tools_dir, privilege)
+        );
+    }
+    Ok(())
+}
+
+/// How the xtask may run apt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privilege {
+    Root,
+    PasswordlessSudo,
+}
+
+/// Root, passwordless sudo, or neither (`None`).
+pub fn privilege(sh: &Shell) -> Option<Privilege> {
+    let uid = cmd!(sh, "id -u").quiet().read().ok()?;
+    if uid.trim() == "0" {
+        return Some(Privilege::Root);
+    }
+    let sudo_works = cmd!(sh, "sudo -n true")
+        .quiet()
+        .ignore_stderr()
+        .run()
+        .is_ok();
+    sudo_works.then_some(Privilege::PasswordlessSudo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing() -> Missing {
+        let mut missing = Missing::default();
+        missing.rust_std.push("aarch64-unknown-linux-gnu");
+        missing
+            .apt
+            .insert("qemu-user", vec!["aarch64-unknown-linux-gnu"]);
+        missing
+            .pip
+            .insert("ziglang==0.1", vec!["aarch64-apple-darwin"]);
+        missing
+    }
+
+    #[test]
+    fn printed_commands_are_the_steps_that_run() {
+        let missing = missing();
+        let dir = Path::new("/nonexistent/tools");
+        let printed = missing.commands(dir, None);
+        let steps = missing.steps(dir);
+        assert_eq!(printed.lines().count(), steps.len());
+        for (line, step) in printed.lines().zip(&steps) {
+            let mut words = vec![step.program.as_str()];
+            words.extend(step.args.iter().map(String::as_str));
+            let expected = words.join(" ");
+            let shown = line.trim().trim_start_matches("sudo ");
+            assert_eq!(shown, expected);
+            assert_eq!(line.trim().starts_with("sudo "), step.as_root);
+        }
+        assert!(printed.contains("apt-get install -y -q --no-install-recommends qemu-user"));
+        assert!(printed.contains("/nonexistent/tools/bin/pip install"));
+    }
+
+    #[test]
+    fn root_is_not_told_to_use_sudo() {
+        let printed = missing().commands(Path::new("/t"), Some(Privilege::Root));
+        assert!(!printed.contains("sudo"), "{printed}");
+    }
+}

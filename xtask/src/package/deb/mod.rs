@@ -1,0 +1,230 @@
+//! Debian binary packages (`.deb`), written directly, without dpkg-deb.
+//!
+//! A `.deb` is an `ar` archive of three members, in this order:
+//! `debian-binary` (the format version, `2.0`), `control.tar.gz` (the
+//! `control` file and `md5sums`) and `data.tar.gz` (the files to install,
+//! paths starting `./`). Everything here is deterministic: the same binary
+//! and metadata always make the same bytes.
+//!
+//! Metadata comes from the package's Cargo.toml; `[package.metadata.deb]`
+//! overrides it, with cargo-deb's key names: `name`, `maintainer`,
+//! `copyright`, `depends`, `section`, `priority`, `revision`,
+//! `extended-description`.
+
+//!
+//! Each part has its own module: [`control`] (the control file, md5sums,
+//! changelog, version and name mapping), [`copyright`] (the DEP-5 file),
+//! [`depends`] (Depends, from the binary) and [`ar`] (the container).
+
+mod ar;
+mod control;
+mod copyright;
+mod depends;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::package::archive::{self, Entry};
+use crate::targets::TargetSpec;
+use crate::workspace::config::Package;
+
+pub use control::{check_package_name, debian_version};
+use control::{installed_size_kib, md5sums};
+use copyright::copyright_file;
+use depends::shared_library_depends;
+
+/// What a `.deb` says about its package, checked before anything is built.
+#[derive(Debug, Clone)]
+pub struct DebMetadata {
+    pub name: String,
+    pub version: String,
+    pub maintainer: String,
+    pub section: String,
+    pub priority: String,
+    pub homepage: Option<String>,
+    pub synopsis: String,
+    pub extended_description: Option<String>,
+    /// `depends` from `[package.metadata.deb]`; `$auto` stands for what the
+    /// binary itself needs.
+    pub depends: Option<String>,
+    /// The DEP-5 `/usr/share/doc/<name>/copyright` file.
+    pub copyright: String,
+    /// The binary's name under `/usr/bin`.
+    pub bin: String,
+}
+
+impl DebMetadata {
+    /// Reads and checks the Debian metadata of `package`. `root` is the
+    /// workspace root, where license files are looked for.
+    pub fn from_package(package: &Package, root: &Path, mtime: u64) -> Result<DebMetadata> {
+        let deb = &package.deb;
+        let text = |key: &str| -> Result<Option<String>> {
+            match deb.get(key) {
+                None => Ok(None),
+                Some(Value::String(value)) => Ok(Some(value.clone())),
+                Some(_) => bail!("[package.metadata.deb] `{key}` must be a string."),
+            }
+        };
+        let name = match text("name")? {
+            Some(name) => name,
+            None => package.name.replace('_', "-").to_lowercase(),
+        };
+        check_package_name(&name)?;
+        let revision = text("revision")?.unwrap_or_else(|| "1".to_owned());
+        let version = debian_version(&package.version, &revision)?;
+        let maintainer = text("maintainer")?
+            .or_else(|| package.authors.first().cloned())
+            .context(
+                "a .deb needs a maintainer, and the package has neither `authors` nor \
+                 [package.metadata.deb] `maintainer`. Set one: maintainer = \"Name <email>\".",
+            )?;
+        let synopsis = package.description.clone().context(
+            "a .deb needs a description, and the package has none. Set `description` in its Cargo.toml.",
+        )?;
+        let synopsis = synopsis
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let year = archive::utc_fields(mtime).0;
+        let copyright_holder =
+            text("copyright")?.unwrap_or_else(|| format!("{year}, {}", package.authors.join(", ")));
+        let license = package.license.clone().context(
+            "a .deb needs a copyright file naming the license, and the package has no `license`. \
+             Set `license` (an SPDX expression) in its Cargo.toml.",
+        )?;
+        Ok(DebMetadata {
+            copyright: copyright_file(package, &copyright_holder, &license, root)?,
+            name,
+            version,
+            maintainer,
+            section: text("section")?.unwrap_or_else(|| "utils".to_owned()),
+            priority: text("priority")?.unwrap_or_else(|| "optional".to_owned()),
+            homepage: package
+                .homepage
+                .clone()
+                .or_else(|| package.repository.clone()),
+            synopsis,
+            extended_description: text("extended-description")?,
+            depends: text("depends")?,
+            bin: package.bin.clone(),
+        })
+    }
+
+    /// The `.deb` file name: `{name}_{version}_{arch}.deb`.
+    pub fn file_name(&self, arch: &str) -> String {
+        format!("{}_{}_{arch}.deb", self.name, self.version)
+    }
+
+    /// Builds the package of `binary` for `spec`'s architecture.
+    pub fn build(&self, spec: &TargetSpec, binary: &[u8], mtime: u64) -> Result<Vec<u8>> {
+        let arch = spec
+            .debian_arch
+            .with_context(|| format!("{} has no Debian architecture", spec.triple))?;
+        let doc = format!("./usr/share/doc/{}/", self.name);
+        let data_entries = vec![
+            Entry::dir("./"),
+            Entry::dir("./usr/"),
+            Entry::dir("./usr/bin/"),
+            Entry::executable(format!("./usr/bin/{}", self.bin), binary.to_vec()),
+            Entry::dir("./usr/share/"),
+            Entry::dir("./usr/share/doc/"),
+            Entry::dir(doc.clone()),
+            Entry::file(
+                format!("{doc}copyright"),
+                self.copyright.clone().into_bytes(),
+            ),
+            Entry::file(
+                format!("{doc}{}", self.changelog_name()),
+                archive::gzip_best(self.changelog(arch, mtime).as_bytes())?,
+            ),
+        ];
+
+        let computed = if spec.static_binary {
+            None
+        } else {
+            shared_library_depends(binary).with_context(|| {
+                format!("cannot work out what the {} binary depends on", spec.triple)
+            })?
+        };
+        let depends = match &self.depends {
+            Some(written) if written.contains("$auto") => {
+                let auto = computed.unwrap_or_default();
+                let joined: Vec<&str> = written
+                    .split(',')
+                    .map(str::trim)
+                    .map(|part| if part == "$auto" { auto.as_str() } else { part })
+                    .filter(|part| !part.is_empty())
+                    .collect();
+                Some(joined.join(", ")).filter(|text| !text.is_empty())
+            }
+            Some(written) => Some(written.clone()),
+            None => computed,
+        };
+
+        // Hashing and compressing the same files are independent: do them on
+        // two cores.
+        let (md5sums, data_tar_gz) = std::thread::scope(|scope| {
+            let md5sums = scope.spawn(|| md5sums(&data_entries));
+            let data_tar_gz = archive::tar_gz(&data_entries, mtime);
+            (md5sums.join().expect("hashing does not panic"), data_tar_gz)
+        });
+        let control = self.control(arch, installed_size_kib(&data_entries), depends.as_deref());
+        let control_entries = vec![
+            Entry::dir("./"),
+            Entry::file("./control", control.into_bytes()),
+            Entry::file("./md5sums", md5sums.into_bytes()),
+        ];
+        Ok(ar::write(
+            &[
+                ("debian-binary", b"2.0\n".to_vec()),
+                ("control.tar.gz", archive::tar_gz(&control_entries, mtime)?),
+                ("data.tar.gz", data_tar_gz?),
+            ],
+            mtime,
+        ))
+    }
+}
+
+/// What [`read_deb`] finds in a package.
+#[derive(Debug)]
+pub struct DebContents {
+    /// The `control` file.
+    pub control: String,
+    /// The entries of `data.tar.gz`.
+    pub data: Vec<Entry>,
+}
+
+/// Opens a `.deb`: checks the ar structure and member order, unpacks both
+/// tarballs, and checks every data file against `md5sums`.
+pub fn read_deb(bytes: &[u8]) -> Result<DebContents> {
+    let members = ar::read(bytes)?;
+    let names: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
+    if names != ["debian-binary", "control.tar.gz", "data.tar.gz"] {
+        bail!("expected members debian-binary, control.tar.gz, data.tar.gz; found {names:?}");
+    }
+    if members[0].1 != b"2.0\n" {
+        bail!("debian-binary is not 2.0");
+    }
+    let control_entries =
+        archive::read_tar_gz(members[1].1).context("control.tar.gz is damaged")?;
+    let data = archive::read_tar_gz(members[2].1).context("data.tar.gz is damaged")?;
+    let file = |name: &str| -> Result<String> {
+        let entry = control_entries
+            .iter()
+            .find(|entry| entry.path == name)
+            .with_context(|| format!("control.tar.gz has no {name}"))?;
+        Ok(String::from_utf8_lossy(entry.data.as_deref().unwrap_or_default()).into_owned())
+    };
+    let listed = file("./md5sums")?;
+    if listed != md5sums(&data) {
+        bail!("md5sums does not match the files in data.tar.gz");
+    }
+    Ok(DebContents {
+        control: file("./control")?,
+        data,
+    })
+}

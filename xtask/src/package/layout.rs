@@ -1,0 +1,122 @@
+//! What a release is made of, decided before anything is built: the name of
+//! every artifact, what each archive holds, and the bytes of each format.
+//! Two targets that would write the same file are refused here.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::package::Format;
+use crate::package::archive::{self, Entry};
+use crate::package::deb::DebMetadata;
+use crate::targets::TargetSpec;
+use crate::workspace::config::Config;
+
+/// Names and contents of every artifact, worked out before building.
+pub struct ReleaseLayout {
+    mtime: u64,
+    bin: String,
+    pub version: String,
+    /// `(path inside the archive, contents)` of the included files.
+    extra_files: Vec<(String, Vec<u8>)>,
+    /// Present when any configured target makes a .deb.
+    deb: Option<DebMetadata>,
+}
+
+impl ReleaseLayout {
+    pub fn new(config: &Config, mtime: u64) -> Result<ReleaseLayout> {
+        let package = &config.package;
+        let mut extra_files = Vec::new();
+        for name in &config.include {
+            let path = config.root.join(name);
+            let data = std::fs::read(&path).with_context(|| {
+                format!(
+                    "[workspace.metadata.dist] `include` lists {name}, which cannot be read at \
+                     {}. Create it or remove it from `include`.",
+                    path.display()
+                )
+            })?;
+            let file_name = Path::new(name)
+                .file_name()
+                .context("an included path names a file")?;
+            extra_files.push((file_name.to_string_lossy().into_owned(), data));
+        }
+        let makes_deb = config
+            .targets
+            .iter()
+            .any(|configured| configured.formats.contains(&Format::Deb));
+        let deb = if makes_deb {
+            Some(DebMetadata::from_package(package, &config.root, mtime)?)
+        } else {
+            None
+        };
+        let layout = ReleaseLayout {
+            mtime,
+            bin: package.bin.clone(),
+            version: package.version.clone(),
+            extra_files,
+            deb,
+        };
+
+        // Two targets writing the same file would silently lose one.
+        let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+        for configured in &config.targets {
+            for &format in &configured.formats {
+                let name = layout.artifact_name(configured.spec, format);
+                if let Some(first) = owners.insert(name.clone(), configured.triple()) {
+                    bail!(
+                        "targets {first} and {} would both produce {name}. Give one of them \
+                         other formats in [workspace.metadata.dist.formats] in Cargo.toml.",
+                        configured.triple()
+                    );
+                }
+            }
+        }
+        Ok(layout)
+    }
+
+    /// `{bin}-{version}-{target}`: the archive's top-level folder and, with
+    /// an extension, its file name.
+    pub fn archive_stem(&self, spec: &TargetSpec) -> String {
+        format!("{}-{}-{}", self.bin, self.version, spec.triple)
+    }
+
+    pub fn artifact_name(&self, spec: &TargetSpec, format: Format) -> String {
+        match (format, &self.deb, spec.debian_arch) {
+            (Format::Deb, Some(deb), Some(arch)) => deb.file_name(arch),
+            _ => format!("{}.{}", self.archive_stem(spec), format.name()),
+        }
+    }
+
+    /// What a tar.gz or zip of `spec` holds: one folder with the binary and
+    /// the included files.
+    pub fn archive_entries(&self, spec: &TargetSpec, binary: &[u8]) -> Vec<Entry> {
+        let stem = self.archive_stem(spec);
+        let mut entries = vec![
+            Entry::dir(stem.clone()),
+            Entry::executable(
+                format!("{stem}/{}", spec.exe_name(&self.bin)),
+                binary.to_vec(),
+            ),
+        ];
+        for (name, data) in &self.extra_files {
+            entries.push(Entry::file(format!("{stem}/{name}"), data.clone()));
+        }
+        entries
+    }
+
+    /// The bytes of one artifact.
+    pub fn package(&self, spec: &TargetSpec, format: Format, binary: &[u8]) -> Result<Vec<u8>> {
+        let entries = || self.archive_entries(spec, binary);
+        match format {
+            Format::TarGz => archive::tar_gz(&entries(), self.mtime),
+            Format::Zip => archive::zip(&entries(), self.mtime),
+            Format::Deb => self
+                .deb
+                .as_ref()
+                .context("a .deb was planned without Debian metadata")?
+                .build(spec, binary, self.mtime),
+        }
+    }
+}

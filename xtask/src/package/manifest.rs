@@ -1,0 +1,144 @@
+//! `dist-manifest.json`: what a dist produced, for people and for `verify`
+//! (and `merge`) to check against.
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::targets::Format;
+
+/// The manifest's file name.
+pub const FILE: &str = "dist-manifest.json";
+
+/// One artifact of a dist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// The file name, relative to the dist folder.
+    pub name: String,
+    /// The target triple it was built for.
+    pub target: String,
+    pub format: Format,
+    pub size: u64,
+    pub sha256: String,
+    /// How its binary was smoke-run: `native`, `qemu`, `wine` or `none`.
+    pub smoke_run: String,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub package: String,
+    pub version: String,
+    pub source_date_epoch: u64,
+    /// The git commit built, if the workspace is a git checkout.
+    pub git_commit: Option<String>,
+    /// Whether the work tree had uncommitted changes to tracked files.
+    pub git_dirty: bool,
+    /// Sorted by name.
+    pub artifacts: Vec<Artifact>,
+}
+
+impl Manifest {
+    pub fn to_json(&self) -> String {
+        let artifacts: Vec<Value> = self
+            .artifacts
+            .iter()
+            .map(|artifact| {
+                json!({
+                    "name": artifact.name,
+                    "target": artifact.target,
+                    "format": artifact.format.name(),
+                    "size": artifact.size,
+                    "sha256": artifact.sha256,
+                    "smoke_run": artifact.smoke_run,
+                })
+            })
+            .collect();
+        let value = json!({
+            "package": self.package,
+            "version": self.version,
+            "source_date_epoch": self.source_date_epoch,
+            "git_commit": self.git_commit,
+            "git_dirty": self.git_dirty,
+            "artifacts": artifacts,
+        });
+        serde_json::to_string_pretty(&value).expect("JSON values serialize") + "\n"
+    }
+
+    pub fn from_json(text: &str) -> Result<Manifest> {
+        let value: Value = serde_json::from_str(text).context("not valid JSON")?;
+        let string = |value: &Value, key: &str| -> Result<String> {
+            value[key]
+                .as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("`{key}` is missing or not a string"))
+        };
+        let number = |value: &Value, key: &str| -> Result<u64> {
+            value[key]
+                .as_u64()
+                .with_context(|| format!("`{key}` is missing or not a number"))
+        };
+        let mut artifacts = Vec::new();
+        for item in value["artifacts"]
+            .as_array()
+            .context("`artifacts` is missing")?
+        {
+            let format = string(item, "format")?;
+            artifacts.push(Artifact {
+                name: string(item, "name")?,
+                target: string(item, "target")?,
+                format: Format::from_name(&format)
+                    .with_context(|| format!("unknown format {format}"))?,
+                size: number(item, "size")?,
+                sha256: string(item, "sha256")?,
+                smoke_run: string(item, "smoke_run")?,
+            });
+        }
+        if artifacts
+            .windows(2)
+            .any(|pair| pair[0].name >= pair[1].name)
+        {
+            bail!("`artifacts` is not sorted by name, or lists a name twice");
+        }
+        Ok(Manifest {
+            package: string(&value, "package")?,
+            version: string(&value, "version")?,
+            source_date_epoch: number(&value, "source_date_epoch")?,
+            git_commit: value["git_commit"].as_str().map(str::to_owned),
+            git_dirty: value["git_dirty"].as_bool().unwrap_or(false),
+            artifacts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let manifest = Manifest {
+            package: "app".into(),
+            version: "1.0.0".into(),
+            source_date_epoch: 1,
+            git_commit: Some("abc".into()),
+            git_dirty: false,
+            artifacts: vec![Artifact {
+                name: "app-1.0.0-x.tar.gz".into(),
+                target: "x".into(),
+                format: Format::TarGz,
+                size: 3,
+                sha256: "00".repeat(32),
+                smoke_run: "native".into(),
+            }],
+        };
+        assert_eq!(Manifest::from_json(&manifest.to_json()).unwrap(), manifest);
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let err = Manifest::from_json("{\"artifacts\": []}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`package`"), "{err}");
+    }
+}

@@ -1,0 +1,82 @@
+//! Release artifacts: what goes into them and how each format is written,
+//! byte-reproducibly, then checksummed, listed in a manifest and published.
+//!
+//! Each format has its own room: [`archive`] for tar.gz and zip, [`deb`] for
+//! Debian packages. [`layout`] names every artifact and lists what an
+//! archive holds; [`publish`] moves a finished release into place.
+
+pub mod archive;
+pub mod checksum;
+pub mod deb;
+pub mod elf;
+pub mod layout;
+pub mod manifest;
+pub mod publish;
+pub mod reproducible;
+pub mod verify;
+
+use std::fmt;
+
+/// Release archive formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    TarGz,
+    Zip,
+    Deb,
+}
+
+impl Format {
+    /// Every format, in the order artifacts are listed.
+    pub const ALL: [Format; 3] = [Format::TarGz, Format::Zip, Format::Deb];
+
+    /// The name used in configuration and reports, which is also the file
+    /// extension.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::TarGz => "tar.gz",
+            Format::Zip => "zip",
+            Format::Deb => "deb",
+        }
+    }
+
+    /// The format of an artifact, from its file name's extension.
+    pub fn of_file_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| {
+            name.strip_suffix(format.name())
+                .is_some_and(|stem| stem.ends_with('.'))
+        })
+    }
+
+    /// Parses a name as written in `Cargo.toml`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+        }
+        assert_eq!(Format::from_name("tgz"), None);
+        assert_eq!(
+            Format::of_file_name("app_1.0-1_amd64.deb"),
+            Some(Format::Deb)
+        );
+        assert_eq!(
+            Format::of_file_name("app-1.0-x.tar.gz"),
+            Some(Format::TarGz)
+        );
+        assert_eq!(Format::of_file_name("app-1.0-x.tar.gz.sha256"), None);
+    }
+}

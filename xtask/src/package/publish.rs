@@ -1,0 +1,139 @@
+//! Publishing a finished release into its folder, so that a reader never
+//! sees a `SHA256SUMS` that describes files which are not (yet) there.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::package::checksum::{self, SUMS_FILE};
+use crate::package::manifest::{self, Manifest};
+use crate::util::atomic;
+
+/// Where artifacts go without `--out`: `target/distrib`, beside (not inside)
+/// `target/dist`, which is cargo's own folder for the `dist` profile.
+pub fn default_out_dir(target_dir: &Path) -> PathBuf {
+    target_dir.join("distrib")
+}
+
+/// Moves the staged artifacts into `out` and writes the manifest and
+/// SHA256SUMS, in an order that never leaves a SHA256SUMS describing files
+/// that are not there: the old SHA256SUMS goes first, the new one comes last.
+pub fn publish(out: &Path, staging: &Path, manifest: &Manifest) -> Result<()> {
+    let sums_path = out.join(SUMS_FILE);
+    let previous = match std::fs::read_to_string(&sums_path) {
+        Ok(text) => checksum::parse_sums(&text).unwrap_or_default(),
+        Err(_) => BTreeMap::new(),
+    };
+    remove_if_present(&sums_path)?;
+    remove_if_present(&out.join(manifest::FILE))?;
+
+    let mut sums = BTreeMap::new();
+    for artifact in &manifest.artifacts {
+        for name in [artifact.name.clone(), format!("{}.sha256", artifact.name)] {
+            atomic::rename(&staging.join(&name), &out.join(&name))?;
+        }
+        sums.insert(artifact.name.clone(), artifact.sha256.clone());
+    }
+    // Artifacts of an earlier run that this one did not remake (a target
+    // since removed, or not selected this time) would otherwise linger.
+    for stale in previous.keys().filter(|name| !sums.contains_key(*name)) {
+        remove_if_present(&out.join(stale))?;
+        remove_if_present(&out.join(format!("{stale}.sha256")))?;
+    }
+    atomic::write(&out.join(manifest::FILE), manifest.to_json().as_bytes())?;
+    atomic::write(&sums_path, checksum::sums_file(&sums).as_bytes())?;
+    Ok(())
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("cannot remove {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::archive::{self, Entry};
+    use crate::package::manifest::Artifact;
+    use crate::package::{Format, verify};
+    use crate::util::tempdir::TempDir;
+
+    fn artifact(name: &str, data: &[u8]) -> Artifact {
+        Artifact {
+            name: name.to_owned(),
+            target: "x86_64-unknown-linux-gnu".to_owned(),
+            format: Format::TarGz,
+            size: data.len() as u64,
+            sha256: checksum::sha256_hex(data),
+            smoke_run: "native".to_owned(),
+        }
+    }
+
+    fn manifest(artifacts: Vec<Artifact>) -> Manifest {
+        Manifest {
+            package: "app".into(),
+            version: "1.0.0".into(),
+            source_date_epoch: 1,
+            git_commit: None,
+            git_dirty: false,
+            artifacts,
+        }
+    }
+
+    /// Stages a real (tiny) .tar.gz holding `content`.
+    fn stage(dir: &Path, name: &str, content: &[u8]) -> Artifact {
+        let data = archive::tar_gz(&[Entry::file("x", content.to_vec())], 0).unwrap();
+        let artifact = artifact(name, &data);
+        std::fs::write(dir.join(name), &data).unwrap();
+        std::fs::write(
+            dir.join(format!("{name}.sha256")),
+            checksum::line(&artifact.sha256, name),
+        )
+        .unwrap();
+        artifact
+    }
+
+    #[test]
+    fn publish_replaces_the_previous_release_and_drops_stale_artifacts() {
+        let out = TempDir::new().unwrap();
+        let first = TempDir::new_in(out.path(), "stage").unwrap();
+        let old = vec![
+            stage(first.path(), "a.tar.gz", b"old a"),
+            stage(first.path(), "gone.tar.gz", b"old"),
+        ];
+        publish(out.path(), first.path(), &manifest(old)).unwrap();
+        assert!(verify::check(out.path()).unwrap().is_empty());
+
+        let second = TempDir::new_in(out.path(), "stage").unwrap();
+        let new = vec![stage(second.path(), "a.tar.gz", b"new a")];
+        publish(out.path(), second.path(), &manifest(new)).unwrap();
+
+        let sums = std::fs::read_to_string(out.path().join(SUMS_FILE)).unwrap();
+        let new_a = std::fs::read(out.path().join("a.tar.gz")).unwrap();
+        assert_eq!(
+            sums,
+            checksum::line(&checksum::sha256_hex(&new_a), "a.tar.gz")
+        );
+        assert!(!out.path().join("gone.tar.gz").exists());
+        assert!(!out.path().join("gone.tar.gz.sha256").exists());
+        let entries = archive::read_tar_gz(&new_a).unwrap();
+        assert_eq!(entries[0].data.as_deref(), Some(&b"new a"[..]));
+        assert!(verify::check(out.path()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn verify_reports_a_release_whose_sums_are_missing() {
+        let out = TempDir::new().unwrap();
+        let stage_dir = TempDir::new_in(out.path(), "stage").unwrap();
+        let made = vec![stage(stage_dir.path(), "a.tar.gz", b"a")];
+        publish(out.path(), stage_dir.path(), &manifest(made)).unwrap();
+        // What a run killed between moving artifacts and writing SHA256SUMS leaves.
+        std::fs::remove_file(out.path().join(SUMS_FILE)).unwrap();
+        let err = verify::check(out.path()).unwrap_err().to_string();
+        assert!(err.contains("did not finish"), "{err}");
+    }
+}

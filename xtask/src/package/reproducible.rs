@@ -1,0 +1,124 @@
+//! What makes two builds of the same commit byte-identical: one timestamp
+//! for every archive entry, and no build-machine paths in the binaries.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use xshell::{Shell, cmd};
+
+use crate::targets::TargetSpec;
+
+/// The time stamped on every archive entry: `SOURCE_DATE_EPOCH` if set (the
+/// reproducible-builds.org convention), else the last commit's time.
+pub fn source_date_epoch(sh: &Shell) -> Result<u64> {
+    if let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let text = value.to_string_lossy();
+        return text.trim().parse().with_context(|| {
+            format!("SOURCE_DATE_EPOCH is {text:?}, not a number of seconds since 1970. Fix or unset it.")
+        });
+    }
+    match cmd!(sh, "git log -1 --format=%ct")
+        .quiet()
+        .ignore_stderr()
+        .read()
+    {
+        Ok(time) => time
+            .trim()
+            .parse()
+            .with_context(|| format!("`git log` gave {time:?} as the last commit's time")),
+        Err(_) => bail!(
+            "artifacts are stamped with the last commit's time, but this is not a git checkout \
+             with a commit. Commit first, or set SOURCE_DATE_EPOCH (seconds since 1970)."
+        ),
+    }
+}
+
+/// The commit being built, and whether the work tree differs from it.
+pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
+    let commit = cmd!(sh, "git rev-parse HEAD")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .ok()?;
+    let status = cmd!(sh, "git status --porcelain --untracked-files=no")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .ok()?;
+    Some((commit.trim().to_owned(), !status.trim().is_empty()))
+}
+
+/// `--config` arguments for cargo that keep the workspace's and cargo's own
+/// paths out of `spec`'s binaries, so that clones in different places build
+/// the same bytes. They are appended to any rustflags `.cargo/config.toml`
+/// sets for the target (cargo merges config arrays), and the same arguments
+/// must go to every cargo command that touches the dist build, or it rebuilds.
+///
+/// Some linkers need more: the target table's `reproducible_link_args`
+/// (GNU ld for Windows stamps the link time into PE headers; zig derives a
+/// Mach-O's UUID from debug-map paths unless told to leave them out).
+pub fn cargo_config_args(root: &Path, spec: &TargetSpec) -> Vec<String> {
+    let remaps = [(root.to_path_buf(), "."), (cargo_home(), "/cargo")];
+    let mut flags: Vec<String> = remaps
+        .iter()
+        .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
+        .collect();
+    for arg in spec.reproducible_link_args {
+        flags.push(format!("-Clink-arg={arg}"));
+    }
+    let flags: Vec<String> = flags.iter().map(|flag| toml_string(flag)).collect();
+    vec![
+        "--config".to_owned(),
+        format!("target.{}.rustflags=[{}]", spec.triple, flags.join(", ")),
+    ]
+}
+
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("/nonexistent"))
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linker_specific_flags_follow_the_table() {
+        let spec = crate::targets::lookup("x86_64-pc-windows-gnu").unwrap();
+        let args = cargo_config_args(Path::new("/ws"), spec);
+        assert!(
+            args[1].ends_with(r#""-Clink-arg=-Wl,--no-insert-timestamp"]"#),
+            "{}",
+            args[1]
+        );
+    }
+
+    #[test]
+    fn remap_flags_are_valid_toml_strings() {
+        let spec = crate::targets::lookup("x86_64-unknown-linux-gnu").unwrap();
+        let args = cargo_config_args(Path::new("/work/my \"ws\""), spec);
+        assert_eq!(args[0], "--config");
+        assert!(
+            args[1].starts_with(r#"target.x86_64-unknown-linux-gnu.rustflags=["--remap-path-prefix=/work/my \"ws\"=.", "#),
+            "{}",
+            args[1]
+        );
+    }
+}

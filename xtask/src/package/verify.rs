@@ -1,0 +1,115 @@
+//! Checking a release folder: every artifact re-hashed against
+//! `SHA256SUMS` and its `.sha256` file, every archive re-opened (every
+//! member read, every zip CRC and .deb md5sum checked), and
+//! `dist-manifest.json` in agreement. Used by `verify`, and by `merge` on
+//! each part.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::package::checksum::{self, SUMS_FILE};
+use crate::package::manifest::{self, Manifest};
+use crate::package::{Format, archive, deb};
+
+/// Every problem found in `dir`. An error means `dir` could not be checked
+/// at all.
+pub fn check(dir: &Path) -> Result<Vec<String>> {
+    let sums_text = std::fs::read_to_string(dir.join(SUMS_FILE)).with_context(|| {
+        format!(
+            "{} has no readable {SUMS_FILE}: it is not a dist folder, or a dist into it did not \
+             finish. Run `cargo xtask dist` to make one.",
+            dir.display()
+        )
+    })?;
+    let sums =
+        checksum::parse_sums(&sums_text).with_context(|| format!("{SUMS_FILE} is damaged"))?;
+    let mut problems = Vec::new();
+    if sums.is_empty() {
+        problems.push(format!("{SUMS_FILE} lists no artifacts"));
+    }
+
+    let manifest = std::fs::read_to_string(dir.join(manifest::FILE))
+        .map_err(anyhow::Error::from)
+        .and_then(|text| Manifest::from_json(&text));
+    let manifest = match manifest {
+        Ok(manifest) => Some(manifest),
+        Err(err) => {
+            problems.push(format!("{} is missing or damaged: {err:#}", manifest::FILE));
+            None
+        }
+    };
+
+    for (name, expected) in &sums {
+        let path = dir.join(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                problems.push(format!(
+                    "{name}: listed in {SUMS_FILE} but cannot be read: {err}"
+                ));
+                continue;
+            }
+        };
+        let actual = checksum::sha256_hex(&bytes);
+        if &actual != expected {
+            problems.push(format!(
+                "{name}: SHA-256 is {actual}, {SUMS_FILE} says {expected}"
+            ));
+        }
+        match std::fs::read_to_string(dir.join(format!("{name}.sha256"))) {
+            Ok(line) if line == checksum::line(expected, name) => {}
+            Ok(_) => problems.push(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
+            Err(_) => problems.push(format!("{name}.sha256 is missing")),
+        }
+        let opened = match Format::of_file_name(name) {
+            Some(Format::TarGz) => archive::read_tar_gz(&bytes).map(drop),
+            Some(Format::Zip) => archive::read_zip(&bytes).map(drop),
+            Some(Format::Deb) => deb::read_deb(&bytes).map(drop),
+            None => Err(anyhow::anyhow!("not a .tar.gz, .zip or .deb")),
+        };
+        if let Err(err) = opened {
+            problems.push(format!("{name}: cannot be opened: {err:#}"));
+        }
+        if let Some(manifest) = &manifest {
+            match manifest
+                .artifacts
+                .iter()
+                .find(|artifact| &artifact.name == name)
+            {
+                Some(artifact)
+                    if &artifact.sha256 == expected && artifact.size == bytes.len() as u64 => {}
+                Some(_) => problems.push(format!(
+                    "{name}: {} gives another size or SHA-256",
+                    manifest::FILE
+                )),
+                None => problems.push(format!("{name}: missing from {}", manifest::FILE)),
+            }
+        }
+    }
+    if let Some(manifest) = &manifest {
+        for artifact in manifest
+            .artifacts
+            .iter()
+            .filter(|artifact| !sums.contains_key(&artifact.name))
+        {
+            problems.push(format!(
+                "{}: in {} but not in {SUMS_FILE}",
+                artifact.name,
+                manifest::FILE
+            ));
+        }
+    }
+
+    // Anything that looks like an artifact but is not listed is left over
+    // from something else and would be published by mistake.
+    let listed: BTreeSet<&String> = sums.keys().collect();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if Format::of_file_name(&name).is_some() && !listed.contains(&name) {
+            problems.push(format!("{name}: not listed in {SUMS_FILE}"));
+        }
+    }
+    Ok(problems)
+}

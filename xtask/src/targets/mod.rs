@@ -1,0 +1,386 @@
+//! What the xtask knows about each target triple, as data.
+//!
+//! Everything that differs between targets — the linker, how tests run, the
+//! Debian architecture, the default archive formats, which system packages
+//! provide the tools — is a field of a [`TargetSpec`] row in the
+//! [`table`]. The rest of the xtask asks the table instead of matching on
+//! triples, so supporting a new target means adding one row there (and, for
+//! plain `cargo` to find its linker and runner, the matching lines in
+//! `.cargo/config.toml`). [`ci_runners`] says which CI machines can build
+//! which targets, and [`triple`] tells a typo from a real triple.
+//!
+//! The runners assume an x86_64 Linux build machine, the common CI case:
+//! x86_64 Linux targets run natively, other Linux architectures under
+//! qemu-user, Windows under wine.
+
+pub mod ci_runners;
+mod table;
+pub mod triple;
+
+use std::fmt;
+
+use anyhow::{Result, bail};
+
+pub use crate::package::Format;
+pub use table::{KNOWN_TARGETS, ON_MACOS_HOST, runs_with};
+
+/// One row of the target table.
+#[derive(Debug)]
+pub struct TargetSpec {
+    /// The rustc target triple.
+    pub triple: &'static str,
+    /// The operating system family, which decides file names and formats.
+    pub os: Os,
+    /// Debian's name for the architecture (`dpkg --print-architecture`), for
+    /// Linux targets that can be packaged as a `.deb`.
+    pub debian_arch: Option<&'static str>,
+    /// Whether the binary is statically linked (musl): a `.deb` of it
+    /// depends on nothing.
+    pub static_binary: bool,
+    /// What links the target's binaries.
+    pub linker: Linker,
+    /// What runs the target's binaries on the build machine.
+    pub runner: Runner,
+    /// The tools the linker and runner need, and where they come from.
+    pub tools: &'static [Tool],
+    /// Linker arguments that make release builds byte-reproducible, passed
+    /// by `dist` only (they cost debug builds something).
+    pub reproducible_link_args: &'static [&'static str],
+}
+
+/// Operating system families the xtask packages differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Windows,
+    Darwin,
+    /// WebAssembly System Interface: no OS underneath, a runtime instead.
+    Wasi,
+}
+
+/// How the target's binaries are linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linker {
+    /// The build machine's own C compiler driver (`cc`).
+    HostCc,
+    /// A cross C compiler driver, as named in `.cargo/config.toml`.
+    CrossGcc(&'static str),
+    /// The `rust-lld` that ships with the toolchain: no system package needed.
+    RustLld,
+    /// zig, driven by `cargo zigbuild` instead of `cargo build`.
+    Zig,
+    /// The linker rustc uses for this target by default, shipped with the
+    /// toolchain (rust-lld as wasm-ld for WebAssembly): nothing to configure.
+    Builtin,
+}
+
+/// How the target's binaries are run on the build machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// Directly: the build machine's CPU and OS run it.
+    Native,
+    /// Under qemu user-mode emulation; `sysroot` is the `-L` prefix where
+    /// the target's dynamic loader and libc live (none for static binaries).
+    Qemu {
+        program: &'static str,
+        sysroot: Option<&'static str>,
+    },
+    /// Under wine, through `scripts/wine-runner`.
+    Wine,
+    /// Under the wasmtime WASI runtime, through `scripts/wasi-runner`.
+    Wasmtime,
+    /// Nothing here can run it: the target is build-only.
+    None,
+}
+
+/// Whether a binary is built by `cargo build` or `cargo zigbuild`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builder {
+    Cargo,
+    Zigbuild,
+}
+
+/// A program or file a target needs on the build machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tool {
+    /// What it is needed for.
+    pub role: Role,
+    /// How to tell whether it is present.
+    pub probe: Probe,
+    /// What installs it.
+    pub source: Source,
+}
+
+/// The job a tool does for a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Linking: without it nothing builds.
+    Linker,
+    /// Running binaries: without it tests and smoke runs cannot run.
+    Runner,
+}
+
+/// A check for a tool's presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// A program on `PATH`.
+    Command(&'static str),
+    /// A file a package installs, for packages that have no program (a
+    /// cross libc's startup files, say).
+    File(&'static str),
+    /// A Python module, importable by the tools environment's `python3`.
+    PythonModule(&'static str),
+}
+
+/// Where a tool comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A Debian/Ubuntu package, installed with apt.
+    Apt(&'static str),
+    /// A PyPI package, installed into the xtask's own virtual environment.
+    Pip(&'static str),
+    /// A crate (`name@version`), built with `cargo install` into the same
+    /// folder, whose `bin/` the xtask puts on `PATH`.
+    Cargo(&'static str),
+}
+
+/// What to do about a triple rustc knows but the table lacks: which fields
+/// its row needs.
+fn missing_row_message(triple: &str) -> String {
+    format!(
+        "rustc knows {triple}, but the xtask's target table does not, so it cannot say how to \
+         link, run or package it. Add a row for it to KNOWN_TARGETS in \
+         xtask/src/targets/table.rs: `os`; `debian_arch` (Debian's name for the architecture, \
+         if it has one); `static_binary`; `linker` (the cross C compiler, e.g. \
+         `CrossGcc(\"...-gcc\")`); `runner` (e.g. `Qemu {{ program: \"qemu-...\", sysroot: \
+         Some(\"/usr/...\") }}`, or `None` if nothing here runs it); `tools` (each program or \
+         file with the Debian package that provides it)."
+    )
+}
+
+/// The table row for `triple` on an x86_64 Linux build machine, if the xtask
+/// knows it.
+pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
+    KNOWN_TARGETS.iter().find(|spec| spec.triple == triple)
+}
+
+/// The table row for `triple` on the build machine `host` (a rustc host
+/// triple).
+pub fn lookup_on(host: &str, triple: &str) -> Option<&'static TargetSpec> {
+    let host_rows = if host.ends_with("-apple-darwin") {
+        ON_MACOS_HOST
+    } else {
+        &[]
+    };
+    host_rows
+        .iter()
+        .find(|spec| spec.triple == triple)
+        .or_else(|| lookup(triple))
+}
+
+/// The row for `triple` on `host`, or an error that says which of the two
+/// ways it is wrong: a triple rustc does not know (with the closest real
+/// ones), or one the table lacks (with the fields its row needs).
+pub fn resolve(host: &str, triple: &str, rustc_targets: &[String]) -> Result<&'static TargetSpec> {
+    if let Some(spec) = lookup_on(host, triple) {
+        return Ok(spec);
+    }
+    triple::ensure_known(triple, rustc_targets)?;
+    bail!("{}", missing_row_message(triple))
+}
+
+impl TargetSpec {
+    /// `cargo build` or `cargo zigbuild`.
+    pub fn builder(&self) -> Builder {
+        match self.linker {
+            Linker::Zig => Builder::Zigbuild,
+            _ => Builder::Cargo,
+        }
+    }
+
+    /// The formats a target is released in unless the configuration says
+    /// otherwise.
+    pub fn default_formats(&self) -> &'static [Format] {
+        match (self.os, self.static_binary) {
+            (Os::Linux, false) => &[Format::TarGz, Format::Deb],
+            (Os::Linux, true) => &[Format::TarGz],
+            (Os::Windows, _) => &[Format::Zip],
+            (Os::Darwin | Os::Wasi, _) => &[Format::TarGz],
+        }
+    }
+
+    /// The file name of the binary `name` on this target.
+    pub fn exe_name(&self, name: &str) -> String {
+        match self.os {
+            Os::Windows => format!("{name}.exe"),
+            Os::Wasi => format!("{name}.wasm"),
+            Os::Linux | Os::Darwin => name.to_owned(),
+        }
+    }
+
+    /// The `linker` and `runner` of this target's `[target.<triple>]` table
+    /// in `.cargo/config.toml`; `None` where cargo's default is right.
+    pub fn cargo_config(&self) -> (Option<String>, Option<String>) {
+        let linker = match self.linker {
+            Linker::CrossGcc(program) => Some(program.to_owned()),
+            Linker::RustLld => Some("rust-lld".to_owned()),
+            Linker::HostCc | Linker::Zig | Linker::Builtin => None,
+        };
+        let runner = match self.runner {
+            Runner::Qemu {
+                program,
+                sysroot: Some(sysroot),
+            } => Some(format!("{program} -L {sysroot}")),
+            Runner::Qemu {
+                program,
+                sysroot: None,
+            } => Some(program.to_owned()),
+            Runner::Wine => Some("scripts/wine-runner".to_owned()),
+            Runner::Wasmtime => Some("scripts/wasi-runner".to_owned()),
+            Runner::Native | Runner::None => None,
+        };
+        (linker, runner)
+    }
+
+    /// Whether the target's binaries can run here, so its tests can too.
+    pub fn is_runnable(&self) -> bool {
+        self.runner != Runner::None
+    }
+}
+
+impl Runner {
+    /// The short name used in reports and in `dist-manifest.json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Runner::Native => "native",
+            Runner::Qemu { .. } => "qemu",
+            Runner::Wine => "wine",
+            Runner::Wasmtime => "wasmtime",
+            Runner::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Runner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Runner::Native => f.write_str("natively"),
+            Runner::Qemu {
+                program,
+                sysroot: Some(sysroot),
+            } => write!(f, "under qemu ({program} -L {sysroot})"),
+            Runner::Qemu {
+                program,
+                sysroot: None,
+            } => write!(f, "under qemu ({program})"),
+            Runner::Wine => f.write_str("under wine (scripts/wine-runner)"),
+            Runner::Wasmtime => f.write_str("under wasmtime (scripts/wasi-runner)"),
+            Runner::None => f.write_str("not at all: nothing on this machine runs it"),
+        }
+    }
+}
+
+impl Builder {
+    /// The name used in `targets --json`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Builder::Cargo => "cargo",
+            Builder::Zigbuild => "zigbuild",
+        }
+    }
+}
+
+impl fmt::Display for Linker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Linker::HostCc => f.write_str("cc"),
+            Linker::CrossGcc(program) => f.write_str(program),
+            Linker::RustLld => f.write_str("rust-lld"),
+            Linker::Zig => f.write_str("zig (cargo zigbuild)"),
+            Linker::Builtin => f.write_str("rustc's own"),
+        }
+    }
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.probe {
+            Probe::Command(program) => write!(f, "`{program}`"),
+            Probe::File(path) => write!(f, "{path}"),
+            Probe::PythonModule(module) => write!(f, "python module `{module}`"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    #[test]
+    fn triples_are_unique() {
+        for (i, spec) in KNOWN_TARGETS.iter().enumerate() {
+            assert!(
+                KNOWN_TARGETS[i + 1..]
+                    .iter()
+                    .all(|other| other.triple != spec.triple),
+                "{} is listed twice",
+                spec.triple
+            );
+        }
+    }
+
+    /// dpkg-architecture, Debian's own map from GNU triples to Debian
+    /// architectures, agrees with every row a cross gcc links: the GNU
+    /// triple is the gcc's prefix.
+    #[test]
+    fn debian_architectures_are_the_ones_dpkg_names() {
+        for spec in KNOWN_TARGETS {
+            let Linker::CrossGcc(gcc) = spec.linker else {
+                continue;
+            };
+            let Some(arch) = spec.debian_arch else {
+                continue;
+            };
+            let gnu_triple = gcc.trim_end_matches("-gcc");
+            let output = Command::new("dpkg-architecture")
+                .args(["--host-type", gnu_triple, "--query", "DEB_HOST_ARCH"])
+                .env_remove("DEB_HOST_ARCH")
+                .output()
+                .expect("dpkg-architecture runs (package dpkg-dev)");
+            assert!(output.status.success(), "{gnu_triple}: {output:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&output.stdout).trim(),
+                arch,
+                "{}",
+                spec.triple
+            );
+        }
+    }
+
+    #[test]
+    fn every_linux_target_has_a_debian_architecture() {
+        for spec in KNOWN_TARGETS.iter().filter(|spec| spec.os == Os::Linux) {
+            assert!(spec.debian_arch.is_some(), "{}", spec.triple);
+        }
+    }
+
+    #[test]
+    fn a_mac_builds_macos_targets_natively() {
+        let on_mac = lookup_on("aarch64-apple-darwin", "x86_64-apple-darwin").unwrap();
+        assert_eq!(
+            (on_mac.builder(), on_mac.runner),
+            (Builder::Cargo, Runner::Native)
+        );
+        let on_linux = lookup_on("x86_64-unknown-linux-gnu", "x86_64-apple-darwin").unwrap();
+        assert_eq!(
+            (on_linux.builder(), on_linux.runner),
+            (Builder::Zigbuild, Runner::None)
+        );
+        let linux_on_mac = lookup_on("aarch64-apple-darwin", "aarch64-unknown-linux-gnu").unwrap();
+        assert_eq!(
+            linux_on_mac.linker,
+            Linker::CrossGcc("aarch64-linux-gnu-gcc")
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! The target table: every triple the xtask can build, test and package,
+//! and what each needs, as data. Supporting a new target means adding a row
+//! here.
+
+use super::*;
+
+/// A linker-side program from a Debian package.
+const fn links_with(program: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Linker,
+        probe: Probe::Command(program),
+        source: Source::Apt(package),
+    }
+}
+
+/// A linker-side file from a Debian package (a cross libc's startup files).
+const fn links_against(path: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Linker,
+        probe: Probe::File(path),
+        source: Source::Apt(package),
+    }
+}
+
+/// A program from a Debian package that runs things: a target's binaries,
+/// or (for CI and the benchmark) the tools artifacts are checked with.
+pub const fn runs_with(program: &'static str, package: &'static str) -> Tool {
+    Tool {
+        role: Role::Runner,
+        probe: Probe::Command(program),
+        source: Source::Apt(package),
+    }
+}
+
+/// zig and cargo-zigbuild, from PyPI: what links Mach-O binaries here.
+const ZIG_TOOLS: &[Tool] = &[
+    Tool {
+        role: Role::Linker,
+        probe: Probe::PythonModule("ziglang"),
+        source: Source::Pip("ziglang"),
+    },
+    Tool {
+        role: Role::Linker,
+        probe: Probe::Command("cargo-zigbuild"),
+        source: Source::Pip("cargo-zigbuild"),
+    },
+];
+
+/// Every target the xtask can build, test and package.
+pub const KNOWN_TARGETS: &[TargetSpec] = &[
+    TargetSpec {
+        triple: "x86_64-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("amd64"),
+        static_binary: false,
+        linker: Linker::HostCc,
+        runner: Runner::Native,
+        tools: &[links_with("cc", "gcc")],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "aarch64-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("arm64"),
+        static_binary: false,
+        linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-aarch64",
+            sysroot: Some("/usr/aarch64-linux-gnu"),
+        },
+        tools: &[
+            links_with("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
+            links_against(
+                "/usr/aarch64-linux-gnu/lib/Scrt1.o",
+                "libc6-dev-arm64-cross",
+            ),
+            runs_with("qemu-aarch64", "qemu-user"),
+        ],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "armv7-unknown-linux-gnueabihf",
+        os: Os::Linux,
+        debian_arch: Some("armhf"),
+        static_binary: false,
+        linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-arm",
+            sysroot: Some("/usr/arm-linux-gnueabihf"),
+        },
+        tools: &[
+            links_with("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf"),
+            links_against(
+                "/usr/arm-linux-gnueabihf/lib/Scrt1.o",
+                "libc6-dev-armhf-cross",
+            ),
+            runs_with("qemu-arm", "qemu-user"),
+        ],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "riscv64gc-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("riscv64"),
+        static_binary: false,
+        linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-riscv64",
+            sysroot: Some("/usr/riscv64-linux-gnu"),
+        },
+        tools: &[
+            links_with("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu"),
+            links_against(
+                "/usr/riscv64-linux-gnu/lib/Scrt1.o",
+                "libc6-dev-riscv64-cross",
+            ),
+            runs_with("qemu-riscv64", "qemu-user"),
+        ],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "powerpc64le-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("ppc64el"),
+        static_binary: false,
+        linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
+        runner: Runner::Qemu {
+            program: "qemu-ppc64le",
+            sysroot: Some("/usr/powerpc64le-linux-gnu"),
+        },
+        tools: &[
+            links_with("powerpc64le-linux-gnu-gcc", "gcc-powerpc64le-linux-gnu"),
+            links_against(
+                "/usr/powerpc64le-linux-gnu/lib/Scrt1.o",
+                "libc6-dev-ppc64el-cross",
+            ),
+            runs_with("qemu-ppc64le", "qemu-user"),
+        ],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "i686-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("i386"),
+        static_binary: false,
+        linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
+        // The build machine's CPU could run it, but its dynamic loader is not
+        // installed where the binary expects it; qemu's -L finds the cross one.
+        runner: Runner::Qemu {
+            program: "qemu-i386",
+            sysroot: Some("/usr/i686-linux-gnu"),
+        },
+        tools: &[
+            links_with("i686-linux-gnu-gcc", "gcc-i686-linux-gnu"),
+            links_against("/usr/i686-linux-gnu/lib/Scrt1.o", "libc6-dev-i386-cross"),
+            runs_with("qemu-i386", "qemu-user"),
+        ],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "x86_64-unknown-linux-musl",
+        os: Os::Linux,
+        debian_arch: Some("amd64"),
+        static_binary: true,
+        linker: Linker::RustLld,
+        runner: Runner::Native,
+        tools: &[],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "aarch64-unknown-linux-musl",
+        os: Os::Linux,
+        debian_arch: Some("arm64"),
+        static_binary: true,
+        linker: Linker::RustLld,
+        runner: Runner::Qemu {
+            program: "qemu-aarch64",
+            sysroot: None,
+        },
+        tools: &[runs_with("qemu-aarch64", "qemu-user")],
+        reproducible_link_args: &[],
+    },
+    TargetSpec {
+        triple: "x86_64-pc-windows-gnu",
+        os: Os::Windows,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
+        runner: Runner::Wine,
+        tools: &[
+            links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
+            runs_with("wine", "wine"),
+            Tool {
+                role: Role::Runner,
+                probe: Probe::File("/usr/lib/wine/wine64"),
+                source: Source::Apt("wine64"),
+            },
+        ],
+        reproducible_link_args: &["-Wl,--no-insert-timestamp"],
+    },
+    macos_with_zig("aarch64-apple-darwin"),
+    macos_with_zig("x86_64-apple-darwin"),
+    TargetSpec {
+        triple: "wasm32-wasip1",
+        os: Os::Wasi,
+        debian_arch: None,
+        static_binary: true,
+        linker: Linker::Builtin,
+        runner: Runner::Wasmtime,
+        tools: &[Tool {
+            role: Role::Runner,
+            probe: Probe::PythonModule("wasmtime"),
+            source: Source::Pip("wasmtime"),
+        }],
+        reproducible_link_args: &[],
+    },
+];
+
+/// Rows that replace [`KNOWN_TARGETS`]' on a Mac build machine (a macOS CI
+/// runner, say), where Apple's own toolchain links macOS binaries and the
+/// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
+pub const ON_MACOS_HOST: &[TargetSpec] = &[
+    macos_native("aarch64-apple-darwin"),
+    macos_native("x86_64-apple-darwin"),
+];
+
+/// A macOS target built on Linux: zig links it (its `-S` keeps debug-map
+/// paths, and with them the clone's location, out of the Mach-O UUID) and
+/// nothing runs it.
+const fn macos_with_zig(triple: &'static str) -> TargetSpec {
+    TargetSpec {
+        triple,
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::Zig,
+        runner: Runner::None,
+        tools: ZIG_TOOLS,
+        reproducible_link_args: &["-Wl,-S"],
+    }
+}
+
+/// A macOS target built on a Mac: Apple's toolchain links it, the Mac runs it.
+const fn macos_native(triple: &'static str) -> TargetSpec {
+    TargetSpec {
+        triple,
+        os: Os::Darwin,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::HostCc,
+        runner: Runner::Native,
+        tools: &[],
+        reproducible_link_args: &[],
+    }
+}

@@ -1,0 +1,479 @@
+//! The release configuration, read through `cargo metadata`.
+//!
+//! `[workspace.metadata.dist]` in the workspace `Cargo.toml` names the shipped
+//! package and every configured target; the package's own fields (version,
+//! license, authors, `[package.metadata.deb]`) come as cargo resolves them,
+//! workspace inheritance included. Reading them through cargo means the xtask
+//! never disagrees with cargo about what the manifest says.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use xshell::{Shell, cmd};
+
+use crate::targets::{self, Format, TargetSpec, triple};
+
+/// Everything the xtask needs to know about the workspace.
+#[derive(Debug)]
+pub struct Config {
+    /// The workspace root: where `Cargo.toml` and `.cargo/` are.
+    pub root: PathBuf,
+    /// Cargo's target directory.
+    pub target_dir: PathBuf,
+    /// The package whose binary is shipped.
+    pub package: Package,
+    /// Every configured target, in the order `Cargo.toml` lists them.
+    pub targets: Vec<Configured>,
+    /// Files (relative to the root) that go into every archive beside the
+    /// binary: `include` in `[workspace.metadata.dist]`.
+    pub include: Vec<String>,
+}
+
+/// The shipped package, as cargo resolves its manifest.
+#[derive(Debug)]
+pub struct Package {
+    pub name: String,
+    /// The binary's name (the package's one `[[bin]]`).
+    pub bin: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub authors: Vec<String>,
+    pub homepage: Option<String>,
+    pub repository: Option<String>,
+    /// `[package.metadata.deb]`, or an empty table.
+    pub deb: serde_json::Map<String, Value>,
+}
+
+/// A configured target and the formats it is released in.
+#[derive(Debug)]
+pub struct Configured {
+    pub spec: &'static TargetSpec,
+    pub formats: Vec<Format>,
+    /// The CI runner label `plan` puts it on, if the configuration chooses
+    /// one (`[workspace.metadata.dist.ci-runner]`).
+    pub ci_runner: Option<String>,
+}
+
+impl Configured {
+    pub fn triple(&self) -> &'static str {
+        self.spec.triple
+    }
+}
+
+/// Reads the configuration of the workspace that contains the current
+/// directory. `rustc_targets` is `rustc --print target-list`, used to tell a
+/// typo from a real target the table does not know.
+pub fn load(sh: &Shell, rustc_targets: &[String], host: &str) -> Result<Config> {
+    let json = cmd!(sh, "cargo metadata --no-deps --format-version 1 --locked")
+        .quiet()
+        .read()
+        .context("`cargo metadata` failed; is the current directory inside the workspace?")?;
+    let metadata: Value =
+        serde_json::from_str(&json).context("`cargo metadata` printed invalid JSON")?;
+    Config::from_metadata(&metadata, rustc_targets, host)
+}
+
+impl Config {
+    /// Builds the configuration from `cargo metadata` output, for the build
+    /// machine `host`.
+    pub fn from_metadata(metadata: &Value, rustc_targets: &[String], host: &str) -> Result<Config> {
+        let root = PathBuf::from(str_field(metadata, "workspace_root")?);
+        let target_dir = PathBuf::from(str_field(metadata, "target_directory")?);
+        let Some(dist) = metadata.pointer("/metadata/dist") else {
+            bail!(
+                "Cargo.toml has no [workspace.metadata.dist] table, so there is nothing to build. \
+                 Add one with `package = \"<the binary's package>\"` and `targets = [...]`, \
+                 as in this template's Cargo.toml."
+            );
+        };
+
+        let package_name = dist
+            .get("package")
+            .and_then(Value::as_str)
+            .context("[workspace.metadata.dist] needs `package = \"<name>\"`: the package whose binary is shipped.")?;
+        let package = metadata["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|package| package["name"] == package_name)
+            .with_context(|| {
+                format!(
+                    "[workspace.metadata.dist] names package `{package_name}`, but no workspace member \
+                     has that name. Set `package` to the name in the app's Cargo.toml."
+                )
+            })?;
+        let package = Package::from_metadata(package)?;
+
+        let triples: Vec<&str> = dist
+            .get("targets")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if triples.is_empty() {
+            bail!(
+                "[workspace.metadata.dist] has no `targets`. List at least one target triple, \
+                 e.g. `targets = [\"x86_64-unknown-linux-gnu\"]`."
+            );
+        }
+
+        let overrides = dist.get("formats").and_then(Value::as_object);
+        let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
+        let mut targets = Vec::new();
+        for (i, &triple) in triples.iter().enumerate() {
+            if triples[..i].contains(&triple) {
+                bail!(
+                    "`{triple}` is listed twice in [workspace.metadata.dist] targets. Remove one."
+                );
+            }
+            let spec = targets::resolve(host, triple, rustc_targets).with_context(|| {
+                format!(
+                    "Cargo.toml lists `{triple}` in [workspace.metadata.dist] `targets`; fix it \
+                     or remove it"
+                )
+            })?;
+            let formats = match overrides.and_then(|table| table.get(triple)) {
+                Some(list) => parse_formats(spec, list)?,
+                None => spec.default_formats().to_vec(),
+            };
+            let ci_runner = match ci_runners.and_then(|table| table.get(triple)) {
+                Some(Value::String(label)) => Some(label.clone()),
+                Some(_) => bail!(
+                    "[workspace.metadata.dist.ci-runner] `{triple}` must be a runner label, like \"ubuntu-latest\"."
+                ),
+                None => None,
+            };
+            targets.push(Configured {
+                spec,
+                formats,
+                ci_runner,
+            });
+        }
+        if let Some(table) = overrides {
+            for triple in table.keys() {
+                if !triples.contains(&triple.as_str()) {
+                    bail!(
+                        "[workspace.metadata.dist.formats] sets formats for `{triple}`, which is not \
+                         in `targets`. Add it to `targets` or remove its formats."
+                    );
+                }
+            }
+        }
+        let include = match dist.get("include") {
+            None => vec!["README.md".to_owned()],
+            Some(list) => list
+                .as_array()
+                .and_then(|list| list.iter().map(|item| item.as_str().map(str::to_owned)).collect())
+                .context("[workspace.metadata.dist] `include` must be a list of file paths, like [\"README.md\"].")?,
+        };
+        Ok(Config {
+            root,
+            target_dir,
+            package,
+            targets,
+            include,
+        })
+    }
+
+    /// The configured targets named in `requested`, or all of them if it is
+    /// empty. Anything not configured is an error, before anything is built.
+    pub fn select(
+        &self,
+        requested: &[String],
+        rustc_targets: &[String],
+    ) -> Result<Vec<&Configured>> {
+        if requested.is_empty() {
+            return Ok(self.targets.iter().collect());
+        }
+        let mut selected: Vec<&Configured> = Vec::new();
+        for triple in requested {
+            triple::ensure_known(triple, rustc_targets)?;
+            let Some(configured) = self.targets.iter().find(|c| c.triple() == triple) else {
+                let list: Vec<&str> = self.targets.iter().map(Configured::triple).collect();
+                bail!(
+                    "`{triple}` is not a configured target, so it cannot be built here. \
+                     Configured targets: {}. To add it, run `cargo xtask add-target {triple}` \
+                     or list it under `targets` in [workspace.metadata.dist] in Cargo.toml.",
+                    list.join(", ")
+                );
+            };
+            if !selected.iter().any(|c| c.triple() == triple) {
+                selected.push(configured);
+            }
+        }
+        Ok(selected)
+    }
+}
+
+impl Config {
+    /// Whether `triple` is among the configured targets.
+    pub fn is_configured(&self, triple: &str) -> bool {
+        self.targets
+            .iter()
+            .any(|configured| configured.triple() == triple)
+    }
+}
+
+impl Package {
+    fn from_metadata(package: &Value) -> Result<Package> {
+        let name = str_field(package, "name")?.to_owned();
+        let bins: Vec<&str> = package["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|target| {
+                target["kind"]
+                    .as_array()
+                    .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
+            })
+            .filter_map(|target| target["name"].as_str())
+            .collect();
+        let bin = match bins.as_slice() {
+            [bin] => (*bin).to_owned(),
+            [] => bail!(
+                "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] target."
+            ),
+            _ => bail!(
+                "package `{name}` has several binaries ({}); the xtask ships exactly one. \
+                 Keep one [[bin]] target in the shipped package.",
+                bins.join(", ")
+            ),
+        };
+        let optional = |key: &str| package[key].as_str().map(str::to_owned);
+        Ok(Package {
+            bin,
+            version: str_field(package, "version")?.to_owned(),
+            description: optional("description"),
+            license: optional("license"),
+            authors: package["authors"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|author| author.as_str().map(str::to_owned))
+                .collect(),
+            homepage: optional("homepage"),
+            repository: optional("repository"),
+            deb: package
+                .pointer("/metadata/deb")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+            name,
+        })
+    }
+}
+
+fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
+    let triple = spec.triple;
+    let names = list.as_array().with_context(|| {
+        format!("[workspace.metadata.dist.formats] `{triple}` must be a list, like [\"tar.gz\"].")
+    })?;
+    let mut formats = Vec::new();
+    for name in names {
+        let name = name.as_str().unwrap_or_default();
+        let Some(format) = Format::from_name(name) else {
+            let known: Vec<&str> = Format::ALL.iter().map(Format::name).collect();
+            bail!(
+                "[workspace.metadata.dist.formats] gives `{triple}` the format `{name}`, which the \
+                 xtask cannot make. Use some of: {}.",
+                known.join(", ")
+            );
+        };
+        if format == Format::Deb && spec.debian_arch.is_none() {
+            bail!(
+                "[workspace.metadata.dist.formats] asks for a .deb of `{triple}`, but Debian has no \
+                 architecture for it. Remove \"deb\" from its formats."
+            );
+        }
+        if formats.contains(&format) {
+            bail!(
+                "[workspace.metadata.dist.formats] lists `{name}` twice for `{triple}`. Remove one."
+            );
+        }
+        formats.push(format);
+    }
+    if formats.is_empty() {
+        bail!(
+            "[workspace.metadata.dist.formats] gives `{triple}` no formats. List at least one, or remove the entry to get the defaults."
+        );
+    }
+    Ok(formats)
+}
+
+fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str> {
+    value[key]
+        .as_str()
+        .with_context(|| format!("`cargo metadata` output has no `{key}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rustc_targets() -> Vec<String> {
+        [
+            "x86_64-unknown-linux-gnu",
+            "aarch64-unknown-linux-gnu",
+            "x86_64-pc-windows-gnu",
+            "s390x-unknown-linux-gnu",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn metadata(dist: Value) -> Value {
+        json!({
+            "workspace_root": "/ws",
+            "target_directory": "/ws/target",
+            "metadata": { "dist": dist },
+            "packages": [{
+                "name": "app",
+                "version": "1.2.3",
+                "license": "MIT",
+                "authors": ["A <a@example.com>"],
+                "targets": [{ "name": "app", "kind": ["bin"] }, { "name": "app", "kind": ["lib"] }],
+                "metadata": { "deb": { "section": "utils" } }
+            }]
+        })
+    }
+
+    fn load(dist: Value) -> Result<Config> {
+        Config::from_metadata(
+            &metadata(dist),
+            &rustc_targets(),
+            "x86_64-unknown-linux-gnu",
+        )
+    }
+
+    fn error_of(dist: Value) -> String {
+        format!("{:#}", load(dist).unwrap_err())
+    }
+
+    #[test]
+    fn reads_targets_and_default_formats() {
+        let config = load(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-gnu"] })).unwrap();
+        assert_eq!(config.package.bin, "app");
+        assert_eq!(config.package.version, "1.2.3");
+        assert_eq!(config.package.deb["section"], "utils");
+        assert_eq!(config.targets[0].formats, [Format::TarGz, Format::Deb]);
+        assert_eq!(config.targets[1].formats, [Format::Zip]);
+    }
+
+    #[test]
+    fn formats_can_be_overridden() {
+        let config = load(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "formats": { "x86_64-unknown-linux-gnu": ["zip"] }
+        }))
+        .unwrap();
+        assert_eq!(config.targets[0].formats, [Format::Zip]);
+    }
+
+    #[test]
+    fn unknown_format_is_refused() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "formats": { "x86_64-unknown-linux-gnu": ["rpm"] }
+        }));
+        assert!(
+            err.contains("format `rpm`") && err.contains("tar.gz, zip, deb"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn deb_for_windows_is_refused() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-pc-windows-gnu"],
+            "formats": { "x86_64-pc-windows-gnu": ["deb"] }
+        }));
+        assert!(err.contains("Debian has no architecture"), "{err}");
+    }
+
+    #[test]
+    fn typo_in_a_configured_triple_suggests_the_real_one() {
+        let err = error_of(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnux"] }));
+        assert!(err.contains("not a target triple rustc knows"), "{err}");
+        assert!(
+            err.contains("Did you mean `x86_64-unknown-linux-gnu`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn triple_missing_from_the_table_says_where_to_add_it() {
+        let err = error_of(json!({ "package": "app", "targets": ["s390x-unknown-linux-gnu"] }));
+        assert!(
+            err.contains("KNOWN_TARGETS in xtask/src/targets/table.rs"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_pieces_are_named() {
+        assert!(
+            error_of(json!({ "targets": ["x86_64-unknown-linux-gnu"] })).contains("needs `package")
+        );
+        assert!(
+            error_of(json!({ "package": "nope", "targets": [] })).contains("no workspace member")
+        );
+        assert!(error_of(json!({ "package": "app", "targets": [] })).contains("has no `targets`"));
+        let err = format!(
+            "{:#}",
+            Config::from_metadata(
+                &json!({"workspace_root": "/", "target_directory": "/t"}),
+                &[],
+                "x86_64-unknown-linux-gnu"
+            )
+            .unwrap_err()
+        );
+        assert!(err.contains("no [workspace.metadata.dist]"), "{err}");
+    }
+
+    #[test]
+    fn duplicates_are_refused() {
+        let err = error_of(
+            json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu"] }),
+        );
+        assert!(err.contains("listed twice"), "{err}");
+    }
+
+    #[test]
+    fn formats_for_unconfigured_targets_are_refused() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "formats": { "aarch64-unknown-linux-gnu": ["tar.gz"] }
+        }));
+        assert!(err.contains("not in `targets`"), "{err}");
+    }
+
+    #[test]
+    fn selection_names_what_is_wrong() {
+        let config =
+            load(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu"] })).unwrap();
+        let rustc = rustc_targets();
+        assert_eq!(config.select(&[], &rustc).unwrap().len(), 1);
+        let nonsense = config
+            .select(&["nonsense".into()], &rustc)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            nonsense.contains("not a target triple rustc knows"),
+            "{nonsense}"
+        );
+        let unconfigured = config
+            .select(&["aarch64-unknown-linux-gnu".into()], &rustc)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unconfigured.contains("not a configured target"),
+            "{unconfigured}"
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! The workspace the xtask acts on: a shell at its root, its release
+//! configuration ([`config`]), and format-preserving edits of its TOML
+//! files ([`toml_file`]).
+
+pub mod config;
+pub mod toml_file;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use xshell::Shell;
+
+use crate::machine::toolchain::Toolchain;
+use crate::machine::{provision, tools};
+use crate::targets::Tool;
+use config::{Config, Configured};
+
+/// A loaded workspace.
+pub struct Workspace {
+    /// A shell whose current directory is the workspace root and whose
+    /// `PATH` starts with the xtask's tools environment.
+    pub sh: Shell,
+    pub config: Config,
+    /// The Rust toolchain as it was when the workspace was loaded.
+    pub toolchain: Toolchain,
+    /// Where the xtask installs tools from PyPI and crates.io.
+    pub tools_dir: PathBuf,
+}
+
+impl Workspace {
+    /// Loads the workspace that contains the current directory.
+    pub fn load() -> Result<Workspace> {
+        let sh = Shell::new()?;
+        let toolchain = Toolchain::probe(&sh)?;
+        let config = config::load(&sh, &toolchain.known_targets, &toolchain.host)?;
+        sh.change_dir(&config.root);
+        let tools_dir = tools::tools_dir(&config.target_dir);
+        tools::add_tools_to_path(&sh, &tools_dir)?;
+        Ok(Workspace {
+            sh,
+            config,
+            toolchain,
+            tools_dir,
+        })
+    }
+
+    /// The configured targets named on the command line, or all of them.
+    pub fn select(&self, requested: &[String]) -> Result<Vec<&Configured>> {
+        self.config.select(requested, &self.toolchain.known_targets)
+    }
+
+    /// Installs what `targets` need, plus `extra` tools for the reason
+    /// beside each, or says what to install.
+    pub fn provision(
+        &self,
+        targets: &[&Configured],
+        extra: &[(Tool, &'static str)],
+        no_install: bool,
+    ) -> Result<()> {
+        provision::ensure(&self.sh, &self.tools_dir, targets, extra, no_install)
+    }
+}
