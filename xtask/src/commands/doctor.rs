@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 
 use crate::machine::provision::{self, Missing};
-use crate::machine::tools;
+use crate::machine::tools::{self, Presence};
 use crate::targets::{Role, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
@@ -35,7 +35,15 @@ pub fn run(ws: &Workspace) -> Result<()> {
         } else {
             "none".into()
         };
-        let mut notes: Vec<String> = missing.iter().map(|tool| format!("needs {tool}")).collect();
+        let mut notes: Vec<String> = missing
+            .iter()
+            .map(|tool| match tools::presence(&ws.sh, tool) {
+                Presence::WrongVersion { installed } => {
+                    format!("{tool} is {installed}, but the pin is {}", tool.source)
+                }
+                _ => format!("needs {tool}"),
+            })
+            .collect();
         if !spec.is_runnable() {
             notes.push("build-only: nothing here runs its binaries".into());
         }

@@ -10,14 +10,16 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
+use crate::machine::pins::Pin;
 use crate::machine::toolchain::Toolchain;
 use crate::machine::tools;
 use crate::targets::{Probe, Role, Source, Tool};
+use crate::util::atomic;
 use crate::workspace::config::Configured;
 
 /// What is missing for a set of targets, grouped by installer. Each entry
@@ -26,8 +28,8 @@ use crate::workspace::config::Configured;
 pub struct Missing {
     pub rust_std: Vec<&'static str>,
     pub apt: BTreeMap<&'static str, Vec<&'static str>>,
-    pub pip: BTreeMap<&'static str, Vec<&'static str>>,
-    pub cargo: BTreeMap<&'static str, Vec<&'static str>>,
+    pub pip: Vec<(&'static Pin, Vec<&'static str>)>,
+    pub cargo: Vec<(&'static Pin, Vec<&'static str>)>,
 }
 
 impl Missing {
@@ -64,7 +66,11 @@ impl Missing {
                 source: Source::Apt("python3-venv"),
             };
             if !tools::is_present(sh, &venv) {
-                let needers: Vec<_> = missing.pip.values().flatten().copied().collect();
+                let needers: Vec<_> = missing
+                    .pip
+                    .iter()
+                    .flat_map(|(_, needers)| needers.iter().copied())
+                    .collect();
                 for needer in needers {
                     missing.add(venv, needer);
                 }
@@ -76,8 +82,8 @@ impl Missing {
     fn add(&mut self, tool: Tool, needer: &'static str) {
         let needers = match tool.source {
             Source::Apt(package) => self.apt.entry(package).or_default(),
-            Source::Pip(package) => self.pip.entry(package).or_default(),
-            Source::Cargo(krate) => self.cargo.entry(krate).or_default(),
+            Source::Pip(pin) => needers_of(&mut self.pip, pin),
+            Source::Cargo(pin) => needers_of(&mut self.cargo, pin),
         };
         if !needers.contains(&needer) {
             needers.push(needer);
@@ -100,14 +106,14 @@ impl Missing {
         parts.extend(
             self.apt
                 .keys()
-                .map(|package| format!("apt package {package}")),
+                .map(|package| Source::Apt(package).to_string()),
         );
+        parts.extend(self.pip.iter().map(|(pin, _)| Source::Pip(pin).to_string()));
         parts.extend(
-            self.pip
-                .keys()
-                .map(|package| format!("PyPI package {package}")),
+            self.cargo
+                .iter()
+                .map(|(pin, _)| Source::Cargo(pin).to_string()),
         );
-        parts.extend(self.cargo.keys().map(|krate| format!("crate {krate}")));
         parts.join(", ")
     }
 
@@ -158,22 +164,38 @@ impl Missing {
             let why: Vec<String> = self
                 .pip
                 .iter()
-                .map(|(package, needers)| format!("{package} ({})", needed_by(needers)))
+                .map(|(pin, needers)| format!("{pin} ({})", needed_by(needers)))
                 .collect();
             let pip = tools_dir.join("bin/pip").display().to_string();
-            steps.push(InstallStep::new(
+            // pip takes hashes only from a requirements file.
+            let requirements = tools_dir.join("requirements.txt");
+            let lines: String = self
+                .pip
+                .iter()
+                .map(|(pin, _)| pin.requirement_line() + "\n")
+                .collect();
+            let file = requirements.display().to_string();
+            let mut step = InstallStep::new(
                 format!("from PyPI into {dir}: {}", why.join(", ")),
                 &pip,
-                ["install", "--quiet", "--disable-pip-version-check"]
-                    .into_iter()
-                    .chain(self.pip.keys().copied()),
-            ));
+                [
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--require-hashes",
+                    "--no-deps",
+                    "--requirement",
+                    file.as_str(),
+                ],
+            );
+            step.writes = Some((requirements, lines));
+            steps.push(step);
         }
-        for (krate, needers) in &self.cargo {
+        for (pin, needers) in &self.cargo {
             let dir = tools_dir.display().to_string();
             steps.push(InstallStep::new(
                 format!(
-                    "{krate} from crates.io into {dir} ({}; this compiles it)",
+                    "{pin} from crates.io into {dir} ({}; this compiles it)",
                     needed_by(needers)
                 ),
                 "cargo",
@@ -183,7 +205,7 @@ impl Missing {
                     "--locked",
                     "--root",
                     dir.as_str(),
-                    krate,
+                    &pin.crate_spec(),
                 ],
             ));
         }
@@ -192,12 +214,35 @@ impl Missing {
 
     /// The install commands, one per line, indented, as a user would type
     /// them on a machine where they are `privilege`.
+    ///
+    /// Writes the files the commands read (a pip requirements file), so
+    /// that the printed commands work as they stand.
     pub fn commands(&self, tools_dir: &Path, privilege: Option<Privilege>) -> String {
         self.steps(tools_dir)
             .iter()
-            .map(|step| format!("    {}\n", step.display_for(privilege)))
+            .map(|step| {
+                if let Err(err) = step.write_input() {
+                    eprintln!("warning: {err:#}");
+                }
+                format!("    {}\n", step.display_for(privilege))
+            })
             .collect()
     }
+}
+
+/// The list of what needs `pin`, added to `list` if it is not there yet.
+fn needers_of<'a>(
+    list: &'a mut Vec<(&'static Pin, Vec<&'static str>)>,
+    pin: &'static Pin,
+) -> &'a mut Vec<&'static str> {
+    let index = match list.iter().position(|(known, _)| *known == pin) {
+        Some(index) => index,
+        None => {
+            list.push((pin, Vec::new()));
+            list.len() - 1
+        }
+    };
+    &mut list[index].1
 }
 
 /// One install command, as data: the same value is printed for the user and
@@ -210,6 +255,9 @@ pub struct InstallStep {
     pub args: Vec<String>,
     /// Whether it needs root (apt).
     pub as_root: bool,
+    /// A file the command reads, written just before it is shown or run:
+    /// `(path, contents)`.
+    pub writes: Option<(PathBuf, String)>,
 }
 
 impl InstallStep {
@@ -223,6 +271,7 @@ impl InstallStep {
             program: program.to_owned(),
             args: args.into_iter().map(str::to_owned).collect(),
             as_root: false,
+            writes: None,
         }
     }
 
@@ -240,8 +289,21 @@ impl InstallStep {
         Shown { step: self, sudo }
     }
 
+    /// Writes the file the command reads, if any.
+    fn write_input(&self) -> Result<()> {
+        if let Some((path, contents)) = &self.writes {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            atomic::write(path, contents.as_bytes())?;
+        }
+        Ok(())
+    }
+
     fn run(&self, sh: &Shell, privilege: Option<Privilege>) -> Result<()> {
         eprintln!("==> installing {}", self.what);
+        self.write_input()?;
         let (program, args) = (&self.program, &self.args);
         let command = match (self.as_root, privilege) {
             (false, _) | (true, Some(Privilege::Root)) => cmd!(sh, "{program} {args...}"),
@@ -251,7 +313,16 @@ impl InstallStep {
         command
             .env("DEBIAN_FRONTEND", "noninteractive")
             .run()
-            .with_context(|| format!("installing {} failed", self.what))
+            .map_err(|err| {
+                anyhow::anyhow!(
+                    "cannot install {}: `{}` failed ({err}). Check that this machine reaches the \
+                     package registry (proxy settings, PIP_INDEX_URL) and that the versions \
+                     pinned in xtask/src/machine/pins.rs exist there, then run the command \
+                     again, or run the install command above by hand.",
+                    self.what,
+                    self.display_for(privilege)
+                )
+            })
     }
 }
 
@@ -360,14 +431,15 @@ mod tests {
             .insert("qemu-user", vec!["aarch64-unknown-linux-gnu"]);
         missing
             .pip
-            .insert("ziglang==0.1", vec!["aarch64-apple-darwin"]);
+            .push((&crate::machine::pins::ZIGLANG, vec!["aarch64-apple-darwin"]));
         missing
     }
 
     #[test]
     fn printed_commands_are_the_steps_that_run() {
         let missing = missing();
-        let dir = Path::new("/nonexistent/tools");
+        let scratch = crate::util::tempdir::TempDir::new().unwrap();
+        let dir = scratch.path();
         let printed = missing.commands(dir, None);
         let steps = missing.steps(dir);
         assert_eq!(printed.lines().count(), steps.len());
@@ -380,12 +452,18 @@ mod tests {
             assert_eq!(line.trim().starts_with("sudo "), step.as_root);
         }
         assert!(printed.contains("apt-get install -y -q --no-install-recommends qemu-user"));
-        assert!(printed.contains("/nonexistent/tools/bin/pip install"));
+        assert!(printed.contains("bin/pip install"), "{printed}");
+        let requirements = std::fs::read_to_string(dir.join("requirements.txt")).unwrap();
+        assert!(
+            requirements.starts_with("ziglang==0.17.1 --hash=sha256:"),
+            "{requirements}"
+        );
     }
 
     #[test]
     fn root_is_not_told_to_use_sudo() {
-        let printed = missing().commands(Path::new("/t"), Some(Privilege::Root));
+        let scratch = crate::util::tempdir::TempDir::new().unwrap();
+        let printed = missing().commands(scratch.path(), Some(Privilege::Root));
         assert!(!printed.contains("sudo"), "{printed}");
     }
 }

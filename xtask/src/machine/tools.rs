@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use xshell::{Shell, cmd};
 
-use crate::targets::{Probe, TargetSpec, Tool};
+use crate::targets::{Probe, Source, TargetSpec, Tool};
 
 /// Where the xtask keeps tools it installs from PyPI: a virtual environment
 /// under the target directory, unless `XTASK_TOOLS_DIR` names another (to
@@ -28,9 +28,21 @@ pub fn add_tools_to_path(sh: &Shell, tools_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether `tool` is present, looking on the shell's `PATH`.
-pub fn is_present(sh: &Shell, tool: &Tool) -> bool {
-    match tool.probe {
+/// Whether a tool is there, and at the pinned version if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presence {
+    Present,
+    Missing,
+    /// Installed, but not at the version `machine::pins` names.
+    WrongVersion {
+        installed: String,
+    },
+}
+
+/// Whether `tool` is present, looking on the shell's `PATH`; for a pinned
+/// tool, whether the pinned version is.
+pub fn presence(sh: &Shell, tool: &Tool) -> Presence {
+    let found = match tool.probe {
         Probe::Command(program) => find_program(sh, program).is_some(),
         Probe::File(path) => Path::new(path).exists(),
         Probe::PythonModule(module) => {
@@ -42,10 +54,58 @@ pub fn is_present(sh: &Shell, tool: &Tool) -> bool {
                 .run()
                 .is_ok()
         }
+    };
+    if !found {
+        return Presence::Missing;
+    }
+    let pin = match tool.source {
+        Source::Apt(_) => return Presence::Present,
+        Source::Pip(pin) | Source::Cargo(pin) => pin,
+    };
+    match installed_version(sh, tool) {
+        Some(version) if version == pin.version => Presence::Present,
+        Some(installed) => Presence::WrongVersion { installed },
+        None => Presence::Missing,
     }
 }
 
-/// The tools of `spec` that are missing.
+/// Whether `tool` is present at the right version.
+pub fn is_present(sh: &Shell, tool: &Tool) -> bool {
+    presence(sh, tool) == Presence::Present
+}
+
+/// The version of a pinned tool that is installed: what Python's package
+/// metadata says for PyPI packages, what `<program> --version` says for
+/// crates.
+fn installed_version(sh: &Shell, tool: &Tool) -> Option<String> {
+    match (tool.source, tool.probe) {
+        (Source::Pip(pin), _) => {
+            let script = format!(
+                "import importlib.metadata as m; print(m.version({:?}))",
+                pin.package
+            );
+            let version = cmd!(sh, "python3 -c {script}")
+                .quiet()
+                .ignore_stderr()
+                .read()
+                .ok()?;
+            Some(version.trim().to_owned())
+        }
+        (Source::Cargo(_), Probe::Command(program)) => {
+            let said = cmd!(sh, "{program} --version")
+                .quiet()
+                .ignore_stderr()
+                .read()
+                .ok()?;
+            said.split_whitespace()
+                .find(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+                .map(str::to_owned)
+        }
+        _ => None,
+    }
+}
+
+/// The tools of `spec` that are missing, or at another version than pinned.
 pub fn missing_tools(sh: &Shell, spec: &TargetSpec) -> Vec<Tool> {
     spec.tools
         .iter()

@@ -56,8 +56,9 @@ pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
 ///
 /// Some linkers need more: the target table's `reproducible_link_args`
 /// (GNU ld for Windows stamps the link time into PE headers; zig derives a
-/// Mach-O's UUID from debug-map paths unless told to leave them out).
-pub fn cargo_config_args(root: &Path, spec: &TargetSpec) -> Vec<String> {
+/// Mach-O's UUID from debug-map paths unless told to leave them out), and
+/// its `import_libs` (see [`link_import_libs_from_target_dir`]).
+pub fn cargo_config_args(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Result<Vec<String>> {
     let remaps = [(root.to_path_buf(), "."), (cargo_home(), "/cargo")];
     let mut flags: Vec<String> = remaps
         .iter()
@@ -66,11 +67,42 @@ pub fn cargo_config_args(root: &Path, spec: &TargetSpec) -> Vec<String> {
     for arg in spec.reproducible_link_args {
         flags.push(format!("-Clink-arg={arg}"));
     }
+    if let Some(system_dir) = spec.import_libs {
+        let link = link_import_libs_from_target_dir(target_dir, spec.triple, system_dir)?;
+        flags.push(format!("-Clink-arg=-L{}", link.display()));
+    }
     let flags: Vec<String> = flags.iter().map(|flag| toml_string(flag)).collect();
-    vec![
+    Ok(vec![
         "--config".to_owned(),
         format!("target.{}.rustflags=[{}]", spec.triple, flags.join(", ")),
-    ]
+    ])
+}
+
+/// A symbolic link to the system's import libraries inside the target
+/// folder, for the linker to find them through.
+///
+/// GNU ld orders a PE import table by the path of each input: rustc's own
+/// import libraries (`raw-dylib`, which windows-sys uses) sit in the target
+/// folder, MinGW's in /usr. Which comes first then depended on whether the
+/// checkout's path sorts before or after /usr, and two clones built
+/// different .exe files. Through this link, both are under
+/// `<target>/<triple>/`, in the same order everywhere.
+fn link_import_libs_from_target_dir(
+    target_dir: &Path,
+    triple: &str,
+    system_dir: &str,
+) -> Result<PathBuf> {
+    let folder = target_dir.join(triple);
+    let link = folder.join("system-import-libs");
+    if std::fs::read_link(&link).is_ok_and(|to| to == Path::new(system_dir)) {
+        return Ok(link);
+    }
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(system_dir, &link)
+        .with_context(|| format!("cannot link {} to {system_dir}", link.display()))?;
+    Ok(link)
 }
 
 fn cargo_home() -> PathBuf {
@@ -102,7 +134,8 @@ mod tests {
     #[test]
     fn linker_specific_flags_follow_the_table() {
         let spec = crate::targets::lookup("x86_64-pc-windows-gnu").unwrap();
-        let args = cargo_config_args(Path::new("/ws"), spec);
+        let target = crate::util::tempdir::TempDir::new().unwrap();
+        let args = cargo_config_args(Path::new("/ws"), target.path(), spec).unwrap();
         assert!(
             args[1].ends_with(r#""-Clink-arg=-Wl,--no-insert-timestamp"]"#),
             "{}",
@@ -113,7 +146,8 @@ mod tests {
     #[test]
     fn remap_flags_are_valid_toml_strings() {
         let spec = crate::targets::lookup("x86_64-unknown-linux-gnu").unwrap();
-        let args = cargo_config_args(Path::new("/work/my \"ws\""), spec);
+        let target = crate::util::tempdir::TempDir::new().unwrap();
+        let args = cargo_config_args(Path::new("/work/my \"ws\""), target.path(), spec).unwrap();
         assert_eq!(args[0], "--config");
         assert!(
             args[1].starts_with(r#"target.x86_64-unknown-linux-gnu.rustflags=["--remap-path-prefix=/work/my \"ws\"=.", "#),

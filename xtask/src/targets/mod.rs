@@ -21,6 +21,7 @@ use std::fmt;
 
 use anyhow::{Result, bail};
 
+use crate::machine::pins::Pin;
 pub use crate::package::Format;
 pub use table::{KNOWN_TARGETS, ON_MACOS_HOST, runs_with};
 
@@ -46,6 +47,10 @@ pub struct TargetSpec {
     /// Linker arguments that make release builds byte-reproducible, passed
     /// by `dist` only (they cost debug builds something).
     pub reproducible_link_args: &'static [&'static str],
+    /// Where the linker finds the system's import libraries (MinGW's), which
+    /// `dist` links through the target folder so that their place in the
+    /// import table does not depend on where the checkout is.
+    pub import_libs: Option<&'static str>,
 }
 
 /// Operating system families the xtask packages differently.
@@ -137,11 +142,12 @@ pub enum Probe {
 pub enum Source {
     /// A Debian/Ubuntu package, installed with apt.
     Apt(&'static str),
-    /// A PyPI package, installed into the xtask's own virtual environment.
-    Pip(&'static str),
+    /// A PyPI package at a pinned version, installed into the xtask's own
+    /// virtual environment.
+    Pip(&'static Pin),
     /// A crate (`name@version`), built with `cargo install` into the same
     /// folder, whose `bin/` the xtask puts on `PATH`.
-    Cargo(&'static str),
+    Cargo(&'static Pin),
 }
 
 /// What to do about a triple rustc knows but the table lacks: which fields
@@ -298,6 +304,16 @@ impl fmt::Display for Linker {
             Linker::RustLld => f.write_str("rust-lld"),
             Linker::Zig => f.write_str("zig (cargo zigbuild)"),
             Linker::Builtin => f.write_str("rustc's own"),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Apt(package) => write!(f, "apt package {package}"),
+            Source::Pip(pin) => write!(f, "PyPI package {pin}"),
+            Source::Cargo(pin) => write!(f, "crate {pin}"),
         }
     }
 }

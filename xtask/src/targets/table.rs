@@ -3,6 +3,7 @@
 //! here.
 
 use super::*;
+use crate::machine::pins;
 
 /// A linker-side program from a Debian package.
 const fn links_with(program: &'static str, package: &'static str) -> Tool {
@@ -37,12 +38,12 @@ const ZIG_TOOLS: &[Tool] = &[
     Tool {
         role: Role::Linker,
         probe: Probe::PythonModule("ziglang"),
-        source: Source::Pip("ziglang"),
+        source: Source::Pip(&pins::ZIGLANG),
     },
     Tool {
         role: Role::Linker,
         probe: Probe::Command("cargo-zigbuild"),
-        source: Source::Pip("cargo-zigbuild"),
+        source: Source::Pip(&pins::CARGO_ZIGBUILD),
     },
 ];
 
@@ -57,6 +58,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         runner: Runner::Native,
         tools: &[links_with("cc", "gcc")],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "aarch64-unknown-linux-gnu",
@@ -77,6 +79,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             runs_with("qemu-aarch64", "qemu-user"),
         ],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "armv7-unknown-linux-gnueabihf",
@@ -97,6 +100,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             runs_with("qemu-arm", "qemu-user"),
         ],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "riscv64gc-unknown-linux-gnu",
@@ -117,6 +121,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             runs_with("qemu-riscv64", "qemu-user"),
         ],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "powerpc64le-unknown-linux-gnu",
@@ -137,6 +142,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             runs_with("qemu-ppc64le", "qemu-user"),
         ],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "i686-unknown-linux-gnu",
@@ -156,6 +162,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             runs_with("qemu-i386", "qemu-user"),
         ],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "x86_64-unknown-linux-musl",
@@ -166,6 +173,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         runner: Runner::Native,
         tools: &[],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "aarch64-unknown-linux-musl",
@@ -179,6 +187,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         },
         tools: &[runs_with("qemu-aarch64", "qemu-user")],
         reproducible_link_args: &[],
+        import_libs: None,
     },
     TargetSpec {
         triple: "x86_64-pc-windows-gnu",
@@ -197,6 +206,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             },
         ],
         reproducible_link_args: &["-Wl,--no-insert-timestamp"],
+        import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
     },
     macos_with_zig("aarch64-apple-darwin"),
     macos_with_zig("x86_64-apple-darwin"),
@@ -210,9 +220,10 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         tools: &[Tool {
             role: Role::Runner,
             probe: Probe::PythonModule("wasmtime"),
-            source: Source::Pip("wasmtime"),
+            source: Source::Pip(&pins::WASMTIME),
         }],
         reproducible_link_args: &[],
+        import_libs: None,
     },
 ];
 
@@ -237,6 +248,7 @@ const fn macos_with_zig(triple: &'static str) -> TargetSpec {
         runner: Runner::None,
         tools: ZIG_TOOLS,
         reproducible_link_args: &["-Wl,-S"],
+        import_libs: None,
     }
 }
 
@@ -251,5 +263,6 @@ const fn macos_native(triple: &'static str) -> TargetSpec {
         runner: Runner::Native,
         tools: &[],
         reproducible_link_args: &[],
+        import_libs: None,
     }
 }
