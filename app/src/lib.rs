@@ -73,6 +73,7 @@ pub fn to_json(info: &SystemInfo) -> serde_json::Value {
         "total_memory_bytes": info.total_memory,
         "page_size_bytes": info.page_size,
         "config_dir": info.config_dir.as_ref().map(|dir| dir.display().to_string()),
+        "c_toolchain": info.c_toolchain,
     })
 }
 
@@ -97,6 +98,7 @@ pub fn write_text(info: &SystemInfo, out: &mut dyn Write) -> io::Result<()> {
             "config dir",
             or_unknown(info.config_dir.as_ref().map(|dir| dir.display())),
         ),
+        ("c part", or_unknown(info.c_toolchain.as_deref())),
     ];
     for (label, value) in rows {
         writeln!(out, "{label:>12}: {value}")?;

@@ -77,6 +77,24 @@ pub fn config_dir() -> Option<PathBuf> {
     imp::config_dir()
 }
 
+/// The C compiler that built this crate's C part, and the width of C's
+/// `long` on this target, as the C code itself reports them: for example
+/// `gcc 12.2.0; long is 64 bits`.
+///
+/// Every target compiles that C (see `build.rs`), so a binary that prints
+/// this proves C cross-compilation worked for its target.
+pub fn c_toolchain() -> Option<String> {
+    unsafe extern "C" {
+        fn platform_c_describe(out: *mut core::ffi::c_char, size: usize) -> core::ffi::c_int;
+    }
+    let mut buffer = [0u8; 256];
+    // SAFETY: the C function writes at most `buffer.len()` bytes, ending
+    // with a NUL, and returns the length it wanted, or a negative error.
+    let written = unsafe { platform_c_describe(buffer.as_mut_ptr().cast(), buffer.len()) };
+    let written = usize::try_from(written).ok()?.min(buffer.len() - 1);
+    Some(String::from_utf8_lossy(&buffer[..written]).into_owned())
+}
+
 /// Everything this crate knows, gathered in one call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemInfo {
@@ -94,6 +112,8 @@ pub struct SystemInfo {
     pub page_size: Option<usize>,
     /// See [`config_dir`].
     pub config_dir: Option<PathBuf>,
+    /// See [`c_toolchain`].
+    pub c_toolchain: Option<String>,
 }
 
 impl SystemInfo {
@@ -107,6 +127,7 @@ impl SystemInfo {
             total_memory: total_memory(),
             page_size: page_size(),
             config_dir: config_dir(),
+            c_toolchain: c_toolchain(),
         }
     }
 }
@@ -200,6 +221,22 @@ mod tests {
         for handle in handles {
             assert_eq!(handle.join().unwrap(), fixed());
         }
+    }
+
+    /// The C part was compiled for this target: its `long` is as wide as
+    /// Rust's `c_long` here.
+    #[test]
+    fn c_part_reports_its_compiler_and_the_targets_long() {
+        let described = c_toolchain().expect("the C part answers");
+        let bits = core::mem::size_of::<core::ffi::c_long>() * 8;
+        assert!(
+            described.ends_with(&format!("; long is {bits} bits")),
+            "{described}"
+        );
+        assert!(
+            described.starts_with("gcc ") || described.starts_with("clang "),
+            "{described}"
+        );
     }
 
     #[test]

@@ -1,11 +1,17 @@
-//! How the xtask asks cargo to build, test and run for a target.
+//! How the xtask asks cargo to build, test and run for a target, and what it
+//! says when that fails because of C.
 //!
 //! Linkers and runners come from `.cargo/config.toml`, so the same command
 //! typed by hand does the same thing.
 
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, IsTerminal};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
 use xshell::{Cmd, Shell, cmd};
 
-use crate::targets::{Builder, TargetSpec};
+use crate::targets::{Builder, GlibcVersion, TargetSpec};
 
 /// The shipped crates: everything but the xtask, which only runs here.
 pub const SHIPPED_CRATES: [&str; 3] = ["--workspace", "--exclude", "xtask"];
@@ -19,4 +25,148 @@ pub fn command<'a>(sh: &'a Shell, spec: &TargetSpec, subcommand: &str) -> Cmd<'a
     };
     let triple = spec.triple;
     cmd!(sh, "cargo {subcommand} --target {triple}")
+}
+
+/// The build of a release binary: as [`command`]`(…, "build")`, except that
+/// a glibc target is built by `cargo zigbuild --target <triple>.<floor>`, which
+/// links against that glibc version's symbols, so the binary runs on any
+/// system with that glibc or newer.
+pub fn release_build<'a>(
+    sh: &'a Shell,
+    spec: &TargetSpec,
+    glibc_floor: Option<GlibcVersion>,
+) -> Cmd<'a> {
+    match glibc_floor {
+        Some(floor) => {
+            let target = format!("{}.{floor}", spec.triple);
+            cmd!(sh, "cargo zigbuild --target {target}")
+        }
+        None => command(sh, spec, "build"),
+    }
+}
+
+/// Runs a cargo command for `spec`, its output passed through as it comes.
+/// When it fails for want of a C compiler, header or library, the error
+/// says which, for which target, and how to provide it, rather than only
+/// cargo's exit code.
+pub fn run(command: Cmd<'_>, spec: &TargetSpec) -> Result<()> {
+    eprintln!("$ {command}");
+    let shown = command.to_string();
+    let mut command = Command::from(command);
+    if std::io::stderr().is_terminal() {
+        command.env("CARGO_TERM_COLOR", "always");
+    }
+    let mut child = command
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run `{shown}`"))?;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut tail: VecDeque<String> = VecDeque::new();
+    for line in BufReader::new(stderr).split(b'\n') {
+        let line = String::from_utf8_lossy(&line?).into_owned();
+        eprintln!("{line}");
+        if tail.len() == 500 {
+            tail.pop_front();
+        }
+        tail.push_back(line);
+    }
+    let status = child.wait()?;
+    if status.success() {
+        return Ok(());
+    }
+    match diagnose(tail.iter().map(String::as_str), spec) {
+        Some(diagnosis) => bail!("{diagnosis}"),
+        None => bail!("`{shown}` failed ({status}); its output is above"),
+    }
+}
+
+/// What a failed build's output says about C, as advice for `spec`.
+fn diagnose<'a>(lines: impl Iterator<Item = &'a str>, spec: &TargetSpec) -> Option<String> {
+    let triple = spec.triple;
+    for line in lines {
+        if let Some(tool) = between(line, "failed to find tool \"", "\"") {
+            return Some(format!(
+                "{triple}: a crate's build script looked for the C compiler `{tool}`, and this \
+                 machine does not have it. The target table gives {triple} the C compiler \
+                 `{}`: `cargo xtask doctor` says whether it is installed, and `cargo xtask \
+                 build --target {triple}` installs it. If a crate wants another compiler for \
+                 this target (C++, say), name it in .cargo/config.toml's [env] as \
+                 CXX_{}.",
+                spec.c_compiler,
+                triple.replace('-', "_")
+            ));
+        }
+        let header = between(line, "fatal error: ", ": No such file or directory")
+            .or_else(|| between(line, "fatal error: '", "' file not found"));
+        if let Some(header) = header {
+            return Some(format!(
+                "{triple}: a crate compiles C that includes `{header}`, which is not installed \
+                 for this target: the development files of a C library are missing. Install \
+                 them for {triple} (on Debian, the library's -dev package for that \
+                 architecture), or turn on the crate's feature that builds the library from \
+                 source (often called `vendored`, `bundled` or `static`)."
+            ));
+        }
+        let library = ["cannot find -l", "unable to find library -l"]
+            .iter()
+            .find_map(|start| line.split_once(start))
+            .and_then(|(_, rest)| rest.split([':', ' ']).next())
+            .filter(|name| !name.is_empty());
+        if let Some(library) = library {
+            return Some(format!(
+                "{triple}: linking needs the C library `{library}` for this target, and it is \
+                 not installed. Install it for {triple} (on Debian, lib{library}-dev for that \
+                 architecture), or turn on the crate's feature that builds it from source \
+                 (often called `vendored`, `bundled` or `static`)."
+            ));
+        }
+    }
+    None
+}
+
+/// The text of `line` between `start` and the next `end` (or the line's end
+/// when `end` is empty).
+fn between<'a>(line: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &line[line.find(start)? + start.len()..];
+    let text = if end.is_empty() {
+        rest.trim_end()
+    } else {
+        &rest[..rest.find(end)?]
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnosis(output: &str) -> String {
+        let spec = crate::targets::lookup("aarch64-unknown-linux-musl").unwrap();
+        diagnose(output.lines(), spec).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_missing_c_compiler_is_named_with_the_one_the_table_gives() {
+        let said = diagnosis(
+            "  cargo:warning=Compiler family detection failed\n\
+             error occurred in cc-rs: failed to find tool \"aarch64-linux-musl-gcc\": No such file",
+        );
+        assert!(said.starts_with("aarch64-unknown-linux-musl: "), "{said}");
+        assert!(
+            said.contains("the C compiler `aarch64-linux-musl-gcc`"),
+            "{said}"
+        );
+        assert!(said.contains("`zig (aarch64-linux-musl)`"), "{said}");
+    }
+
+    #[test]
+    fn missing_headers_and_libraries_are_named() {
+        let gcc = diagnosis("src/x.c:1:10: fatal error: zstd.h: No such file or directory");
+        assert!(gcc.contains("includes `zstd.h`"), "{gcc}");
+        let clang = diagnosis("src/x.c:1:10: fatal error: 'openssl/ssl.h' file not found");
+        assert!(clang.contains("includes `openssl/ssl.h`"), "{clang}");
+        let ld = diagnosis("/usr/bin/ld: cannot find -lsqlite3: No such file or directory");
+        assert!(ld.contains("the C library `sqlite3`"), "{ld}");
+        assert!(diagnosis("error: could not compile `app`").is_empty());
+    }
 }

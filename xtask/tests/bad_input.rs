@@ -314,3 +314,140 @@ fn failed_build_leaves_the_previous_release_untouched() {
         String::from_utf8_lossy(&verified.stderr)
     );
 }
+
+#[test]
+fn malformed_or_too_low_glibc_floor_is_refused_before_building() {
+    let ws = copy_of_workspace("glibc-malformed");
+    edit(
+        ws.path(),
+        "Cargo.toml",
+        "[workspace.metadata.dist]\n",
+        "[workspace.metadata.dist]\nmin-glibc = \"2.seventeen\"\n",
+    );
+    assert_refused(
+        ws.path(),
+        &["dist"],
+        &["`min-glibc` is \"2.seventeen\", which is not a glibc version"],
+    );
+
+    let ws = copy_of_workspace("glibc-too-low");
+    edit(
+        ws.path(),
+        "Cargo.toml",
+        "[workspace.metadata.dist]\n",
+        "[workspace.metadata.dist]\nmin-glibc = \"2.12\"\n",
+    );
+    assert_refused(
+        ws.path(),
+        &["build"],
+        &["`min-glibc` is 2.12", "needs glibc 2.17 or newer on"],
+    );
+}
+
+/// verify opens each artifact and reads the glibc its binary needs. The
+/// xtask binary cargo built for this test links against this machine's
+/// glibc, far above the floor its manifest entry claims.
+#[test]
+fn verify_refuses_a_binary_above_its_glibc_floor() {
+    let ws = copy_of_workspace("glibc-above");
+    let out = ws.path().join("release");
+    std::fs::create_dir_all(out.join("app-1.0.0-x86_64-unknown-linux-gnu")).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_xtask"),
+        out.join("app-1.0.0-x86_64-unknown-linux-gnu/app"),
+    )
+    .unwrap();
+    let name = "app-1.0.0-x86_64-unknown-linux-gnu.tar.gz";
+    run_in(
+        &out,
+        "tar",
+        &["-czf", name, "app-1.0.0-x86_64-unknown-linux-gnu"],
+    );
+    std::fs::remove_dir_all(out.join("app-1.0.0-x86_64-unknown-linux-gnu")).unwrap();
+    let line = run_in(&out, "sha256sum", &[name]);
+    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
+    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
+    let size = std::fs::metadata(out.join(name)).unwrap().len();
+    std::fs::write(
+        out.join("dist-manifest.json"),
+        format!(
+            r#"{{"package": "app", "version": "1.0.0", "source_date_epoch": 1, "git_commit": null,
+                "artifacts": [{{"name": "{name}", "target": "x86_64-unknown-linux-gnu",
+                "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "native",
+                "glibc_floor": "2.17"}}]}}"#,
+            &line[..64]
+        ),
+    )
+    .unwrap();
+    let stderr = assert_fails_with(
+        &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
+        &[
+            "app-1.0.0-x86_64-unknown-linux-gnu/app needs glibc 2.",
+            "is bound to GLIBC_2.",
+            "above the release's floor of 2.17",
+        ],
+    );
+    assert!(stderr.contains("failed verification"), "{stderr}");
+}
+
+fn run_in(dir: &std::path::Path, program: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{program}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Without the `[env]` line that gives the aarch64 musl target its C
+/// compiler, the cc crate looks for a musl gcc Debian does not have. The
+/// summary says so, and what the table says to use instead.
+#[test]
+fn missing_c_compiler_is_named_in_the_summary() {
+    let ws = copy_of_workspace("no-c-compiler");
+    edit(
+        ws.path(),
+        ".cargo/config.toml",
+        "CC_aarch64_unknown_linux_musl = { value = \"scripts/zig-cc\", relative = true }\n",
+        "",
+    );
+    let output = xtask(
+        ws.path(),
+        &["build", "--target", "aarch64-unknown-linux-musl"],
+    );
+    assert_fails_with(
+        &output,
+        &[
+            "FAILED: aarch64-unknown-linux-musl: a crate's build script looked for the C compiler \
+             `aarch64-linux-musl-gcc`",
+            "`zig (aarch64-linux-musl)`",
+            "cargo xtask doctor",
+        ],
+    );
+}
+
+/// A pinned tool that cannot be installed (here: PyPI unreachable) stops
+/// with what failed and where the pins live.
+#[test]
+fn pinned_tool_that_cannot_be_installed_is_named() {
+    let ws = copy_of_workspace("pin-unreachable");
+    let tools = ws.path().join("fresh-tools");
+    let output = xtask_command(ws.path(), &["build", "--target", "wasm32-wasip1"])
+        .env("XTASK_TOOLS_DIR", &tools)
+        .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+        .env("PIP_RETRIES", "0")
+        .env("PIP_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "cannot install from PyPI",
+            "wasmtime 50.0.1",
+            "ziglang 0.17.1",
+            "xtask/src/machine/pins.rs",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}

@@ -84,7 +84,8 @@ fn every_command_of_the_tool_is_in_the_readme() {
 
 /// The configuration the README quotes is the configuration the workspace
 /// has: each `toml` block, line by line in order, stands in the file the
-/// README links just before it.
+/// README links just before it. (Blocks marked `toml example` show settings
+/// to add, not ones the file has.)
 #[test]
 fn quoted_configuration_is_the_real_configuration() {
     let readme = readme();

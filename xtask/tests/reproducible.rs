@@ -1,5 +1,7 @@
-//! Two clean clones of the same commit, at different paths, built at
-//! different times, produce byte-identical artifacts.
+//! Two clean clones of the same commit, built at different times, produce
+//! byte-identical artifacts, wherever they are: one clone sits under /tmp
+//! and one under /var/tmp, on either side of /usr, where the system's
+//! libraries are (linkers have ordered their inputs by path).
 //!
 //! Ignored by default (it builds two workspaces from scratch, a few minutes
 //! on two cores); `cargo xtask ci` runs it. It clones the last commit, so
@@ -7,21 +9,54 @@
 
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use support::*;
 
-/// One target per kind of linker: host cc, cross gcc, rust-lld, MinGW, zig.
-const TARGETS: &[&str] = &[
-    "x86_64-unknown-linux-gnu",
-    "aarch64-unknown-linux-gnu",
-    "aarch64-unknown-linux-musl",
-    "x86_64-pc-windows-gnu",
-    "aarch64-apple-darwin",
-];
+/// One configured target for each kind of linker on each OS: the targets
+/// whose builds differ in what could leak a path into the binary.
+fn one_per_linker_kind() -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut chosen = Vec::new();
+    for target in configured_targets() {
+        let kind = (
+            target["linker_kind"].as_str().unwrap().to_owned(),
+            target["triple"]
+                .as_str()
+                .unwrap()
+                .split('-')
+                .nth(2)
+                .unwrap_or_default()
+                .to_owned(),
+        );
+        if !seen.contains(&kind) {
+            seen.push(kind);
+            chosen.push(target["triple"].as_str().unwrap().to_owned());
+        }
+    }
+    chosen
+}
 
-fn clone_and_dist(into: &Path) -> String {
+/// A fresh folder under `parent` (which must exist), removed when dropped.
+struct Under(PathBuf);
+
+impl Under {
+    fn new(parent: &str, label: &str) -> Under {
+        let path = Path::new(parent).join(format!("xtask-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Under(path)
+    }
+}
+
+impl Drop for Under {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn clone_and_dist(into: &Path, targets: &[String]) -> String {
     let status = Command::new("git")
         .args(["clone", "--quiet", "--no-hardlinks"])
         .arg(repo_root())
@@ -30,8 +65,8 @@ fn clone_and_dist(into: &Path) -> String {
         .unwrap();
     assert!(status.success(), "git clone failed");
     let mut args = vec!["xtask", "dist"];
-    for target in TARGETS {
-        args.extend(["--target", target]);
+    for target in targets {
+        args.extend(["--target", target.as_str()]);
     }
     let mut command = Command::new("cargo");
     command
@@ -56,12 +91,16 @@ fn clone_and_dist(into: &Path) -> String {
 
 #[test]
 #[ignore = "builds two clones from scratch; run by `cargo xtask ci`"]
-fn two_clones_build_identical_artifacts() {
-    let first = Scratch::new("repro-a");
-    let second = Scratch::new("repro-b");
-    let sums_a = clone_and_dist(&first.path().join("ws"));
+fn two_clones_on_either_side_of_usr_build_identical_artifacts() {
+    let targets = one_per_linker_kind();
+    let before_usr = Under::new("/tmp", "repro");
+    let after_usr = Under::new("/var/tmp", "repro");
+    let sums_a = clone_and_dist(&before_usr.0.join("ws"), &targets);
     // A different depth and name, and some seconds later.
-    let sums_b = clone_and_dist(&second.path().join("nested/other-name"));
-    assert_eq!(sums_a.lines().count(), 7, "{sums_a}");
-    assert_eq!(sums_a, sums_b, "SHA256SUMS differ between the two clones");
+    let sums_b = clone_and_dist(&after_usr.0.join("nested/other-name"), &targets);
+    assert!(sums_a.lines().count() >= targets.len(), "{sums_a}");
+    assert_eq!(
+        sums_a, sums_b,
+        "SHA256SUMS differ between a clone under /tmp and one under /var/tmp ({targets:?})"
+    );
 }

@@ -237,26 +237,38 @@ fn add_target_refuses_what_it_cannot_configure() {
     );
 }
 
-/// `.cargo/config.toml` carries, for every configured target, the linker and
-/// runner the target table says: the two descriptions cannot drift apart.
+/// `.cargo/config.toml` carries, for every configured target, the linker,
+/// runner and C compiler the target table says: the two descriptions cannot
+/// drift apart.
 #[test]
 fn cargo_config_agrees_with_the_target_table() {
-    let config = std::fs::read_to_string(repo_root().join(".cargo/config.toml")).unwrap();
+    let text = std::fs::read_to_string(repo_root().join(".cargo/config.toml")).unwrap();
+    let config: toml_edit::DocumentMut = text.parse().unwrap();
     for target in configured_targets() {
         let triple = target["triple"].as_str().unwrap();
-        let section = config
-            .split(&format!("[target.{triple}]\n"))
-            .nth(1)
-            .map(|rest| rest.split("\n[").next().unwrap());
+        let wanted = &target["cargo_config"];
         for key in ["linker", "runner"] {
-            let expected = target["cargo_config"][key].as_str();
-            let written = section.and_then(|section| {
-                section.lines().find_map(|line| {
-                    line.strip_prefix(&format!("{key} = \""))
-                        .map(|value| value.trim_end_matches('"'))
-                })
-            });
-            assert_eq!(written, expected, "{key} of {triple} in .cargo/config.toml");
+            let written = config
+                .get("target")
+                .and_then(|targets| targets.get(triple))
+                .and_then(|table| table.get(key))
+                .and_then(|item| item.as_str());
+            assert_eq!(
+                written,
+                wanted[key].as_str(),
+                "{key} of {triple} in .cargo/config.toml"
+            );
+        }
+        for (name, value) in wanted["env"].as_object().unwrap() {
+            let written = config.get("env").and_then(|env| env.get(name));
+            let written = written
+                .and_then(|item| item.as_str())
+                .or_else(|| written.and_then(|item| item.get("value")?.as_str()));
+            assert_eq!(
+                written,
+                value.as_str(),
+                "[env] {name} for {triple} in .cargo/config.toml"
+            );
         }
     }
 }

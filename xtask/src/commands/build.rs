@@ -30,5 +30,5 @@ fn build_one(ws: &Workspace, configured: &Configured, profile: &str) -> Outcome 
     let build = cargo::command(&ws.sh, spec, "build")
         .args(cargo::SHIPPED_CRATES)
         .args(["--profile", profile]);
-    Outcome::of(build.run(), Outcome::Built)
+    Outcome::of(cargo::run(build, spec), Outcome::Built)
 }

@@ -27,6 +27,10 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     (runs_with("unzip", "unzip"), "the zip tests"),
     (runs_with("dpkg-deb", "dpkg"), "the .deb tests"),
     (runs_with("file", "file"), "the musl test"),
+    (
+        runs_with("objdump", "binutils"),
+        "reading glibc versions in the tests",
+    ),
     (runs_with("git", "git"), "the reproducibility test"),
     (
         runs_with("dpkg-architecture", "dpkg-dev"),

@@ -12,7 +12,8 @@
 //! the output folder: a failed or killed run leaves the previous release as
 //! it was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -21,7 +22,7 @@ use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
-use crate::package::{checksum, publish, reproducible};
+use crate::package::{checksum, elf, publish, reproducible};
 use crate::targets::TargetSpec;
 use crate::util::atomic;
 use crate::util::tempdir::TempDir;
@@ -39,10 +40,12 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     let staging = prepare_out_dir(&out)?;
     ws.provision(&targets, &[], args.install.no_install)?;
 
+    let started = Instant::now();
+    let mut in_cargo = Duration::ZERO;
     let mut report = Report::default();
     let mut artifacts = Vec::new();
     for configured in &targets {
-        let made = dist_one(ws, &layout, configured, staging.path());
+        let made = dist_one(ws, &layout, configured, staging.path(), &mut in_cargo);
         let done = Outcome::ran_or_build_only(configured.spec);
         report.push(
             configured.triple(),
@@ -76,6 +79,14 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
             artifact.name, artifact.size, artifact.smoke_run
         );
     }
+    // What dist costs on top of the builds it asks cargo for.
+    let total = started.elapsed();
+    eprintln!(
+        "dist took {:.1} s, of which the cargo builds {:.1} s ({:.3}x)",
+        total.as_secs_f64(),
+        in_cargo.as_secs_f64(),
+        total.as_secs_f64() / in_cargo.as_secs_f64().max(f64::EPSILON)
+    );
     Ok(())
 }
 
@@ -98,11 +109,26 @@ fn dist_one(
     layout: &ReleaseLayout,
     configured: &Configured,
     staging: &Path,
+    in_cargo: &mut Duration,
 ) -> Result<Vec<Artifact>> {
     let spec = configured.spec;
-    eprintln!("==> dist {}: building with {}", spec.triple, spec.linker);
-    let binary = build_release_binary(ws, spec)?;
-    let smoke_run = smoke_run(ws, spec, &layout.version)?;
+    match configured.glibc_floor {
+        Some(floor) => eprintln!(
+            "==> dist {}: building with cargo zigbuild, against glibc {floor}",
+            spec.triple
+        ),
+        None => eprintln!("==> dist {}: building with {}", spec.triple, spec.linker),
+    }
+    let build_started = Instant::now();
+    let binary_path = build_release_binary(ws, configured);
+    *in_cargo += build_started.elapsed();
+    let binary_path = binary_path?;
+    let binary = std::fs::read(&binary_path)
+        .with_context(|| format!("cannot read {}", binary_path.display()))?;
+    if let Some(floor) = configured.glibc_floor {
+        elf::check_glibc_floor(&format!("the {} binary", spec.triple), &binary, floor)?;
+    }
+    let smoke_run = smoke_run(ws, spec, &binary_path, &layout.version)?;
 
     let mut artifacts = Vec::new();
     for &format in &configured.formats {
@@ -123,36 +149,42 @@ fn dist_one(
             size: bytes.len() as u64,
             sha256,
             smoke_run: smoke_run.to_owned(),
+            glibc_floor: configured.glibc_floor,
         });
     }
     Ok(artifacts)
 }
 
-/// Builds the shipped package of `spec` with `--profile dist` and the
-/// reproducibility flags, and returns the binary's bytes.
-pub fn build_release_binary(ws: &Workspace, spec: &TargetSpec) -> Result<Vec<u8>> {
+/// Builds the shipped package of `configured` with `--profile dist`, the
+/// reproducibility flags and its glibc floor, and returns the binary's path.
+pub fn build_release_binary(ws: &Workspace, configured: &Configured) -> Result<PathBuf> {
+    let spec = configured.spec;
     let package = &ws.config.package.name;
-    cargo::command(&ws.sh, spec, "build")
+    let build = cargo::release_build(&ws.sh, spec, configured.glibc_floor)
         .args(["--profile", "dist", "--locked", "--package", package])
         .args(reproducible::cargo_config_args(
             &ws.config.root,
             &ws.config.target_dir,
             spec,
-        )?)
-        .run()?;
-    let path = ws
+        )?);
+    cargo::run(build, spec)?;
+    Ok(ws
         .config
         .target_dir
         .join(spec.triple)
         .join("dist")
-        .join(spec.exe_name(&ws.config.package.bin));
-    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+        .join(spec.exe_name(&ws.config.package.bin)))
 }
 
-/// Runs the freshly built binary's `--version` through cargo (and so through
-/// the target's runner) and checks it names its own target. Returns how it
-/// ran, `none` for build-only targets.
-fn smoke_run(ws: &Workspace, spec: &TargetSpec, version: &str) -> Result<&'static str> {
+/// Runs the freshly built binary's `--version` under the target's runner
+/// (the one `.cargo/config.toml` gives cargo) and checks it names its own
+/// target. Returns how it ran, `none` for build-only targets.
+fn smoke_run(
+    ws: &Workspace,
+    spec: &TargetSpec,
+    binary: &Path,
+    version: &str,
+) -> Result<&'static str> {
     if !spec.is_runnable() {
         eprintln!(
             "==> dist {}: not smoke-run: nothing here runs its binaries",
@@ -161,23 +193,17 @@ fn smoke_run(ws: &Workspace, spec: &TargetSpec, version: &str) -> Result<&'stati
         return Ok(spec.runner.kind());
     }
     eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);
-    let package = &ws.config.package.name;
-    let output = cargo::command(&ws.sh, spec, "run")
-        .args([
-            "--quiet",
-            "--profile",
-            "dist",
-            "--locked",
-            "--package",
-            package,
-        ])
-        // The same flags as the build, or cargo would build it again.
-        .args(reproducible::cargo_config_args(
-            &ws.config.root,
-            &ws.config.target_dir,
-            spec,
-        )?)
-        .args(["--", "--version"])
+    let runner = spec
+        .cargo_config()
+        .runner_command(&ws.config.root)
+        .unwrap_or_default();
+    let mut words = runner.iter().map(PathBuf::from).chain([binary.to_owned()]);
+    let program = words.next().expect("the binary, at least");
+    let output = ws
+        .sh
+        .cmd(program)
+        .args(words)
+        .arg("--version")
         .read()
         .context("the smoke run failed")?;
     let expected = format!("{} {version} ({})", ws.config.package.bin, spec.triple);

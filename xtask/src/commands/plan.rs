@@ -97,6 +97,7 @@ mod tests {
             spec,
             formats: vec![Format::TarGz],
             ci_runner: ci_runner.map(str::to_owned),
+            glibc_floor: spec.min_glibc,
         }
     }
 

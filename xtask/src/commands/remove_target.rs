@@ -1,13 +1,16 @@
 //! `cargo xtask remove-target TRIPLE`: undoes `add-target`, taking the
-//! target out of `Cargo.toml`, `rust-toolchain.toml` and
-//! `.cargo/config.toml`, along with its format and CI-runner overrides.
+//! target out of `Cargo.toml` (with its format and CI-runner overrides) and
+//! `rust-toolchain.toml`, and out of `.cargo/config.toml` what still reads
+//! as `add-target` writes it. A table edited or written by hand stays, and
+//! the command says so.
 
 use anyhow::{Result, bail};
 use toml_edit::Item;
 
 use crate::cli::TripleArg;
-use crate::workspace::Workspace;
+use crate::targets;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
+use crate::workspace::{Workspace, cargo_config};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let triple = args.triple.as_str();
@@ -40,16 +43,21 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let mut toolchain = TomlFile::load(&root.join("rust-toolchain.toml"))?;
     toml_file::remove_string(toolchain.array_mut(&TOOLCHAIN_TARGETS)?, triple);
     let mut cargo_config = TomlFile::load(&root.join(".cargo/config.toml"))?;
-    if let Some(targets) = cargo_config
-        .doc
-        .get_mut("target")
-        .and_then(Item::as_table_mut)
-    {
-        targets.remove(triple);
-    }
+    // What add-target would write for it, from the table; a triple the
+    // table no longer knows has nothing of ours to take back.
+    let changes = match targets::lookup_on(&ws.toolchain.host, triple) {
+        Some(spec) => cargo_config::remove(&mut cargo_config.doc, triple, &spec.cargo_config()),
+        None => cargo_config::Changes::default(),
+    };
     manifest.save()?;
     toolchain.save()?;
     cargo_config.save()?;
-    eprintln!("removed {triple} from Cargo.toml, rust-toolchain.toml and .cargo/config.toml");
+    eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");
+    for line in &changes.done {
+        eprintln!("  and from .cargo/config.toml: {line}");
+    }
+    for line in &changes.left_alone {
+        eprintln!("  note: {line}");
+    }
     Ok(())
 }

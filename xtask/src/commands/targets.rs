@@ -14,8 +14,8 @@ pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<32} {:<14} {:<9} {:<8} {:<12} linker",
-        "target", "formats", "runner", "builder", "debian_arch"
+        "{:<32} {:<11} {:<9} {:<6} {:<8} {:<26} linker",
+        "target", "formats", "runner", "glibc", "debian", "c compiler"
     );
     for configured in &ws.config.targets {
         let spec = configured.spec;
@@ -24,13 +24,17 @@ pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
             .iter()
             .map(|format| format.name())
             .collect();
+        let glibc = configured
+            .glibc_floor
+            .map_or_else(|| "-".to_owned(), |floor| floor.to_string());
         println!(
-            "{:<32} {:<14} {:<9} {:<8} {:<12} {}",
+            "{:<32} {:<11} {:<9} {:<6} {:<8} {:<26} {}",
             spec.triple,
             formats.join(","),
             spec.runner.kind(),
-            spec.builder().name(),
+            glibc,
             spec.debian_arch.unwrap_or("-"),
+            spec.c_compiler.to_string(),
             spec.linker
         );
     }
@@ -50,7 +54,21 @@ pub fn to_json(configured: &Configured) -> Value {
     if let Some(arch) = spec.debian_arch {
         object["debian_arch"] = json!(arch);
     }
-    let (linker, runner) = spec.cargo_config();
-    object["cargo_config"] = json!({ "linker": linker, "runner": runner });
+    let cargo_config = spec.cargo_config();
+    let env: serde_json::Map<String, Value> = cargo_config
+        .env
+        .iter()
+        .map(|var| (var.name.clone(), json!(var.value)))
+        .collect();
+    object["cargo_config"] = json!({
+        "linker": cargo_config.linker,
+        "runner": cargo_config.runner,
+        "env": env,
+    });
+    object["c_compiler"] = json!(spec.c_compiler.to_string());
+    object["linker_kind"] = json!(spec.linker.kind());
+    if let Some(floor) = configured.glibc_floor {
+        object["glibc_floor"] = json!(floor.to_string());
+    }
     object
 }

@@ -32,12 +32,13 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
             spec.triple
         );
         let build = cargo::command(&ws.sh, spec, "build").arg("--all-targets");
-        return Outcome::of(build.run(), Outcome::BuildOnly);
+        return Outcome::of(cargo::run(build, spec), Outcome::BuildOnly);
     }
     eprintln!("==> testing {} {}", spec.triple, spec.runner);
-    let tested = cargo::command(&ws.sh, spec, "test")
-        .args(cargo::SHIPPED_CRATES)
-        .run();
+    let tested = cargo::run(
+        cargo::command(&ws.sh, spec, "test").args(cargo::SHIPPED_CRATES),
+        spec,
+    );
     // The app's own report, through the same runner: the log shows what the
     // tests ran on (the emulated machine under qemu, Windows under wine).
     let package = &ws.config.package.name;
@@ -48,6 +49,7 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
             "cargo run --quiet --target {triple} --package {package} -- info"
         )
         .run()
+        .map_err(anyhow::Error::from)
     };
     Outcome::of(tested.and_then(|()| shown()), Outcome::Passed)
 }

@@ -313,12 +313,12 @@ impl InstallStep {
         command
             .env("DEBIAN_FRONTEND", "noninteractive")
             .run()
-            .map_err(|err| {
+            .map_err(|_| {
                 anyhow::anyhow!(
-                    "cannot install {}: `{}` failed ({err}). Check that this machine reaches the \
-                     package registry (proxy settings, PIP_INDEX_URL) and that the versions \
-                     pinned in xtask/src/machine/pins.rs exist there, then run the command \
-                     again, or run the install command above by hand.",
+                    "cannot install {}: `{}` failed, as its output above says. Check that this \
+                     machine reaches the package registry (proxy settings, PIP_INDEX_URL) and \
+                     that the versions pinned in xtask/src/machine/pins.rs exist there, then \
+                     run the command again, or run the install command by hand.",
                     self.what,
                     self.display_for(privilege)
                 )

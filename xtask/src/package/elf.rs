@@ -1,11 +1,86 @@
 //! Reading what an ELF binary needs from the system: the shared libraries
-//! it loads (DT_NEEDED) and the symbol versions it asks of each
-//! (`.gnu.version_r`). Package dependencies are derived from this.
+//! it loads (DT_NEEDED), the symbol versions it asks of each
+//! (`.gnu.version_r`), and the newest glibc any of its symbols needs.
+//! Package dependencies and the glibc-floor check are derived from this.
 
 use std::collections::BTreeMap;
 
-use anyhow::{Result, bail};
-use object::read::elf::{Dyn as _, FileHeader};
+use anyhow::{Context, Result, bail};
+use object::read::elf::{Dyn as _, FileHeader, Sym as _};
+
+use crate::targets::GlibcVersion;
+
+/// The newest glibc a binary needs, and one symbol that needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlibcNeed {
+    pub version: GlibcVersion,
+    /// An imported symbol bound to that version, e.g. `__libc_start_main`.
+    pub symbol: String,
+}
+
+/// The newest `GLIBC_x.y` version any imported symbol of `binary` is bound
+/// to; `None` for a binary that needs no glibc (static, musl).
+pub fn newest_glibc(binary: &[u8]) -> Result<Option<GlibcNeed>> {
+    match object::FileKind::parse(binary)? {
+        object::FileKind::Elf32 => {
+            glibc_need::<object::elf::FileHeader32<object::Endianness>>(binary)
+        }
+        object::FileKind::Elf64 => {
+            glibc_need::<object::elf::FileHeader64<object::Endianness>>(binary)
+        }
+        other => bail!("expected an ELF binary, found {other:?}"),
+    }
+}
+
+/// Fails if `binary` (called `what` in the message) needs a newer glibc
+/// than `floor`, naming the symbol that does.
+pub fn check_glibc_floor(what: &str, binary: &[u8], floor: GlibcVersion) -> Result<()> {
+    match newest_glibc(binary).with_context(|| format!("{what} is not a readable ELF file"))? {
+        Some(need) if need.version > floor => bail!(
+            "{what} needs glibc {} (its symbol {} is bound to GLIBC_{}), above the release's \
+             floor of {floor}: it would not start on the older systems the floor promises. \
+             Build it with `cargo xtask dist`, which links against the floor, or raise \
+             `min-glibc` in [workspace.metadata.dist]",
+            need.version,
+            need.symbol,
+            need.version
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn glibc_need<Elf: FileHeader<Endian = object::Endianness>>(
+    data: &[u8],
+) -> Result<Option<GlibcNeed>> {
+    let header = Elf::parse(data)?;
+    let endian = header.endian()?;
+    let sections = header.sections(endian, data)?;
+    let Some(versions) = sections.versions(endian, data)? else {
+        return Ok(None);
+    };
+    let symbols = sections.symbols(endian, data, object::elf::SHT_DYNSYM)?;
+    let mut newest: Option<GlibcNeed> = None;
+    for (index, symbol) in symbols.enumerate() {
+        if !symbol.is_undefined(endian) {
+            continue;
+        }
+        let Some(version) = versions.version(versions.version_index(endian, index))? else {
+            continue;
+        };
+        let Some(glibc) = GlibcVersion::of_symbol_version(&String::from_utf8_lossy(version.name()))
+        else {
+            continue;
+        };
+        if newest.as_ref().is_none_or(|known| glibc > known.version) {
+            let name = symbol.name(endian, symbols.strings())?;
+            newest = Some(GlibcNeed {
+                version: glibc,
+                symbol: String::from_utf8_lossy(name).into_owned(),
+            });
+        }
+    }
+    Ok(newest)
+}
 
 /// Each shared library `binary` loads, with the symbol versions it needs
 /// from it (`GLIBC_2.17`, `GCC_4.2.0`, …).
@@ -51,4 +126,41 @@ fn elf_needs<Elf: FileHeader<Endian = object::Endianness>>(
         }
     }
     Ok(needs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The test binary itself is linked against this machine's glibc, and
+    /// binutils' objdump reads the same versions independently.
+    #[test]
+    fn newest_glibc_is_what_objdump_reports() {
+        let exe = std::env::current_exe().unwrap();
+        let need = newest_glibc(&std::fs::read(&exe).unwrap())
+            .unwrap()
+            .expect("a glibc binary");
+        let dump = std::process::Command::new("objdump")
+            .arg("-T")
+            .arg(&exe)
+            .output()
+            .expect("objdump runs (binutils)");
+        let listing = String::from_utf8_lossy(&dump.stdout);
+        let newest = listing
+            .split_whitespace()
+            .filter_map(|word| {
+                GlibcVersion::of_symbol_version(word.trim_matches(|c| c == '(' || c == ')'))
+            })
+            .max()
+            .unwrap();
+        assert_eq!(need.version, newest);
+        assert!(
+            listing
+                .lines()
+                .any(|line| line.contains(&format!("GLIBC_{newest}"))
+                    && line.ends_with(&need.symbol)),
+            "{} is not bound to GLIBC_{newest}:\n{listing}",
+            need.symbol
+        );
+    }
 }

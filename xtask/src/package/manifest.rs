@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::targets::Format;
+use crate::targets::{Format, GlibcVersion};
 
 /// The manifest's file name.
 pub const FILE: &str = "dist-manifest.json";
@@ -21,6 +21,9 @@ pub struct Artifact {
     pub sha256: String,
     /// How its binary was smoke-run: `native`, `qemu`, `wine` or `none`.
     pub smoke_run: String,
+    /// For glibc targets, the newest glibc its binary may need; `verify`
+    /// checks the binary against it.
+    pub glibc_floor: Option<GlibcVersion>,
 }
 
 /// The whole manifest.
@@ -50,6 +53,7 @@ impl Manifest {
                     "size": artifact.size,
                     "sha256": artifact.sha256,
                     "smoke_run": artifact.smoke_run,
+                    "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
                 })
             })
             .collect();
@@ -91,6 +95,11 @@ impl Manifest {
                 size: number(item, "size")?,
                 sha256: string(item, "sha256")?,
                 smoke_run: string(item, "smoke_run")?,
+                glibc_floor: match &item["glibc_floor"] {
+                    Value::Null => None,
+                    Value::String(floor) => Some(floor.parse().context("`glibc_floor`")?),
+                    _ => bail!("`glibc_floor` is not a version string"),
+                },
             });
         }
         if artifacts
@@ -129,6 +138,7 @@ mod tests {
                 size: 3,
                 sha256: "00".repeat(32),
                 smoke_run: "native".into(),
+                glibc_floor: Some(GlibcVersion::new(2, 17)),
             }],
         };
         assert_eq!(Manifest::from_json(&manifest.to_json()).unwrap(), manifest);

@@ -70,6 +70,7 @@ mod tests {
             size: data.len() as u64,
             sha256: checksum::sha256_hex(data),
             smoke_run: "native".to_owned(),
+            glibc_floor: None,
         }
     }
 

@@ -137,9 +137,22 @@ mod tests {
         let target = crate::util::tempdir::TempDir::new().unwrap();
         let args = cargo_config_args(Path::new("/ws"), target.path(), spec).unwrap();
         assert!(
-            args[1].ends_with(r#""-Clink-arg=-Wl,--no-insert-timestamp"]"#),
+            args[1].contains(r#""-Clink-arg=-Wl,--no-insert-timestamp""#),
             "{}",
             args[1]
+        );
+        // MinGW's import libraries are linked through the target folder.
+        let link = target
+            .path()
+            .join("x86_64-pc-windows-gnu/system-import-libs");
+        assert!(
+            args[1].contains(&format!("\"-Clink-arg=-L{}\"", link.display())),
+            "{}",
+            args[1]
+        );
+        assert_eq!(
+            std::fs::read_link(&link).unwrap(),
+            Path::new("/usr/x86_64-w64-mingw32/lib")
         );
     }
 

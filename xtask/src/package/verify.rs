@@ -9,9 +9,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb};
+use crate::package::{Format, archive, deb, elf};
+use crate::targets::GlibcVersion;
 
 /// Every problem found in `dir`. An error means `dir` could not be checked
 /// at all.
@@ -63,14 +65,22 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
             Ok(_) => problems.push(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
             Err(_) => problems.push(format!("{name}.sha256 is missing")),
         }
-        let opened = match Format::of_file_name(name) {
-            Some(Format::TarGz) => archive::read_tar_gz(&bytes).map(drop),
-            Some(Format::Zip) => archive::read_zip(&bytes).map(drop),
-            Some(Format::Deb) => deb::read_deb(&bytes).map(drop),
+        let entries = match Format::of_file_name(name) {
+            Some(Format::TarGz) => archive::read_tar_gz(&bytes),
+            Some(Format::Zip) => archive::read_zip(&bytes),
+            Some(Format::Deb) => deb::read_deb(&bytes).map(|contents| contents.data),
             None => Err(anyhow::anyhow!("not a .tar.gz, .zip or .deb")),
         };
-        if let Err(err) = opened {
+        let entries = entries.unwrap_or_else(|err| {
             problems.push(format!("{name}: cannot be opened: {err:#}"));
+            Vec::new()
+        });
+        let floor = manifest
+            .as_ref()
+            .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name))
+            .and_then(|artifact| artifact.glibc_floor);
+        if let Some(floor) = floor {
+            problems.extend(glibc_problems(name, &entries, floor));
         }
         if let Some(manifest) = &manifest {
             match manifest
@@ -112,4 +122,52 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
+}
+
+/// What is wrong with the ELF executables among `entries` of the artifact
+/// `name`, measured against its glibc floor: each one that needs a newer
+/// glibc, named with the symbol that needs it.
+fn glibc_problems(name: &str, entries: &[Entry], floor: GlibcVersion) -> Vec<String> {
+    let executables = entries.iter().filter(|entry| {
+        entry.mode & 0o111 != 0
+            && entry
+                .data
+                .as_deref()
+                .is_some_and(|data| data.starts_with(b"\x7fELF"))
+    });
+    executables
+        .filter_map(|entry| {
+            let data = entry.data.as_deref().unwrap_or_default();
+            let what = format!("{name}: {}", entry.path);
+            elf::check_glibc_floor(&what, data, floor)
+                .err()
+                .map(|err| format!("{err:#}"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The test binary is linked against this machine's glibc (2.34 or
+    /// newer on any current distribution), far above 2.17.
+    #[test]
+    fn a_binary_above_the_floor_is_named_with_its_symbol() {
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let entries = [Entry::executable("app-1.0/app", exe.clone())];
+        let problems = glibc_problems("app.tar.gz", &entries, GlibcVersion::new(2, 17));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let need = elf::newest_glibc(&exe).unwrap().unwrap();
+        assert!(
+            problems[0].starts_with(&format!(
+                "app.tar.gz: app-1.0/app needs glibc {} (its symbol {} is bound",
+                need.version, need.symbol
+            )),
+            "{}",
+            problems[0]
+        );
+        let at_its_own_level = glibc_problems("app.tar.gz", &entries, need.version);
+        assert!(at_its_own_level.is_empty(), "{at_its_own_level:?}");
+    }
 }

@@ -14,15 +14,18 @@
 //! qemu-user, Windows under wine.
 
 pub mod ci_runners;
+mod glibc;
 mod table;
 pub mod triple;
 
 use std::fmt;
+use std::path::Path;
 
 use anyhow::{Result, bail};
 
 use crate::machine::pins::Pin;
 pub use crate::package::Format;
+pub use glibc::GlibcVersion;
 pub use table::{KNOWN_TARGETS, ON_MACOS_HOST, runs_with};
 
 /// One row of the target table.
@@ -40,6 +43,12 @@ pub struct TargetSpec {
     pub static_binary: bool,
     /// What links the target's binaries.
     pub linker: Linker,
+    /// What compiles C for it: the cc crate's compiler, and so every
+    /// `-sys` crate's.
+    pub c_compiler: CCompiler,
+    /// For glibc targets, the lowest glibc Rust's standard library supports
+    /// on this architecture: the default floor `dist` links against.
+    pub min_glibc: Option<GlibcVersion>,
     /// What runs the target's binaries on the build machine.
     pub runner: Runner,
     /// The tools the linker and runner need, and where they come from.
@@ -77,6 +86,22 @@ pub enum Linker {
     /// The linker rustc uses for this target by default, shipped with the
     /// toolchain (rust-lld as wasm-ld for WebAssembly): nothing to configure.
     Builtin,
+}
+
+/// What compiles a target's C code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CCompiler {
+    /// A gcc that cc-rs finds by its usual name for the target: the build
+    /// machine's `cc`, or a cross gcc such as `aarch64-linux-gnu-gcc`.
+    Gcc(&'static str),
+    /// zig's clang, for the zig target named (`x86_64-linux-musl`), through
+    /// `scripts/zig-cc`: `.cargo/config.toml` points cc-rs at it, since
+    /// Debian has no cross gcc for these targets.
+    Zig(&'static str),
+    /// zig's clang as `cargo zigbuild` sets it up for the target.
+    Zigbuild,
+    /// The build machine's own compiler (Apple's clang on a Mac).
+    Host,
 }
 
 /// How the target's binaries are run on the build machine.
@@ -224,9 +249,9 @@ impl TargetSpec {
         }
     }
 
-    /// The `linker` and `runner` of this target's `[target.<triple>]` table
-    /// in `.cargo/config.toml`; `None` where cargo's default is right.
-    pub fn cargo_config(&self) -> (Option<String>, Option<String>) {
+    /// What `.cargo/config.toml` says about this target, so that plain
+    /// cargo links, runs and compiles C for it.
+    pub fn cargo_config(&self) -> CargoConfig {
         let linker = match self.linker {
             Linker::CrossGcc(program) => Some(program.to_owned()),
             Linker::RustLld => Some("rust-lld".to_owned()),
@@ -245,12 +270,85 @@ impl TargetSpec {
             Runner::Wasmtime => Some("scripts/wasi-runner".to_owned()),
             Runner::Native | Runner::None => None,
         };
-        (linker, runner)
+        let env = match self.c_compiler {
+            CCompiler::Zig(zig_target) => {
+                let suffix = self.triple.replace('-', "_");
+                vec![
+                    EnvVar::path(format!("CC_{suffix}"), "scripts/zig-cc"),
+                    EnvVar::path(format!("AR_{suffix}"), "scripts/zig-ar"),
+                    EnvVar::text(format!("CFLAGS_{suffix}"), format!("-target {zig_target}")),
+                ]
+            }
+            CCompiler::Gcc(_) | CCompiler::Zigbuild | CCompiler::Host => Vec::new(),
+        };
+        CargoConfig {
+            linker,
+            runner,
+            env,
+        }
     }
 
     /// Whether the target's binaries can run here, so its tests can too.
     pub fn is_runnable(&self) -> bool {
         self.runner != Runner::None
+    }
+}
+
+/// A target's part of `.cargo/config.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoConfig {
+    /// `linker` in `[target.<triple>]`; `None` where cargo's default is right.
+    pub linker: Option<String>,
+    /// `runner` in `[target.<triple>]`; `None` where binaries run directly.
+    pub runner: Option<String>,
+    /// Lines of `[env]`: the C compiler, archiver and flags cc-rs uses.
+    pub env: Vec<EnvVar>,
+}
+
+impl CargoConfig {
+    /// The runner as a command line, the way cargo reads it: words split on
+    /// spaces, and a relative program path taken from the workspace `root`.
+    /// `None` where binaries run directly.
+    pub fn runner_command(&self, root: &Path) -> Option<Vec<String>> {
+        let mut words = self
+            .runner
+            .as_deref()?
+            .split_whitespace()
+            .map(str::to_owned);
+        let program = words.next()?;
+        let program = if program.contains('/') {
+            root.join(program).display().to_string()
+        } else {
+            program
+        };
+        Some(std::iter::once(program).chain(words).collect())
+    }
+}
+
+/// One `[env]` variable for build scripts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+    /// A path relative to the workspace root (`{ value = …, relative = true }`).
+    pub relative: bool,
+}
+
+impl EnvVar {
+    fn path(name: String, value: &str) -> EnvVar {
+        EnvVar {
+            name,
+            value: value.to_owned(),
+            relative: true,
+        }
+    }
+
+    fn text(name: String, value: String) -> EnvVar {
+        EnvVar {
+            name,
+            value,
+            relative: false,
+        }
     }
 }
 
@@ -292,6 +390,31 @@ impl Builder {
         match self {
             Builder::Cargo => "cargo",
             Builder::Zigbuild => "zigbuild",
+        }
+    }
+}
+
+impl fmt::Display for CCompiler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CCompiler::Gcc(program) => f.write_str(program),
+            CCompiler::Zig(target) => write!(f, "zig ({target})"),
+            CCompiler::Zigbuild => f.write_str("zig cc (cargo zigbuild)"),
+            CCompiler::Host => f.write_str("the host's cc"),
+        }
+    }
+}
+
+impl Linker {
+    /// The kind of linker, whatever the program: `host-cc`, `cross-gcc`,
+    /// `rust-lld`, `zig` or `builtin`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Linker::HostCc => "host-cc",
+            Linker::CrossGcc(_) => "cross-gcc",
+            Linker::RustLld => "rust-lld",
+            Linker::Zig => "zig",
+            Linker::Builtin => "builtin",
         }
     }
 }

@@ -33,19 +33,20 @@ pub const fn runs_with(program: &'static str, package: &'static str) -> Tool {
     }
 }
 
-/// zig and cargo-zigbuild, from PyPI: what links Mach-O binaries here.
-const ZIG_TOOLS: &[Tool] = &[
-    Tool {
-        role: Role::Linker,
-        probe: Probe::PythonModule("ziglang"),
-        source: Source::Pip(&pins::ZIGLANG),
-    },
-    Tool {
-        role: Role::Linker,
-        probe: Probe::Command("cargo-zigbuild"),
-        source: Source::Pip(&pins::CARGO_ZIGBUILD),
-    },
-];
+/// zig, from PyPI: the C compiler where Debian has no cross gcc.
+const ZIG: Tool = Tool {
+    role: Role::Linker,
+    probe: Probe::PythonModule("ziglang"),
+    source: Source::Pip(&pins::ZIGLANG),
+};
+
+/// cargo-zigbuild, from PyPI: what links Mach-O binaries here, and -gnu
+/// release binaries against the glibc floor.
+const ZIGBUILD: Tool = Tool {
+    role: Role::Linker,
+    probe: Probe::Command("cargo-zigbuild"),
+    source: Source::Pip(&pins::CARGO_ZIGBUILD),
+};
 
 /// Every target the xtask can build, test and package.
 pub const KNOWN_TARGETS: &[TargetSpec] = &[
@@ -55,8 +56,10 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("amd64"),
         static_binary: false,
         linker: Linker::HostCc,
+        c_compiler: CCompiler::Gcc("cc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
         runner: Runner::Native,
-        tools: &[links_with("cc", "gcc")],
+        tools: &[links_with("cc", "gcc"), ZIG, ZIGBUILD],
         reproducible_link_args: &[],
         import_libs: None,
     },
@@ -66,6 +69,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("arm64"),
         static_binary: false,
         linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
+        c_compiler: CCompiler::Gcc("aarch64-linux-gnu-gcc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
         runner: Runner::Qemu {
             program: "qemu-aarch64",
             sysroot: Some("/usr/aarch64-linux-gnu"),
@@ -77,6 +82,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
                 "libc6-dev-arm64-cross",
             ),
             runs_with("qemu-aarch64", "qemu-user"),
+            ZIG,
+            ZIGBUILD,
         ],
         reproducible_link_args: &[],
         import_libs: None,
@@ -87,6 +94,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("armhf"),
         static_binary: false,
         linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
+        c_compiler: CCompiler::Gcc("arm-linux-gnueabihf-gcc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
         runner: Runner::Qemu {
             program: "qemu-arm",
             sysroot: Some("/usr/arm-linux-gnueabihf"),
@@ -98,6 +107,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
                 "libc6-dev-armhf-cross",
             ),
             runs_with("qemu-arm", "qemu-user"),
+            ZIG,
+            ZIGBUILD,
         ],
         reproducible_link_args: &[],
         import_libs: None,
@@ -108,6 +119,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("riscv64"),
         static_binary: false,
         linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
+        c_compiler: CCompiler::Gcc("riscv64-linux-gnu-gcc"),
+        min_glibc: Some(GlibcVersion::new(2, 27)),
         runner: Runner::Qemu {
             program: "qemu-riscv64",
             sysroot: Some("/usr/riscv64-linux-gnu"),
@@ -119,6 +132,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
                 "libc6-dev-riscv64-cross",
             ),
             runs_with("qemu-riscv64", "qemu-user"),
+            ZIG,
+            ZIGBUILD,
         ],
         reproducible_link_args: &[],
         import_libs: None,
@@ -129,6 +144,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("ppc64el"),
         static_binary: false,
         linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
+        c_compiler: CCompiler::Gcc("powerpc64le-linux-gnu-gcc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
         runner: Runner::Qemu {
             program: "qemu-ppc64le",
             sysroot: Some("/usr/powerpc64le-linux-gnu"),
@@ -140,6 +157,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
                 "libc6-dev-ppc64el-cross",
             ),
             runs_with("qemu-ppc64le", "qemu-user"),
+            ZIG,
+            ZIGBUILD,
         ],
         reproducible_link_args: &[],
         import_libs: None,
@@ -150,6 +169,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("i386"),
         static_binary: false,
         linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
+        c_compiler: CCompiler::Gcc("i686-linux-gnu-gcc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
         // The build machine's CPU could run it, but its dynamic loader is not
         // installed where the binary expects it; qemu's -L finds the cross one.
         runner: Runner::Qemu {
@@ -160,6 +181,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             links_with("i686-linux-gnu-gcc", "gcc-i686-linux-gnu"),
             links_against("/usr/i686-linux-gnu/lib/Scrt1.o", "libc6-dev-i386-cross"),
             runs_with("qemu-i386", "qemu-user"),
+            ZIG,
+            ZIGBUILD,
         ],
         reproducible_link_args: &[],
         import_libs: None,
@@ -170,8 +193,10 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("amd64"),
         static_binary: true,
         linker: Linker::RustLld,
+        c_compiler: CCompiler::Zig("x86_64-linux-musl"),
+        min_glibc: None,
         runner: Runner::Native,
-        tools: &[],
+        tools: &[ZIG],
         reproducible_link_args: &[],
         import_libs: None,
     },
@@ -181,11 +206,13 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: Some("arm64"),
         static_binary: true,
         linker: Linker::RustLld,
+        c_compiler: CCompiler::Zig("aarch64-linux-musl"),
+        min_glibc: None,
         runner: Runner::Qemu {
             program: "qemu-aarch64",
             sysroot: None,
         },
-        tools: &[runs_with("qemu-aarch64", "qemu-user")],
+        tools: &[runs_with("qemu-aarch64", "qemu-user"), ZIG],
         reproducible_link_args: &[],
         import_libs: None,
     },
@@ -195,6 +222,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: None,
         static_binary: false,
         linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
+        c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
+        min_glibc: None,
         runner: Runner::Wine,
         tools: &[
             links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
@@ -216,12 +245,17 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         debian_arch: None,
         static_binary: true,
         linker: Linker::Builtin,
+        c_compiler: CCompiler::Zig("wasm32-wasi"),
+        min_glibc: None,
         runner: Runner::Wasmtime,
-        tools: &[Tool {
-            role: Role::Runner,
-            probe: Probe::PythonModule("wasmtime"),
-            source: Source::Pip(&pins::WASMTIME),
-        }],
+        tools: &[
+            Tool {
+                role: Role::Runner,
+                probe: Probe::PythonModule("wasmtime"),
+                source: Source::Pip(&pins::WASMTIME),
+            },
+            ZIG,
+        ],
         reproducible_link_args: &[],
         import_libs: None,
     },
@@ -245,8 +279,10 @@ const fn macos_with_zig(triple: &'static str) -> TargetSpec {
         debian_arch: None,
         static_binary: false,
         linker: Linker::Zig,
+        c_compiler: CCompiler::Zigbuild,
+        min_glibc: None,
         runner: Runner::None,
-        tools: ZIG_TOOLS,
+        tools: &[ZIG, ZIGBUILD],
         reproducible_link_args: &["-Wl,-S"],
         import_libs: None,
     }
@@ -260,6 +296,8 @@ const fn macos_native(triple: &'static str) -> TargetSpec {
         debian_arch: None,
         static_binary: false,
         linker: Linker::HostCc,
+        c_compiler: CCompiler::Host,
+        min_glibc: None,
         runner: Runner::Native,
         tools: &[],
         reproducible_link_args: &[],

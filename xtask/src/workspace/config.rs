@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::targets::{self, Format, TargetSpec, triple};
+use crate::targets::{self, Format, GlibcVersion, TargetSpec, triple};
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -54,6 +54,10 @@ pub struct Configured {
     /// The CI runner label `plan` puts it on, if the configuration chooses
     /// one (`[workspace.metadata.dist.ci-runner]`).
     pub ci_runner: Option<String>,
+    /// For glibc targets, the newest glibc its release binary may need:
+    /// `min-glibc` in `[workspace.metadata.dist]`, else the lowest Rust
+    /// supports on its architecture.
+    pub glibc_floor: Option<GlibcVersion>,
 }
 
 impl Configured {
@@ -118,6 +122,21 @@ impl Config {
             );
         }
 
+        let min_glibc = match dist.get("min-glibc") {
+            None => None,
+            Some(Value::String(text)) => Some(text.parse::<GlibcVersion>().with_context(|| {
+                format!(
+                    "[workspace.metadata.dist] `min-glibc` is {text:?}, which is not a glibc \
+                     version. Write it as \"2.28\", or remove it to link each architecture \
+                     against the lowest glibc Rust supports there"
+                )
+            })?),
+            Some(other) => bail!(
+                "[workspace.metadata.dist] `min-glibc` is {other}, not a string. Write it as \
+                 \"2.28\", or remove it to link each architecture against the lowest glibc \
+                 Rust supports there."
+            ),
+        };
         let overrides = dist.get("formats").and_then(Value::as_object);
         let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
         let mut targets = Vec::new();
@@ -144,10 +163,22 @@ impl Config {
                 ),
                 None => None,
             };
+            let glibc_floor = match (spec.min_glibc, min_glibc) {
+                (None, _) => None,
+                (Some(lowest), None) => Some(lowest),
+                (Some(lowest), Some(floor)) if floor < lowest => bail!(
+                    "[workspace.metadata.dist] `min-glibc` is {floor}, but Rust's standard \
+                     library needs glibc {lowest} or newer on {triple}, so no binary for it can \
+                     run on an older one. Raise `min-glibc` to {lowest} or more, or remove it to \
+                     link each architecture against its own lowest."
+                ),
+                (Some(_), Some(floor)) => Some(floor),
+            };
             targets.push(Configured {
                 spec,
                 formats,
                 ci_runner,
+                glibc_floor,
             });
         }
         if let Some(table) = overrides {
@@ -433,6 +464,58 @@ mod tests {
             .unwrap_err()
         );
         assert!(err.contains("no [workspace.metadata.dist]"), "{err}");
+    }
+
+    #[test]
+    fn glibc_floor_defaults_per_architecture_and_can_be_raised() {
+        let config = load(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-gnu"]
+        }))
+        .unwrap();
+        assert_eq!(
+            config.targets[0].glibc_floor,
+            Some(GlibcVersion::new(2, 17))
+        );
+        assert_eq!(config.targets[1].glibc_floor, None);
+        let raised = load(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "min-glibc": "2.28"
+        }))
+        .unwrap();
+        assert_eq!(
+            raised.targets[0].glibc_floor,
+            Some(GlibcVersion::new(2, 28))
+        );
+    }
+
+    #[test]
+    fn bad_glibc_floors_are_refused() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "min-glibc": "2.x"
+        }));
+        assert!(
+            err.contains("`min-glibc` is \"2.x\", which is not a glibc version"),
+            "{err}"
+        );
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "min-glibc": "2.12"
+        }));
+        assert!(
+            err.contains("needs glibc 2.17 or newer on x86_64-unknown-linux-gnu"),
+            "{err}"
+        );
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "min-glibc": 2.28
+        }));
+        assert!(err.contains("not a string"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The workspace the xtask acts on: a shell at its root, its release
-//! configuration ([`config`]), and format-preserving edits of its TOML
-//! files ([`toml_file`]).
+//! configuration ([`config`]), format-preserving edits of its TOML files
+//! ([`toml_file`]), and each target's part of `.cargo/config.toml`
+//! ([`cargo_config`]).
 
+pub mod cargo_config;
 pub mod config;
 pub mod toml_file;
 

@@ -1,0 +1,38 @@
+/*
+ * The platform crate's C part: a few lines of C that every target compiles,
+ * so that the template's own CI proves a C compiler works for each of them.
+ * Crates such as zstd-sys, libsqlite3-sys or ring compile C the same way,
+ * through the cc crate in a build script.
+ *
+ * It describes the compiler that built it and one thing C leaves to the
+ * platform: the width of `long` (64 bits on 64-bit Linux and macOS, 32 on
+ * Windows and on 32-bit targets). snprintf comes from the target's C
+ * library, so linking proves that too.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+/* zig's clang defines __GNUC__ too, so clang is asked first. */
+#if defined(__clang__)
+#define COMPILER "clang"
+#define MAJOR __clang_major__
+#define MINOR __clang_minor__
+#define PATCH __clang_patchlevel__
+#elif defined(__GNUC__)
+#define COMPILER "gcc"
+#define MAJOR __GNUC__
+#define MINOR __GNUC_MINOR__
+#define PATCH __GNUC_PATCHLEVEL__
+#else
+#define COMPILER "cc"
+#define MAJOR 0
+#define MINOR 0
+#define PATCH 0
+#endif
+
+/* Writes "<compiler> <version>; long is <n> bits" into `out`, like snprintf. */
+int platform_c_describe(char *out, size_t size)
+{
+    return snprintf(out, size, "%s %d.%d.%d; long is %u bits", COMPILER, MAJOR,
+                    MINOR, PATCH, (unsigned)(sizeof(long) * 8));
+}

@@ -1,0 +1,288 @@
+//! A target's part of `.cargo/config.toml`, as the target table describes
+//! it: the `[target.<triple>]` table (linker, runner) and the `[env]`
+//! variables that give cc-rs its C compiler. `add-target` writes it,
+//! `remove-target` takes back only what still reads exactly as written, and
+//! a test checks that the file agrees with the table.
+
+use toml_edit::{DocumentMut, InlineTable, Item, Table, Value, value};
+
+use crate::targets::{CargoConfig, EnvVar};
+
+/// The comment `add-target` puts above a table it writes.
+pub const ADDED_MARK: &str = "# Added by `cargo xtask add-target` from xtask/src/targets/table.rs.";
+
+/// What [`insert`] or [`remove`] did, line by line, for the report.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub done: Vec<String>,
+    /// What was left alone because it is not what `add-target` would write.
+    pub left_alone: Vec<String>,
+}
+
+/// Adds what `wanted` says for `triple` to the document, leaving anything
+/// already there as it is.
+pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
+    let mut changes = Changes::default();
+    if wanted.linker.is_some() || wanted.runner.is_some() {
+        let targets = doc.entry("target").or_insert_with(|| {
+            let mut parent = Table::new();
+            parent.set_implicit(true);
+            Item::Table(parent)
+        });
+        let targets = targets.as_table_mut().expect("[target] is a table");
+        targets.set_implicit(true);
+        if targets.contains_key(triple) {
+            changes
+                .left_alone
+                .push(format!("[target.{triple}] exists already; kept as it is"));
+        } else {
+            let mut table = target_table(wanted);
+            table.decor_mut().set_prefix(format!("\n{ADDED_MARK}\n"));
+            targets.insert(triple, Item::Table(table));
+            changes.done.push(format!("[target.{triple}]"));
+        }
+    }
+    if !wanted.env.is_empty() {
+        let env = doc
+            .entry("env")
+            .or_insert_with(|| Item::Table(Table::new()))
+            .as_table_mut()
+            .expect("[env] is a table");
+        for var in &wanted.env {
+            if env.contains_key(&var.name) {
+                changes
+                    .left_alone
+                    .push(format!("[env] {} exists already; kept as it is", var.name));
+            } else {
+                env.insert(&var.name, Item::Value(env_value(var)));
+                changes.done.push(format!("[env] {}", var.name));
+            }
+        }
+    }
+    changes
+}
+
+/// Removes what [`insert`] would have written for `triple`, where it still
+/// reads exactly so. A table or variable that differs (edited by hand, or
+/// written by hand before `add-target` ran) is left alone and reported.
+pub fn remove(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
+    let mut changes = Changes::default();
+    let written = doc
+        .get("target")
+        .and_then(|targets| targets.get(triple))
+        .and_then(Item::as_table);
+    if let Some(written) = written {
+        if same_table(written, &target_table(wanted)) {
+            let prefix = comment_of(written);
+            let position = written.position();
+            doc["target"]
+                .as_table_mut()
+                .expect("[target] is a table")
+                .remove(triple);
+            keep_foreign_comments(doc, prefix, position);
+            changes.done.push(format!("[target.{triple}]"));
+        } else {
+            changes.left_alone.push(format!(
+                "[target.{triple}] differs from what add-target writes, so it was left alone; \
+                 delete it from .cargo/config.toml by hand if nothing else needs it"
+            ));
+        }
+    }
+    if let Some(env) = doc.get_mut("env").and_then(Item::as_table_mut) {
+        for var in &wanted.env {
+            match env.get(&var.name).and_then(Item::as_value) {
+                Some(written) if same_value(written, &env_value(var)) => {
+                    env.remove(&var.name);
+                    changes.done.push(format!("[env] {}", var.name));
+                }
+                Some(_) => changes.left_alone.push(format!(
+                    "[env] {} differs from what add-target writes, so it was left alone",
+                    var.name
+                )),
+                None => {}
+            }
+        }
+        let is_bare = env.is_empty() && comment_of(env).trim().is_empty();
+        if is_bare {
+            doc.remove("env");
+        }
+    }
+    changes
+}
+
+/// The `[target.<triple>]` table `add-target` writes.
+fn target_table(wanted: &CargoConfig) -> Table {
+    let mut table = Table::new();
+    if let Some(linker) = &wanted.linker {
+        table.insert("linker", value(linker.as_str()));
+    }
+    if let Some(runner) = &wanted.runner {
+        table.insert("runner", value(runner.as_str()));
+    }
+    table
+}
+
+/// An `[env]` value: a plain string, or `{ value = "…", relative = true }`
+/// for a path cargo resolves against the workspace root.
+fn env_value(var: &EnvVar) -> Value {
+    if var.relative {
+        let mut inline = InlineTable::new();
+        inline.insert("value", var.value.as_str().into());
+        inline.insert("relative", true.into());
+        Value::InlineTable(inline)
+    } else {
+        var.value.as_str().into()
+    }
+}
+
+/// Whether two tables hold the same keys with the same values, whatever
+/// their layout.
+fn same_table(written: &Table, wanted: &Table) -> bool {
+    written.len() == wanted.len()
+        && wanted.iter().all(|(key, item)| {
+            match (written.get(key).and_then(Item::as_value), item.as_value()) {
+                (Some(a), Some(b)) => same_value(a, b),
+                _ => false,
+            }
+        })
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::InlineTable(a), Value::InlineTable(b)) => {
+            a.len() == b.len()
+                && b.iter()
+                    .all(|(key, b)| a.get(key).is_some_and(|a| same_value(a, b)))
+        }
+        (a, b) => a.to_string().trim() == b.to_string().trim(),
+    }
+}
+
+/// The comment lines above a table, as written.
+fn comment_of(table: &Table) -> String {
+    table
+        .decor()
+        .prefix()
+        .and_then(|prefix| prefix.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A comment above a removed table may introduce the tables after it too
+/// (`# glibc targets: …` above the first of three). Unless it is only
+/// add-target's mark, it moves to the next table in the file.
+fn keep_foreign_comments(doc: &mut DocumentMut, prefix: String, position: Option<isize>) {
+    let foreign = prefix
+        .lines()
+        .any(|line| line.trim_start().starts_with('#') && line.trim() != ADDED_MARK);
+    let Some(position) = position.filter(|_| foreign) else {
+        return;
+    };
+    let mut next: Option<(isize, Vec<String>)> = None;
+    visit_tables(doc.as_table(), &mut Vec::new(), &mut |path, table| {
+        if let Some(at) = table.position().filter(|at| *at > position)
+            && next.as_ref().is_none_or(|(best, _)| at < *best)
+        {
+            next = Some((at, path.to_vec()));
+        }
+    });
+    let Some((_, path)) = next else {
+        return;
+    };
+    let mut item = doc.as_item_mut();
+    for key in &path {
+        item = &mut item[key.as_str()];
+    }
+    if let Some(table) = item.as_table_mut() {
+        let joined = format!("{prefix}{}", comment_of(table).trim_start_matches('\n'));
+        table.decor_mut().set_prefix(joined);
+    }
+}
+
+/// Calls `visit` with the key path of every table below `table`.
+fn visit_tables(table: &Table, path: &mut Vec<String>, visit: &mut dyn FnMut(&[String], &Table)) {
+    for (key, item) in table.iter() {
+        if let Some(child) = item.as_table() {
+            path.push(key.to_owned());
+            visit(path, child);
+            visit_tables(child, path, visit);
+            path.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "\
+[alias]
+xtask = \"run --package xtask --\"
+
+# glibc targets: a cross gcc links.
+[target.aarch64-unknown-linux-gnu]
+linker = \"aarch64-linux-gnu-gcc\"
+
+[target.armv7-unknown-linux-gnueabihf]
+linker = \"arm-linux-gnueabihf-gcc\"
+
+[env]
+# cc-rs's compilers.
+CC_x = { value = \"scripts/zig-cc\", relative = true }
+";
+
+    fn config(linker: &str) -> CargoConfig {
+        CargoConfig {
+            linker: Some(linker.to_owned()),
+            runner: None,
+            env: vec![EnvVar {
+                name: "CC_new".to_owned(),
+                value: "scripts/zig-cc".to_owned(),
+                relative: true,
+            }],
+        }
+    }
+
+    #[test]
+    fn insert_then_remove_gives_back_the_same_bytes() {
+        let mut doc: DocumentMut = CONFIG.parse().unwrap();
+        let wanted = config("x-gcc");
+        let added = insert(&mut doc, "new-target", &wanted);
+        assert_eq!(added.done, ["[target.new-target]", "[env] CC_new"]);
+        let text = doc.to_string();
+        assert!(text.contains(&format!(
+            "{ADDED_MARK}\n[target.new-target]\nlinker = \"x-gcc\""
+        )));
+        assert!(text.contains("CC_new = { value = \"scripts/zig-cc\", relative = true }"));
+        let mut doc: DocumentMut = text.parse().unwrap();
+        remove(&mut doc, "new-target", &wanted);
+        assert_eq!(doc.to_string(), CONFIG);
+    }
+
+    #[test]
+    fn a_table_that_differs_from_the_target_table_is_left_alone() {
+        let mut doc: DocumentMut = CONFIG.parse().unwrap();
+        let changes = remove(&mut doc, "aarch64-unknown-linux-gnu", &config("other-gcc"));
+        assert!(changes.done.is_empty());
+        assert!(changes.left_alone[0].contains("left alone"), "{changes:?}");
+        assert_eq!(doc.to_string(), CONFIG);
+    }
+
+    #[test]
+    fn a_comment_that_introduces_later_tables_stays() {
+        let mut doc: DocumentMut = CONFIG.parse().unwrap();
+        let wanted = CargoConfig {
+            env: Vec::new(),
+            ..config("aarch64-linux-gnu-gcc")
+        };
+        remove(&mut doc, "aarch64-unknown-linux-gnu", &wanted);
+        let text = doc.to_string();
+        assert!(!text.contains("aarch64"), "{text}");
+        assert!(
+            text.contains(
+                "# glibc targets: a cross gcc links.\n[target.armv7-unknown-linux-gnueabihf]"
+            ),
+            "{text}"
+        );
+    }
+}
