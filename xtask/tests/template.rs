@@ -124,6 +124,27 @@ fn renamed_template_builds_artifacts_under_the_new_name() {
     );
 }
 
+/// A rename that fails after it started writing (here: cargo cannot update
+/// Cargo.lock, because its registry setting is broken) puts every file
+/// back, byte for byte.
+#[test]
+fn rename_that_fails_halfway_leaves_the_workspace_as_it_was() {
+    let ws = copy_of_workspace("rename-halfway");
+    let before = tree(ws.path());
+    let output = xtask_command(ws.path(), &["rename", "my-tool"])
+        .env("CARGO_REGISTRIES_CRATES_IO_PROTOCOL", "bogus")
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &output,
+        &[
+            "renaming to `my-tool` failed, and every file is back as it was",
+            "could not update Cargo.lock",
+        ],
+    );
+    assert!(tree(ws.path()) == before, "a failed rename changed files");
+}
+
 #[test]
 fn rename_refuses_names_debian_or_cargo_cannot_take() {
     let ws = copy_of_workspace("rename-bad");
@@ -139,6 +160,14 @@ fn rename_refuses_names_debian_or_cargo_cannot_take() {
     assert_fails_with(
         &xtask(ws.path(), &["rename", "my_tool"]),
         &["cannot contain `_`"],
+    );
+    assert_fails_with(
+        &xtask(ws.path(), &["rename", "gen"]),
+        &["`gen` is a Rust keyword"],
+    );
+    assert_fails_with(
+        &xtask(ws.path(), &["rename", "platform"]),
+        &["already the name of another crate in this workspace"],
     );
     assert_fails_with(
         &xtask(ws.path(), &["rename"]),

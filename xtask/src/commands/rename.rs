@@ -22,55 +22,164 @@ use crate::workspace::toml_file::TomlFile;
 
 pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
     let new = args.new_name.as_str();
-    check_name(new)?;
     let old = ws.config.package.name.as_str();
     if old == new {
         eprintln!("the package is already called {new}; nothing to change.");
         return Ok(());
     }
-    if ["platform", "xtask"].contains(&new) {
+    // Every check before any write.
+    check_name(new)?;
+    if ws.config.members.iter().any(|member| member == new) {
         bail!(
-            "`{new}` is already the name of another crate in this workspace. Choose another name."
+            "cannot rename to `{new}`: it is already the name of another crate in this \
+             workspace. Choose another name."
         );
     }
     let root = &ws.config.root;
-
     let mut manifest = TomlFile::load(&root.join("Cargo.toml"))?;
     manifest.doc["workspace"]["metadata"]["dist"]["package"] = value(new);
-    manifest.save()?;
-
-    let mut changed = vec![PathBuf::from("Cargo.toml")];
+    let mut edits = vec![(PathBuf::from("Cargo.toml"), manifest.doc.to_string())];
     for file in text_files(root)? {
         let path = root.join(&file);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let renamed = replace_name(&text, old, new);
         if renamed != text {
-            atomic::write(&path, renamed.as_bytes())?;
-            changed.push(file);
+            edits.push((file, renamed));
         }
     }
-    // Cargo.lock names the package too; let cargo rewrite the workspace's
-    // own entries (dependencies keep their locked versions).
-    cmd!(ws.sh, "cargo update --workspace --quiet").run()?;
-    changed.push(PathBuf::from("Cargo.lock"));
+
+    // Cargo.lock names the package too, so cargo must rewrite it after the
+    // manifests change; if that or any write fails, every file goes back to
+    // what it was.
+    let touched: Vec<PathBuf> = edits
+        .iter()
+        .map(|(file, _)| file.clone())
+        .chain([PathBuf::from("Cargo.lock")])
+        .collect();
+    let originals = Snapshot::take(root, &touched)?;
+    let written = (|| -> Result<()> {
+        for (file, text) in &edits {
+            atomic::write(&root.join(file), text.as_bytes())?;
+        }
+        cmd!(ws.sh, "cargo update --workspace --quiet")
+            .run()
+            .context("`cargo update --workspace` could not update Cargo.lock for the new name")?;
+        Ok(())
+    })();
+    if let Err(err) = written {
+        originals.restore()?;
+        return Err(err.context(format!(
+            "renaming to `{new}` failed, and every file is back as it was"
+        )));
+    }
 
     eprintln!("renamed {old} to {new} in:");
-    for file in changed {
+    for file in touched {
         eprintln!("  {}", file.display());
     }
     eprintln!("`cargo xtask dist` now makes {new}-<version>-<target>.tar.gz and friends.");
     Ok(())
 }
 
+/// The bytes of some files, to put back if an edit fails halfway.
+struct Snapshot {
+    files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+impl Snapshot {
+    fn take(root: &Path, files: &[PathBuf]) -> Result<Snapshot> {
+        let mut taken = Vec::new();
+        for file in files {
+            let path = root.join(file);
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => Some(bytes),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                Err(err) => {
+                    return Err(err).with_context(|| format!("cannot read {}", path.display()));
+                }
+            };
+            taken.push((path, bytes));
+        }
+        Ok(Snapshot { files: taken })
+    }
+
+    fn restore(&self) -> Result<()> {
+        for (path, bytes) in &self.files {
+            match bytes {
+                Some(bytes) => atomic::write(path, bytes)?,
+                None => {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Cargo's rules for package names and Debian's for package names, at once,
 /// since the one name is both.
 pub fn check_name(name: &str) -> Result<()> {
+    // The name is also a Rust identifier (`my_tool::run`), so no keyword of
+    // any edition (2018 added async, await, dyn and try; 2024 added gen)
+    // and no name of a crate every program can already see.
     const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-        "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
-        "type", "unsafe", "use", "where", "while", "test", "std", "core", "alloc",
+        "as",
+        "async",
+        "await",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "dyn",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+        "abstract",
+        "become",
+        "box",
+        "do",
+        "final",
+        "gen",
+        "macro",
+        "override",
+        "priv",
+        "try",
+        "typeof",
+        "unsized",
+        "virtual",
+        "yield",
+        "test",
+        "std",
+        "core",
+        "alloc",
+        "proc-macro",
     ];
     let problem = if name.len() < 2 {
         Some("Debian package names are at least two characters long".to_owned())
@@ -181,6 +290,14 @@ mod tests {
         assert!(refusal("x").contains("at least two characters"));
         assert!(refusal("my tool").contains("not ' '"));
         assert!(refusal("fn").contains("keyword"));
+        assert!(
+            refusal("gen").contains("keyword"),
+            "reserved in edition 2024"
+        );
+        assert!(
+            refusal("try").contains("keyword"),
+            "reserved since edition 2018"
+        );
     }
 
     #[test]

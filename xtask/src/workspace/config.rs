@@ -28,6 +28,8 @@ pub struct Config {
     /// Files (relative to the root) that go into every archive beside the
     /// binary: `include` in `[workspace.metadata.dist]`.
     pub include: Vec<String>,
+    /// The names of every package in the workspace.
+    pub members: Vec<String>,
 }
 
 /// The shipped package, as cargo resolves its manifest.
@@ -109,6 +111,12 @@ impl Config {
                 )
             })?;
         let package = Package::from_metadata(package)?;
+        let members = metadata["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|member| member["name"].as_str().map(str::to_owned))
+            .collect();
 
         let triples: Vec<&str> = dist
             .get("targets")
@@ -204,6 +212,7 @@ impl Config {
             package,
             targets,
             include,
+            members,
         })
     }
 
