@@ -3,6 +3,8 @@
 
 use anyhow::{Result, bail};
 
+use crate::util::suggest::closest;
+
 /// Fails with [`unknown_triple_message`] unless rustc knows `triple`.
 pub fn ensure_known(triple: &str, rustc_targets: &[String]) -> Result<()> {
     if rustc_targets.iter().any(|known| known == triple) {
@@ -29,47 +31,9 @@ pub fn unknown_triple_hint(triple: &str, rustc_targets: &[String]) -> String {
     }
 }
 
-/// Up to three names from `candidates` within a few edits of `name`, closest
-/// first.
-fn closest(name: &str, candidates: &[String]) -> Vec<String> {
-    let mut scored: Vec<(usize, &String)> = candidates
-        .iter()
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|(distance, _)| *distance <= name.len() / 3 + 1)
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, name)| format!("`{name}`"))
-        .collect()
-}
-
-/// Levenshtein distance, by the usual two-row dynamic programme.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
-    }
 
     #[test]
     fn a_typo_gets_the_real_name() {

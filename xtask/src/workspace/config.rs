@@ -6,13 +6,14 @@
 //! workspace inheritance included. Reading them through cargo means the xtask
 //! never disagrees with cargo about what the manifest says.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
 use crate::targets::{self, Format, GlibcVersion, TargetSpec, triple};
+use crate::util::suggest::did_you_mean;
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -95,6 +96,7 @@ impl Config {
             );
         };
 
+        check_keys(dist)?;
         let package_name = dist
             .get("package")
             .and_then(Value::as_str)
@@ -118,11 +120,16 @@ impl Config {
             .filter_map(|member| member["name"].as_str().map(str::to_owned))
             .collect();
 
-        let triples: Vec<&str> = dist
-            .get("targets")
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let triples: Vec<&str> = match dist.get("targets") {
+            None => Vec::new(),
+            Some(list) => list
+                .as_array()
+                .and_then(|list| list.iter().map(Value::as_str).collect())
+                .context(
+                    "[workspace.metadata.dist] `targets` must be a list of target triples, \
+                     like [\"x86_64-unknown-linux-gnu\"].",
+                )?,
+        };
         if triples.is_empty() {
             bail!(
                 "[workspace.metadata.dist] has no `targets`. List at least one target triple, \
@@ -206,6 +213,18 @@ impl Config {
                 .and_then(|list| list.iter().map(|item| item.as_str().map(str::to_owned)).collect())
                 .context("[workspace.metadata.dist] `include` must be a list of file paths, like [\"README.md\"].")?,
         };
+        check_include_names(&include)?;
+        if let Some(table) = ci_runners {
+            for triple in table.keys() {
+                if !triples.contains(&triple.as_str()) {
+                    bail!(
+                        "[workspace.metadata.dist.ci-runner] names `{triple}`, which is not in \
+                         `targets`, so it would be ignored.{} Fix the name or remove the entry.",
+                        did_you_mean(triple, &triples)
+                    );
+                }
+            }
+        }
         Ok(Config {
             root,
             target_dir,
@@ -302,6 +321,65 @@ impl Package {
             name,
         })
     }
+}
+
+/// The keys `[workspace.metadata.dist]` may have.
+const DIST_KEYS: &[&str] = &[
+    "package",
+    "include",
+    "targets",
+    "formats",
+    "ci-runner",
+    "min-glibc",
+];
+
+/// Refuses keys of `[workspace.metadata.dist]` the xtask would ignore, and
+/// sub-tables that are not tables.
+fn check_keys(dist: &Value) -> Result<()> {
+    let table = dist
+        .as_object()
+        .context("[workspace.metadata.dist] must be a table.")?;
+    for key in table.keys() {
+        if !DIST_KEYS.contains(&key.as_str()) {
+            bail!(
+                "[workspace.metadata.dist] has a key `{key}` the xtask does not know, so it \
+                 would be ignored.{} The keys are: {}.",
+                did_you_mean(key, DIST_KEYS),
+                DIST_KEYS.join(", ")
+            );
+        }
+    }
+    for sub in ["formats", "ci-runner"] {
+        if table.get(sub).is_some_and(|value| !value.is_object()) {
+            bail!(
+                "[workspace.metadata.dist] `{sub}` must be a table of target triples, like \
+                 [workspace.metadata.dist.{sub}] in this template's Cargo.toml."
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses two included files that would land at one path in the archive.
+fn check_include_names(include: &[String]) -> Result<()> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for path in include {
+        let name = Path::new(path)
+            .file_name()
+            .and_then(|name| name.to_str())
+            .with_context(|| {
+                format!("[workspace.metadata.dist] `include` lists {path:?}, which names no file.")
+            })?;
+        if let Some((first, _)) = seen.iter().find(|(_, known)| *known == name) {
+            bail!(
+                "[workspace.metadata.dist] `include` lists {first} and {path}, which would both \
+                 be {name} in every archive, and one would be lost. Include only one, or rename \
+                 one of the files."
+            );
+        }
+        seen.push((path, name));
+    }
+    Ok(())
 }
 
 fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
@@ -525,6 +603,67 @@ mod tests {
             "min-glibc": 2.28
         }));
         assert!(err.contains("not a string"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_the_closest_known_one() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "formtas": {}
+        }));
+        assert!(
+            err.contains("a key `formtas` the xtask does not know"),
+            "{err}"
+        );
+        assert!(err.contains("Did you mean `formats`?"), "{err}");
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "ci-runner": { "x86_64-unknown-linux-gnux": "ubuntu-latest" }
+        }));
+        assert!(
+            err.contains("names `x86_64-unknown-linux-gnux`, which is not in `targets`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("Did you mean `x86_64-unknown-linux-gnu`?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_are_refused() {
+        let err = error_of(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu", 7] }));
+        assert!(
+            err.contains("`targets` must be a list of target triples"),
+            "{err}"
+        );
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "formats": ["zip"]
+        }));
+        assert!(err.contains("`formats` must be a table"), "{err}");
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "include": "README.md"
+        }));
+        assert!(err.contains("`include` must be a list"), "{err}");
+    }
+
+    #[test]
+    fn included_files_that_share_an_archive_name_are_refused() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "include": ["README.md", "docs/README.md"]
+        }));
+        assert!(
+            err.contains("lists README.md and docs/README.md, which would both be README.md"),
+            "{err}"
+        );
     }
 
     #[test]
