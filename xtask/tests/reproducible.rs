@@ -56,7 +56,7 @@ impl Drop for Under {
     }
 }
 
-fn clone_and_dist(into: &Path, targets: &[String]) -> String {
+fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> String {
     let status = Command::new("git")
         .args(["clone", "--quiet", "--no-hardlinks"])
         .arg(repo_root())
@@ -73,7 +73,8 @@ fn clone_and_dist(into: &Path, targets: &[String]) -> String {
         .args(&args)
         .current_dir(into)
         .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("CARGO_TARGET_DIR");
+        .env_remove("CARGO_TARGET_DIR")
+        .envs(env.iter().copied());
     // Share the zig install rather than downloading it twice.
     let tools = repo_root().join("target/xtask-tools");
     if tools.exists() {
@@ -95,12 +96,55 @@ fn two_clones_on_either_side_of_usr_build_identical_artifacts() {
     let targets = one_per_linker_kind();
     let before_usr = Under::new("/tmp", "repro");
     let after_usr = Under::new("/var/tmp", "repro");
-    let sums_a = clone_and_dist(&before_usr.0.join("ws"), &targets);
+    let sums_a = clone_and_dist(&before_usr.0.join("ws"), &targets, &[]);
     // A different depth and name, and some seconds later.
-    let sums_b = clone_and_dist(&after_usr.0.join("nested/other-name"), &targets);
+    let sums_b = clone_and_dist(&after_usr.0.join("nested/other-name"), &targets, &[]);
     assert!(sums_a.lines().count() >= targets.len(), "{sums_a}");
     assert_eq!(
         sums_a, sums_b,
         "SHA256SUMS differ between a clone under /tmp and one under /var/tmp ({targets:?})"
+    );
+}
+
+/// With the user's own RUSTFLAGS set (which makes cargo ignore every
+/// rustflags config entry), dist still adds its flags: no path of the clone
+/// is left in the binary, both clones give the same bytes, and the manifest
+/// records the user's flag beside dist's.
+#[test]
+#[ignore = "builds two clones from scratch; run by `cargo xtask ci`"]
+fn user_rustflags_are_kept_and_builds_stay_reproducible() {
+    let native = configured_targets()
+        .into_iter()
+        .find(|target| target["runner"] == "native")
+        .expect("a target this machine runs");
+    let targets = vec![native["triple"].as_str().unwrap().to_owned()];
+    let env = [("RUSTFLAGS", "-Copt-level=s")];
+    let before_usr = Under::new("/tmp", "rustflags");
+    let after_usr = Under::new("/var/tmp", "rustflags");
+    let first = before_usr.0.join("ws");
+    let sums_a = clone_and_dist(&first, &targets, &env);
+    let sums_b = clone_and_dist(&after_usr.0.join("elsewhere"), &targets, &env);
+    assert_eq!(sums_a, sums_b, "RUSTFLAGS made the clones differ");
+
+    let binary = first
+        .join("target")
+        .join(&targets[0])
+        .join("dist")
+        .join(app());
+    let bytes = std::fs::read(&binary).unwrap();
+    let clone_path = first.display().to_string();
+    assert!(
+        !bytes
+            .windows(clone_path.len())
+            .any(|window| window == clone_path.as_bytes()),
+        "{} holds the clone's path {clone_path}",
+        binary.display()
+    );
+    let manifest =
+        std::fs::read_to_string(first.join("target/distrib/dist-manifest.json")).unwrap();
+    assert!(manifest.contains("\"-Copt-level=s\""), "{manifest}");
+    assert!(
+        manifest.contains("--remap-path-prefix=<workspace>=."),
+        "{manifest}"
     );
 }

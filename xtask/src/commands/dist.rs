@@ -22,6 +22,7 @@ use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
+use crate::package::rustflags::ReleaseFlags;
 use crate::package::{checksum, elf, publish, reproducible};
 use crate::targets::TargetSpec;
 use crate::util::atomic;
@@ -119,8 +120,9 @@ fn dist_one(
         ),
         None => eprintln!("==> dist {}: building with {}", spec.triple, spec.linker),
     }
+    let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
     let build_started = Instant::now();
-    let binary_path = build_release_binary(ws, configured);
+    let binary_path = build_release_binary(ws, configured, &flags);
     *in_cargo += build_started.elapsed();
     let binary_path = binary_path?;
     let binary = std::fs::read(&binary_path)
@@ -150,6 +152,7 @@ fn dist_one(
             sha256,
             smoke_run: smoke_run.to_owned(),
             glibc_floor: configured.glibc_floor,
+            rustflags: flags.recorded.clone(),
         });
     }
     Ok(artifacts)
@@ -157,17 +160,21 @@ fn dist_one(
 
 /// Builds the shipped package of `configured` with `--profile dist`, the
 /// reproducibility flags and its glibc floor, and returns the binary's path.
-pub fn build_release_binary(ws: &Workspace, configured: &Configured) -> Result<PathBuf> {
+pub fn build_release_binary(
+    ws: &Workspace,
+    configured: &Configured,
+    flags: &ReleaseFlags,
+) -> Result<PathBuf> {
     let spec = configured.spec;
     let package = &ws.config.package.name;
-    let build = cargo::release_build(&ws.sh, spec, configured.glibc_floor)
-        .args(["--profile", "dist", "--locked", "--package", package])
-        .args(reproducible::cargo_config_args(
-            &ws.config.root,
-            &ws.config.target_dir,
-            spec,
-        )?);
-    cargo::run(build, spec)?;
+    let build = cargo::release_build(&ws.sh, spec, configured.glibc_floor).args([
+        "--profile",
+        "dist",
+        "--locked",
+        "--package",
+        package,
+    ]);
+    cargo::run(flags.apply(build), spec)?;
     Ok(ws
         .config
         .target_dir

@@ -24,6 +24,9 @@ pub struct Artifact {
     /// For glibc targets, the newest glibc its binary may need; `verify`
     /// checks the binary against it.
     pub glibc_floor: Option<GlibcVersion>,
+    /// The rustflags its binary was built with, the user's and dist's, with
+    /// the build machine's paths written as `<workspace>` and the like.
+    pub rustflags: Vec<String>,
 }
 
 /// The whole manifest.
@@ -54,6 +57,7 @@ impl Manifest {
                     "sha256": artifact.sha256,
                     "smoke_run": artifact.smoke_run,
                     "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
+                    "rustflags": artifact.rustflags,
                 })
             })
             .collect();
@@ -100,6 +104,18 @@ impl Manifest {
                     Value::String(floor) => Some(floor.parse().context("`glibc_floor`")?),
                     _ => bail!("`glibc_floor` is not a version string"),
                 },
+                rustflags: match &item["rustflags"] {
+                    Value::Null => Vec::new(),
+                    value => value
+                        .as_array()
+                        .and_then(|flags| {
+                            flags
+                                .iter()
+                                .map(|flag| flag.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .context("`rustflags` is not a list of strings")?,
+                },
             });
         }
         if artifacts
@@ -139,6 +155,7 @@ mod tests {
                 sha256: "00".repeat(32),
                 smoke_run: "native".into(),
                 glibc_floor: Some(GlibcVersion::new(2, 17)),
+                rustflags: vec!["--remap-path-prefix=<workspace>=.".into()],
             }],
         };
         assert_eq!(Manifest::from_json(&manifest.to_json()).unwrap(), manifest);

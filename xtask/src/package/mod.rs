@@ -13,6 +13,7 @@ pub mod layout;
 pub mod manifest;
 pub mod publish;
 pub mod reproducible;
+pub mod rustflags;
 pub mod verify;
 
 use std::fmt;

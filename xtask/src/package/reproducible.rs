@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
+use crate::package::rustflags::{Flag, ReleaseFlags};
 use crate::targets::TargetSpec;
 
 /// The time stamped on every archive entry: `SOURCE_DATE_EPOCH` if set (the
@@ -48,34 +49,42 @@ pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
     Some((commit.trim().to_owned(), !status.trim().is_empty()))
 }
 
-/// `--config` arguments for cargo that keep the workspace's and cargo's own
-/// paths out of `spec`'s binaries, so that clones in different places build
-/// the same bytes. They are appended to any rustflags `.cargo/config.toml`
-/// sets for the target (cargo merges config arrays), and the same arguments
-/// must go to every cargo command that touches the dist build, or it rebuilds.
+/// The flags that keep the workspace's and cargo's own paths out of
+/// `spec`'s binaries, so that clones in different places build the same
+/// bytes, joined to the user's own rustflags wherever cargo reads them (see
+/// [`ReleaseFlags`]). The same flags must go to every cargo command that
+/// touches the dist build, or it rebuilds.
 ///
 /// Some linkers need more: the target table's `reproducible_link_args`
 /// (GNU ld for Windows stamps the link time into PE headers; zig derives a
 /// Mach-O's UUID from debug-map paths unless told to leave them out), and
 /// its `import_libs` (see [`link_import_libs_from_target_dir`]).
-pub fn cargo_config_args(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Result<Vec<String>> {
-    let remaps = [(root.to_path_buf(), "."), (cargo_home(), "/cargo")];
-    let mut flags: Vec<String> = remaps
-        .iter()
-        .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
-        .collect();
+pub fn release_flags(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Result<ReleaseFlags> {
+    let mut flags = vec![
+        Flag {
+            flag: format!("--remap-path-prefix={}=.", root.display()),
+            recorded: "--remap-path-prefix=<workspace>=.".to_owned(),
+        },
+        Flag {
+            flag: format!("--remap-path-prefix={}=/cargo", cargo_home().display()),
+            recorded: "--remap-path-prefix=<cargo home>=/cargo".to_owned(),
+        },
+    ];
     for arg in spec.reproducible_link_args {
-        flags.push(format!("-Clink-arg={arg}"));
+        let flag = format!("-Clink-arg={arg}");
+        flags.push(Flag {
+            recorded: flag.clone(),
+            flag,
+        });
     }
     if let Some(system_dir) = spec.import_libs {
         let link = link_import_libs_from_target_dir(target_dir, spec.triple, system_dir)?;
-        flags.push(format!("-Clink-arg=-L{}", link.display()));
+        flags.push(Flag {
+            flag: format!("-Clink-arg=-L{}", link.display()),
+            recorded: format!("-Clink-arg=-L<target>/{}/system-import-libs", spec.triple),
+        });
     }
-    let flags: Vec<String> = flags.iter().map(|flag| toml_string(flag)).collect();
-    Ok(vec![
-        "--config".to_owned(),
-        format!("target.{}.rustflags=[{}]", spec.triple, flags.join(", ")),
-    ])
+    ReleaseFlags::new(root, spec.triple, &flags)
 }
 
 /// A symbolic link to the system's import libraries inside the target
@@ -105,26 +114,11 @@ fn link_import_libs_from_target_dir(
     Ok(link)
 }
 
-fn cargo_home() -> PathBuf {
+pub(crate) fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
         .unwrap_or_else(|| PathBuf::from("/nonexistent"))
-}
-
-/// `text` as a TOML basic string.
-fn toml_string(text: &str) -> String {
-    let mut quoted = String::from('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 #[cfg(test)]
@@ -135,21 +129,18 @@ mod tests {
     fn linker_specific_flags_follow_the_table() {
         let spec = crate::targets::lookup("x86_64-pc-windows-gnu").unwrap();
         let target = crate::util::tempdir::TempDir::new().unwrap();
-        let args = cargo_config_args(Path::new("/ws"), target.path(), spec).unwrap();
+        let flags = release_flags(Path::new("/ws"), target.path(), spec).unwrap();
         assert!(
-            args[1].contains(r#""-Clink-arg=-Wl,--no-insert-timestamp""#),
-            "{}",
-            args[1]
+            flags
+                .recorded
+                .contains(&"-Clink-arg=-Wl,--no-insert-timestamp".to_owned()),
+            "{:?}",
+            flags.recorded
         );
         // MinGW's import libraries are linked through the target folder.
         let link = target
             .path()
             .join("x86_64-pc-windows-gnu/system-import-libs");
-        assert!(
-            args[1].contains(&format!("\"-Clink-arg=-L{}\"", link.display())),
-            "{}",
-            args[1]
-        );
         assert_eq!(
             std::fs::read_link(&link).unwrap(),
             Path::new("/usr/x86_64-w64-mingw32/lib")
@@ -157,15 +148,15 @@ mod tests {
     }
 
     #[test]
-    fn remap_flags_are_valid_toml_strings() {
-        let spec = crate::targets::lookup("x86_64-unknown-linux-gnu").unwrap();
+    fn recorded_flags_hold_no_paths_of_this_machine() {
+        let spec = crate::targets::lookup("x86_64-pc-windows-gnu").unwrap();
         let target = crate::util::tempdir::TempDir::new().unwrap();
-        let args = cargo_config_args(Path::new("/work/my \"ws\""), target.path(), spec).unwrap();
-        assert_eq!(args[0], "--config");
+        let flags = release_flags(Path::new("/work/my ws"), target.path(), spec).unwrap();
+        let recorded = flags.recorded.join(" ");
+        assert!(!recorded.contains("/work/my ws"), "{recorded}");
         assert!(
-            args[1].starts_with(r#"target.x86_64-unknown-linux-gnu.rustflags=["--remap-path-prefix=/work/my \"ws\"=.", "#),
-            "{}",
-            args[1]
+            !recorded.contains(&target.path().display().to_string()),
+            "{recorded}"
         );
     }
 }

@@ -16,6 +16,7 @@ use crate::commands::dist;
 use crate::package::archive::{self, Entry};
 use crate::package::deb::{self, DebMetadata};
 use crate::package::layout::ReleaseLayout;
+use crate::package::reproducible;
 use crate::targets::{Runner, Tool, runs_with};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
@@ -43,7 +44,8 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let sh = &ws.sh;
     ws.provision(&[host], BENCH_TOOLS, false)?;
     // The very binary `dist` ships (and so, after a dist, no rebuild).
-    let binary = std::fs::read(dist::build_release_binary(ws, host)?)?;
+    let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
+    let binary = std::fs::read(dist::build_release_binary(ws, host, &flags)?)?;
     let mtime = 1_700_000_000;
 
     // The same tree, on disk for the tools and in memory for the xtask.
