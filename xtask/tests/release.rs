@@ -8,23 +8,30 @@ use std::path::{Path, PathBuf};
 
 use support::*;
 
-/// Targets whose dist builds `cargo xtask ci` has just made: a native, a
-/// qemu, a wine and a wasmtime one.
-const TARGETS: &[&str] = &[
-    "x86_64-unknown-linux-gnu",
-    "aarch64-unknown-linux-musl",
-    "x86_64-pc-windows-gnu",
-    "wasm32-wasip1",
-];
+/// One configured target per runner kind (native, qemu, wine, wasmtime,
+/// none), whose dist builds `cargo xtask ci` has just made.
+fn one_per_runner() -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut chosen = Vec::new();
+    for target in configured_targets() {
+        if !seen.contains(&target["runner"]) {
+            seen.push(target["runner"].clone());
+            chosen.push(target["triple"].as_str().unwrap().to_owned());
+        }
+    }
+    chosen
+}
 
 #[test]
 fn release_merged_from_parts_equals_release_built_in_one_go() {
+    let targets = one_per_runner();
+    let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
     let scratch = Scratch::new("parts");
     let whole = scratch.path().join("whole");
-    dist(&whole, TARGETS);
+    dist(&whole, &targets);
 
     let mut parts = Vec::new();
-    for target in TARGETS {
+    for target in &targets {
         let part = scratch.path().join("parts").join(target);
         dist(&part, &[target]);
         parts.push(part.to_str().unwrap().to_owned());
@@ -46,12 +53,14 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
         names.contains(&"SHA256SUMS") && names.contains(&"dist-manifest.json"),
         "{names:?}"
     );
-    assert!(
-        names
-            .iter()
-            .any(|name| name.ends_with("wasm32-wasip1.tar.gz")),
-        "{names:?}"
-    );
+    for target in &targets {
+        assert!(
+            names
+                .iter()
+                .any(|name| name.contains(target) || name.ends_with(".deb")),
+            "nothing of {target} in {names:?}"
+        );
+    }
     assert_eq!(
         whole_files.iter().map(|(name, _)| name).collect::<Vec<_>>(),
         merged_files
@@ -90,11 +99,16 @@ fn plan_emits_one_job_per_configured_target() {
     assert_eq!(planned, configured_triples());
     for job in jobs.as_array().unwrap() {
         let runner = job["runner"].as_str().unwrap();
-        let expected = if job["target"].as_str().unwrap().ends_with("apple-darwin") {
+        let target = configured_targets()
+            .into_iter()
+            .find(|target| target["triple"] == job["target"])
+            .unwrap();
+        let default = if job["target"].as_str().unwrap().ends_with("apple-darwin") {
             "macos-latest"
         } else {
             "ubuntu-latest"
         };
+        let expected = target["ci_runner"].as_str().unwrap_or(default);
         assert_eq!(runner, expected, "{job}");
         assert!(
             job["formats"]
@@ -107,17 +121,18 @@ fn plan_emits_one_job_per_configured_target() {
 
 #[test]
 fn plan_refuses_a_runner_it_cannot_place() {
+    let triple = configured_triples().remove(0);
     let ws = copy_of_workspace("plan-windows");
     edit(
         ws.path(),
         "Cargo.toml",
         "[workspace.metadata.dist.ci-runner]\n",
-        "[workspace.metadata.dist.ci-runner]\nx86_64-pc-windows-gnu = \"windows-latest\"\n",
+        &format!("[workspace.metadata.dist.ci-runner]\n{triple} = \"windows-latest\"\n"),
     );
     assert_fails_with(
         &xtask(ws.path(), &["plan", "--json"]),
         &[
-            "cannot place x86_64-pc-windows-gnu on CI runner `windows-latest`",
+            &format!("cannot place {triple} on CI runner `windows-latest`"),
             "[workspace.metadata.dist.ci-runner]",
         ],
     );

@@ -67,6 +67,11 @@ pub fn to_json(configured: &Configured) -> Value {
     });
     object["c_compiler"] = json!(spec.c_compiler.to_string());
     object["linker_kind"] = json!(spec.linker.kind());
+    object["static_binary"] = json!(spec.static_binary);
+    if let Some(label) = &configured.ci_runner {
+        object["ci_runner"] = json!(label);
+    }
+    object["exe_suffix"] = json!(spec.exe_name(""));
     if let Some(floor) = configured.glibc_floor {
         object["glibc_floor"] = json!(floor.to_string());
     }
