@@ -3,7 +3,7 @@
 
 use anyhow::{Result, bail};
 
-use crate::util::suggest::closest;
+use crate::util::suggest::did_you_mean;
 
 /// Fails with [`unknown_triple_message`] unless rustc knows `triple`.
 pub fn ensure_known(triple: &str, rustc_targets: &[String]) -> Result<()> {
@@ -16,19 +16,10 @@ pub fn ensure_known(triple: &str, rustc_targets: &[String]) -> Result<()> {
 /// "`x` is not a target rustc knows", with the closest real names.
 pub fn unknown_triple_message(triple: &str, rustc_targets: &[String]) -> String {
     format!(
-        "`{triple}` is not a target triple rustc knows. {}",
-        unknown_triple_hint(triple, rustc_targets)
+        "`{triple}` is not a target triple rustc knows. {}`rustc --print target-list` lists \
+         them all.",
+        did_you_mean(triple, rustc_targets)
     )
-}
-
-pub fn unknown_triple_hint(triple: &str, rustc_targets: &[String]) -> String {
-    let close = closest(triple, rustc_targets);
-    let list = "`rustc --print target-list` lists them all.";
-    if close.is_empty() {
-        list.to_owned()
-    } else {
-        format!("Did you mean {}? {list}", close.join(" or "))
-    }
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 
 /// Up to three names from `candidates` within a few edits of `name`, closest
 /// first.
-pub fn closest(name: &str, candidates: &[String]) -> Vec<String> {
-    let mut scored: Vec<(usize, &String)> = candidates
+fn closest<S: AsRef<str>>(name: &str, candidates: &[S]) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = candidates
         .iter()
-        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .map(|candidate| (edit_distance(name, candidate.as_ref()), candidate.as_ref()))
         .filter(|(distance, _)| *distance <= name.len() / 3 + 1)
         .collect();
     scored.sort();
@@ -31,14 +31,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// "Did you mean `x`?" for `name` among `candidates`, or nothing.
-pub fn did_you_mean(name: &str, candidates: &[&str]) -> String {
-    let candidates: Vec<String> = candidates.iter().map(|c| (*c).to_owned()).collect();
-    let close = closest(name, &candidates);
+/// "Did you mean `x`? " for `name` among `candidates`, or nothing, to
+/// put before the rest of a sentence.
+pub fn did_you_mean<S: AsRef<str>>(name: &str, candidates: &[S]) -> String {
+    let close = closest(name, candidates);
     if close.is_empty() {
         String::new()
     } else {
-        format!(" Did you mean {}?", close.join(" or "))
+        format!("Did you mean {}? ", close.join(" or "))
     }
 }
 
@@ -57,7 +57,7 @@ mod tests {
     fn suggestions_are_the_close_names_only() {
         assert_eq!(
             did_you_mean("formts", &["formats", "targets"]),
-            " Did you mean `formats`?"
+            "Did you mean `formats`? "
         );
         assert_eq!(did_you_mean("zzz", &["formats"]), "");
     }

@@ -219,7 +219,7 @@ impl Config {
                 if !triples.contains(&triple.as_str()) {
                     bail!(
                         "[workspace.metadata.dist.ci-runner] names `{triple}`, which is not in \
-                         `targets`, so it would be ignored.{} Fix the name or remove the entry.",
+                         `targets`, so it would be ignored. {}Fix the name or remove the entry.",
                         did_you_mean(triple, &triples)
                     );
                 }
@@ -343,7 +343,7 @@ fn check_keys(dist: &Value) -> Result<()> {
         if !DIST_KEYS.contains(&key.as_str()) {
             bail!(
                 "[workspace.metadata.dist] has a key `{key}` the xtask does not know, so it \
-                 would be ignored.{} The keys are: {}.",
+                 would be ignored. {}The keys are: {}.",
                 did_you_mean(key, DIST_KEYS),
                 DIST_KEYS.join(", ")
             );
