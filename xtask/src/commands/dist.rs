@@ -1,10 +1,12 @@
 //! `cargo xtask dist`: release artifacts for every configured target.
 //!
-//! The pipeline, per target: build with `--profile dist` → smoke-run the
-//! binary under its runner (it must print its own target triple) → package
-//! it in each of the target's formats → checksum. Then, once every target
-//! has succeeded, publish: move the artifacts into the output folder and
-//! write `SHA256SUMS` and `dist-manifest.json` last.
+//! The pipeline, per target: build with `--profile dist` and the
+//! reproducibility flags added to the user's rustflags (glibc targets with
+//! `cargo zigbuild`, against the glibc floor) → check the binary needs no
+//! newer glibc → smoke-run it under its runner (it must print its own target
+//! triple) → package it in each of the target's formats → checksum. Then,
+//! once every target has succeeded, publish: move the artifacts into the
+//! output folder and write `SHA256SUMS` and `dist-manifest.json` last.
 //!
 //! Everything that can be checked without building is checked first (names,
 //! Debian metadata, the output folder), so bad configuration fails in a
