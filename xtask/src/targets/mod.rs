@@ -209,6 +209,23 @@ pub fn lookup_on(host: &str, triple: &str) -> Option<&'static TargetSpec> {
         .or_else(|| lookup(triple))
 }
 
+/// Fails unless the table's rows are right for `host`: they are written
+/// for an x86_64 Linux build machine (with native rows for the macOS targets
+/// on a Mac). Elsewhere x86_64 binaries would be linked with the wrong `cc`
+/// and run without an emulator, so it is refused before anything is built.
+pub fn ensure_supported_host(host: &str) -> Result<()> {
+    if host == "x86_64-unknown-linux-gnu" || host.ends_with("-apple-darwin") {
+        return Ok(());
+    }
+    bail!(
+        "this build machine is {host}, and the xtask's target table describes how to build \
+         and run every target from an x86_64 Linux machine (or macOS, for the macOS targets), \
+         so here it would link and run them the wrong way. Build on x86_64 Linux (a container \
+         or CI runner will do), or give the table rows for this host in \
+         xtask/src/targets/table.rs, as ON_MACOS_HOST does for a Mac."
+    )
+}
+
 /// The row for `triple` on `host`, or an error that says which of the two
 /// ways it is wrong: a triple rustc does not know (with the closest real
 /// ones), or one the table lacks (with the fields its row needs).
@@ -502,6 +519,19 @@ mod tests {
         for spec in KNOWN_TARGETS.iter().filter(|spec| spec.os == Os::Linux) {
             assert!(spec.debian_arch.is_some(), "{}", spec.triple);
         }
+    }
+
+    #[test]
+    fn hosts_the_table_was_not_written_for_are_refused() {
+        assert!(ensure_supported_host("x86_64-unknown-linux-gnu").is_ok());
+        assert!(ensure_supported_host("aarch64-apple-darwin").is_ok());
+        let err = ensure_supported_host("aarch64-unknown-linux-gnu")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("this build machine is aarch64-unknown-linux-gnu"),
+            "{err}"
+        );
     }
 
     #[test]

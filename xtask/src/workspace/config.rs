@@ -73,6 +73,7 @@ impl Configured {
 /// directory. `rustc_targets` is `rustc --print target-list`, used to tell a
 /// typo from a real target the table does not know.
 pub fn load(sh: &Shell, rustc_targets: &[String], host: &str) -> Result<Config> {
+    targets::ensure_supported_host(host)?;
     let json = cmd!(sh, "cargo metadata --no-deps --format-version 1 --locked")
         .quiet()
         .read()
