@@ -293,7 +293,13 @@ impl TargetSpec {
                 vec![
                     EnvVar::path(format!("CC_{suffix}"), "scripts/zig-cc"),
                     EnvVar::path(format!("AR_{suffix}"), "scripts/zig-ar"),
-                    EnvVar::text(format!("CFLAGS_{suffix}"), format!("-target {zig_target}")),
+                    // zig turns on UBSan for unoptimized C and counts on its
+                    // own linker for the runtime; rust-lld and wasm-ld link
+                    // these targets, so it stays off, as in release builds.
+                    EnvVar::text(
+                        format!("CFLAGS_{suffix}"),
+                        format!("-target {zig_target} -fno-sanitize=undefined"),
+                    ),
                 ]
             }
             CCompiler::Gcc(_) | CCompiler::Zigbuild | CCompiler::Host => Vec::new(),
