@@ -16,15 +16,16 @@ use crate::targets::{Builder, GlibcVersion, TargetSpec};
 /// The shipped crates: everything but the xtask, which only runs here.
 pub const SHIPPED_CRATES: [&str; 3] = ["--workspace", "--exclude", "xtask"];
 
-/// `cargo <subcommand> --target T`, or `cargo zigbuild --target T` in place
-/// of `cargo build` for zig-linked targets.
+/// `cargo <subcommand> --target T`. For zig-linked targets, cargo-zigbuild
+/// runs it instead (`cargo zigbuild` for a build, `cargo-zigbuild clippy`
+/// and the like otherwise), so that zig links and compiles C for them.
 pub fn command<'a>(sh: &'a Shell, spec: &TargetSpec, subcommand: &str) -> Cmd<'a> {
-    let subcommand = match (spec.builder(), subcommand) {
-        (Builder::Zigbuild, "build") => "zigbuild",
-        _ => subcommand,
-    };
     let triple = spec.triple;
-    cmd!(sh, "cargo {subcommand} --target {triple}")
+    match (spec.builder(), subcommand) {
+        (Builder::Zigbuild, "build") => cmd!(sh, "cargo zigbuild --target {triple}"),
+        (Builder::Zigbuild, _) => cmd!(sh, "cargo-zigbuild {subcommand} --target {triple}"),
+        (Builder::Cargo, _) => cmd!(sh, "cargo {subcommand} --target {triple}"),
+    }
 }
 
 /// The build of a release binary: as [`command`]`(…, "build")`, except that

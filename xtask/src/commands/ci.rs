@@ -14,6 +14,7 @@
 use anyhow::Result;
 use xshell::cmd;
 
+use crate::cargo;
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
 use crate::commands::{dist, test, verify};
 use crate::machine::pins;
@@ -78,8 +79,10 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
     for configured in &targets {
         if !linted.contains(&configured.spec.os) {
             linted.push(configured.spec.os);
-            let triple = configured.triple();
-            cmd!(sh, "cargo clippy --target {triple} --workspace --exclude xtask --all-targets --locked -- -D warnings").run()?;
+            cargo::command(sh, configured.spec, "clippy")
+                .args(cargo::SHIPPED_CRATES)
+                .args(["--all-targets", "--locked", "--", "-D", "warnings"])
+                .run()?;
         }
     }
 

@@ -1,5 +1,5 @@
 //! The machine-readable (DEP-5) `/usr/share/doc/<name>/copyright` file.
-//! Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+//! Format: <https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/>
 
 use std::fmt::Write as _;
 use std::path::Path;
