@@ -39,17 +39,22 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
         cargo::command(&ws.sh, spec, "test").args(cargo::SHIPPED_CRATES),
         spec,
     );
-    // The app's own report, through the same runner: the log shows what the
-    // tests ran on (the emulated machine under qemu, Windows under wine).
+    if let Err(err) = tested {
+        return Outcome::Failed(format!("{err:#}"));
+    }
+    // The sample app's own report, through the same runner: the log shows
+    // what the tests ran on (the emulated machine under qemu, Windows under
+    // wine) and which compiler built its C. A display, not a test: your
+    // own program may have no `info` command.
     let package = &ws.config.package.name;
     let triple = spec.triple;
-    let shown = || {
-        cmd!(
-            ws.sh,
-            "cargo run --quiet --target {triple} --package {package} -- info"
-        )
-        .run()
-        .map_err(anyhow::Error::from)
-    };
-    Outcome::of(tested.and_then(|()| shown()), Outcome::Passed)
+    let shown = cmd!(
+        ws.sh,
+        "cargo run --quiet --target {triple} --package {package} -- info"
+    )
+    .run();
+    if shown.is_err() {
+        eprintln!("    (`{package} info` did not run; the tests above are what counts)");
+    }
+    Outcome::Passed
 }
