@@ -433,7 +433,15 @@ fn missing_c_compiler_is_named_in_the_summary() {
 fn pinned_tool_that_cannot_be_installed_is_named() {
     let ws = copy_of_workspace("pin-unreachable");
     let tools = ws.path().join("fresh-tools");
+    // Under `cargo xtask ci` this process's PATH starts with the real tools
+    // environment; without it, nothing of the pinned tools is installed.
+    let path = std::env::var_os("PATH").unwrap();
+    let path = std::env::join_paths(
+        std::env::split_paths(&path).filter(|dir| !dir.ends_with("xtask-tools/bin")),
+    )
+    .unwrap();
     let output = xtask_command(ws.path(), &["build", "--target", "wasm32-wasip1"])
+        .env("PATH", path)
         .env("XTASK_TOOLS_DIR", &tools)
         .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
         .env("PIP_RETRIES", "0")
