@@ -46,8 +46,9 @@ pub struct TargetSpec {
     /// What compiles C for it: the cc crate's compiler, and so every
     /// `-sys` crate's.
     pub c_compiler: CCompiler,
-    /// For glibc targets, the lowest glibc Rust's standard library supports
-    /// on this architecture: the default floor `dist` links against.
+    /// For glibc targets, the lowest glibc a release can be linked against
+    /// on this architecture (what Rust's standard library supports, or zig
+    /// where it knows less): the default floor `dist` links against.
     pub min_glibc: Option<GlibcVersion>,
     /// What runs the target's binaries on the build machine.
     pub runner: Runner,
