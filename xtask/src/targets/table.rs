@@ -146,8 +146,9 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("powerpc64le-linux-gnu-gcc"),
         // Rust's standard library would run on 2.17, but zig, which links
-        // the release against the floor, knows ppc64le glibc from 2.19.
-        min_glibc: Some(GlibcVersion::new(2, 19)),
+        // the release against the floor, builds ppc64le C with IEEE 128-bit
+        // long double, whose printf symbols glibc has from 2.32.
+        min_glibc: Some(GlibcVersion::new(2, 32)),
         runner: Runner::Qemu {
             program: "qemu-ppc64le",
             sysroot: Some("/usr/powerpc64le-linux-gnu"),
