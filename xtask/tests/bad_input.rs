@@ -288,12 +288,11 @@ fn failed_build_leaves_the_previous_release_untouched() {
     make_release(&out, "0.0.9", "x86_64-unknown-linux-gnu");
     let before = files_in(&out);
 
-    edit(
-        ws.path(),
-        "app/src/main.rs",
-        "fn main() -> ExitCode {",
-        "fn main() -> ExitCode { this does not compile;",
-    );
+    // Whatever the program is, this makes its build fail.
+    let main_rs = ws.path().join("app/src/main.rs");
+    let mut source = std::fs::read_to_string(&main_rs).unwrap();
+    source.push_str("\ncompile_error!(\"a build that fails halfway\");\n");
+    std::fs::write(&main_rs, source).unwrap();
     let output = xtask(
         ws.path(),
         &[

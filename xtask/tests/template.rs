@@ -131,14 +131,15 @@ fn renamed_template_builds_artifacts_under_the_new_name() {
 fn rename_that_fails_halfway_leaves_the_workspace_as_it_was() {
     let ws = copy_of_workspace("rename-halfway");
     let before = tree(ws.path());
-    let output = xtask_command(ws.path(), &["rename", "my-tool"])
+    let new = format!("{}-next", app());
+    let output = xtask_command(ws.path(), &["rename", &new])
         .env("CARGO_REGISTRIES_CRATES_IO_PROTOCOL", "bogus")
         .output()
         .unwrap();
     assert_fails_with(
         &output,
         &[
-            "renaming to `my-tool` failed, and every file is back as it was",
+            &format!("renaming to `{new}` failed, and every file is back as it was"),
             "could not update Cargo.lock",
         ],
     );
