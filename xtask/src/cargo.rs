@@ -19,13 +19,24 @@ pub const SHIPPED_CRATES: [&str; 3] = ["--workspace", "--exclude", "xtask"];
 /// `cargo <subcommand> --target T`. For zig-linked targets, cargo-zigbuild
 /// runs it instead (`cargo zigbuild` for a build, `cargo-zigbuild clippy`
 /// and the like otherwise), so that zig links and compiles C for them.
+///
+/// `sh` is at the workspace root. On a build machine other than the one
+/// `.cargo/config.toml` is written for, the host's linker and runner are
+/// passed as `CARGO_TARGET_*` variables ([`TargetSpec::cargo_overrides`]).
 pub fn command<'a>(sh: &'a Shell, spec: &TargetSpec, subcommand: &str) -> Cmd<'a> {
     let triple = spec.triple;
-    match (spec.builder(), subcommand) {
+    let command = match (spec.builder(), subcommand) {
         (Builder::Zigbuild, "build") => cmd!(sh, "cargo zigbuild --target {triple}"),
         (Builder::Zigbuild, _) => cmd!(sh, "cargo-zigbuild {subcommand} --target {triple}"),
         (Builder::Cargo, _) => cmd!(sh, "cargo {subcommand} --target {triple}"),
-    }
+    };
+    with_host_overrides(command, sh, spec)
+}
+
+fn with_host_overrides<'a>(command: Cmd<'a>, sh: &Shell, spec: &TargetSpec) -> Cmd<'a> {
+    spec.cargo_overrides(&sh.current_dir())
+        .into_iter()
+        .fold(command, |command, (name, value)| command.env(name, value))
 }
 
 /// The build of a release binary: as [`command`]`(…, "build")`, except that
@@ -40,7 +51,7 @@ pub fn release_build<'a>(
     match glibc_floor {
         Some(floor) => {
             let target = format!("{}.{floor}", spec.triple);
-            cmd!(sh, "cargo zigbuild --target {target}")
+            with_host_overrides(cmd!(sh, "cargo zigbuild --target {target}"), sh, spec)
         }
         None => command(sh, spec, "build"),
     }

@@ -37,7 +37,9 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         toml_file::push_string(toolchain.array_mut(&TOOLCHAIN_TARGETS)?, triple);
     }
     let mut cargo_config = TomlFile::load(&root.join(".cargo/config.toml"))?;
-    let changes = cargo_config::insert(&mut cargo_config.doc, triple, &spec.cargo_config());
+    // The file is written for the reference build machine, whichever this is.
+    let recorded = targets::lookup(triple).unwrap_or(spec).cargo_config();
+    let changes = cargo_config::insert(&mut cargo_config.doc, triple, &recorded);
 
     // Written only once every edit has succeeded in memory.
     manifest.save()?;

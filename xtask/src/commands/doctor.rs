@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 
 use crate::machine::provision::{self, Missing};
 use crate::machine::tools::{self, Presence};
-use crate::targets::{Role, Tool};
+use crate::targets::{self, Role, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 
@@ -59,6 +59,21 @@ pub fn run(ws: &Workspace) -> Result<()> {
             runner,
             notes.join("; ")
         );
+    }
+    let overrides: Vec<(String, String)> = targets
+        .iter()
+        .flat_map(|configured| configured.spec.cargo_overrides(&ws.config.root))
+        .collect();
+    if !overrides.is_empty() {
+        println!(
+            "\nThis machine is {}, and .cargo/config.toml is written for {}. cargo xtask \
+             tells cargo the difference; for plain cargo, export it too:",
+            ws.toolchain.host,
+            targets::REFERENCE_HOST
+        );
+        for (name, value) in &overrides {
+            println!("  export {name}='{value}'");
+        }
     }
     let missing = Missing::find(&ws.sh, &ws.toolchain, &targets, &[]);
     if missing.is_empty() {

@@ -134,6 +134,24 @@ mod tests {
     }
 
     #[test]
+    fn config_can_put_arm64_linux_on_an_arm_runner_where_it_runs_natively() {
+        for triple in ["aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl"] {
+            let arm = job(&configured(triple, Some("ubuntu-24.04-arm"))).unwrap();
+            assert_eq!(
+                (arm["runner"].as_str(), arm["test"].as_str()),
+                (Some("ubuntu-24.04-arm"), Some("native")),
+                "{triple}"
+            );
+        }
+        let x86 = job(&configured(
+            "x86_64-unknown-linux-gnu",
+            Some("ubuntu-24.04-arm"),
+        ))
+        .unwrap();
+        assert_eq!(x86["test"].as_str(), Some("qemu"));
+    }
+
+    #[test]
     fn unknown_runner_cannot_be_placed() {
         let err = job(&configured("x86_64-pc-windows-gnu", Some("windows-latest")))
             .unwrap_err()

@@ -45,7 +45,7 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let mut cargo_config = TomlFile::load(&root.join(".cargo/config.toml"))?;
     // What add-target would write for it, from the table; a triple the
     // table no longer knows has nothing of ours to take back.
-    let changes = match targets::lookup_on(&ws.toolchain.host, triple) {
+    let changes = match targets::lookup(triple) {
         Some(spec) => cargo_config::remove(&mut cargo_config.doc, triple, &spec.cargo_config()),
         None => cargo_config::Changes::default(),
     };

@@ -36,6 +36,17 @@ pub const CI_RUNNERS: &[CiRunner] = &[
         host: "x86_64-unknown-linux-gnu",
         builds: LINUX_BUILDS,
     },
+    // arm64 Linux: aarch64 targets build and test natively there.
+    CiRunner {
+        label: "ubuntu-24.04-arm",
+        host: "aarch64-unknown-linux-gnu",
+        builds: LINUX_BUILDS,
+    },
+    CiRunner {
+        label: "ubuntu-22.04-arm",
+        host: "aarch64-unknown-linux-gnu",
+        builds: LINUX_BUILDS,
+    },
     CiRunner {
         label: "macos-latest",
         host: "aarch64-apple-darwin",

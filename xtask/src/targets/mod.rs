@@ -9,9 +9,11 @@
 //! `.cargo/config.toml`). [`ci_runners`] says which CI machines can build
 //! which targets, and [`triple`] tells a typo from a real triple.
 //!
-//! The runners assume an x86_64 Linux build machine, the common CI case:
-//! x86_64 Linux targets run natively, other Linux architectures under
-//! qemu-user, Windows under wine.
+//! The rows are written for an x86_64 Linux build machine, the common CI
+//! case: x86_64 Linux targets run natively, other Linux architectures under
+//! qemu-user, Windows under wine. `.cargo/config.toml` records that machine.
+//! Other build machines (aarch64 Linux, macOS) have rows of their own where
+//! theirs differ, and [`cargo_overrides`] tells cargo about the difference.
 
 pub mod ci_runners;
 mod glibc;
@@ -26,7 +28,7 @@ use anyhow::{Result, bail};
 use crate::machine::pins::Pin;
 pub use crate::package::Format;
 pub use glibc::GlibcVersion;
-pub use table::{KNOWN_TARGETS, ON_MACOS_HOST, runs_with};
+pub use table::{KNOWN_TARGETS, OTHER_HOSTS, REFERENCE_HOST, runs_with};
 
 /// One row of the target table.
 #[derive(Debug)]
@@ -190,8 +192,8 @@ fn missing_row_message(triple: &str) -> String {
     )
 }
 
-/// The table row for `triple` on an x86_64 Linux build machine, if the xtask
-/// knows it.
+/// The table row for `triple` on the reference build machine (x86_64
+/// Linux): what `.cargo/config.toml` records, whatever machine this is.
 pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
     KNOWN_TARGETS.iter().find(|spec| spec.triple == triple)
 }
@@ -199,31 +201,39 @@ pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
 /// The table row for `triple` on the build machine `host` (a rustc host
 /// triple).
 pub fn lookup_on(host: &str, triple: &str) -> Option<&'static TargetSpec> {
-    let host_rows = if host.ends_with("-apple-darwin") {
-        ON_MACOS_HOST
-    } else {
-        &[]
-    };
-    host_rows
+    OTHER_HOSTS
         .iter()
+        .filter(|other| other.host == host)
+        .flat_map(|other| other.rows)
         .find(|spec| spec.triple == triple)
         .or_else(|| lookup(triple))
 }
 
-/// Fails unless the table's rows are right for `host`: they are written
-/// for an x86_64 Linux build machine (with native rows for the macOS targets
-/// on a Mac). Elsewhere x86_64 binaries would be linked with the wrong `cc`
-/// and run without an emulator, so it is refused before anything is built.
+/// Rows for a build machine other than [`REFERENCE_HOST`].
+pub struct HostRows {
+    /// Its rustc host triple.
+    pub host: &'static str,
+    /// The rows that differ there.
+    pub rows: &'static [TargetSpec],
+}
+
+/// Fails unless the table has rows for `host`. Elsewhere x86_64 binaries
+/// might be linked with the wrong `cc` and run without an emulator, so it is
+/// refused before anything is built.
 pub fn ensure_supported_host(host: &str) -> Result<()> {
-    if host == "x86_64-unknown-linux-gnu" || host.ends_with("-apple-darwin") {
+    if host == REFERENCE_HOST || OTHER_HOSTS.iter().any(|other| other.host == host) {
         return Ok(());
     }
+    let known: Vec<&str> = std::iter::once(REFERENCE_HOST)
+        .chain(OTHER_HOSTS.iter().map(|other| other.host))
+        .collect();
     bail!(
         "this build machine is {host}, and the xtask's target table describes how to build \
-         and run every target from an x86_64 Linux machine (or macOS, for the macOS targets), \
-         so here it would link and run them the wrong way. Build on x86_64 Linux (a container \
-         or CI runner will do), or give the table rows for this host in \
-         xtask/src/targets/table.rs, as ON_MACOS_HOST does for a Mac."
+         and run targets only from {}, so here it would link and run them the wrong way. \
+         Build on one of those (a container or CI runner will do), or give the table rows \
+         for this host in xtask/src/targets/table.rs, as ON_AARCH64_LINUX_HOST does for \
+         aarch64 Linux.",
+        known.join(", ")
     )
 }
 
@@ -312,6 +322,39 @@ impl TargetSpec {
         }
     }
 
+    /// The `CARGO_TARGET_<TRIPLE>_*` variables that make cargo link and run
+    /// this row's way where `.cargo/config.toml`, written for the reference
+    /// host, says otherwise: on an aarch64 build machine, say, x86_64 needs a
+    /// cross gcc and qemu, and aarch64 runs directly. Relative runner paths
+    /// are taken from the workspace `root`. Empty on the reference host.
+    pub fn cargo_overrides(&self, root: &Path) -> Vec<(String, String)> {
+        let here = self.cargo_config();
+        let recorded = lookup(self.triple)
+            .map(TargetSpec::cargo_config)
+            .unwrap_or_default();
+        let prefix = format!(
+            "CARGO_TARGET_{}",
+            self.triple.to_uppercase().replace(['-', '.'], "_")
+        );
+        let mut overrides = Vec::new();
+        if here.linker != recorded.linker {
+            // A host row always names its linker where the reference row
+            // does: none of them falls back to cargo's default `cc`.
+            let linker = here.linker.clone().unwrap_or_else(|| "cc".to_owned());
+            overrides.push((format!("{prefix}_LINKER"), linker));
+        }
+        if here.runner != recorded.runner {
+            // cargo cannot be told "no runner" over a configured one, so a
+            // native run goes through a script that only execs the binary.
+            let runner = here
+                .runner_command(root)
+                .map(|words| words.join(" "))
+                .unwrap_or_else(|| root.join("scripts/native-runner").display().to_string());
+            overrides.push((format!("{prefix}_RUNNER"), runner));
+        }
+        overrides
+    }
+
     /// Whether the target's binaries can run here, so its tests can too.
     pub fn is_runnable(&self) -> bool {
         self.runner != Runner::None
@@ -319,7 +362,7 @@ impl TargetSpec {
 }
 
 /// A target's part of `.cargo/config.toml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CargoConfig {
     /// `linker` in `[target.<triple>]`; `None` where cargo's default is right.
     pub linker: Option<String>,
@@ -482,14 +525,18 @@ mod tests {
 
     #[test]
     fn triples_are_unique() {
-        for (i, spec) in KNOWN_TARGETS.iter().enumerate() {
-            assert!(
-                KNOWN_TARGETS[i + 1..]
-                    .iter()
-                    .all(|other| other.triple != spec.triple),
-                "{} is listed twice",
-                spec.triple
-            );
+        let tables =
+            std::iter::once(KNOWN_TARGETS).chain(OTHER_HOSTS.iter().map(|other| other.rows));
+        for table in tables {
+            for (i, spec) in table.iter().enumerate() {
+                assert!(
+                    table[i + 1..]
+                        .iter()
+                        .all(|other| other.triple != spec.triple),
+                    "{} is listed twice",
+                    spec.triple
+                );
+            }
         }
     }
 
@@ -498,7 +545,8 @@ mod tests {
     /// triple is the gcc's prefix.
     #[test]
     fn debian_architectures_are_the_ones_dpkg_names() {
-        for spec in KNOWN_TARGETS {
+        let host_rows = OTHER_HOSTS.iter().flat_map(|other| other.rows);
+        for spec in KNOWN_TARGETS.iter().chain(host_rows) {
             let Linker::CrossGcc(gcc) = spec.linker else {
                 continue;
             };
@@ -530,15 +578,144 @@ mod tests {
 
     #[test]
     fn hosts_the_table_was_not_written_for_are_refused() {
-        assert!(ensure_supported_host("x86_64-unknown-linux-gnu").is_ok());
-        assert!(ensure_supported_host("aarch64-apple-darwin").is_ok());
-        let err = ensure_supported_host("aarch64-unknown-linux-gnu")
+        for host in [
+            "x86_64-unknown-linux-gnu",
+            "aarch64-unknown-linux-gnu",
+            "aarch64-apple-darwin",
+        ] {
+            assert!(ensure_supported_host(host).is_ok(), "{host}");
+        }
+        let err = ensure_supported_host("riscv64gc-unknown-linux-gnu")
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("this build machine is aarch64-unknown-linux-gnu"),
+            err.contains("this build machine is riscv64gc-unknown-linux-gnu"),
             "{err}"
         );
+        assert!(err.contains("aarch64-unknown-linux-gnu"), "{err}");
+    }
+
+    /// What a target *is* (its OS, libc, Debian architecture, glibc floor,
+    /// C compiler setup for plain cargo) does not depend on the machine that
+    /// builds it; only how it is linked and run does.
+    #[test]
+    fn host_rows_change_only_how_a_target_is_linked_and_run() {
+        for other in OTHER_HOSTS {
+            for row in other.rows {
+                let reference = lookup(row.triple).unwrap_or_else(|| {
+                    panic!("{}: {} has no reference row", other.host, row.triple)
+                });
+                let what = |spec: &TargetSpec| {
+                    (
+                        spec.os,
+                        spec.debian_arch,
+                        spec.static_binary,
+                        spec.min_glibc,
+                        spec.cargo_config().env,
+                    )
+                };
+                assert_eq!(
+                    what(row),
+                    what(reference),
+                    "{} on {}",
+                    row.triple,
+                    other.host
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_aarch64_linux_host_runs_aarch64_natively_and_x86_64_under_qemu() {
+        let host = "aarch64-unknown-linux-gnu";
+        for triple in ["aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl"] {
+            assert_eq!(
+                lookup_on(host, triple).unwrap().runner,
+                Runner::Native,
+                "{triple}"
+            );
+        }
+        let x86 = lookup_on(host, "x86_64-unknown-linux-gnu").unwrap();
+        assert_eq!(
+            (x86.linker, x86.runner),
+            (
+                Linker::CrossGcc("x86_64-linux-gnu-gcc"),
+                Runner::Qemu {
+                    program: "qemu-x86_64",
+                    sysroot: Some("/usr/x86_64-linux-gnu")
+                }
+            )
+        );
+        let packages: Vec<&str> = x86
+            .tools
+            .iter()
+            .filter_map(|tool| match tool.source {
+                Source::Apt(package) => Some(package),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            packages,
+            ["gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross", "qemu-user"]
+        );
+        assert!(
+            lookup_on(host, "x86_64-unknown-linux-musl").unwrap().runner
+                == Runner::Qemu {
+                    program: "qemu-x86_64",
+                    sysroot: None
+                }
+        );
+        // Debian's arm64 wine runs no x86_64 code.
+        assert!(
+            !lookup_on(host, "x86_64-pc-windows-gnu")
+                .unwrap()
+                .is_runnable()
+        );
+        // Targets foreign to both hosts are built the same way on each.
+        assert_eq!(
+            lookup_on(host, "riscv64gc-unknown-linux-gnu")
+                .unwrap()
+                .runner,
+            lookup("riscv64gc-unknown-linux-gnu").unwrap().runner
+        );
+    }
+
+    #[test]
+    fn cargo_hears_of_a_host_row_only_where_it_differs_from_the_config_file() {
+        let root = Path::new("/work/ws");
+        for spec in KNOWN_TARGETS {
+            assert!(spec.cargo_overrides(root).is_empty(), "{}", spec.triple);
+        }
+        let on_arm = |triple| {
+            lookup_on("aarch64-unknown-linux-gnu", triple)
+                .unwrap()
+                .cargo_overrides(root)
+        };
+        assert_eq!(
+            on_arm("x86_64-unknown-linux-gnu"),
+            [
+                (
+                    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER".to_owned(),
+                    "x86_64-linux-gnu-gcc".to_owned()
+                ),
+                (
+                    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER".to_owned(),
+                    "qemu-x86_64 -L /usr/x86_64-linux-gnu".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            on_arm("aarch64-unknown-linux-gnu"),
+            [(
+                "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER".to_owned(),
+                "/work/ws/scripts/native-runner".to_owned()
+            )]
+        );
+        assert!(on_arm("armv7-unknown-linux-gnueabihf").is_empty());
+        for triple in ["aarch64-apple-darwin", "x86_64-apple-darwin"] {
+            let on_mac = lookup_on("aarch64-apple-darwin", triple).unwrap();
+            assert!(on_mac.cargo_overrides(root).is_empty(), "{triple}");
+        }
     }
 
     #[test]

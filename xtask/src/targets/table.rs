@@ -264,6 +264,115 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     },
 ];
 
+/// The build machine [`KNOWN_TARGETS`] is written for, and so the one
+/// `.cargo/config.toml` records.
+pub const REFERENCE_HOST: &str = "x86_64-unknown-linux-gnu";
+
+/// The other build machines the xtask runs on, each with the rows that
+/// replace [`KNOWN_TARGETS`]' there. Targets without a row of their own are
+/// built and run there as on the reference host.
+pub const OTHER_HOSTS: &[HostRows] = &[
+    HostRows {
+        host: "aarch64-unknown-linux-gnu",
+        rows: ON_AARCH64_LINUX_HOST,
+    },
+    HostRows {
+        host: "aarch64-apple-darwin",
+        rows: ON_MACOS_HOST,
+    },
+    HostRows {
+        host: "x86_64-apple-darwin",
+        rows: ON_MACOS_HOST,
+    },
+];
+
+/// Rows that replace [`KNOWN_TARGETS`]' on an aarch64 Linux build machine
+/// (GitHub's `ubuntu-24.04-arm`, Graviton, a Raspberry Pi 5): aarch64 runs
+/// natively, x86_64 under qemu with Debian's amd64 cross gcc and libc, and
+/// Windows binaries are build-only, since Debian's arm64 wine runs no x86_64
+/// code. Debian's native gcc answers to its triplet name
+/// (`aarch64-linux-gnu-gcc`), so the linker `.cargo/config.toml` names
+/// works here too.
+pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
+    TargetSpec {
+        triple: "aarch64-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("arm64"),
+        static_binary: false,
+        linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
+        c_compiler: CCompiler::Gcc("cc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
+        runner: Runner::Native,
+        tools: &[links_with("aarch64-linux-gnu-gcc", "gcc"), ZIG, ZIGBUILD],
+        reproducible_link_args: &[],
+        import_libs: None,
+    },
+    TargetSpec {
+        triple: "x86_64-unknown-linux-gnu",
+        os: Os::Linux,
+        debian_arch: Some("amd64"),
+        static_binary: false,
+        linker: Linker::CrossGcc("x86_64-linux-gnu-gcc"),
+        c_compiler: CCompiler::Gcc("x86_64-linux-gnu-gcc"),
+        min_glibc: Some(GlibcVersion::new(2, 17)),
+        runner: Runner::Qemu {
+            program: "qemu-x86_64",
+            sysroot: Some("/usr/x86_64-linux-gnu"),
+        },
+        tools: &[
+            links_with("x86_64-linux-gnu-gcc", "gcc-x86-64-linux-gnu"),
+            links_against("/usr/x86_64-linux-gnu/lib/Scrt1.o", "libc6-dev-amd64-cross"),
+            runs_with("qemu-x86_64", "qemu-user"),
+            ZIG,
+            ZIGBUILD,
+        ],
+        reproducible_link_args: &[],
+        import_libs: None,
+    },
+    TargetSpec {
+        triple: "aarch64-unknown-linux-musl",
+        os: Os::Linux,
+        debian_arch: Some("arm64"),
+        static_binary: true,
+        linker: Linker::RustLld,
+        c_compiler: CCompiler::Zig("aarch64-linux-musl"),
+        min_glibc: None,
+        runner: Runner::Native,
+        tools: &[ZIG],
+        reproducible_link_args: &[],
+        import_libs: None,
+    },
+    TargetSpec {
+        triple: "x86_64-unknown-linux-musl",
+        os: Os::Linux,
+        debian_arch: Some("amd64"),
+        static_binary: true,
+        linker: Linker::RustLld,
+        c_compiler: CCompiler::Zig("x86_64-linux-musl"),
+        min_glibc: None,
+        runner: Runner::Qemu {
+            program: "qemu-x86_64",
+            sysroot: None,
+        },
+        tools: &[runs_with("qemu-x86_64", "qemu-user"), ZIG],
+        reproducible_link_args: &[],
+        import_libs: None,
+    },
+    TargetSpec {
+        triple: "x86_64-pc-windows-gnu",
+        os: Os::Windows,
+        debian_arch: None,
+        static_binary: false,
+        linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
+        c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
+        min_glibc: None,
+        runner: Runner::None,
+        tools: &[links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")],
+        reproducible_link_args: &["-Wl,--no-insert-timestamp"],
+        import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
+    },
+];
+
 /// Rows that replace [`KNOWN_TARGETS`]' on a Mac build machine (a macOS CI
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
