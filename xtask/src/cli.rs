@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the configured targets and how each is built, tested and packaged
-    Targets(JsonOutput),
+    Targets(TargetsArgs),
     /// Check that this machine can build and test every configured target
     Doctor,
     /// Build configured targets, installing what is missing
@@ -64,6 +64,15 @@ pub struct InstallPolicy {
     /// Do not install missing tools; say what to run
     #[arg(long)]
     pub no_install: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    /// Every target the table knows on this build machine, configured or not
+    #[arg(long)]
+    pub known: bool,
+    #[command(flatten)]
+    pub output: JsonOutput,
 }
 
 #[derive(Debug, Args)]

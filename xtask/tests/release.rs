@@ -121,8 +121,8 @@ fn plan_emits_one_job_per_configured_target() {
 
 #[test]
 fn plan_refuses_a_runner_it_cannot_place() {
-    let triple = configured_triples().remove(0);
-    let ws = copy_of_workspace("plan-windows");
+    let triple = FIXTURE_TARGETS[0];
+    let ws = fixture_workspace("plan-windows");
     edit(
         ws.path(),
         "Cargo.toml",

@@ -3,13 +3,28 @@
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use crate::cli::JsonOutput;
+use crate::cli::TargetsArgs;
+use crate::targets::{self, KNOWN_TARGETS};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 
-pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
-    if args.json {
-        let list: Vec<Value> = ws.config.targets.iter().map(to_json).collect();
+pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
+    let known;
+    let listed: Vec<&Configured> = if args.known {
+        known = known_targets(ws);
+        known.iter().collect()
+    } else {
+        ws.config.targets.iter().collect()
+    };
+    if args.output.json {
+        let list: Vec<Value> = listed
+            .iter()
+            .map(|configured| {
+                let mut object = to_json(configured);
+                object["configured"] = json!(ws.config.is_configured(configured.triple()));
+                object
+            })
+            .collect();
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
@@ -17,7 +32,7 @@ pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
         "{:<32} {:<11} {:<9} {:<6} {:<8} {:<26} linker",
         "target", "formats", "runner", "glibc", "debian", "c compiler"
     );
-    for configured in &ws.config.targets {
+    for configured in listed {
         let spec = configured.spec;
         let formats: Vec<&str> = configured
             .formats
@@ -27,9 +42,14 @@ pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
         let glibc = configured
             .glibc_floor
             .map_or_else(|| "-".to_owned(), |floor| floor.to_string());
+        let mark = if args.known && ws.config.is_configured(spec.triple) {
+            "*"
+        } else {
+            ""
+        };
         println!(
             "{:<32} {:<11} {:<9} {:<6} {:<8} {:<26} {}",
-            spec.triple,
+            format!("{}{mark}", spec.triple),
             formats.join(","),
             spec.runner.kind(),
             glibc,
@@ -38,7 +58,36 @@ pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
             spec.linker
         );
     }
+    if args.known {
+        println!("\n* configured; `cargo xtask add-target TRIPLE` adds another.");
+    }
     Ok(())
+}
+
+/// Every row of the table as this build machine sees it, configured ones
+/// as configured and the rest with the defaults `add-target` would give.
+fn known_targets(ws: &Workspace) -> Vec<Configured> {
+    KNOWN_TARGETS
+        .iter()
+        .map(|reference| {
+            let spec =
+                targets::lookup_on(&ws.toolchain.host, reference.triple).unwrap_or(reference);
+            match ws.config.targets.iter().find(|c| c.triple() == spec.triple) {
+                Some(configured) => Configured {
+                    spec,
+                    formats: configured.formats.clone(),
+                    ci_runner: configured.ci_runner.clone(),
+                    glibc_floor: configured.glibc_floor,
+                },
+                None => Configured {
+                    spec,
+                    formats: spec.default_formats().to_vec(),
+                    ci_runner: None,
+                    glibc_floor: spec.min_glibc,
+                },
+            }
+        })
+        .collect()
 }
 
 /// The JSON object of one target, as `targets --json` prints it.

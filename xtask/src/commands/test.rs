@@ -6,7 +6,6 @@
 //! says so.
 
 use anyhow::Result;
-use xshell::cmd;
 
 use crate::cargo;
 use crate::cli::TestArgs;
@@ -46,13 +45,12 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
     // what the tests ran on (the emulated machine under qemu, Windows under
     // wine) and which compiler built its C. A display, not a test: your
     // own program may have no `info` command.
+    // Its stdin is empty, so a program that reads it does not wait.
     let package = &ws.config.package.name;
-    let triple = spec.triple;
-    let shown = cmd!(
-        ws.sh,
-        "cargo run --quiet --target {triple} --package {package} -- info"
-    )
-    .run();
+    let shown = cargo::command(&ws.sh, spec, "run")
+        .args(["--quiet", "--package", package, "--", "info"])
+        .stdin("")
+        .run();
     if shown.is_err() {
         eprintln!("    (`{package} info` did not run; the tests above are what counts)");
     }

@@ -87,6 +87,58 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The targets a [`fixture_workspace`] configures: one of each kind the
+/// tests that need a known configuration use.
+pub const FIXTURE_TARGETS: [&str; 5] = [
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
+    "x86_64-unknown-linux-musl",
+    "aarch64-unknown-linux-musl",
+    "wasm32-wasip1",
+];
+
+/// A copy of the workspace that configures at least [`FIXTURE_TARGETS`],
+/// with no per-target formats or runners for them and no `min-glibc`: a
+/// known configuration, whatever the real workspace's is. Missing targets
+/// are added with the xtask's own `add-target`, so `.cargo/config.toml` and
+/// `rust-toolchain.toml` follow; the (possibly empty)
+/// `[workspace.metadata.dist.formats]` and `.ci-runner]` tables are there
+/// for tests to add to.
+pub fn fixture_workspace(label: &str) -> Scratch {
+    let scratch = copy_of_workspace(label);
+    let dir = scratch.path();
+    let configured = targets_json(dir, &["targets", "--json"]);
+    for triple in FIXTURE_TARGETS {
+        if !configured.iter().any(|target| target["triple"] == triple) {
+            let output = xtask(dir, &["add-target", triple]);
+            assert!(output.status.success(), "add-target {triple}: {output:?}");
+        }
+    }
+    let path = dir.join("Cargo.toml");
+    let mut manifest: toml_edit::DocumentMut =
+        std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    let dist = manifest["workspace"]["metadata"]["dist"]
+        .as_table_mut()
+        .expect("a [workspace.metadata.dist] table");
+    dist.remove("min-glibc");
+    for overrides in ["formats", "ci-runner"] {
+        if let Some(table) = dist.get_mut(overrides).and_then(|item| item.as_table_mut()) {
+            for triple in FIXTURE_TARGETS {
+                table.remove(triple);
+            }
+        }
+    }
+    for overrides in ["formats", "ci-runner"] {
+        if !dist.contains_key(overrides) {
+            let mut table = toml_edit::Table::new();
+            table.set_implicit(false);
+            dist.insert(overrides, toml_edit::Item::Table(table));
+        }
+    }
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    scratch
+}
+
 /// Replaces `from` with `to` in `dir/file`, failing if `from` is absent.
 pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
@@ -110,8 +162,27 @@ pub fn xtask_command(dir: &Path, args: &[&str]) -> Command {
         .args(args)
         .current_dir(dir)
         .env("SOURCE_DATE_EPOCH", "1700000000");
-    // `cargo test` gives this process the `[env]` of .cargo/config.toml
-    // (the C compilers); the xtask must get them from the copy's own file.
+    without_our_cargo_env(&mut command);
+    // Share the real workspace's tools (zig is 100 MB) rather than install
+    // them again in every copy.
+    let tools = repo_root().join("target/xtask-tools");
+    if tools.exists() && std::env::var_os("XTASK_TOOLS_DIR").is_none() {
+        command.env("XTASK_TOOLS_DIR", tools);
+    }
+    command
+}
+
+/// `cargo ARGS` in the workspace `dir`, as a user would type it there.
+pub fn cargo_in(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(args).current_dir(dir);
+    without_our_cargo_env(&mut command);
+    command
+}
+
+/// `cargo test` gives this process the `[env]` of .cargo/config.toml (the C
+/// compilers); a command run in a copy must get them from the copy's own.
+fn without_our_cargo_env(command: &mut Command) {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if ["CC_", "AR_", "CFLAGS_"]
@@ -121,13 +192,6 @@ pub fn xtask_command(dir: &Path, args: &[&str]) -> Command {
             command.env_remove(name.as_ref());
         }
     }
-    // Share the real workspace's tools (zig is 100 MB) rather than install
-    // them again in every copy.
-    let tools = repo_root().join("target/xtask-tools");
-    if tools.exists() && std::env::var_os("XTASK_TOOLS_DIR").is_none() {
-        command.env("XTASK_TOOLS_DIR", tools);
-    }
-    command
 }
 
 /// Asserts the command failed with an error that contains every one of
@@ -266,7 +330,17 @@ pub fn assert_refused(workspace: &Path, args: &[&str], needles: &[&str]) -> Stri
 
 /// `cargo xtask targets --json` of the real workspace.
 pub fn configured_targets() -> Vec<serde_json::Value> {
-    let output = xtask(&repo_root(), &["targets", "--json"]);
+    targets_json(&repo_root(), &["targets", "--json"])
+}
+
+/// `cargo xtask targets --known --json` of the workspace in `dir`: every
+/// row of the table, each with `configured` true or false.
+pub fn known_targets(dir: &Path) -> Vec<serde_json::Value> {
+    targets_json(dir, &["targets", "--known", "--json"])
+}
+
+fn targets_json(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let output = xtask(dir, args);
     assert!(
         output.status.success(),
         "{}",
@@ -274,6 +348,20 @@ pub fn configured_targets() -> Vec<serde_json::Value> {
     );
     let targets: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     targets.as_array().unwrap().clone()
+}
+
+/// A target of the table that the workspace in `dir` does not configure and
+/// that runs here under qemu with a cross gcc, the common case for a target
+/// someone adds (ppc64le, for the template as it ships).
+pub fn addable_qemu_target(dir: &Path) -> serde_json::Value {
+    known_targets(dir)
+        .into_iter()
+        .find(|target| {
+            target["configured"] == false
+                && target["runner"] == "qemu"
+                && target["linker_kind"] == "cross-gcc"
+        })
+        .expect("the table has a qemu target this workspace does not configure")
 }
 
 /// The triple of every configured target.
