@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use xshell::{Cmd, Shell, cmd};
 
-use crate::targets::{Builder, GlibcVersion, TargetSpec};
+use crate::targets::{Builder, TargetSpec};
+use crate::workspace::config::Configured;
 
 /// The shipped crates: everything but the xtask, which only runs here.
 pub const SHIPPED_CRATES: [&str; 3] = ["--workspace", "--exclude", "xtask"];
@@ -42,18 +43,21 @@ fn with_host_overrides<'a>(command: Cmd<'a>, sh: &Shell, spec: &TargetSpec) -> C
 /// The build of a release binary: as [`command`]`(…, "build")`, except that
 /// a glibc target is built by `cargo zigbuild --target <triple>.<floor>`, which
 /// links against that glibc version's symbols, so the binary runs on any
-/// system with that glibc or newer.
-pub fn release_build<'a>(
-    sh: &'a Shell,
-    spec: &TargetSpec,
-    glibc_floor: Option<GlibcVersion>,
-) -> Cmd<'a> {
-    match glibc_floor {
+/// system with that glibc or newer; and a macOS target is built for its
+/// floor (`MACOSX_DEPLOYMENT_TARGET`, which rustc, zig and cc-rs all read),
+/// so it starts on that macOS or newer.
+pub fn release_build<'a>(sh: &'a Shell, configured: &Configured) -> Cmd<'a> {
+    let spec = configured.spec;
+    let build = match configured.glibc_floor {
         Some(floor) => {
             let target = format!("{}.{floor}", spec.triple);
             with_host_overrides(cmd!(sh, "cargo zigbuild --target {target}"), sh, spec)
         }
         None => command(sh, spec, "build"),
+    };
+    match configured.macos_floor {
+        Some(floor) => build.env("MACOSX_DEPLOYMENT_TARGET", floor.to_string()),
+        None => build,
     }
 }
 

@@ -286,6 +286,28 @@ fn static_binaries_are_static() {
     }
 }
 
+/// Nothing here runs a Mach-O binary, so llvm-objdump reads the oldest
+/// macOS each one starts on (LC_BUILD_VERSION's minos): its floor, and not
+/// the recent macOS zig links for by default.
+#[test]
+fn macos_binaries_start_on_their_floor() {
+    for (tarball, target) in artifacts("tar.gz") {
+        let Some(floor) = target["macos_floor"].as_str() else {
+            continue;
+        };
+        let unpacked = untar(&tarball);
+        let binary = unpacked.path().join(stem(&tarball, ".tar.gz")).join(app());
+        let headers = run(Command::new("llvm-objdump")
+            .args(["--macho", "--private-headers"])
+            .arg(&binary));
+        let minos: Vec<&str> = headers
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("minos "))
+            .collect();
+        assert_eq!(minos, [floor], "{}:\n{headers}", tarball.display());
+    }
+}
+
 #[test]
 fn zips_pass_unzip_and_hold_the_executable() {
     for (zip, target) in artifacts("zip") {

@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::path::Path;
+
 use support::*;
 
 #[test]
@@ -344,6 +346,34 @@ fn malformed_or_too_low_glibc_floor_is_refused_before_building() {
     );
 }
 
+/// A one-artifact release in `out`: a tarball of `binary` for `triple`,
+/// with its checksums and a manifest entry whose `floor_key` is `floor`.
+fn release_of_one_binary(out: &Path, triple: &str, binary: &[u8], floor_key: &str, floor: &str) {
+    let folder = format!("app-1.0.0-{triple}");
+    std::fs::create_dir_all(out.join(&folder)).unwrap();
+    let path = out.join(&folder).join("app");
+    std::fs::write(&path, binary).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let name = format!("{folder}.tar.gz");
+    run_in(out, "tar", &["-czf", &name, &folder]);
+    std::fs::remove_dir_all(out.join(&folder)).unwrap();
+    let line = run_in(out, "sha256sum", &[&name]);
+    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
+    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
+    let size = std::fs::metadata(out.join(&name)).unwrap().len();
+    std::fs::write(
+        out.join("dist-manifest.json"),
+        format!(
+            r#"{{"package": "app", "version": "1.0.0", "source_date_epoch": 1, "git_commit": null,
+                "artifacts": [{{"name": "{name}", "target": "{triple}",
+                "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "none",
+                "{floor_key}": "{floor}"}}]}}"#,
+            &line[..64]
+        ),
+    )
+    .unwrap();
+}
+
 /// verify opens each artifact and reads the glibc its binary needs. The
 /// xtask binary cargo built for this test links against this machine's
 /// glibc, far above the floor its manifest entry claims.
@@ -351,34 +381,14 @@ fn malformed_or_too_low_glibc_floor_is_refused_before_building() {
 fn verify_refuses_a_binary_above_its_glibc_floor() {
     let ws = fixture_workspace("glibc-above");
     let out = ws.path().join("release");
-    std::fs::create_dir_all(out.join("app-1.0.0-x86_64-unknown-linux-gnu")).unwrap();
-    std::fs::copy(
-        env!("CARGO_BIN_EXE_xtask"),
-        out.join("app-1.0.0-x86_64-unknown-linux-gnu/app"),
-    )
-    .unwrap();
-    let name = "app-1.0.0-x86_64-unknown-linux-gnu.tar.gz";
-    run_in(
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_xtask")).unwrap();
+    release_of_one_binary(
         &out,
-        "tar",
-        &["-czf", name, "app-1.0.0-x86_64-unknown-linux-gnu"],
+        "x86_64-unknown-linux-gnu",
+        &binary,
+        "glibc_floor",
+        "2.17",
     );
-    std::fs::remove_dir_all(out.join("app-1.0.0-x86_64-unknown-linux-gnu")).unwrap();
-    let line = run_in(&out, "sha256sum", &[name]);
-    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
-    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
-    let size = std::fs::metadata(out.join(name)).unwrap().len();
-    std::fs::write(
-        out.join("dist-manifest.json"),
-        format!(
-            r#"{{"package": "app", "version": "1.0.0", "source_date_epoch": 1, "git_commit": null,
-                "artifacts": [{{"name": "{name}", "target": "x86_64-unknown-linux-gnu",
-                "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "native",
-                "glibc_floor": "2.17"}}]}}"#,
-            &line[..64]
-        ),
-    )
-    .unwrap();
     let stderr = assert_fails_with(
         &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
         &[
@@ -388,6 +398,42 @@ fn verify_refuses_a_binary_above_its_glibc_floor() {
         ],
     );
     assert!(stderr.contains("failed verification"), "{stderr}");
+}
+
+/// A macOS binary built for a newer macOS than its floor (what zig does
+/// without MACOSX_DEPLOYMENT_TARGET) is refused by verify. The binary is a
+/// Mach-O header with one LC_BUILD_VERSION load command saying macOS 15.0,
+/// laid out as in <mach-o/loader.h>.
+#[test]
+fn verify_refuses_a_macos_binary_above_its_floor() {
+    let ws = fixture_workspace("macos-above");
+    let out = ws.path().join("release");
+    let words: [u32; 14] = [
+        0xfeed_facf,
+        0x0100_000c,
+        0,
+        2,
+        1,
+        24,
+        0,
+        0, // mach_header_64: arm64, 1 command
+        0x32,
+        24,
+        1,
+        15 << 16,
+        15 << 16,
+        0, // LC_BUILD_VERSION: macos, minos 15.0
+    ];
+    let binary: Vec<u8> = words.iter().flat_map(|word| word.to_le_bytes()).collect();
+    release_of_one_binary(&out, "aarch64-apple-darwin", &binary, "macos_floor", "11.0");
+    assert_fails_with(
+        &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
+        &[
+            "app-1.0.0-aarch64-apple-darwin/app (arm64) needs macOS 15.0",
+            "above the release's floor of 11.0",
+            "MACOSX_DEPLOYMENT_TARGET",
+        ],
+    );
 }
 
 fn run_in(dir: &std::path::Path, program: &str, args: &[&str]) -> String {

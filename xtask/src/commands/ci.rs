@@ -34,6 +34,10 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     ),
     (runs_with("git", "git"), "the reproducibility test"),
     (
+        runs_with("llvm-objdump", "llvm"),
+        "reading Mach-O headers in the tests",
+    ),
+    (
         runs_with("dpkg-architecture", "dpkg-dev"),
         "checking the target table's Debian architectures",
     ),

@@ -25,7 +25,7 @@ use crate::commands::report::{Outcome, Report};
 use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
 use crate::package::rustflags::ReleaseFlags;
-use crate::package::{checksum, elf, publish, reproducible};
+use crate::package::{checksum, elf, macho, publish, reproducible};
 use crate::targets::TargetSpec;
 use crate::util::atomic;
 use crate::util::tempdir::TempDir;
@@ -120,7 +120,13 @@ fn dist_one(
             "==> dist {}: building with cargo zigbuild, against glibc {floor}",
             spec.triple
         ),
-        None => eprintln!("==> dist {}: building with {}", spec.triple, spec.linker),
+        None => match configured.macos_floor {
+            Some(floor) => eprintln!(
+                "==> dist {}: building with {}, for macOS {floor} and newer",
+                spec.triple, spec.linker
+            ),
+            None => eprintln!("==> dist {}: building with {}", spec.triple, spec.linker),
+        },
     }
     let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
     let build_started = Instant::now();
@@ -129,8 +135,12 @@ fn dist_one(
     let binary_path = binary_path?;
     let binary = std::fs::read(&binary_path)
         .with_context(|| format!("cannot read {}", binary_path.display()))?;
+    let what = format!("the {} binary", spec.triple);
     if let Some(floor) = configured.glibc_floor {
-        elf::check_glibc_floor(&format!("the {} binary", spec.triple), &binary, floor)?;
+        elf::check_glibc_floor(&what, &binary, floor)?;
+    }
+    if let Some(floor) = configured.macos_floor {
+        macho::check_macos_floor(&what, &binary, floor)?;
     }
     let smoke_run = smoke_run(ws, spec, &binary_path, &layout.version)?;
 
@@ -154,6 +164,7 @@ fn dist_one(
             sha256,
             smoke_run: smoke_run.to_owned(),
             glibc_floor: configured.glibc_floor,
+            macos_floor: configured.macos_floor,
             rustflags: flags.recorded.clone(),
         });
     }
@@ -169,7 +180,7 @@ pub fn build_release_binary(
 ) -> Result<PathBuf> {
     let spec = configured.spec;
     let package = &ws.config.package.name;
-    let build = cargo::release_build(&ws.sh, spec, configured.glibc_floor).args([
+    let build = cargo::release_build(&ws.sh, configured).args([
         "--profile",
         "dist",
         "--locked",

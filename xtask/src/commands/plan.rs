@@ -98,6 +98,7 @@ mod tests {
             formats: vec![Format::TarGz],
             ci_runner: ci_runner.map(str::to_owned),
             glibc_floor: spec.min_glibc,
+            macos_floor: spec.min_macos,
         }
     }
 

@@ -78,12 +78,14 @@ fn known_targets(ws: &Workspace) -> Vec<Configured> {
                     formats: configured.formats.clone(),
                     ci_runner: configured.ci_runner.clone(),
                     glibc_floor: configured.glibc_floor,
+                    macos_floor: configured.macos_floor,
                 },
                 None => Configured {
                     spec,
                     formats: spec.default_formats().to_vec(),
                     ci_runner: None,
                     glibc_floor: spec.min_glibc,
+                    macos_floor: spec.min_macos,
                 },
             }
         })
@@ -121,6 +123,9 @@ pub fn to_json(configured: &Configured) -> Value {
         object["ci_runner"] = json!(label);
     }
     object["exe_suffix"] = json!(spec.exe_name(""));
+    if let Some(floor) = configured.macos_floor {
+        object["macos_floor"] = json!(floor.to_string());
+    }
     if let Some(floor) = configured.glibc_floor {
         object["glibc_floor"] = json!(floor.to_string());
     }

@@ -8,14 +8,19 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, bail};
 use object::read::elf::{Dyn as _, FileHeader, Sym as _};
 
-use crate::targets::GlibcVersion;
+use crate::targets::Version;
 
 /// The newest glibc a binary needs, and one symbol that needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GlibcNeed {
-    pub version: GlibcVersion,
+    pub version: Version,
     /// An imported symbol bound to that version, e.g. `__libc_start_main`.
     pub symbol: String,
+}
+
+/// Whether `data` is an ELF file.
+pub fn is_elf(data: &[u8]) -> bool {
+    data.starts_with(b"\x7fELF")
 }
 
 /// The newest `GLIBC_x.y` version any imported symbol of `binary` is bound
@@ -34,7 +39,7 @@ pub fn newest_glibc(binary: &[u8]) -> Result<Option<GlibcNeed>> {
 
 /// Fails if `binary` (called `what` in the message) needs a newer glibc
 /// than `floor`, naming the symbol that does.
-pub fn check_glibc_floor(what: &str, binary: &[u8], floor: GlibcVersion) -> Result<()> {
+pub fn check_glibc_floor(what: &str, binary: &[u8], floor: Version) -> Result<()> {
     match newest_glibc(binary).with_context(|| format!("{what} is not a readable ELF file"))? {
         Some(need) if need.version > floor => bail!(
             "{what} needs glibc {} (its symbol {} is bound to GLIBC_{}), above the release's \
@@ -67,7 +72,7 @@ fn glibc_need<Elf: FileHeader<Endian = object::Endianness>>(
         let Some(version) = versions.version(versions.version_index(endian, index))? else {
             continue;
         };
-        let Some(glibc) = GlibcVersion::of_symbol_version(&String::from_utf8_lossy(version.name()))
+        let Some(glibc) = Version::of_symbol_version(&String::from_utf8_lossy(version.name()))
         else {
             continue;
         };
@@ -149,7 +154,7 @@ mod tests {
         let newest = listing
             .split_whitespace()
             .filter_map(|word| {
-                GlibcVersion::of_symbol_version(word.trim_matches(|c| c == '(' || c == ')'))
+                Version::of_symbol_version(word.trim_matches(|c| c == '(' || c == ')'))
             })
             .max()
             .unwrap();

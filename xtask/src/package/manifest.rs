@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::targets::{Format, GlibcVersion};
+use crate::targets::{Format, Version};
 
 /// The manifest's file name.
 pub const FILE: &str = "dist-manifest.json";
@@ -23,7 +23,10 @@ pub struct Artifact {
     pub smoke_run: String,
     /// For glibc targets, the newest glibc its binary may need; `verify`
     /// checks the binary against it.
-    pub glibc_floor: Option<GlibcVersion>,
+    pub glibc_floor: Option<Version>,
+    /// For macOS targets, the oldest macOS its binary starts on; `verify`
+    /// checks the binary against it.
+    pub macos_floor: Option<Version>,
     /// The rustflags its binary was built with, the user's and dist's, with
     /// the build machine's paths written as `<workspace>` and the like.
     pub rustflags: Vec<String>,
@@ -57,6 +60,7 @@ impl Manifest {
                     "sha256": artifact.sha256,
                     "smoke_run": artifact.smoke_run,
                     "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
+                    "macos_floor": artifact.macos_floor.map(|floor| floor.to_string()),
                     "rustflags": artifact.rustflags,
                 })
             })
@@ -85,6 +89,13 @@ impl Manifest {
                 .as_u64()
                 .with_context(|| format!("`{key}` is missing or not a number"))
         };
+        let version = |value: &Value, key: &str| -> Result<Option<Version>> {
+            match &value[key] {
+                Value::Null => Ok(None),
+                Value::String(text) => Ok(Some(text.parse().with_context(|| format!("`{key}`"))?)),
+                _ => bail!("`{key}` is not a version string"),
+            }
+        };
         let mut artifacts = Vec::new();
         for item in value["artifacts"]
             .as_array()
@@ -99,11 +110,8 @@ impl Manifest {
                 size: number(item, "size")?,
                 sha256: string(item, "sha256")?,
                 smoke_run: string(item, "smoke_run")?,
-                glibc_floor: match &item["glibc_floor"] {
-                    Value::Null => None,
-                    Value::String(floor) => Some(floor.parse().context("`glibc_floor`")?),
-                    _ => bail!("`glibc_floor` is not a version string"),
-                },
+                glibc_floor: version(item, "glibc_floor")?,
+                macos_floor: version(item, "macos_floor")?,
                 rustflags: match &item["rustflags"] {
                     Value::Null => Vec::new(),
                     value => value
@@ -154,7 +162,8 @@ mod tests {
                 size: 3,
                 sha256: "00".repeat(32),
                 smoke_run: "native".into(),
-                glibc_floor: Some(GlibcVersion::new(2, 17)),
+                glibc_floor: Some(Version::new(2, 17)),
+                macos_floor: None,
                 rustflags: vec!["--remap-path-prefix=<workspace>=.".into()],
             }],
         };

@@ -71,6 +71,7 @@ mod tests {
             sha256: checksum::sha256_hex(data),
             smoke_run: "native".to_owned(),
             glibc_floor: None,
+            macos_floor: None,
             rustflags: Vec::new(),
         }
     }

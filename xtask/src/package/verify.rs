@@ -12,8 +12,7 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf};
-use crate::targets::GlibcVersion;
+use crate::package::{Format, archive, deb, elf, macho};
 
 /// Every problem found in `dir`. An error means `dir` could not be checked
 /// at all.
@@ -75,12 +74,21 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
             problems.push(format!("{name}: cannot be opened: {err:#}"));
             Vec::new()
         });
-        let floor = manifest
+        let listed = manifest
             .as_ref()
-            .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name))
-            .and_then(|artifact| artifact.glibc_floor);
-        if let Some(floor) = floor {
-            problems.extend(glibc_problems(name, &entries, floor));
+            .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
+        if let Some(floor) = listed.and_then(|artifact| artifact.glibc_floor) {
+            problems.extend(floor_problems(name, &entries, elf::is_elf, |what, data| {
+                elf::check_glibc_floor(what, data, floor)
+            }));
+        }
+        if let Some(floor) = listed.and_then(|artifact| artifact.macos_floor) {
+            problems.extend(floor_problems(
+                name,
+                &entries,
+                macho::is_macho,
+                |what, data| macho::check_macos_floor(what, data, floor),
+            ));
         }
         if let Some(manifest) = &manifest {
             match manifest
@@ -124,22 +132,21 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// What is wrong with the ELF executables among `entries` of the artifact
-/// `name`, measured against its glibc floor: each one that needs a newer
-/// glibc, named with the symbol that needs it.
-fn glibc_problems(name: &str, entries: &[Entry], floor: GlibcVersion) -> Vec<String> {
-    let executables = entries.iter().filter(|entry| {
-        entry.mode & 0o111 != 0
-            && entry
-                .data
-                .as_deref()
-                .is_some_and(|data| data.starts_with(b"\x7fELF"))
-    });
-    executables
-        .filter_map(|entry| {
-            let data = entry.data.as_deref().unwrap_or_default();
-            let what = format!("{name}: {}", entry.path);
-            elf::check_glibc_floor(&what, data, floor)
+/// What is wrong with the executables among `entries` of the artifact
+/// `name` that `is_kind` recognizes (ELF, Mach-O), measured by `check`
+/// against the artifact's floor: each that needs a newer system, and why.
+fn floor_problems(
+    name: &str,
+    entries: &[Entry],
+    is_kind: fn(&[u8]) -> bool,
+    check: impl Fn(&str, &[u8]) -> Result<()>,
+) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|entry| entry.mode & 0o111 != 0)
+        .filter_map(|entry| Some((entry, entry.data.as_deref().filter(|data| is_kind(data))?)))
+        .filter_map(|(entry, data)| {
+            check(&format!("{name}: {}", entry.path), data)
                 .err()
                 .map(|err| format!("{err:#}"))
         })
@@ -149,6 +156,7 @@ fn glibc_problems(name: &str, entries: &[Entry], floor: GlibcVersion) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::targets::Version;
 
     /// The test binary is linked against this machine's glibc (2.34 or
     /// newer on any current distribution), far above 2.17.
@@ -156,7 +164,12 @@ mod tests {
     fn a_binary_above_the_floor_is_named_with_its_symbol() {
         let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
         let entries = [Entry::executable("app-1.0/app", exe.clone())];
-        let problems = glibc_problems("app.tar.gz", &entries, GlibcVersion::new(2, 17));
+        let glibc_problems = |floor| {
+            floor_problems("app.tar.gz", &entries, elf::is_elf, |what, data| {
+                elf::check_glibc_floor(what, data, floor)
+            })
+        };
+        let problems = glibc_problems(Version::new(2, 17));
         assert_eq!(problems.len(), 1, "{problems:?}");
         let need = elf::newest_glibc(&exe).unwrap().unwrap();
         assert!(
@@ -167,7 +180,7 @@ mod tests {
             "{}",
             problems[0]
         );
-        let at_its_own_level = glibc_problems("app.tar.gz", &entries, need.version);
+        let at_its_own_level = glibc_problems(need.version);
         assert!(at_its_own_level.is_empty(), "{at_its_own_level:?}");
     }
 }

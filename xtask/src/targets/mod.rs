@@ -16,9 +16,9 @@
 //! theirs differ, and [`cargo_overrides`] tells cargo about the difference.
 
 pub mod ci_runners;
-mod glibc;
 mod table;
 pub mod triple;
+mod version;
 
 use std::fmt;
 use std::path::Path;
@@ -27,8 +27,8 @@ use anyhow::{Result, bail};
 
 use crate::machine::pins::Pin;
 pub use crate::package::Format;
-pub use glibc::GlibcVersion;
 pub use table::{KNOWN_TARGETS, OTHER_HOSTS, REFERENCE_HOST, runs_with};
+pub use version::Version;
 
 /// One row of the target table.
 #[derive(Debug)]
@@ -51,7 +51,11 @@ pub struct TargetSpec {
     /// For glibc targets, the lowest glibc a release can be linked against
     /// on this architecture (what Rust's standard library supports, or zig
     /// where it knows less): the default floor `dist` links against.
-    pub min_glibc: Option<GlibcVersion>,
+    pub min_glibc: Option<Version>,
+    /// For macOS targets, the oldest macOS a release runs on (what Rust's
+    /// standard library supports on the architecture): the default
+    /// deployment target `dist` builds for.
+    pub min_macos: Option<Version>,
     /// What runs the target's binaries on the build machine.
     pub runner: Runner,
     /// The tools the linker and runner need, and where they come from.
@@ -611,6 +615,7 @@ mod tests {
                         spec.debian_arch,
                         spec.static_binary,
                         spec.min_glibc,
+                        spec.min_macos,
                         spec.cargo_config().env,
                     )
                 };

@@ -48,6 +48,13 @@ const ZIGBUILD: Tool = Tool {
     source: Source::Pip(&pins::CARGO_ZIGBUILD),
 };
 
+/// The oldest macOS Rust's standard library supports on Apple silicon (the
+/// first release that ran on it) and on Intel Macs. Without a deployment
+/// target, zig links for a recent macOS, and the binary would not start on
+/// older ones.
+const MACOS_ARM64_LOWEST: Version = Version::new(11, 0);
+const MACOS_X86_64_LOWEST: Version = Version::new(10, 12);
+
 /// Every target the xtask can build, test and package.
 pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
@@ -57,7 +64,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::HostCc,
         c_compiler: CCompiler::Gcc("cc"),
-        min_glibc: Some(GlibcVersion::new(2, 17)),
+        min_glibc: Some(Version::new(2, 17)),
+        min_macos: None,
         runner: Runner::Native,
         tools: &[links_with("cc", "gcc"), ZIG, ZIGBUILD],
         reproducible_link_args: &[],
@@ -70,7 +78,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("aarch64-linux-gnu-gcc"),
-        min_glibc: Some(GlibcVersion::new(2, 17)),
+        min_glibc: Some(Version::new(2, 17)),
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-aarch64",
             sysroot: Some("/usr/aarch64-linux-gnu"),
@@ -95,7 +104,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
         c_compiler: CCompiler::Gcc("arm-linux-gnueabihf-gcc"),
-        min_glibc: Some(GlibcVersion::new(2, 17)),
+        min_glibc: Some(Version::new(2, 17)),
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-arm",
             sysroot: Some("/usr/arm-linux-gnueabihf"),
@@ -120,7 +130,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("riscv64-linux-gnu-gcc"),
-        min_glibc: Some(GlibcVersion::new(2, 27)),
+        min_glibc: Some(Version::new(2, 27)),
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-riscv64",
             sysroot: Some("/usr/riscv64-linux-gnu"),
@@ -148,7 +159,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         // Rust's standard library would run on 2.17, but zig, which links
         // the release against the floor, builds ppc64le C with IEEE 128-bit
         // long double, whose printf symbols glibc has from 2.32.
-        min_glibc: Some(GlibcVersion::new(2, 32)),
+        min_glibc: Some(Version::new(2, 32)),
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-ppc64le",
             sysroot: Some("/usr/powerpc64le-linux-gnu"),
@@ -173,7 +185,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("i686-linux-gnu-gcc"),
-        min_glibc: Some(GlibcVersion::new(2, 17)),
+        min_glibc: Some(Version::new(2, 17)),
+        min_macos: None,
         // The build machine's CPU could run it, but its dynamic loader is not
         // installed where the binary expects it; qemu's -L finds the cross one.
         runner: Runner::Qemu {
@@ -198,6 +211,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::RustLld,
         c_compiler: CCompiler::Zig("x86_64-linux-musl"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::Native,
         tools: &[ZIG],
         reproducible_link_args: &[],
@@ -211,6 +225,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::RustLld,
         c_compiler: CCompiler::Zig("aarch64-linux-musl"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-aarch64",
             sysroot: None,
@@ -227,6 +242,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
         c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::Wine,
         tools: &[
             links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
@@ -240,8 +256,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         reproducible_link_args: &["-Wl,--no-insert-timestamp"],
         import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
     },
-    macos_with_zig("aarch64-apple-darwin"),
-    macos_with_zig("x86_64-apple-darwin"),
+    macos_with_zig("aarch64-apple-darwin", MACOS_ARM64_LOWEST),
+    macos_with_zig("x86_64-apple-darwin", MACOS_X86_64_LOWEST),
     TargetSpec {
         triple: "wasm32-wasip1",
         os: Os::Wasi,
@@ -250,6 +266,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         linker: Linker::Builtin,
         c_compiler: CCompiler::Zig("wasm32-wasi"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::Wasmtime,
         tools: &[
             Tool {
@@ -301,7 +318,8 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("cc"),
-        min_glibc: Some(GlibcVersion::new(2, 17)),
+        min_glibc: Some(Version::new(2, 17)),
+        min_macos: None,
         runner: Runner::Native,
         tools: &[links_with("aarch64-linux-gnu-gcc", "gcc"), ZIG, ZIGBUILD],
         reproducible_link_args: &[],
@@ -314,7 +332,8 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         static_binary: false,
         linker: Linker::CrossGcc("x86_64-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("x86_64-linux-gnu-gcc"),
-        min_glibc: Some(GlibcVersion::new(2, 17)),
+        min_glibc: Some(Version::new(2, 17)),
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-x86_64",
             sysroot: Some("/usr/x86_64-linux-gnu"),
@@ -337,6 +356,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         linker: Linker::RustLld,
         c_compiler: CCompiler::Zig("aarch64-linux-musl"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::Native,
         tools: &[ZIG],
         reproducible_link_args: &[],
@@ -350,6 +370,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         linker: Linker::RustLld,
         c_compiler: CCompiler::Zig("x86_64-linux-musl"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-x86_64",
             sysroot: None,
@@ -366,6 +387,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
         c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
         min_glibc: None,
+        min_macos: None,
         runner: Runner::None,
         tools: &[links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")],
         reproducible_link_args: &["-Wl,--no-insert-timestamp"],
@@ -377,14 +399,14 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
 pub const ON_MACOS_HOST: &[TargetSpec] = &[
-    macos_native("aarch64-apple-darwin"),
-    macos_native("x86_64-apple-darwin"),
+    macos_native("aarch64-apple-darwin", MACOS_ARM64_LOWEST),
+    macos_native("x86_64-apple-darwin", MACOS_X86_64_LOWEST),
 ];
 
 /// A macOS target built on Linux: zig links it (its `-S` keeps debug-map
 /// paths, and with them the clone's location, out of the Mach-O UUID) and
 /// nothing runs it.
-const fn macos_with_zig(triple: &'static str) -> TargetSpec {
+const fn macos_with_zig(triple: &'static str, min_macos: Version) -> TargetSpec {
     TargetSpec {
         triple,
         os: Os::Darwin,
@@ -393,6 +415,7 @@ const fn macos_with_zig(triple: &'static str) -> TargetSpec {
         linker: Linker::Zig,
         c_compiler: CCompiler::Zigbuild,
         min_glibc: None,
+        min_macos: Some(min_macos),
         runner: Runner::None,
         tools: &[ZIG, ZIGBUILD],
         reproducible_link_args: &["-Wl,-S"],
@@ -401,7 +424,7 @@ const fn macos_with_zig(triple: &'static str) -> TargetSpec {
 }
 
 /// A macOS target built on a Mac: Apple's toolchain links it, the Mac runs it.
-const fn macos_native(triple: &'static str) -> TargetSpec {
+const fn macos_native(triple: &'static str, min_macos: Version) -> TargetSpec {
     TargetSpec {
         triple,
         os: Os::Darwin,
@@ -410,6 +433,7 @@ const fn macos_native(triple: &'static str) -> TargetSpec {
         linker: Linker::HostCc,
         c_compiler: CCompiler::Host,
         min_glibc: None,
+        min_macos: Some(min_macos),
         runner: Runner::Native,
         tools: &[],
         reproducible_link_args: &[],

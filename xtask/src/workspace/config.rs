@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::targets::{self, Format, GlibcVersion, TargetSpec, triple};
+use crate::targets::{self, Format, TargetSpec, Version, triple};
 use crate::util::suggest::did_you_mean;
 
 /// Everything the xtask needs to know about the workspace.
@@ -60,7 +60,11 @@ pub struct Configured {
     /// For glibc targets, the newest glibc its release binary may need:
     /// `min-glibc` in `[workspace.metadata.dist]`, else the lowest Rust
     /// supports on its architecture.
-    pub glibc_floor: Option<GlibcVersion>,
+    pub glibc_floor: Option<Version>,
+    /// For macOS targets, the oldest macOS its release binary starts on:
+    /// `min-macos` in `[workspace.metadata.dist]`, else the lowest Rust
+    /// supports on its architecture.
+    pub macos_floor: Option<Version>,
 }
 
 impl Configured {
@@ -138,21 +142,8 @@ impl Config {
             );
         }
 
-        let min_glibc = match dist.get("min-glibc") {
-            None => None,
-            Some(Value::String(text)) => Some(text.parse::<GlibcVersion>().with_context(|| {
-                format!(
-                    "[workspace.metadata.dist] `min-glibc` is {text:?}, which is not a glibc \
-                     version. Write it as \"2.28\", or remove it to link each architecture \
-                     against the lowest glibc Rust supports there"
-                )
-            })?),
-            Some(other) => bail!(
-                "[workspace.metadata.dist] `min-glibc` is {other}, not a string. Write it as \
-                 \"2.28\", or remove it to link each architecture against the lowest glibc \
-                 Rust supports there."
-            ),
-        };
+        let min_glibc = configured_floor(dist, &GLIBC_FLOOR)?;
+        let min_macos = configured_floor(dist, &MACOS_FLOOR)?;
         let overrides = dist.get("formats").and_then(Value::as_object);
         let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
         let mut targets = Vec::new();
@@ -179,22 +170,14 @@ impl Config {
                 ),
                 None => None,
             };
-            let glibc_floor = match (spec.min_glibc, min_glibc) {
-                (None, _) => None,
-                (Some(lowest), None) => Some(lowest),
-                (Some(lowest), Some(floor)) if floor < lowest => bail!(
-                    "[workspace.metadata.dist] `min-glibc` is {floor}, but Rust's standard \
-                     library needs glibc {lowest} or newer on {triple}, so no binary for it can \
-                     run on an older one. Raise `min-glibc` to {lowest} or more, or remove it to \
-                     link each architecture against its own lowest."
-                ),
-                (Some(_), Some(floor)) => Some(floor),
-            };
+            let glibc_floor = GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?;
+            let macos_floor = MACOS_FLOOR.for_target(triple, spec.min_macos, min_macos)?;
             targets.push(Configured {
                 spec,
                 formats,
                 ci_runner,
                 glibc_floor,
+                macos_floor,
             });
         }
         if let Some(table) = overrides {
@@ -332,7 +315,82 @@ const DIST_KEYS: &[&str] = &[
     "formats",
     "ci-runner",
     "min-glibc",
+    "min-macos",
 ];
+
+/// A `min-…` key of `[workspace.metadata.dist]`: the oldest version of a
+/// system a release must run on.
+struct FloorKey {
+    key: &'static str,
+    system: &'static str,
+    example: &'static str,
+    /// What a release built against the floor is: linked, or built for.
+    done: &'static str,
+}
+
+const GLIBC_FLOOR: FloorKey = FloorKey {
+    key: "min-glibc",
+    system: "glibc",
+    example: "2.28",
+    done: "link each architecture against",
+};
+
+const MACOS_FLOOR: FloorKey = FloorKey {
+    key: "min-macos",
+    system: "macOS",
+    example: "12.0",
+    done: "build each architecture for",
+};
+
+/// The floor `floor.key` sets, if any.
+fn configured_floor(dist: &Value, floor: &FloorKey) -> Result<Option<Version>> {
+    let FloorKey {
+        key,
+        system,
+        example,
+        done,
+    } = floor;
+    match dist.get(*key) {
+        None => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.parse::<Version>().with_context(|| {
+            format!(
+                "[workspace.metadata.dist] `{key}` is {text:?}, which is not a {system} \
+                 version. Write it as \"{example}\", or remove it to {done} the lowest \
+                 {system} Rust supports there"
+            )
+        })?)),
+        Some(other) => bail!(
+            "[workspace.metadata.dist] `{key}` is {other}, not a string. Write it as \
+             \"{example}\", or remove it to {done} the lowest {system} Rust supports there."
+        ),
+    }
+}
+
+impl FloorKey {
+    /// The floor of `triple`, whose lowest possible is `lowest` (`None`:
+    /// the floor does not apply to it), given the configured one.
+    fn for_target(
+        &self,
+        triple: &str,
+        lowest: Option<Version>,
+        configured: Option<Version>,
+    ) -> Result<Option<Version>> {
+        let FloorKey {
+            key, system, done, ..
+        } = self;
+        match (lowest, configured) {
+            (None, _) => Ok(None),
+            (Some(lowest), None) => Ok(Some(lowest)),
+            (Some(lowest), Some(floor)) if floor < lowest => bail!(
+                "[workspace.metadata.dist] `{key}` is {floor}, but Rust's standard library \
+                 needs {system} {lowest} or newer on {triple}, so no binary for it can run on \
+                 an older one. Raise `{key}` to {lowest} or more, or remove it to {done} its \
+                 own lowest."
+            ),
+            (Some(_), Some(floor)) => Ok(Some(floor)),
+        }
+    }
+}
 
 /// Refuses keys of `[workspace.metadata.dist]` the xtask would ignore, and
 /// sub-tables that are not tables.
@@ -561,10 +619,7 @@ mod tests {
             "targets": ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-gnu"]
         }))
         .unwrap();
-        assert_eq!(
-            config.targets[0].glibc_floor,
-            Some(GlibcVersion::new(2, 17))
-        );
+        assert_eq!(config.targets[0].glibc_floor, Some(Version::new(2, 17)));
         assert_eq!(config.targets[1].glibc_floor, None);
         let raised = load(json!({
             "package": "app",
@@ -572,10 +627,7 @@ mod tests {
             "min-glibc": "2.28"
         }))
         .unwrap();
-        assert_eq!(
-            raised.targets[0].glibc_floor,
-            Some(GlibcVersion::new(2, 28))
-        );
+        assert_eq!(raised.targets[0].glibc_floor, Some(Version::new(2, 28)));
     }
 
     #[test]
@@ -604,6 +656,36 @@ mod tests {
             "min-glibc": 2.28
         }));
         assert!(err.contains("not a string"), "{err}");
+    }
+
+    #[test]
+    fn macos_floor_defaults_per_architecture_can_be_raised_and_not_lowered() {
+        let both = json!([
+            "aarch64-apple-darwin",
+            "x86_64-apple-darwin",
+            "x86_64-unknown-linux-gnu"
+        ]);
+        let config = load(json!({ "package": "app", "targets": both })).unwrap();
+        let floors: Vec<Option<Version>> = config.targets.iter().map(|t| t.macos_floor).collect();
+        assert_eq!(
+            floors,
+            [Some(Version::new(11, 0)), Some(Version::new(10, 12)), None]
+        );
+        let raised =
+            load(json!({ "package": "app", "targets": both, "min-macos": "12.0" })).unwrap();
+        assert_eq!(raised.targets[1].macos_floor, Some(Version::new(12, 0)));
+        let err = error_of(json!({ "package": "app", "targets": both, "min-macos": "10.15" }));
+        assert!(
+            err.contains("`min-macos` is 10.15, but Rust's standard library needs macOS 11.0 or newer on aarch64-apple-darwin"),
+            "{err}"
+        );
+        let err = error_of(json!({ "package": "app", "targets": both, "min-macos": "twelve" }));
+        assert!(
+            err.contains("`min-macos` is \"twelve\", which is not a macOS version"),
+            "{err}"
+        );
+        let err = error_of(json!({ "package": "app", "targets": both, "min-macos": 12 }));
+        assert!(err.contains("`min-macos` is 12, not a string"), "{err}");
     }
 
     #[test]
