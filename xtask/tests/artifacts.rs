@@ -287,8 +287,8 @@ fn static_binaries_are_static() {
 }
 
 /// Nothing here runs a Mach-O binary, so llvm-objdump reads the oldest
-/// macOS each one starts on (LC_BUILD_VERSION's minos): its floor, and not
-/// the recent macOS zig links for by default.
+/// macOS each one starts on (its minimum version load command): its floor,
+/// and not the recent macOS zig links for by default.
 #[test]
 fn macos_binaries_start_on_their_floor() {
     for (tarball, target) in artifacts("tar.gz") {
@@ -300,10 +300,19 @@ fn macos_binaries_start_on_their_floor() {
         let headers = run(Command::new("llvm-objdump")
             .args(["--macho", "--private-headers"])
             .arg(&binary));
-        let minos: Vec<&str> = headers
-            .lines()
-            .filter_map(|line| line.trim().strip_prefix("minos "))
-            .collect();
+        // LC_BUILD_VERSION says `minos 11.0`; the older LC_VERSION_MIN_MACOSX,
+        // which linkers still write for floors below 10.14, `version 10.12`.
+        let mut minos: Vec<&str> = Vec::new();
+        let mut in_version_min = false;
+        for line in headers.lines().map(str::trim) {
+            if line.starts_with("cmd ") {
+                in_version_min = line == "cmd LC_VERSION_MIN_MACOSX";
+            } else if let Some(version) = line.strip_prefix("minos ") {
+                minos.push(version);
+            } else if let Some(version) = line.strip_prefix("version ").filter(|_| in_version_min) {
+                minos.push(version);
+            }
+        }
         assert_eq!(minos, [floor], "{}:\n{headers}", tarball.display());
     }
 }
