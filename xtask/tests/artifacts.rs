@@ -317,6 +317,84 @@ fn macos_binaries_start_on_their_floor() {
     }
 }
 
+/// The shipped binary of each chosen target, read out of its archive with
+/// tar or unzip.
+fn shipped_binaries() -> Vec<(&'static Value, Vec<u8>)> {
+    let mut binaries = Vec::new();
+    for (archive, target) in artifacts("tar.gz").into_iter().chain(artifacts("zip")) {
+        let exe = format!("{}{}", app(), target["exe_suffix"].as_str().unwrap());
+        let bytes = if archive.extension().is_some_and(|ext| ext == "zip") {
+            let member = format!("{}/{exe}", stem(&archive, ".zip"));
+            let output = Command::new("unzip")
+                .arg("-p")
+                .arg(&archive)
+                .arg(member)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{output:?}");
+            output.stdout
+        } else {
+            let unpacked = untar(&archive);
+            std::fs::read(unpacked.path().join(stem(&archive, ".tar.gz")).join(exe)).unwrap()
+        };
+        binaries.push((target, bytes));
+    }
+    binaries
+}
+
+/// verify reads every shipped binary's header: each real binary of one
+/// target, packed under another target's name (an x86_64 binary in the
+/// aarch64 tarball, a Windows one in a Linux one), is refused, and so is
+/// each with its header's first bytes wiped.
+#[test]
+fn verify_refuses_a_binary_of_the_wrong_target_or_with_a_broken_header() {
+    let binaries = shipped_binaries();
+    assert!(binaries.len() >= 2, "{:?}", chosen_targets());
+    let ws = Scratch::new("wrong-binaries");
+    let refused = |triple: &str, binary: &[u8], why: &str| {
+        let out = ws.path().join(format!("{why}-{triple}"));
+        release_of_one_binary(&out, triple, binary, "");
+        let output = xtask(&repo_root(), &["verify", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !output.status.success(),
+            "{why} under {triple} passed:\n{stderr}"
+        );
+        assert!(stderr.contains("failed verification"), "{stderr}");
+        stderr.into_owned()
+    };
+    for (i, (target, binary)) in binaries.iter().enumerate() {
+        let (other, _) = &binaries[(i + 1) % binaries.len()];
+        let (triple, other_triple) = (
+            target["triple"].as_str().unwrap(),
+            other["triple"].as_str().unwrap(),
+        );
+        let same_kind = |t: &Value| {
+            (
+                t["triple"]
+                    .as_str()
+                    .unwrap()
+                    .split('-')
+                    .next()
+                    .map(str::to_owned),
+                t["exe_suffix"].clone(),
+                t["static_binary"].clone(),
+            )
+        };
+        if same_kind(target) != same_kind(other) {
+            let stderr = refused(other_triple, binary, "packed");
+            assert!(
+                stderr.contains(&format!("app-1.0.0-{other_triple}/app ")),
+                "{stderr}"
+            );
+        }
+        let mut wiped = binary.clone();
+        wiped[..4].fill(0);
+        let stderr = refused(triple, &wiped, "wiped");
+        assert!(stderr.contains("holds no executable"), "{stderr}");
+    }
+}
+
 #[test]
 fn zips_pass_unzip_and_hold_the_executable() {
     for (zip, target) in artifacts("zip") {

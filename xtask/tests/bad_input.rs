@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::path::Path;
-
 use support::*;
 
 #[test]
@@ -346,34 +344,6 @@ fn malformed_or_too_low_glibc_floor_is_refused_before_building() {
     );
 }
 
-/// A one-artifact release in `out`: a tarball of `binary` for `triple`,
-/// with its checksums and a manifest entry whose `floor_key` is `floor`.
-fn release_of_one_binary(out: &Path, triple: &str, binary: &[u8], floor_key: &str, floor: &str) {
-    let folder = format!("app-1.0.0-{triple}");
-    std::fs::create_dir_all(out.join(&folder)).unwrap();
-    let path = out.join(&folder).join("app");
-    std::fs::write(&path, binary).unwrap();
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let name = format!("{folder}.tar.gz");
-    run_in(out, "tar", &["-czf", &name, &folder]);
-    std::fs::remove_dir_all(out.join(&folder)).unwrap();
-    let line = run_in(out, "sha256sum", &[&name]);
-    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
-    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
-    let size = std::fs::metadata(out.join(&name)).unwrap().len();
-    std::fs::write(
-        out.join("dist-manifest.json"),
-        format!(
-            r#"{{"package": "app", "version": "1.0.0", "source_date_epoch": 1, "git_commit": null,
-                "artifacts": [{{"name": "{name}", "target": "{triple}",
-                "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "none",
-                "{floor_key}": "{floor}"}}]}}"#,
-            &line[..64]
-        ),
-    )
-    .unwrap();
-}
-
 /// verify opens each artifact and reads the glibc its binary needs. The
 /// xtask binary cargo built for this test links against this machine's
 /// glibc, far above the floor its manifest entry claims.
@@ -386,8 +356,7 @@ fn verify_refuses_a_binary_above_its_glibc_floor() {
         &out,
         "x86_64-unknown-linux-gnu",
         &binary,
-        "glibc_floor",
-        "2.17",
+        r#", "glibc_floor": "2.17""#,
     );
     let stderr = assert_fails_with(
         &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
@@ -425,7 +394,12 @@ fn verify_refuses_a_macos_binary_above_its_floor() {
         0, // LC_BUILD_VERSION: macos, minos 15.0
     ];
     let binary: Vec<u8> = words.iter().flat_map(|word| word.to_le_bytes()).collect();
-    release_of_one_binary(&out, "aarch64-apple-darwin", &binary, "macos_floor", "11.0");
+    release_of_one_binary(
+        &out,
+        "aarch64-apple-darwin",
+        &binary,
+        r#", "macos_floor": "11.0""#,
+    );
     assert_fails_with(
         &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
         &[
@@ -434,16 +408,6 @@ fn verify_refuses_a_macos_binary_above_its_floor() {
             "MACOSX_DEPLOYMENT_TARGET",
         ],
     );
-}
-
-fn run_in(dir: &std::path::Path, program: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{program}: {output:?}");
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// Without the `[env]` line that gives the aarch64 musl target its C

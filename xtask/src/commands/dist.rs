@@ -25,7 +25,7 @@ use crate::commands::report::{Outcome, Report};
 use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
 use crate::package::rustflags::ReleaseFlags;
-use crate::package::{checksum, elf, macho, publish, reproducible};
+use crate::package::{checksum, elf, headers, macho, publish, reproducible};
 use crate::targets::TargetSpec;
 use crate::util::atomic;
 use crate::util::tempdir::TempDir;
@@ -142,6 +142,9 @@ fn dist_one(
     if let Some(floor) = configured.macos_floor {
         macho::check_macos_floor(&what, &binary, floor)?;
     }
+    // Its errors read as the rest of a sentence about the binary.
+    let header = headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
+    eprintln!("    {header}");
     let smoke_run = smoke_run(ws, spec, &binary_path, &layout.version)?;
 
     let mut artifacts = Vec::new();

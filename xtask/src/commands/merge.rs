@@ -30,7 +30,8 @@ fn merge(parts: &[std::path::PathBuf], out: &Path) -> Result<()> {
     let mut merged: Option<Manifest> = None;
     for part in parts {
         let problems = verify::check(part)
-            .with_context(|| format!("part {} cannot be merged", part.display()))?;
+            .with_context(|| format!("part {} cannot be merged", part.display()))?
+            .problems;
         if !problems.is_empty() {
             bail!(
                 "part {} fails verification, so it cannot be merged: {}. Rebuild that part.",

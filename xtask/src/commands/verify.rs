@@ -13,10 +13,15 @@ pub fn run(ws: &Workspace, args: &VerifyArgs) -> Result<()> {
         Some(dir) => dir.clone(),
         None => publish::default_out_dir(&ws.config.target_dir),
     };
-    let problems = verify::check(&dir)?;
+    let findings = verify::check(&dir)?;
+    for binary in &findings.binaries {
+        eprintln!("  {binary}");
+    }
+    let problems = findings.problems;
     if problems.is_empty() {
         eprintln!(
-            "{} verified: every artifact matches SHA256SUMS and opens cleanly",
+            "{} verified: every artifact matches SHA256SUMS and opens cleanly, and every binary's \
+             header matches its target",
             dir.display()
         );
         return Ok(());

@@ -1,6 +1,6 @@
-//! Reading the oldest macOS a Mach-O binary starts on, from its load
-//! commands, so that `dist` and `verify` can check a binary nothing here can
-//! run.
+//! Reading a Mach-O binary's slices: the CPU of each, the oldest macOS it
+//! starts on and whether it was stripped, from its load commands, so that
+//! `dist` and `verify` can check a binary nothing here can run.
 //!
 //! The layout is Apple's `<mach-o/loader.h>` and `<mach-o/fat.h>`: a thin
 //! 64-bit file starts with `MH_MAGIC_64` and a 32-byte header whose fifth
@@ -21,6 +21,13 @@ const LC_VERSION_MIN_MACOSX: u32 = 0x24;
 const LC_BUILD_VERSION: u32 = 0x32;
 const CPU_TYPE_X86_64: u32 = 0x0100_0007;
 const CPU_TYPE_ARM64: u32 = 0x0100_000c;
+const LC_SYMTAB: u32 = 0x2;
+const LC_SEGMENT_64: u32 = 0x19;
+/// `n_type` bits of a symbol (`<mach-o/nlist.h>`).
+const N_STAB: u8 = 0xe0;
+const N_TYPE: u8 = 0x0e;
+const N_SECT: u8 = 0x0e;
+const N_EXT: u8 = 0x01;
 
 /// One architecture of a Mach-O file and the oldest macOS it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +35,9 @@ pub struct Slice {
     /// `arm64`, `x86_64`, or the CPU type number of another.
     pub cpu: String,
     pub min_macos: Version,
+    /// What a stripped binary would not have (debug segments, local and
+    /// debugger symbols); empty when stripped.
+    pub unstripped: Vec<String>,
 }
 
 /// Whether `data` is a Mach-O file, thin or fat.
@@ -69,6 +79,8 @@ fn thin(data: &[u8]) -> Result<Slice> {
         other => format!("CPU type {:#x}", other.unwrap_or_default()),
     };
     let commands = word_le(data, 16).unwrap_or(0);
+    let mut min_macos = None;
+    let mut unstripped = Vec::new();
     let mut at = 32;
     for _ in 0..commands {
         let (Some(command), Some(size)) = (word_le(data, at), word_le(data, at + 4)) else {
@@ -80,15 +92,56 @@ fn thin(data: &[u8]) -> Result<Slice> {
             _ => None,
         };
         if let Some(encoded) = version {
-            let min_macos = Version::new(encoded >> 16, (encoded >> 8) & 0xff);
-            return Ok(Slice { cpu, min_macos });
+            min_macos = Some(Version::new(encoded >> 16, (encoded >> 8) & 0xff));
+        }
+        if command == LC_SEGMENT_64 && data.get(at + 8..at + 16) == Some(b"__DWARF\0".as_slice()) {
+            unstripped.push("a __DWARF segment".to_owned());
+        }
+        if command == LC_SYMTAB {
+            unstripped.extend(unstripped_symbols(data, at)?);
         }
         if size < 8 {
             bail!("a load command has the impossible size {size}");
         }
         at += size as usize;
     }
-    bail!("it has no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX load command")
+    let Some(min_macos) = min_macos else {
+        bail!("it has no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX load command");
+    };
+    Ok(Slice {
+        cpu,
+        min_macos,
+        unstripped,
+    })
+}
+
+/// What the symbol table of the LC_SYMTAB command at `at` holds that a
+/// stripped binary does not: debugger (stab) entries and local symbols.
+/// Undefined imports and exported symbols stay in any executable.
+fn unstripped_symbols(data: &[u8], at: usize) -> Result<Vec<String>> {
+    let (Some(offset), Some(count)) = (word_le(data, at + 8), word_le(data, at + 12)) else {
+        bail!("its LC_SYMTAB is cut short");
+    };
+    let (mut stabs, mut locals) = (0, 0);
+    for index in 0..count as usize {
+        // nlist_64: n_strx (4 bytes), n_type, n_sect, n_desc, n_value.
+        let Some(&kind) = data.get(offset as usize + index * 16 + 4) else {
+            bail!("its symbol table lies outside the file");
+        };
+        if kind & N_STAB != 0 {
+            stabs += 1;
+        } else if kind & N_EXT == 0 && kind & N_TYPE == N_SECT {
+            locals += 1;
+        }
+    }
+    let mut found = Vec::new();
+    if stabs > 0 {
+        found.push(format!("{stabs} debugger symbols"));
+    }
+    if locals > 0 {
+        found.push(format!("{locals} local symbols"));
+    }
+    Ok(found)
 }
 
 fn word_le(data: &[u8], at: usize) -> Option<u32> {
@@ -151,7 +204,8 @@ mod tests {
             slices(&data).unwrap(),
             [Slice {
                 cpu: "arm64".into(),
-                min_macos: Version::new(11, 0)
+                min_macos: Version::new(11, 0),
+                unstripped: vec![],
             }]
         );
     }

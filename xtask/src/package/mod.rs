@@ -4,12 +4,14 @@
 //! Each format has its own room: [`archive`] for tar.gz and zip, [`deb`] for
 //! Debian packages. [`layout`] names every artifact and lists what an
 //! archive holds; [`publish`] moves a finished release into place. [`elf`]
-//! and [`macho`] read what a binary needs of the system it runs on.
+//! and [`macho`] read what a binary needs of the system it runs on, and
+//! [`headers`] checks each shipped binary is what its target says.
 
 pub mod archive;
 pub mod checksum;
 pub mod deb;
 pub mod elf;
+pub mod headers;
 pub mod layout;
 pub mod macho;
 pub mod manifest;

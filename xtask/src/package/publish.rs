@@ -65,7 +65,7 @@ mod tests {
     fn artifact(name: &str, data: &[u8]) -> Artifact {
         Artifact {
             name: name.to_owned(),
-            target: "x86_64-unknown-linux-gnu".to_owned(),
+            target: "wasm32-wasip1".to_owned(),
             format: Format::TarGz,
             size: data.len() as u64,
             sha256: checksum::sha256_hex(data),
@@ -87,9 +87,15 @@ mod tests {
         }
     }
 
-    /// Stages a real (tiny) .tar.gz holding `content`.
+    /// Stages a real (tiny) .tar.gz holding a WebAssembly module whose one
+    /// custom section holds `content`, so that verify finds a binary of its
+    /// target in it.
     fn stage(dir: &Path, name: &str, content: &[u8]) -> Artifact {
-        let data = archive::tar_gz(&[Entry::file("x", content.to_vec())], 0).unwrap();
+        let mut module = b"\0asm\x01\0\0\0\0".to_vec();
+        module.push(u8::try_from(content.len() + 2).expect("a short content"));
+        module.extend([1, b'x']);
+        module.extend(content);
+        let data = archive::tar_gz(&[Entry::executable("x.wasm", module)], 0).unwrap();
         let artifact = artifact(name, &data);
         std::fs::write(dir.join(name), &data).unwrap();
         std::fs::write(
@@ -109,7 +115,7 @@ mod tests {
             stage(first.path(), "gone.tar.gz", b"old"),
         ];
         publish(out.path(), first.path(), &manifest(old)).unwrap();
-        assert!(verify::check(out.path()).unwrap().is_empty());
+        assert!(verify::check(out.path()).unwrap().problems.is_empty());
 
         let second = TempDir::new_in(out.path(), "stage").unwrap();
         let new = vec![stage(second.path(), "a.tar.gz", b"new a")];
@@ -124,8 +130,8 @@ mod tests {
         assert!(!out.path().join("gone.tar.gz").exists());
         assert!(!out.path().join("gone.tar.gz.sha256").exists());
         let entries = archive::read_tar_gz(&new_a).unwrap();
-        assert_eq!(entries[0].data.as_deref(), Some(&b"new a"[..]));
-        assert!(verify::check(out.path()).unwrap().is_empty());
+        assert!(entries[0].data.as_deref().unwrap().ends_with(b"new a"));
+        assert!(verify::check(out.path()).unwrap().problems.is_empty());
     }
 
     #[test]

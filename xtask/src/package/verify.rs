@@ -12,11 +12,22 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf, macho};
+use crate::package::{Format, archive, deb, elf, headers, macho};
+use crate::targets::{self, TargetSpec};
 
-/// Every problem found in `dir`. An error means `dir` could not be checked
+/// What checking a release folder found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Every problem, one line each; none for a good release.
+    pub problems: Vec<String>,
+    /// What was checked of each shipped binary, one line each:
+    /// `<artifact>: <path>: ELF 64-bit LSB x86-64, loader …, stripped`.
+    pub binaries: Vec<String>,
+}
+
+/// Checks the release in `dir`. An error means `dir` could not be checked
 /// at all.
-pub fn check(dir: &Path) -> Result<Vec<String>> {
+pub fn check(dir: &Path) -> Result<Findings> {
     let sums_text = std::fs::read_to_string(dir.join(SUMS_FILE)).with_context(|| {
         format!(
             "{} has no readable {SUMS_FILE}: it is not a dist folder, or a dist into it did not \
@@ -27,6 +38,7 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
     let sums =
         checksum::parse_sums(&sums_text).with_context(|| format!("{SUMS_FILE} is damaged"))?;
     let mut problems = Vec::new();
+    let mut binaries = Vec::new();
     if sums.is_empty() {
         problems.push(format!("{SUMS_FILE} lists no artifacts"));
     }
@@ -77,6 +89,16 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
         let listed = manifest
             .as_ref()
             .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
+        if let Some(artifact) = listed {
+            match targets::lookup(&artifact.target) {
+                Some(spec) => check_binaries(name, &entries, spec, &mut binaries, &mut problems),
+                None => problems.push(format!(
+                    "{name}: its target {} is not in the xtask's target table, so its binary \
+                     cannot be checked",
+                    artifact.target
+                )),
+            }
+        }
         if let Some(floor) = listed.and_then(|artifact| artifact.glibc_floor) {
             problems.extend(floor_problems(name, &entries, elf::is_elf, |what, data| {
                 elf::check_glibc_floor(what, data, floor)
@@ -129,7 +151,38 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
             problems.push(format!("{name}: not listed in {SUMS_FILE}"));
         }
     }
-    Ok(problems)
+    Ok(Findings { problems, binaries })
+}
+
+/// Checks the header of every executable among `entries` of the artifact
+/// `name` against `spec`; an artifact must hold at least one.
+fn check_binaries(
+    name: &str,
+    entries: &[Entry],
+    spec: &TargetSpec,
+    binaries: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) {
+    let mut found = 0;
+    for entry in entries {
+        let Some(data) = entry
+            .data
+            .as_deref()
+            .filter(|data| headers::is_executable(data))
+        else {
+            continue;
+        };
+        found += 1;
+        match headers::check(spec, data) {
+            Ok(checked) => binaries.push(format!("{name}: {}: {checked}", entry.path)),
+            Err(err) => problems.push(format!("{name}: {} {err:#}", entry.path)),
+        }
+    }
+    if found == 0 && !entries.is_empty() {
+        problems.push(format!(
+            "{name}: holds no executable: no file in it is an ELF, PE, Mach-O or WebAssembly binary"
+        ));
+    }
 }
 
 /// What is wrong with the executables among `entries` of the artifact

@@ -37,6 +37,8 @@ pub struct TargetSpec {
     pub triple: &'static str,
     /// The operating system family, which decides file names and formats.
     pub os: Os,
+    /// What its executables' headers say: format and CPU.
+    pub binary: Binary,
     /// Debian's name for the architecture (`dpkg --print-architecture`), for
     /// Linux targets that can be packaged as a `.deb`.
     pub debian_arch: Option<&'static str>,
@@ -67,6 +69,25 @@ pub struct TargetSpec {
     /// `dist` links through the target folder so that their place in the
     /// import table does not depend on where the checkout is.
     pub import_libs: Option<&'static str>,
+}
+
+/// The executable format of a target and the CPU its header names, which
+/// `verify` checks every shipped binary against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binary {
+    /// ELF: `e_machine`, class (32 or 64 bits) and byte order.
+    Elf {
+        machine: u16,
+        cpu: &'static str,
+        bits: u8,
+        big_endian: bool,
+    },
+    /// PE (Windows): the COFF header's machine.
+    Pe { machine: u16, cpu: &'static str },
+    /// Mach-O: the CPU type of its slice.
+    MachO { cpu_type: u32, cpu: &'static str },
+    /// WebAssembly: a module, with no CPU.
+    Wasm,
 }
 
 /// Operating system families the xtask packages differently.
@@ -614,6 +635,7 @@ mod tests {
                         spec.os,
                         spec.debian_arch,
                         spec.static_binary,
+                        spec.binary,
                         spec.min_glibc,
                         spec.min_macos,
                         spec.cargo_config().env,

@@ -48,6 +48,58 @@ const ZIGBUILD: Tool = Tool {
     source: Source::Pip(&pins::CARGO_ZIGBUILD),
 };
 
+/// What each architecture's executables say in their headers: the ELF
+/// `e_machine` values of `<elf.h>`, the PE machine of Microsoft's PE format
+/// page, the Mach-O CPU types of `<mach/machine.h>`.
+const ELF_X86_64: Binary = Binary::Elf {
+    machine: 62,
+    cpu: "x86-64",
+    bits: 64,
+    big_endian: false,
+};
+const ELF_AARCH64: Binary = Binary::Elf {
+    machine: 183,
+    cpu: "AArch64",
+    bits: 64,
+    big_endian: false,
+};
+const ELF_ARM: Binary = Binary::Elf {
+    machine: 40,
+    cpu: "ARM",
+    bits: 32,
+    big_endian: false,
+};
+const ELF_RISCV64: Binary = Binary::Elf {
+    machine: 243,
+    cpu: "RISC-V",
+    bits: 64,
+    big_endian: false,
+};
+const ELF_PPC64LE: Binary = Binary::Elf {
+    machine: 21,
+    cpu: "PowerPC64",
+    bits: 64,
+    big_endian: false,
+};
+const ELF_I386: Binary = Binary::Elf {
+    machine: 3,
+    cpu: "Intel 80386",
+    bits: 32,
+    big_endian: false,
+};
+const PE_X86_64: Binary = Binary::Pe {
+    machine: 0x8664,
+    cpu: "x86-64",
+};
+const MACHO_ARM64: Binary = Binary::MachO {
+    cpu_type: 0x0100_000c,
+    cpu: "arm64",
+};
+const MACHO_X86_64: Binary = Binary::MachO {
+    cpu_type: 0x0100_0007,
+    cpu: "x86_64",
+};
+
 /// The oldest macOS Rust's standard library supports on Apple silicon (the
 /// first release that ran on it) and on Intel Macs. Without a deployment
 /// target, zig links for a recent macOS, and the binary would not start on
@@ -60,6 +112,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "x86_64-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_X86_64,
         debian_arch: Some("amd64"),
         static_binary: false,
         linker: Linker::HostCc,
@@ -74,6 +127,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "aarch64-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_AARCH64,
         debian_arch: Some("arm64"),
         static_binary: false,
         linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
@@ -100,6 +154,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "armv7-unknown-linux-gnueabihf",
         os: Os::Linux,
+        binary: ELF_ARM,
         debian_arch: Some("armhf"),
         static_binary: false,
         linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
@@ -126,6 +181,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "riscv64gc-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_RISCV64,
         debian_arch: Some("riscv64"),
         static_binary: false,
         linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
@@ -152,6 +208,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "powerpc64le-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_PPC64LE,
         debian_arch: Some("ppc64el"),
         static_binary: false,
         linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
@@ -181,6 +238,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "i686-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_I386,
         debian_arch: Some("i386"),
         static_binary: false,
         linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
@@ -206,6 +264,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "x86_64-unknown-linux-musl",
         os: Os::Linux,
+        binary: ELF_X86_64,
         debian_arch: Some("amd64"),
         static_binary: true,
         linker: Linker::RustLld,
@@ -220,6 +279,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "aarch64-unknown-linux-musl",
         os: Os::Linux,
+        binary: ELF_AARCH64,
         debian_arch: Some("arm64"),
         static_binary: true,
         linker: Linker::RustLld,
@@ -237,6 +297,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     TargetSpec {
         triple: "x86_64-pc-windows-gnu",
         os: Os::Windows,
+        binary: PE_X86_64,
         debian_arch: None,
         static_binary: false,
         linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
@@ -256,11 +317,12 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         reproducible_link_args: &["-Wl,--no-insert-timestamp"],
         import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
     },
-    macos_with_zig("aarch64-apple-darwin", MACOS_ARM64_LOWEST),
-    macos_with_zig("x86_64-apple-darwin", MACOS_X86_64_LOWEST),
+    macos_with_zig("aarch64-apple-darwin", MACHO_ARM64, MACOS_ARM64_LOWEST),
+    macos_with_zig("x86_64-apple-darwin", MACHO_X86_64, MACOS_X86_64_LOWEST),
     TargetSpec {
         triple: "wasm32-wasip1",
         os: Os::Wasi,
+        binary: Binary::Wasm,
         debian_arch: None,
         static_binary: true,
         linker: Linker::Builtin,
@@ -314,6 +376,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
         triple: "aarch64-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_AARCH64,
         debian_arch: Some("arm64"),
         static_binary: false,
         linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
@@ -328,6 +391,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
         triple: "x86_64-unknown-linux-gnu",
         os: Os::Linux,
+        binary: ELF_X86_64,
         debian_arch: Some("amd64"),
         static_binary: false,
         linker: Linker::CrossGcc("x86_64-linux-gnu-gcc"),
@@ -351,6 +415,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
         triple: "aarch64-unknown-linux-musl",
         os: Os::Linux,
+        binary: ELF_AARCH64,
         debian_arch: Some("arm64"),
         static_binary: true,
         linker: Linker::RustLld,
@@ -365,6 +430,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
         triple: "x86_64-unknown-linux-musl",
         os: Os::Linux,
+        binary: ELF_X86_64,
         debian_arch: Some("amd64"),
         static_binary: true,
         linker: Linker::RustLld,
@@ -382,6 +448,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
         triple: "x86_64-pc-windows-gnu",
         os: Os::Windows,
+        binary: PE_X86_64,
         debian_arch: None,
         static_binary: false,
         linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
@@ -399,17 +466,18 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
 pub const ON_MACOS_HOST: &[TargetSpec] = &[
-    macos_native("aarch64-apple-darwin", MACOS_ARM64_LOWEST),
-    macos_native("x86_64-apple-darwin", MACOS_X86_64_LOWEST),
+    macos_native("aarch64-apple-darwin", MACHO_ARM64, MACOS_ARM64_LOWEST),
+    macos_native("x86_64-apple-darwin", MACHO_X86_64, MACOS_X86_64_LOWEST),
 ];
 
 /// A macOS target built on Linux: zig links it (its `-S` keeps debug-map
 /// paths, and with them the clone's location, out of the Mach-O UUID) and
 /// nothing runs it.
-const fn macos_with_zig(triple: &'static str, min_macos: Version) -> TargetSpec {
+const fn macos_with_zig(triple: &'static str, binary: Binary, min_macos: Version) -> TargetSpec {
     TargetSpec {
         triple,
         os: Os::Darwin,
+        binary,
         debian_arch: None,
         static_binary: false,
         linker: Linker::Zig,
@@ -424,10 +492,11 @@ const fn macos_with_zig(triple: &'static str, min_macos: Version) -> TargetSpec 
 }
 
 /// A macOS target built on a Mac: Apple's toolchain links it, the Mac runs it.
-const fn macos_native(triple: &'static str, min_macos: Version) -> TargetSpec {
+const fn macos_native(triple: &'static str, binary: Binary, min_macos: Version) -> TargetSpec {
     TargetSpec {
         triple,
         os: Os::Darwin,
+        binary,
         debian_arch: None,
         static_binary: false,
         linker: Linker::HostCc,

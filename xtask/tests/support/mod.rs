@@ -264,6 +264,7 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
 pub fn make_release(out: &Path, version: &str, triple: &str) {
     std::fs::create_dir_all(out.join("payload")).unwrap();
     std::fs::write(out.join("payload/hello"), format!("hello from {version}\n")).unwrap();
+    std::fs::write(out.join("payload/app"), tiny_elf(triple)).unwrap();
     let name = format!("app-{version}-{triple}.tar.gz");
     let tar = Command::new("tar")
         .args(["-czf", &name, "payload"])
@@ -288,6 +289,49 @@ pub fn make_release(out: &Path, version: &str, triple: &str) {
             "size": {size}, "sha256": "{sha256}", "smoke_run": "native"}}]}}"#
     );
     std::fs::write(out.join("dist-manifest.json"), manifest).unwrap();
+}
+
+/// The smallest ELF executable whose header verify accepts for `triple`
+/// (x86_64 or aarch64 glibc Linux): a 64-bit little-endian header naming
+/// the CPU, and one program header naming the dynamic loader, laid out as
+/// in `<elf.h>`. It does not run; it only has to read right.
+pub fn tiny_elf(triple: &str) -> Vec<u8> {
+    let (machine, loader): (u16, &str) = match triple {
+        "x86_64-unknown-linux-gnu" => (62, "/lib64/ld-linux-x86-64.so.2"),
+        "aarch64-unknown-linux-gnu" => (183, "/lib/ld-linux-aarch64.so.1"),
+        _ => panic!("tiny_elf knows x86_64 and aarch64 glibc Linux, not {triple}"),
+    };
+    let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+    elf.resize(16, 0);
+    elf.extend(3u16.to_le_bytes()); // e_type: ET_DYN
+    elf.extend(machine.to_le_bytes());
+    elf.extend(1u32.to_le_bytes()); // e_version
+    elf.extend(0u64.to_le_bytes()); // e_entry
+    elf.extend(64u64.to_le_bytes()); // e_phoff: right after this header
+    elf.extend(0u64.to_le_bytes()); // e_shoff: no sections
+    elf.extend(0u32.to_le_bytes()); // e_flags
+    for half in [64u16, 56, 1, 64, 0, 0] {
+        // e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx
+        elf.extend(half.to_le_bytes());
+    }
+    let path_at = 64 + 56;
+    let size = loader.len() as u64 + 1;
+    elf.extend(3u32.to_le_bytes()); // p_type: PT_INTERP
+    elf.extend(4u32.to_le_bytes()); // p_flags: R
+    for word in [
+        path_at as u64,
+        path_at as u64,
+        path_at as u64,
+        size,
+        size,
+        1,
+    ] {
+        // p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align
+        elf.extend(word.to_le_bytes());
+    }
+    elf.extend(loader.as_bytes());
+    elf.push(0);
+    elf
 }
 
 /// Every file directly in `dir` (hidden ones included), with its bytes,
@@ -370,4 +414,45 @@ pub fn configured_triples() -> Vec<String> {
         .iter()
         .map(|target| target["triple"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// A one-artifact release in `out`, made with tar and sha256sum: a tarball
+/// of `binary` (as `app-1.0.0-<triple>/app`) for `triple`, with its
+/// checksums and a manifest entry with `extra` fields (`, "glibc_floor":
+/// "2.17"`, say).
+pub fn release_of_one_binary(out: &Path, triple: &str, binary: &[u8], extra: &str) {
+    let folder = format!("app-1.0.0-{triple}");
+    std::fs::create_dir_all(out.join(&folder)).unwrap();
+    let path = out.join(&folder).join("app");
+    std::fs::write(&path, binary).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let name = format!("{folder}.tar.gz");
+    run_in_dir(out, "tar", &["-czf", &name, &folder]);
+    std::fs::remove_dir_all(out.join(&folder)).unwrap();
+    let line = run_in_dir(out, "sha256sum", &[&name]);
+    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
+    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
+    let size = std::fs::metadata(out.join(&name)).unwrap().len();
+    std::fs::write(
+        out.join("dist-manifest.json"),
+        format!(
+            r#"{{"package": "app", "version": "1.0.0", "source_date_epoch": 1, "git_commit": null,
+                "artifacts": [{{"name": "{name}", "target": "{triple}",
+                "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "none"
+                {extra}}}]}}"#,
+            &line[..64]
+        ),
+    )
+    .unwrap();
+}
+
+/// Runs `program ARGS` in `dir`, which must succeed, and returns its stdout.
+pub fn run_in_dir(dir: &Path, program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{program}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
 }

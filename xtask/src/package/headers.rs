@@ -1,0 +1,376 @@
+//! Checking a shipped binary's header against its target: the format and
+//! CPU, the ELF class, byte order and dynamic loader (or its absence, for a
+//! static binary), the PE subsystem, the oldest macOS, and that it was
+//! stripped as `[profile.dist]` says. For targets nothing here can run
+//! (macOS), this is what stands in for a smoke run; for the rest it is a
+//! second opinion.
+//!
+//! References: ELF, `<elf.h>` and the System V gABI; PE, Microsoft's "PE
+//! Format" page (COFF header after the `PE\0\0` signature, whose offset is at
+//! 0x3c; `Subsystem` at offset 68 of the optional header); Mach-O, see
+//! [`super::macho`]; WebAssembly, the core spec's binary format (`\0asm`,
+//! version 1, then sections, custom ones with a name).
+
+use anyhow::{Context, Result, bail};
+use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
+
+use super::{elf, macho};
+use crate::targets::{Binary, TargetSpec};
+
+/// Whether `data` starts like an executable of any format the xtask ships.
+pub fn is_executable(data: &[u8]) -> bool {
+    elf::is_elf(data) || data.starts_with(b"MZ") || macho::is_macho(data) || is_wasm(data)
+}
+
+fn is_wasm(data: &[u8]) -> bool {
+    data.starts_with(b"\0asm")
+}
+
+/// Checks the binary `data` against what `spec` says its executables are,
+/// and returns what was checked, as one line: `ELF 64-bit LSB x86-64,
+/// loader /lib64/ld-linux-x86-64.so.2, stripped`.
+pub fn check(spec: &TargetSpec, data: &[u8]) -> Result<String> {
+    match spec.binary {
+        Binary::Elf {
+            machine,
+            cpu,
+            bits,
+            big_endian,
+        } => check_elf(spec, data, machine, cpu, bits, big_endian),
+        Binary::Pe { machine, cpu } => check_pe(data, machine, cpu),
+        Binary::MachO { cpu, .. } => check_macho(data, cpu),
+        Binary::Wasm => check_wasm(data),
+    }
+}
+
+fn check_elf(
+    spec: &TargetSpec,
+    data: &[u8],
+    machine: u16,
+    cpu: &str,
+    bits: u8,
+    big_endian: bool,
+) -> Result<String> {
+    if !elf::is_elf(data) {
+        bail!("is not an ELF file, but {}", describe(data));
+    }
+    let found_bits = match data.get(4) {
+        Some(1) => 32,
+        Some(2) => 64,
+        _ => bail!("its ELF class byte is neither 32- nor 64-bit"),
+    };
+    let found_big = match data.get(5) {
+        Some(1) => false,
+        Some(2) => true,
+        _ => bail!("its ELF byte-order byte is neither little- nor big-endian"),
+    };
+    let order = |big: bool| if big { "MSB" } else { "LSB" };
+    if (found_bits, found_big) != (bits, big_endian) {
+        bail!(
+            "is a {found_bits}-bit {} ELF file, but {} binaries are {bits}-bit {}",
+            order(found_big),
+            spec.triple,
+            order(big_endian)
+        );
+    }
+    let facts = if bits == 64 {
+        elf_facts::<object::elf::FileHeader64<object::Endianness>>(data)
+    } else {
+        elf_facts::<object::elf::FileHeader32<object::Endianness>>(data)
+    }
+    .context("its ELF headers cannot be read")?;
+    if facts.machine != machine {
+        bail!(
+            "is built for ELF machine {} (e_machine), but {} binaries are {cpu} ({machine})",
+            facts.machine,
+            spec.triple
+        );
+    }
+    let linkage = match (&facts.interpreter, spec.static_binary) {
+        (None, true) => "static".to_owned(),
+        (Some(loader), false) => format!("loader {loader}"),
+        (Some(loader), true) => bail!(
+            "asks for the dynamic loader {loader}, but {} binaries are static",
+            spec.triple
+        ),
+        (None, false) => bail!(
+            "has no dynamic loader (PT_INTERP), but {} binaries are linked dynamically",
+            spec.triple
+        ),
+    };
+    ensure_stripped(&facts.unstripped)?;
+    Ok(format!(
+        "ELF {bits}-bit {} {cpu}, {linkage}, stripped",
+        order(big_endian)
+    ))
+}
+
+/// What the ELF checks need from the headers.
+struct ElfFacts {
+    machine: u16,
+    interpreter: Option<String>,
+    /// Sections a stripped binary does not have.
+    unstripped: Vec<String>,
+}
+
+fn elf_facts<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Result<ElfFacts> {
+    let header = Elf::parse(data)?;
+    let endian = header.endian()?;
+    let mut interpreter = None;
+    for segment in header.program_headers(endian, data)? {
+        if let Some(path) = segment.interpreter(endian, data)? {
+            interpreter = Some(String::from_utf8_lossy(path).into_owned());
+        }
+    }
+    let sections = header.sections(endian, data)?;
+    let mut unstripped = Vec::new();
+    for section in sections.iter() {
+        let name = String::from_utf8_lossy(sections.section_name(endian, section)?).into_owned();
+        if section.sh_type(endian) == object::elf::SHT_SYMTAB || name.starts_with(".debug") {
+            unstripped.push(name);
+        }
+    }
+    Ok(ElfFacts {
+        machine: header.e_machine(endian),
+        interpreter,
+        unstripped,
+    })
+}
+
+fn check_pe(data: &[u8], machine: u16, cpu: &str) -> Result<String> {
+    if !data.starts_with(b"MZ") {
+        bail!("is not a PE file, but {}", describe(data));
+    }
+    let u16_at = |at: usize| -> Option<u16> {
+        Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?))
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+    };
+    let pe = u32_at(0x3c).context("its DOS header is cut short")? as usize;
+    if data.get(pe..pe + 4) != Some(b"PE\0\0".as_slice()) {
+        bail!("has no PE signature where its DOS header points (0x3c)");
+    }
+    let coff = pe + 4;
+    let (Some(found), Some(sections), Some(symbols), Some(symbol_count), Some(optional_size)) = (
+        u16_at(coff),
+        u16_at(coff + 2),
+        u32_at(coff + 8),
+        u32_at(coff + 12),
+        u16_at(coff + 16),
+    ) else {
+        bail!("its COFF header is cut short");
+    };
+    if found != machine {
+        bail!("is built for PE machine {found:#x}, but this target is {cpu} ({machine:#x})");
+    }
+    let optional = coff + 20;
+    match u16_at(optional + 68) {
+        Some(3) => {}
+        Some(other) => bail!(
+            "has PE subsystem {other}, not 3 (console): it would open no console for its output"
+        ),
+        None => bail!("its optional header is cut short"),
+    }
+    let table = optional + optional_size as usize;
+    let mut unstripped = Vec::new();
+    if symbols != 0 || symbol_count != 0 {
+        unstripped.push("a COFF symbol table".to_owned());
+    }
+    for index in 0..sections as usize {
+        let name = data
+            .get(table + index * 40..table + index * 40 + 8)
+            .context("its section table is cut short")?;
+        let name = String::from_utf8_lossy(name)
+            .trim_end_matches('\0')
+            .to_owned();
+        if name.starts_with(".debug") || name.starts_with('/') {
+            unstripped.push(name);
+        }
+    }
+    ensure_stripped(&unstripped)?;
+    Ok(format!("PE {cpu}, console, stripped"))
+}
+
+fn check_macho(data: &[u8], cpu: &str) -> Result<String> {
+    if !macho::is_macho(data) {
+        bail!("is not a Mach-O file, but {}", describe(data));
+    }
+    let slices = macho::slices(data)?;
+    let mut described = Vec::new();
+    for slice in &slices {
+        if slice.cpu != cpu {
+            bail!(
+                "has a Mach-O slice for {}, but this target is {cpu}",
+                slice.cpu
+            );
+        }
+        ensure_stripped(&slice.unstripped)?;
+        described.push(format!("{}, macOS {}+", slice.cpu, slice.min_macos));
+    }
+    Ok(format!("Mach-O {}, stripped", described.join("; ")))
+}
+
+fn check_wasm(data: &[u8]) -> Result<String> {
+    if !is_wasm(data) {
+        bail!("is not a WebAssembly module, but {}", describe(data));
+    }
+    if data.get(4..8) != Some([1, 0, 0, 0].as_slice()) {
+        bail!("is WebAssembly of an unknown binary version (expected 1)");
+    }
+    let mut unstripped = Vec::new();
+    let mut at = 8;
+    while at < data.len() {
+        let id = data[at];
+        let (size, start) = leb128(data, at + 1).context("a section size is cut short")?;
+        let end = start + size;
+        if end > data.len() {
+            bail!("a section runs past the end of the module");
+        }
+        if id == 0 {
+            let (length, name_start) =
+                leb128(data, start).context("a custom section is cut short")?;
+            let name = data
+                .get(name_start..name_start + length)
+                .context("a custom section's name is cut short")?;
+            let name = String::from_utf8_lossy(name);
+            if name == "name" || name.starts_with(".debug") {
+                unstripped.push(name.into_owned());
+            }
+        }
+        at = end;
+    }
+    ensure_stripped(&unstripped)?;
+    Ok("WebAssembly module version 1, stripped".to_owned())
+}
+
+/// An unsigned LEB128 number at `at`, and where the bytes after it start.
+fn leb128(data: &[u8], mut at: usize) -> Option<(usize, usize)> {
+    let mut value = 0usize;
+    for shift in (0..35).step_by(7) {
+        let byte = *data.get(at)?;
+        at += 1;
+        value |= usize::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some((value, at));
+        }
+    }
+    None
+}
+
+fn ensure_stripped(unstripped: &[String]) -> Result<()> {
+    if unstripped.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "is not stripped: it still has {}, which `strip = true` in [profile.dist] removes",
+        unstripped.join(", ")
+    )
+}
+
+/// What `data` looks like, for messages about the wrong kind of file.
+fn describe(data: &[u8]) -> &'static str {
+    if elf::is_elf(data) {
+        "an ELF file"
+    } else if data.starts_with(b"MZ") {
+        "a PE file"
+    } else if macho::is_macho(data) {
+        "a Mach-O file"
+    } else if is_wasm(data) {
+        "a WebAssembly module"
+    } else {
+        "no executable format the xtask knows"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::lookup;
+
+    /// The test binary itself: a 64-bit x86-64 ELF file with a loader and,
+    /// being a debug build, not stripped.
+    #[test]
+    fn an_unstripped_binary_and_the_wrong_architecture_are_named() {
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let x86 = lookup("x86_64-unknown-linux-gnu").unwrap();
+        let err = check(x86, &exe).unwrap_err().to_string();
+        assert!(err.starts_with("is not stripped: it still has "), "{err}");
+        let arm = lookup("aarch64-unknown-linux-gnu").unwrap();
+        let err = check(arm, &exe).unwrap_err().to_string();
+        assert!(
+            err.contains("ELF machine 62 (e_machine), but aarch64-unknown-linux-gnu binaries are AArch64 (183)"),
+            "{err}"
+        );
+        let musl = lookup("x86_64-unknown-linux-musl").unwrap();
+        let err = check(musl, &exe).unwrap_err().to_string();
+        assert!(err.contains("asks for the dynamic loader"), "{err}");
+        let windows = lookup("x86_64-pc-windows-gnu").unwrap();
+        let err = check(windows, &exe).unwrap_err().to_string();
+        assert_eq!(err, "is not a PE file, but an ELF file");
+    }
+
+    #[test]
+    fn a_32_bit_header_under_a_64_bit_triple_is_refused() {
+        let mut exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        exe[4] = 1;
+        let x86 = lookup("x86_64-unknown-linux-gnu").unwrap();
+        let err = check(x86, &exe).unwrap_err().to_string();
+        assert!(err.contains("is a 32-bit LSB ELF file"), "{err}");
+    }
+
+    /// A PE header as MinGW writes it, cut to the fields verify reads:
+    /// machine, symbol table and subsystem.
+    fn pe(machine: u16, subsystem: u16, symbols: u32) -> Vec<u8> {
+        let mut data = vec![0u8; 0x40 + 4 + 20 + 240];
+        data[..2].copy_from_slice(b"MZ");
+        data[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+        data[0x40..0x44].copy_from_slice(b"PE\0\0");
+        let coff = 0x44;
+        data[coff..coff + 2].copy_from_slice(&machine.to_le_bytes());
+        data[coff + 8..coff + 12].copy_from_slice(&symbols.to_le_bytes());
+        data[coff + 16..coff + 18].copy_from_slice(&240u16.to_le_bytes());
+        let optional = coff + 20;
+        data[optional..optional + 2].copy_from_slice(&0x20bu16.to_le_bytes());
+        data[optional + 68..optional + 70].copy_from_slice(&subsystem.to_le_bytes());
+        data
+    }
+
+    #[test]
+    fn pe_machine_subsystem_and_symbols_are_checked() {
+        let windows = lookup("x86_64-pc-windows-gnu").unwrap();
+        assert_eq!(
+            check(windows, &pe(0x8664, 3, 0)).unwrap(),
+            "PE x86-64, console, stripped"
+        );
+        let err = check(windows, &pe(0x14c, 3, 0)).unwrap_err().to_string();
+        assert!(err.contains("PE machine 0x14c"), "{err}");
+        let err = check(windows, &pe(0x8664, 2, 0)).unwrap_err().to_string();
+        assert!(err.contains("subsystem 2, not 3 (console)"), "{err}");
+        let err = check(windows, &pe(0x8664, 3, 0x1000))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a COFF symbol table"), "{err}");
+        let err = check(windows, &pe(0x8664, 3, 0)[..0x50])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cut short"), "{err}");
+    }
+
+    #[test]
+    fn wasm_modules_are_checked_for_version_and_name_sections() {
+        let wasm = lookup("wasm32-wasip1").unwrap();
+        let stripped = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0";
+        assert_eq!(
+            check(wasm, stripped).unwrap(),
+            "WebAssembly module version 1, stripped"
+        );
+        let named = b"\0asm\x01\0\0\0\0\x06\x04name\0";
+        let err = check(wasm, named).unwrap_err().to_string();
+        assert!(err.contains("still has name"), "{err}");
+        let future = b"\0asm\x02\0\0\0";
+        assert!(check(wasm, future).is_err());
+        let cut = b"\0asm\x01\0\0\0\x01\x7f";
+        assert!(check(wasm, cut).is_err());
+    }
+}
