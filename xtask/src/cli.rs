@@ -127,6 +127,10 @@ pub struct VerifyArgs {
     /// The dist folder to check [default: target/distrib]
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Also check SHA256SUMS.minisig with this minisign public key (its
+    /// base64 text, or a .pub file)
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -469,3 +469,29 @@ fn pinned_tool_that_cannot_be_installed_is_named() {
     );
     assert_built_nothing(ws.path(), &stderr);
 }
+
+/// A malformed MINISIGN_SECRET_KEY stops dist before it builds anything.
+#[test]
+fn malformed_signing_key_stops_dist_before_building() {
+    let ws = fixture_workspace("bad-key");
+    let out = ws.path().join("out");
+    let output = xtask_command(
+        ws.path(),
+        &[
+            "dist",
+            "--target",
+            FIXTURE_TARGETS[0],
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .env("MINISIGN_SECRET_KEY", "not a key")
+    .output()
+    .unwrap();
+    let stderr = assert_fails_with(
+        &output,
+        &["minisign cannot sign with the key in MINISIGN_SECRET_KEY"],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}

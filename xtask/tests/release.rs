@@ -257,3 +257,169 @@ fn merge_of_good_parts_verifies() {
     assert!(checked.status.success());
     assert_eq!(String::from_utf8_lossy(&checked.stdout).lines().count(), 2);
 }
+
+/// A minisign key pair made by Debian's minisign without a password, as a
+/// CI secret holds one: the secret key's text and the public key file.
+fn key_pair(dir: &Path, name: &str) -> (String, PathBuf) {
+    let (public, secret) = (
+        dir.join(format!("{name}.pub")),
+        dir.join(format!("{name}.key")),
+    );
+    let made = std::process::Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .output()
+        .expect("minisign runs (cargo xtask ci installs it)");
+    assert!(made.status.success(), "{made:?}");
+    (std::fs::read_to_string(secret).unwrap(), public)
+}
+
+/// `minisign -V` on the release in `dir`, as a user would check it.
+fn minisign_accepts(dir: &Path, public: &Path) -> bool {
+    std::process::Command::new("minisign")
+        .arg("-V")
+        .arg("-p")
+        .arg(public)
+        .args(["-m", "SHA256SUMS"])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+/// With MINISIGN_SECRET_KEY set, the release gets SHA256SUMS.minisig:
+/// Debian's minisign and `verify --key` accept it, the same key gives the
+/// same bytes, and another key or a changed SHA256SUMS is refused by both.
+#[test]
+fn merge_signs_sha256sums_and_minisign_checks_it() {
+    let parts = TwoParts::new(
+        "merge-signed",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.1.0", "aarch64-unknown-linux-gnu"),
+    );
+    let keys = parts.scratch.path();
+    let (secret, public) = key_pair(keys, "release");
+    let signed_merge = |out: &Path| {
+        let mut command = xtask_command(&repo_root(), &["merge"]);
+        command
+            .arg(&parts.a)
+            .arg(&parts.b)
+            .arg("--out")
+            .arg(out)
+            .env("MINISIGN_SECRET_KEY", &secret);
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    let out = parts.out();
+    signed_merge(&out);
+    assert!(
+        minisign_accepts(&out, &public),
+        "minisign -V refused the signature"
+    );
+    let verify = |key: &str| {
+        xtask(
+            &repo_root(),
+            &["verify", out.to_str().unwrap(), "--key", key],
+        )
+    };
+    let output = verify(public.to_str().unwrap());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("SHA256SUMS.minisig: good signature of SHA256SUMS by the given key (app 0.1.0 SHA256SUMS)"),
+        "{stderr}"
+    );
+    // The key's base64 text works as well as its file.
+    let public_text = std::fs::read_to_string(&public).unwrap();
+    let base64 = public_text.lines().nth(1).unwrap();
+    assert!(verify(base64).status.success());
+
+    let again = parts.scratch.path().join("again");
+    signed_merge(&again);
+    assert_eq!(
+        std::fs::read(out.join("SHA256SUMS.minisig")).unwrap(),
+        std::fs::read(again.join("SHA256SUMS.minisig")).unwrap(),
+        "the same key over the same release gives another signature"
+    );
+
+    let (_, other_public) = key_pair(keys, "other");
+    assert!(!minisign_accepts(&out, &other_public));
+    assert_fails_with(
+        &verify(other_public.to_str().unwrap()),
+        &["does not verify with the given key", "failed verification"],
+    );
+
+    let sums = out.join("SHA256SUMS");
+    let text = std::fs::read_to_string(&sums).unwrap();
+    std::fs::write(&sums, text.replacen("0.1.0", "0.1.1", 1)).unwrap();
+    assert!(!minisign_accepts(&out, &public));
+    assert_fails_with(
+        &verify(public.to_str().unwrap()),
+        &["does not verify with the given key"],
+    );
+}
+
+/// A release merged without a key has no signature, and one asked to be
+/// checked with a key says so.
+#[test]
+fn unsigned_release_checked_with_a_key_is_refused() {
+    let parts = TwoParts::new(
+        "merge-unsigned",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.1.0", "aarch64-unknown-linux-gnu"),
+    );
+    let output = xtask_command(&repo_root(), &["merge"])
+        .arg(&parts.a)
+        .arg(&parts.b)
+        .arg("--out")
+        .arg(parts.out())
+        .env_remove("MINISIGN_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(!parts.out().join("SHA256SUMS.minisig").exists());
+    let (_, public) = key_pair(parts.scratch.path(), "release");
+    assert_fails_with(
+        &xtask(
+            &repo_root(),
+            &[
+                "verify",
+                parts.out().to_str().unwrap(),
+                "--key",
+                public.to_str().unwrap(),
+            ],
+        ),
+        &["SHA256SUMS.minisig is missing, so the release is not signed"],
+    );
+}
+
+#[test]
+fn malformed_signing_key_is_refused_before_anything_is_written() {
+    let parts = TwoParts::new(
+        "merge-bad-key",
+        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        ("0.1.0", "aarch64-unknown-linux-gnu"),
+    );
+    let output = xtask_command(&repo_root(), &["merge"])
+        .arg(&parts.a)
+        .arg(&parts.b)
+        .arg("--out")
+        .arg(parts.out())
+        .env(
+            "MINISIGN_SECRET_KEY",
+            "untrusted comment: not a key\nAAAA\n",
+        )
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &output,
+        &[
+            "minisign cannot sign with the key in MINISIGN_SECRET_KEY",
+            "minisign -G -W",
+        ],
+    );
+    assert!(!parts.out().exists());
+}

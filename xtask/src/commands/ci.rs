@@ -37,6 +37,7 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         runs_with("llvm-objdump", "llvm"),
         "reading Mach-O headers in the tests",
     ),
+    (runs_with("minisign", "minisign"), "the signing tests"),
     (
         runs_with("dpkg-architecture", "dpkg-dev"),
         "checking the target table's Debian architectures",
@@ -115,7 +116,13 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
             install: install(),
         },
     )?;
-    verify::run(ws, &VerifyArgs { dir: None })?;
+    verify::run(
+        ws,
+        &VerifyArgs {
+            dir: None,
+            key: None,
+        },
+    )?;
 
     eprintln!("==> the xtask's own tests");
     cmd!(

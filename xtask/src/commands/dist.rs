@@ -25,6 +25,7 @@ use crate::commands::report::{Outcome, Report};
 use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
 use crate::package::rustflags::ReleaseFlags;
+use crate::package::signing::{self, Signer};
 use crate::package::{checksum, elf, headers, macho, publish, reproducible};
 use crate::targets::TargetSpec;
 use crate::util::atomic;
@@ -41,7 +42,16 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     let mtime = reproducible::source_date_epoch(&ws.sh)?;
     let layout = ReleaseLayout::new(&ws.config, mtime)?;
     let staging = prepare_out_dir(&out)?;
-    ws.provision(&targets, &[], args.install.no_install)?;
+    let signer = Signer::from_env()?;
+    let signing_tools: &[_] = if signer.is_some() {
+        &[signing::MINISIGN]
+    } else {
+        &[]
+    };
+    ws.provision(&targets, signing_tools, args.install.no_install)?;
+    if let Some(signer) = &signer {
+        signer.check(&ws.sh)?;
+    }
 
     let started = Instant::now();
     let mut in_cargo = Duration::ZERO;
@@ -70,7 +80,8 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         git_dirty,
         artifacts,
     };
-    publish::publish(&out, staging.path(), &manifest)?;
+    let signature = signing::sign_release(&ws.sh, signer.as_ref(), &manifest)?;
+    publish::publish(&out, staging.path(), &manifest, signature.as_deref())?;
     eprintln!(
         "\n{} artifacts in {}:",
         manifest.artifacts.len(),

@@ -9,10 +9,12 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use xshell::Shell;
 
 use crate::cli::MergeArgs;
 use crate::package::checksum::SUMS_FILE;
 use crate::package::manifest::{self, Manifest};
+use crate::package::signing::{self, Signer};
 use crate::package::{publish, verify};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
@@ -22,11 +24,24 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         Some(out) => out.clone(),
         None => publish::default_out_dir(&ws.config.target_dir),
     };
-    merge(&args.parts, &out)
+    // A merged release gets a new SHA256SUMS, so the parts' signatures do
+    // not carry over: it is signed here, as dist signs, if a key is set.
+    let signer = Signer::from_env()?;
+    if let Some(signer) = &signer {
+        ws.provision(&[], &[signing::MINISIGN], false)?;
+        signer.check(&ws.sh)?;
+    }
+    merge(&ws.sh, &args.parts, &out, signer.as_ref())
 }
 
-/// Verifies each of `parts` and publishes them together in `out`.
-fn merge(parts: &[std::path::PathBuf], out: &Path) -> Result<()> {
+/// Verifies each of `parts` and publishes them together in `out`, signed
+/// by `signer` if given.
+fn merge(
+    sh: &Shell,
+    parts: &[std::path::PathBuf],
+    out: &Path,
+    signer: Option<&Signer>,
+) -> Result<()> {
     let mut merged: Option<Manifest> = None;
     for part in parts {
         let problems = verify::check(part)
@@ -105,7 +120,8 @@ fn merge(parts: &[std::path::PathBuf], out: &Path) -> Result<()> {
                 .with_context(|| format!("cannot copy {name}"))?;
         }
     }
-    publish::publish(out, staging.path(), &merged)?;
+    let signature = signing::sign_release(sh, signer, &merged)?;
+    publish::publish(out, staging.path(), &merged, signature.as_deref())?;
     eprintln!(
         "merged {} parts into {}: {} artifacts, {SUMS_FILE}, {}",
         parts.len(),

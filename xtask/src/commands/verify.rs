@@ -5,7 +5,7 @@
 use anyhow::{Result, bail};
 
 use crate::cli::VerifyArgs;
-use crate::package::{publish, verify};
+use crate::package::{publish, signing, verify};
 use crate::workspace::Workspace;
 
 pub fn run(ws: &Workspace, args: &VerifyArgs) -> Result<()> {
@@ -17,7 +17,24 @@ pub fn run(ws: &Workspace, args: &VerifyArgs) -> Result<()> {
     for binary in &findings.binaries {
         eprintln!("  {binary}");
     }
-    let problems = findings.problems;
+    let mut problems = findings.problems;
+    match &args.key {
+        Some(key) => {
+            ws.provision(&[], &[signing::MINISIGN], false)?;
+            match signing::verify(&ws.sh, &dir, key) {
+                Ok(comment) => eprintln!(
+                    "  {}: good signature of SHA256SUMS by the given key ({comment})",
+                    signing::SIGNATURE_FILE
+                ),
+                Err(err) => problems.push(format!("{err:#}")),
+            }
+        }
+        None if dir.join(signing::SIGNATURE_FILE).exists() => eprintln!(
+            "  {}: present, not checked (pass --key to check it)",
+            signing::SIGNATURE_FILE
+        ),
+        None => eprintln!("  signature: none (the release is not signed)"),
+    }
     if problems.is_empty() {
         eprintln!(
             "{} verified: every artifact matches SHA256SUMS and opens cleanly, and every binary's \

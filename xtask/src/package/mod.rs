@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod publish;
 pub mod reproducible;
 pub mod rustflags;
+pub mod signing;
 pub mod verify;
 
 use std::fmt;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
+use crate::package::signing;
 use crate::util::atomic;
 
 /// Where artifacts go without `--out`: `target/distrib`, beside (not inside)
@@ -16,16 +17,33 @@ pub fn default_out_dir(target_dir: &Path) -> PathBuf {
     target_dir.join("distrib")
 }
 
-/// Moves the staged artifacts into `out` and writes the manifest and
-/// SHA256SUMS, in an order that never leaves a SHA256SUMS describing files
-/// that are not there: the old SHA256SUMS goes first, the new one comes last.
-pub fn publish(out: &Path, staging: &Path, manifest: &Manifest) -> Result<()> {
+/// The text of the release's `SHA256SUMS`: every artifact of `manifest`.
+pub fn sums_text(manifest: &Manifest) -> String {
+    let sums: BTreeMap<String, String> = manifest
+        .artifacts
+        .iter()
+        .map(|artifact| (artifact.name.clone(), artifact.sha256.clone()))
+        .collect();
+    checksum::sums_file(&sums)
+}
+
+/// Moves the staged artifacts into `out` and writes the manifest,
+/// `signature` (of [`sums_text`], if the release is signed) and SHA256SUMS,
+/// in an order that never leaves a SHA256SUMS describing files that are not
+/// there: the old SHA256SUMS and signature go first, the new ones come last.
+pub fn publish(
+    out: &Path,
+    staging: &Path,
+    manifest: &Manifest,
+    signature: Option<&[u8]>,
+) -> Result<()> {
     let sums_path = out.join(SUMS_FILE);
     let previous = match std::fs::read_to_string(&sums_path) {
         Ok(text) => checksum::parse_sums(&text).unwrap_or_default(),
         Err(_) => BTreeMap::new(),
     };
     remove_if_present(&sums_path)?;
+    remove_if_present(&out.join(signing::SIGNATURE_FILE))?;
     remove_if_present(&out.join(manifest::FILE))?;
 
     let mut sums = BTreeMap::new();
@@ -42,7 +60,10 @@ pub fn publish(out: &Path, staging: &Path, manifest: &Manifest) -> Result<()> {
         remove_if_present(&out.join(format!("{stale}.sha256")))?;
     }
     atomic::write(&out.join(manifest::FILE), manifest.to_json().as_bytes())?;
-    atomic::write(&sums_path, checksum::sums_file(&sums).as_bytes())?;
+    if let Some(signature) = signature {
+        atomic::write(&out.join(signing::SIGNATURE_FILE), signature)?;
+    }
+    atomic::write(&sums_path, sums_text(manifest).as_bytes())?;
     Ok(())
 }
 
@@ -114,12 +135,12 @@ mod tests {
             stage(first.path(), "a.tar.gz", b"old a"),
             stage(first.path(), "gone.tar.gz", b"old"),
         ];
-        publish(out.path(), first.path(), &manifest(old)).unwrap();
+        publish(out.path(), first.path(), &manifest(old), None).unwrap();
         assert!(verify::check(out.path()).unwrap().problems.is_empty());
 
         let second = TempDir::new_in(out.path(), "stage").unwrap();
         let new = vec![stage(second.path(), "a.tar.gz", b"new a")];
-        publish(out.path(), second.path(), &manifest(new)).unwrap();
+        publish(out.path(), second.path(), &manifest(new), None).unwrap();
 
         let sums = std::fs::read_to_string(out.path().join(SUMS_FILE)).unwrap();
         let new_a = std::fs::read(out.path().join("a.tar.gz")).unwrap();
@@ -139,7 +160,7 @@ mod tests {
         let out = TempDir::new().unwrap();
         let stage_dir = TempDir::new_in(out.path(), "stage").unwrap();
         let made = vec![stage(stage_dir.path(), "a.tar.gz", b"a")];
-        publish(out.path(), stage_dir.path(), &manifest(made)).unwrap();
+        publish(out.path(), stage_dir.path(), &manifest(made), None).unwrap();
         // What a run killed between moving artifacts and writing SHA256SUMS leaves.
         std::fs::remove_file(out.path().join(SUMS_FILE)).unwrap();
         let err = verify::check(out.path()).unwrap_err().to_string();
