@@ -9,12 +9,17 @@ use std::path::{Path, PathBuf};
 use support::*;
 
 /// One configured target per runner kind (native, qemu, wine, wasmtime,
-/// none), whose dist builds `cargo xtask ci` has just made.
+/// none), whose dist builds `cargo xtask ci` has just made, and every macOS
+/// one: with both, dist and merge each make the universal macOS binary.
 fn one_per_runner() -> Vec<String> {
     let mut seen = Vec::new();
     let mut chosen = Vec::new();
     for target in configured_targets() {
-        if !seen.contains(&target["runner"]) {
+        let macos = target["triple"]
+            .as_str()
+            .unwrap()
+            .ends_with("-apple-darwin");
+        if macos || !seen.contains(&target["runner"]) {
             seen.push(target["runner"].clone());
             chosen.push(target["triple"].as_str().unwrap().to_owned());
         }
@@ -73,6 +78,36 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
             whole_bytes == merged_bytes,
             "{name} differs between the whole and the merged release"
         );
+    }
+
+    // With both macOS targets, both made one universal binary, which
+    // llvm-objdump reads as a fat file with both slices.
+    let macos = targets
+        .iter()
+        .filter(|t| t.ends_with("-apple-darwin"))
+        .count();
+    let universal = names
+        .iter()
+        .find(|name| name.contains("universal2-apple-darwin") && name.ends_with(".tar.gz"));
+    if macos < 2 {
+        assert!(universal.is_none(), "{names:?}");
+        return;
+    }
+    let universal = universal.unwrap_or_else(|| panic!("no universal2 tarball in {names:?}"));
+    let unpacked = Scratch::new("universal");
+    let tarball = merged.join(universal);
+    run_in_dir(unpacked.path(), "tar", &["-xzf", tarball.to_str().unwrap()]);
+    let binary = unpacked
+        .path()
+        .join(universal.trim_end_matches(".tar.gz"))
+        .join(app());
+    let headers = run_in_dir(
+        unpacked.path(),
+        "llvm-objdump",
+        &["--macho", "--universal-headers", binary.to_str().unwrap()],
+    );
+    for line in ["nfat_arch 2", "architecture x86_64", "architecture arm64"] {
+        assert!(headers.contains(line), "{line} not in:\n{headers}");
     }
 }
 

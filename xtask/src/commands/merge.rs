@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
 use crate::cli::MergeArgs;
+use crate::commands::dist;
 use crate::package::checksum::SUMS_FILE;
 use crate::package::manifest::{self, Manifest};
 use crate::package::signing::{self, Signer};
@@ -31,7 +32,13 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         ws.provision(&[], &[signing::MINISIGN], false)?;
         signer.check(&ws.sh)?;
     }
-    merge(&ws.sh, &args.parts, &out, signer.as_ref())
+    merge(
+        &ws.sh,
+        &args.parts,
+        &out,
+        signer.as_ref(),
+        ws.config.universal2,
+    )
 }
 
 /// Verifies each of `parts` and publishes them together in `out`, signed
@@ -41,6 +48,7 @@ fn merge(
     parts: &[std::path::PathBuf],
     out: &Path,
     signer: Option<&Signer>,
+    universal2: bool,
 ) -> Result<()> {
     let mut merged: Option<Manifest> = None;
     for part in parts {
@@ -118,6 +126,16 @@ fn merge(
         for name in [artifact.name.clone(), format!("{}.sha256", artifact.name)] {
             std::fs::copy(part.join(&name), staging.path().join(&name))
                 .with_context(|| format!("cannot copy {name}"))?;
+        }
+    }
+    // The macOS parts came from separate jobs; their universal binary is
+    // made here, as dist makes it when it builds both.
+    if universal2 {
+        let made =
+            dist::universal_artifact(&merged.artifacts, staging.path(), merged.source_date_epoch)?;
+        if let Some(made) = made {
+            merged.artifacts.push(made);
+            merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
     let signature = signing::sign_release(sh, signer, &merged)?;

@@ -14,7 +14,7 @@
 use anyhow::{Context, Result, bail};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 
-use super::{elf, macho};
+use super::{elf, macho, universal};
 use crate::targets::{Binary, TargetSpec};
 
 /// Whether `data` starts like an executable of any format the xtask ships.
@@ -211,6 +211,33 @@ fn check_macho(data: &[u8], cpu: &str) -> Result<String> {
     Ok(format!("Mach-O {}, stripped", described.join("; ")))
 }
 
+/// Checks a universal macOS binary: a fat Mach-O file with exactly one
+/// slice for each CPU of [`universal::SLICES`], each stripped.
+pub fn check_universal(data: &[u8]) -> Result<String> {
+    if !macho::is_macho(data) {
+        bail!("is not a Mach-O file, but {}", describe(data));
+    }
+    let slices = macho::slices(data)?;
+    let found: Vec<&str> = slices.iter().map(|slice| slice.cpu.as_str()).collect();
+    let expected = universal::expected_cpus();
+    if found != expected {
+        bail!(
+            "has the Mach-O slices [{}], but a universal binary has [{}]",
+            found.join(", "),
+            expected.join(", ")
+        );
+    }
+    let mut described = Vec::new();
+    for slice in &slices {
+        ensure_stripped(&slice.unstripped)?;
+        described.push(format!("{}, macOS {}+", slice.cpu, slice.min_macos));
+    }
+    Ok(format!(
+        "Mach-O universal: {}, stripped",
+        described.join("; ")
+    ))
+}
+
 fn check_wasm(data: &[u8]) -> Result<String> {
     if !is_wasm(data) {
         bail!("is not a WebAssembly module, but {}", describe(data));
@@ -355,6 +382,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("cut short"), "{err}");
+    }
+
+    #[test]
+    fn a_universal_binary_needs_exactly_both_slices() {
+        let thin = |cpu_type: u32| -> Vec<u8> {
+            let words: [u32; 14] = [
+                0xfeed_facf,
+                cpu_type,
+                0,
+                2,
+                1,
+                24,
+                0,
+                0, // header, one command
+                0x32,
+                24,
+                1,
+                11 << 16,
+                11 << 16,
+                0, // LC_BUILD_VERSION 11.0
+            ];
+            words.iter().flat_map(|word| word.to_le_bytes()).collect()
+        };
+        let (x86, arm) = (thin(0x0100_0007), thin(0x0100_000c));
+        let both = universal::fat_binary(&[&x86, &arm]).unwrap();
+        assert_eq!(
+            check_universal(&both).unwrap(),
+            "Mach-O universal: x86_64, macOS 11.0+; arm64, macOS 11.0+, stripped"
+        );
+        let arm_only = universal::fat_binary(&[&arm]).unwrap();
+        let err = check_universal(&arm_only).unwrap_err().to_string();
+        assert!(err.contains("has the Mach-O slices [arm64]"), "{err}");
+        // A fat binary is not what a one-architecture target ships.
+        let mac = lookup("aarch64-apple-darwin").unwrap();
+        let err = check(mac, &both).unwrap_err().to_string();
+        assert!(err.contains("has a Mach-O slice for x86_64"), "{err}");
     }
 
     #[test]

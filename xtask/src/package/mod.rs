@@ -19,6 +19,7 @@ pub mod publish;
 pub mod reproducible;
 pub mod rustflags;
 pub mod signing;
+pub mod universal;
 pub mod verify;
 
 use std::fmt;

@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf, headers, macho};
-use crate::targets::{self, TargetSpec};
+use crate::package::{Format, archive, deb, elf, headers, macho, universal};
+use crate::targets;
 
 /// What checking a release folder found.
 #[derive(Debug, Default)]
@@ -90,8 +90,16 @@ pub fn check(dir: &Path) -> Result<Findings> {
             .as_ref()
             .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
         if let Some(artifact) = listed {
-            match targets::lookup(&artifact.target) {
-                Some(spec) => check_binaries(name, &entries, spec, &mut binaries, &mut problems),
+            let target = artifact.target.as_str();
+            match targets::lookup(target) {
+                _ if target == universal::TARGET => {
+                    let check = headers::check_universal;
+                    check_binaries(name, &entries, check, &mut binaries, &mut problems)
+                }
+                Some(spec) => {
+                    let check = |data: &[u8]| headers::check(spec, data);
+                    check_binaries(name, &entries, check, &mut binaries, &mut problems)
+                }
                 None => problems.push(format!(
                     "{name}: its target {} is not in the xtask's target table, so its binary \
                      cannot be checked",
@@ -155,11 +163,11 @@ pub fn check(dir: &Path) -> Result<Findings> {
 }
 
 /// Checks the header of every executable among `entries` of the artifact
-/// `name` against `spec`; an artifact must hold at least one.
+/// `name` with `check`; an artifact must hold at least one.
 fn check_binaries(
     name: &str,
     entries: &[Entry],
-    spec: &TargetSpec,
+    check: impl Fn(&[u8]) -> Result<String>,
     binaries: &mut Vec<String>,
     problems: &mut Vec<String>,
 ) {
@@ -173,7 +181,7 @@ fn check_binaries(
             continue;
         };
         found += 1;
-        match headers::check(spec, data) {
+        match check(data) {
             Ok(checked) => binaries.push(format!("{name}: {}: {checked}", entry.path)),
             Err(err) => problems.push(format!("{name}: {} {err:#}", entry.path)),
         }

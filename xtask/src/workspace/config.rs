@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
+use crate::package::universal;
 use crate::targets::{self, Format, TargetSpec, Version, triple};
 use crate::util::suggest::did_you_mean;
 
@@ -31,6 +32,10 @@ pub struct Config {
     pub include: Vec<String>,
     /// The names of every package in the workspace.
     pub members: Vec<String>,
+    /// Whether releases also ship the universal macOS tarball:
+    /// `universal2` in `[workspace.metadata.dist]`, by default whenever
+    /// both macOS targets are configured with tar.gz.
+    pub universal2: bool,
 }
 
 /// The shipped package, as cargo resolves its manifest.
@@ -209,6 +214,7 @@ impl Config {
                 }
             }
         }
+        let universal2 = universal2(dist, &targets)?;
         Ok(Config {
             root,
             target_dir,
@@ -216,6 +222,7 @@ impl Config {
             targets,
             include,
             members,
+            universal2,
         })
     }
 
@@ -316,7 +323,34 @@ const DIST_KEYS: &[&str] = &[
     "ci-runner",
     "min-glibc",
     "min-macos",
+    "universal2",
 ];
+
+/// Whether the universal macOS artifact is made: as `universal2` says, or,
+/// without it, whenever both macOS targets make a tarball to make it from.
+fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
+    let both = universal::SLICES.iter().all(|triple| {
+        targets
+            .iter()
+            .any(|t| t.triple() == *triple && t.formats.contains(&Format::TarGz))
+    });
+    match dist.get("universal2") {
+        None => Ok(both),
+        Some(Value::Bool(false)) => Ok(false),
+        Some(Value::Bool(true)) if both => Ok(true),
+        Some(Value::Bool(true)) => bail!(
+            "[workspace.metadata.dist] asks for `universal2`, the macOS binary with both an \
+             x86_64 and an arm64 slice, but it is made from the tar.gz of each of {} and {}, and \
+             they are not both configured with tar.gz. Add the missing one with `cargo xtask \
+             add-target`, or remove `universal2`.",
+            universal::SLICES[0],
+            universal::SLICES[1]
+        ),
+        Some(other) => {
+            bail!("[workspace.metadata.dist] `universal2` is {other}, not true or false.")
+        }
+    }
+}
 
 /// A `min-…` key of `[workspace.metadata.dist]`: the oldest version of a
 /// system a release must run on.
@@ -686,6 +720,39 @@ mod tests {
         );
         let err = error_of(json!({ "package": "app", "targets": both, "min-macos": 12 }));
         assert!(err.contains("`min-macos` is 12, not a string"), "{err}");
+    }
+
+    #[test]
+    fn universal2_follows_the_macos_targets_and_is_refused_without_both() {
+        let both = json!(["aarch64-apple-darwin", "x86_64-apple-darwin"]);
+        assert!(
+            load(json!({ "package": "app", "targets": both }))
+                .unwrap()
+                .universal2
+        );
+        let off = load(json!({ "package": "app", "targets": both, "universal2": false })).unwrap();
+        assert!(!off.universal2);
+        let one = json!(["aarch64-apple-darwin", "x86_64-unknown-linux-gnu"]);
+        assert!(
+            !load(json!({ "package": "app", "targets": one }))
+                .unwrap()
+                .universal2
+        );
+        let err = error_of(json!({ "package": "app", "targets": one, "universal2": true }));
+        assert!(
+            err.contains("asks for `universal2`") && err.contains("cargo xtask add-target"),
+            "{err}"
+        );
+        let zip_only = json!({
+            "package": "app", "targets": both, "universal2": true,
+            "formats": { "x86_64-apple-darwin": ["zip"] }
+        });
+        assert!(error_of(zip_only).contains("not both configured with tar.gz"));
+        let err = error_of(json!({ "package": "app", "targets": both, "universal2": "yes" }));
+        assert!(
+            err.contains("`universal2` is \"yes\", not true or false"),
+            "{err}"
+        );
     }
 
     #[test]
