@@ -495,3 +495,34 @@ fn malformed_signing_key_stops_dist_before_building() {
     assert_built_nothing(ws.path(), &stderr);
     assert_eq!(artifacts_in(&out), Vec::<String>::new());
 }
+
+/// A dependency graph cargo cannot resolve as locked (a dependency added
+/// without updating Cargo.lock) stops dist at the SBOM, before building.
+#[test]
+fn sbom_that_cannot_be_made_stops_dist_before_building() {
+    let ws = fixture_workspace("sbom-unresolvable");
+    let path = ws.path().join("app/Cargo.toml");
+    let mut manifest: toml_edit::DocumentMut =
+        std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    manifest["dependencies"]["itoa"] = toml_edit::value("1");
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    let out = ws.path().join("out");
+    let stderr = assert_fails_with(
+        &xtask(
+            ws.path(),
+            &[
+                "dist",
+                "--target",
+                FIXTURE_TARGETS[0],
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ),
+        &[
+            &format!("cannot make the SBOM of {}", FIXTURE_TARGETS[0]),
+            "sbom = false",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}

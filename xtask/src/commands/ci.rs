@@ -21,6 +21,17 @@ use crate::machine::pins;
 use crate::targets::{Os, Probe, Role, Source, Tool, runs_with};
 use crate::workspace::Workspace;
 
+const SBOM_TESTS: &str = "validating the SBOMs in the tests";
+
+/// A Python package from PyPI, present when `module` imports.
+const fn python_module(module: &'static str, pin: &'static pins::Pin) -> Tool {
+    Tool {
+        role: Role::Runner,
+        probe: Probe::PythonModule(module),
+        source: Source::Pip(pin),
+    }
+}
+
 /// What CI checks with besides the targets' own tools: the tools a user
 /// would open artifacts with, and actionlint for the workflows.
 const CI_TOOLS: &[(Tool, &str)] = &[
@@ -38,6 +49,22 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         "reading Mach-O headers in the tests",
     ),
     (runs_with("minisign", "minisign"), "the signing tests"),
+    (python_module("cyclonedx", &pins::CYCLONEDX), SBOM_TESTS),
+    (python_module("jsonschema", &pins::JSONSCHEMA), SBOM_TESTS),
+    (
+        python_module(
+            "jsonschema_specifications",
+            &pins::JSONSCHEMA_SPECIFICATIONS,
+        ),
+        SBOM_TESTS,
+    ),
+    (python_module("referencing", &pins::REFERENCING), SBOM_TESTS),
+    (python_module("rpds", &pins::RPDS_PY), SBOM_TESTS),
+    (python_module("attrs", &pins::ATTRS), SBOM_TESTS),
+    (
+        python_module("typing_extensions", &pins::TYPING_EXTENSIONS),
+        SBOM_TESTS,
+    ),
     (
         runs_with("dpkg-architecture", "dpkg-dev"),
         "checking the target table's Debian architectures",

@@ -26,7 +26,9 @@ use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
 use crate::package::rustflags::ReleaseFlags;
 use crate::package::signing::{self, Signer};
-use crate::package::{Format, checksum, elf, headers, macho, publish, reproducible, universal};
+use crate::package::{
+    Format, checksum, elf, headers, macho, publish, reproducible, sbom, universal,
+};
 use crate::targets::TargetSpec;
 use crate::util::atomic;
 use crate::util::tempdir::TempDir;
@@ -144,6 +146,16 @@ fn dist_one(
             None => eprintln!("==> dist {}: building with {}", spec.triple, spec.linker),
         },
     }
+    // The SBOM needs only the dependency graph: a graph cargo cannot
+    // resolve stops the target before its build.
+    let sbom = match ws.config.sbom {
+        true => Some(sbom::for_target(
+            &ws.sh,
+            &ws.config.package.name,
+            spec.triple,
+        )?),
+        false => None,
+    };
     let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
     let build_started = Instant::now();
     let binary_path = build_release_binary(ws, configured, &flags);
@@ -164,11 +176,22 @@ fn dist_one(
     let smoke_run = smoke_run(ws, spec, &binary_path, &layout.version)?;
 
     let mut artifacts = Vec::new();
+    let mut made = Vec::new();
     for &format in &configured.formats {
         let name = layout.artifact_name(spec, format);
         let bytes = layout
             .package(spec, format, &binary)
             .with_context(|| format!("cannot make {name}"))?;
+        made.push((name, format, bytes));
+    }
+    if let Some(bytes) = sbom {
+        made.push((
+            layout.artifact_name(spec, Format::Sbom),
+            Format::Sbom,
+            bytes,
+        ));
+    }
+    for (name, format, bytes) in made {
         let sha256 = checksum::sha256_hex(&bytes);
         atomic::write(&staging.join(&name), &bytes)?;
         atomic::write(

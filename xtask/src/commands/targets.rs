@@ -22,6 +22,8 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
             .map(|configured| {
                 let mut object = to_json(configured);
                 object["configured"] = json!(ws.config.is_configured(configured.triple()));
+                // Whether dist writes its SBOM beside its packages.
+                object["sbom"] = json!(ws.config.sbom);
                 object
             })
             .collect();

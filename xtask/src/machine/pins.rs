@@ -77,6 +77,58 @@ pub const CARGO_GENERATE: Pin = Pin {
     sha256: &[],
 };
 
+/// The CycloneDX Python library, whose JSON schema validator checks the
+/// SBOMs in the tests: an independent reader of the format. Installed
+/// without its serializing dependencies, which validation does not import;
+/// the six below are what it does import. rpds-py is compiled: its hashes
+/// are of the CPython 3.11 (Debian 12) wheels.
+pub const CYCLONEDX: Pin = Pin {
+    package: "cyclonedx-python-lib",
+    version: "11.12.0",
+    sha256: &["0e807521a921a5c3cb8ce1153f8a61d29eedfe76a46aac2796b7c6b573391a54"],
+};
+
+pub const JSONSCHEMA: Pin = Pin {
+    package: "jsonschema",
+    version: "4.26.0",
+    sha256: &["d489f15263b8d200f8387e64b4c3a75f06629559fb73deb8fdfb525f2dab50ce"],
+};
+
+pub const JSONSCHEMA_SPECIFICATIONS: Pin = Pin {
+    package: "jsonschema-specifications",
+    version: "2025.9.1",
+    sha256: &["98802fee3a11ee76ecaca44429fda8a41bff98b00a0f2838151b113f210cc6fe"],
+};
+
+pub const REFERENCING: Pin = Pin {
+    package: "referencing",
+    version: "0.37.0",
+    sha256: &["381329a9f99628c9069361716891d34ad94af76e461dcb0335825aecc7692231"],
+};
+
+pub const RPDS_PY: Pin = Pin {
+    package: "rpds-py",
+    version: "2026.9.1",
+    sha256: &[
+        // cp311 manylinux x86_64
+        "136a1c3fe4402b7008bc81cb62ee538481795b61a7e83df88dff3b3f02b726ff",
+        // cp311 manylinux aarch64
+        "e01b3c878c8641913e688edd1b3f08658c6783d29cf6b826bd3c0d1ae7a1ffaa",
+    ],
+};
+
+pub const ATTRS: Pin = Pin {
+    package: "attrs",
+    version: "26.1.0",
+    sha256: &["c647aa4a12dfbad9333ca4e71fe62ddc36f4e63b2d260a37a8b83d2f043ac309"],
+};
+
+pub const TYPING_EXTENSIONS: Pin = Pin {
+    package: "typing-extensions",
+    version: "4.16.0",
+    sha256: &["481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8"],
+};
+
 impl Pin {
     /// A line of a pip requirements file that pins this version and its
     /// wheels' hashes.

@@ -117,6 +117,7 @@ impl ReleaseLayout {
                 .as_ref()
                 .context("a .deb was planned without Debian metadata")?
                 .build(spec, binary, self.mtime),
+            Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
         }
     }
 }

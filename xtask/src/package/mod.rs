@@ -18,23 +18,30 @@ pub mod manifest;
 pub mod publish;
 pub mod reproducible;
 pub mod rustflags;
+pub mod sbom;
 pub mod signing;
 pub mod universal;
 pub mod verify;
 
 use std::fmt;
 
-/// Release archive formats.
+/// The kinds of release artifact: the package formats a target can be
+/// configured with, and the SBOM every target gets beside them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
     TarGz,
     Zip,
     Deb,
+    /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
+    Sbom,
 }
 
 impl Format {
-    /// Every format, in the order artifacts are listed.
-    pub const ALL: [Format; 3] = [Format::TarGz, Format::Zip, Format::Deb];
+    /// Every kind of artifact, in the order artifacts are listed.
+    pub const ALL: [Format; 4] = [Format::TarGz, Format::Zip, Format::Deb, Format::Sbom];
+
+    /// The formats `[workspace.metadata.dist.formats]` can choose.
+    pub const PACKAGES: [Format; 3] = [Format::TarGz, Format::Zip, Format::Deb];
 
     /// The name used in configuration and reports, which is also the file
     /// extension.
@@ -43,6 +50,7 @@ impl Format {
             Format::TarGz => "tar.gz",
             Format::Zip => "zip",
             Format::Deb => "deb",
+            Format::Sbom => sbom::EXTENSION,
         }
     }
 
@@ -54,9 +62,16 @@ impl Format {
         })
     }
 
-    /// Parses a name as written in `Cargo.toml`.
+    /// Parses a name as written in `dist-manifest.json`.
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+
+    /// Parses a package format as written in `Cargo.toml`.
+    pub fn package_from_name(name: &str) -> Option<Format> {
+        Format::PACKAGES
+            .into_iter()
+            .find(|format| format.name() == name)
     }
 }
 

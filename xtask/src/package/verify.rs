@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf, headers, macho, universal};
+use crate::package::{Format, archive, deb, elf, headers, macho, sbom, universal};
 use crate::targets;
 
 /// What checking a release folder found.
@@ -76,11 +76,17 @@ pub fn check(dir: &Path) -> Result<Findings> {
             Ok(_) => problems.push(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
             Err(_) => problems.push(format!("{name}.sha256 is missing")),
         }
+        let is_sbom = Format::of_file_name(name) == Some(Format::Sbom);
         let entries = match Format::of_file_name(name) {
             Some(Format::TarGz) => archive::read_tar_gz(&bytes),
             Some(Format::Zip) => archive::read_zip(&bytes),
             Some(Format::Deb) => deb::read_deb(&bytes).map(|contents| contents.data),
-            None => Err(anyhow::anyhow!("not a .tar.gz, .zip or .deb")),
+            // Not an archive: nothing inside to check but the document.
+            Some(Format::Sbom) => sbom::check(&bytes).map(|checked| {
+                binaries.push(format!("{name}: {checked}"));
+                Vec::new()
+            }),
+            None => Err(anyhow::anyhow!("not a .tar.gz, .zip, .deb or .cdx.json")),
         };
         let entries = entries.unwrap_or_else(|err| {
             problems.push(format!("{name}: cannot be opened: {err:#}"));
@@ -89,7 +95,7 @@ pub fn check(dir: &Path) -> Result<Findings> {
         let listed = manifest
             .as_ref()
             .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
-        if let Some(artifact) = listed {
+        if let Some(artifact) = listed.filter(|_| !is_sbom) {
             let target = artifact.target.as_str();
             match targets::lookup(target) {
                 _ if target == universal::TARGET => {

@@ -36,6 +36,9 @@ pub struct Config {
     /// `universal2` in `[workspace.metadata.dist]`, by default whenever
     /// both macOS targets are configured with tar.gz.
     pub universal2: bool,
+    /// Whether each target gets a CycloneDX SBOM beside its packages:
+    /// `sbom` in `[workspace.metadata.dist]`, true unless set false.
+    pub sbom: bool,
 }
 
 /// The shipped package, as cargo resolves its manifest.
@@ -215,6 +218,11 @@ impl Config {
             }
         }
         let universal2 = universal2(dist, &targets)?;
+        let sbom = match dist.get("sbom") {
+            None => true,
+            Some(Value::Bool(sbom)) => *sbom,
+            Some(other) => bail!("[workspace.metadata.dist] `sbom` is {other}, not true or false."),
+        };
         Ok(Config {
             root,
             target_dir,
@@ -223,6 +231,7 @@ impl Config {
             include,
             members,
             universal2,
+            sbom,
         })
     }
 
@@ -324,6 +333,7 @@ const DIST_KEYS: &[&str] = &[
     "min-glibc",
     "min-macos",
     "universal2",
+    "sbom",
 ];
 
 /// Whether the universal macOS artifact is made: as `universal2` says, or,
@@ -483,8 +493,8 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
     let mut formats = Vec::new();
     for name in names {
         let name = name.as_str().unwrap_or_default();
-        let Some(format) = Format::from_name(name) else {
-            let known: Vec<&str> = Format::ALL.iter().map(Format::name).collect();
+        let Some(format) = Format::package_from_name(name) else {
+            let known: Vec<&str> = Format::PACKAGES.iter().map(Format::name).collect();
             bail!(
                 "[workspace.metadata.dist.formats] gives `{triple}` the format `{name}`, which the \
                  xtask cannot make. Use some of: {}.",
@@ -753,6 +763,26 @@ mod tests {
             err.contains("`universal2` is \"yes\", not true or false"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn sboms_are_on_unless_turned_off() {
+        let targets = json!(["x86_64-unknown-linux-gnu"]);
+        assert!(
+            load(json!({ "package": "app", "targets": targets }))
+                .unwrap()
+                .sbom
+        );
+        let off = load(json!({ "package": "app", "targets": targets, "sbom": false })).unwrap();
+        assert!(!off.sbom);
+        let err = error_of(json!({ "package": "app", "targets": targets, "sbom": 1 }));
+        assert!(err.contains("`sbom` is 1, not true or false"), "{err}");
+        // An SBOM is not a package format a target can be given.
+        let err = error_of(json!({
+            "package": "app", "targets": targets,
+            "formats": { "x86_64-unknown-linux-gnu": ["cdx.json"] }
+        }));
+        assert!(err.contains("tar.gz, zip, deb"), "{err}");
     }
 
     #[test]

@@ -245,6 +245,8 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
                         ".tar.gz",
                         ".zip",
                         ".deb",
+                        ".cdx.json",
+                        ".minisig",
                         ".sha256",
                         "SHA256SUMS",
                         "dist-manifest.json",
