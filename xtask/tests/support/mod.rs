@@ -163,13 +163,17 @@ pub fn xtask_command(dir: &Path, args: &[&str]) -> Command {
         .current_dir(dir)
         .env("SOURCE_DATE_EPOCH", "1700000000");
     without_our_cargo_env(&mut command);
-    // Share the real workspace's tools (zig is 100 MB) rather than install
-    // them again in every copy.
+    share_tools(&mut command);
+    command
+}
+
+/// Shares the real workspace's tools (zig is 100 MB) with a command run in
+/// a copy, rather than installing them again there.
+fn share_tools(command: &mut Command) {
     let tools = repo_root().join("target/xtask-tools");
     if tools.exists() && std::env::var_os("XTASK_TOOLS_DIR").is_none() {
         command.env("XTASK_TOOLS_DIR", tools);
     }
-    command
 }
 
 /// `cargo ARGS` in the workspace `dir`, as a user would type it there.
@@ -177,6 +181,7 @@ pub fn cargo_in(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO"));
     command.args(args).current_dir(dir);
     without_our_cargo_env(&mut command);
+    share_tools(&mut command);
     command
 }
 
