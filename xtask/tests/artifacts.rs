@@ -470,12 +470,8 @@ fn each_sbom_lists_what_its_target_and_its_binary_are_made_of() {
             .iter()
             .find(|(t, _)| t["triple"] == triple)
             .unwrap_or_else(|| panic!("no binary of {triple}"));
-        let in_binary = registry_crates_named_in(binary);
-        assert!(
-            !in_binary.is_empty(),
-            "{triple}: no crate path in the binary"
-        );
-        for purl in in_binary {
+        // (A program with no registry crate that can panic names none.)
+        for purl in registry_crates_named_in(binary) {
             assert!(
                 listed.contains(&purl),
                 "{triple}: the binary has {purl}, the SBOM not"
