@@ -17,7 +17,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     );
     for configured in &targets {
         let spec = configured.spec;
-        let missing = tools::missing_tools(&ws.sh, spec);
+        let missing = tools::missing_tools(&ws.sh, &ws.tools_dir, spec);
         let state = |role: Role| -> String {
             let lacking: Vec<String> = missing
                 .iter()
@@ -37,7 +37,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
         };
         let mut notes: Vec<String> = missing
             .iter()
-            .map(|tool| match tools::presence(&ws.sh, tool) {
+            .map(|tool| match tools::presence(&ws.sh, &ws.tools_dir, tool) {
                 Presence::WrongVersion { installed } => {
                     format!("{tool} is {installed}, but the pin is {}", tool.source)
                 }
@@ -75,7 +75,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
             println!("  export {name}='{value}'");
         }
     }
-    let missing = Missing::find(&ws.sh, &ws.toolchain, &targets, &[]);
+    let missing = Missing::find(&ws.sh, &ws.tools_dir, &ws.toolchain, &targets, &[]);
     if missing.is_empty() {
         println!("\nEvery configured target can be built, and every runnable one tested.");
         return Ok(());

@@ -38,13 +38,14 @@ impl Missing {
     /// CI's artifact checks).
     pub fn find(
         sh: &Shell,
+        tools_dir: &Path,
         toolchain: &Toolchain,
         targets: &[&Configured],
         extra: &[(Tool, &'static str)],
     ) -> Missing {
         let mut missing = Missing::default();
         for (tool, why) in extra {
-            if !tools::is_present(sh, tool) {
+            if !tools::is_present(sh, tools_dir, tool) {
                 missing.add(*tool, why);
             }
         }
@@ -53,7 +54,7 @@ impl Missing {
             if !toolchain.has_std(spec.triple) {
                 missing.rust_std.push(spec.triple);
             }
-            for tool in tools::missing_tools(sh, spec) {
+            for tool in tools::missing_tools(sh, tools_dir, spec) {
                 missing.add(tool, spec.triple);
             }
         }
@@ -65,7 +66,7 @@ impl Missing {
                 probe: Probe::PythonModule("ensurepip"),
                 source: Source::Apt("python3-venv"),
             };
-            if !tools::is_present(sh, &venv) {
+            if !tools::is_present(sh, tools_dir, &venv) {
                 let needers: Vec<_> = missing
                     .pip
                     .iter()
@@ -354,7 +355,7 @@ pub fn ensure(
     no_install: bool,
 ) -> Result<()> {
     let toolchain = Toolchain::probe(sh)?;
-    let missing = Missing::find(sh, &toolchain, targets, extra);
+    let missing = Missing::find(sh, tools_dir, &toolchain, targets, extra);
     if missing.is_empty() {
         return Ok(());
     }
@@ -387,7 +388,7 @@ pub fn ensure(
         step.run(sh, privilege)?;
     }
 
-    let still_missing = Missing::find(sh, &Toolchain::probe(sh)?, targets, extra);
+    let still_missing = Missing::find(sh, tools_dir, &Toolchain::probe(sh)?, targets, extra);
     if !still_missing.is_empty() {
         bail!(
             "after installing, this machine still lacks {}. Install it by hand:\n{}",

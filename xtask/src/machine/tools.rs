@@ -39,15 +39,17 @@ pub enum Presence {
     },
 }
 
-/// Whether `tool` is present, looking on the shell's `PATH`; for a pinned
-/// tool, whether the pinned version is.
-pub fn presence(sh: &Shell, tool: &Tool) -> Presence {
+/// Whether `tool` is present, looking on the shell's `PATH` (and, for a
+/// PyPI package, in the tools environment `tools_dir`); for a pinned tool,
+/// whether the pinned version is.
+pub fn presence(sh: &Shell, tools_dir: &Path, tool: &Tool) -> Presence {
     let found = match tool.probe {
         Probe::Command(program) => find_program(sh, program).is_some(),
         Probe::File(path) => Path::new(path).exists(),
         Probe::PythonModule(module) => {
             let import = format!("import {module}");
-            cmd!(sh, "python3 -c {import}")
+            let python = python_for(tools_dir, tool);
+            cmd!(sh, "{python} -c {import}")
                 .quiet()
                 .ignore_stdout()
                 .ignore_stderr()
@@ -62,7 +64,7 @@ pub fn presence(sh: &Shell, tool: &Tool) -> Presence {
         Source::Apt(_) => return Presence::Present,
         Source::Pip(pin) | Source::Cargo(pin) => pin,
     };
-    match installed_version(sh, tool) {
+    match installed_version(sh, tools_dir, tool) {
         Some(version) if version == pin.version => Presence::Present,
         Some(installed) => Presence::WrongVersion { installed },
         None => Presence::Missing,
@@ -70,21 +72,33 @@ pub fn presence(sh: &Shell, tool: &Tool) -> Presence {
 }
 
 /// Whether `tool` is present at the right version.
-pub fn is_present(sh: &Shell, tool: &Tool) -> bool {
-    presence(sh, tool) == Presence::Present
+pub fn is_present(sh: &Shell, tools_dir: &Path, tool: &Tool) -> bool {
+    presence(sh, tools_dir, tool) == Presence::Present
+}
+
+/// The Python that must import `tool`'s module: the tools environment's for
+/// a PyPI package, which is installed there (a package the machine's own
+/// Python happens to have does not count, since the environment does not
+/// see it); the machine's for a Debian one.
+fn python_for(tools_dir: &Path, tool: &Tool) -> PathBuf {
+    match tool.source {
+        Source::Pip(_) => tools_dir.join("bin/python3"),
+        Source::Apt(_) | Source::Cargo(_) => PathBuf::from("python3"),
+    }
 }
 
 /// The version of a pinned tool that is installed: what Python's package
 /// metadata says for PyPI packages, what `<program> --version` says for
 /// crates.
-fn installed_version(sh: &Shell, tool: &Tool) -> Option<String> {
+fn installed_version(sh: &Shell, tools_dir: &Path, tool: &Tool) -> Option<String> {
     match (tool.source, tool.probe) {
         (Source::Pip(pin), _) => {
             let script = format!(
                 "import importlib.metadata as m; print(m.version({:?}))",
                 pin.package
             );
-            let version = cmd!(sh, "python3 -c {script}")
+            let python = python_for(tools_dir, tool);
+            let version = cmd!(sh, "{python} -c {script}")
                 .quiet()
                 .ignore_stderr()
                 .read()
@@ -106,11 +120,11 @@ fn installed_version(sh: &Shell, tool: &Tool) -> Option<String> {
 }
 
 /// The tools of `spec` that are missing, or at another version than pinned.
-pub fn missing_tools(sh: &Shell, spec: &TargetSpec) -> Vec<Tool> {
+pub fn missing_tools(sh: &Shell, tools_dir: &Path, spec: &TargetSpec) -> Vec<Tool> {
     spec.tools
         .iter()
         .copied()
-        .filter(|tool| !is_present(sh, tool))
+        .filter(|tool| !is_present(sh, tools_dir, tool))
         .collect()
 }
 
@@ -126,4 +140,31 @@ fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     path.metadata()
         .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::pins;
+    use crate::targets::Role;
+    use crate::util::tempdir::TempDir;
+
+    /// A PyPI package counts only in the tools environment: the machine's
+    /// own Python having the module (here `json`, which every Python has)
+    /// does not make it importable there. A Debian package's module is
+    /// looked for in the machine's Python.
+    #[test]
+    fn pypi_modules_are_looked_for_in_the_tools_environment_only() {
+        let sh = Shell::new().unwrap();
+        let empty = TempDir::new().unwrap();
+        let module = |source| Tool {
+            role: Role::Runner,
+            probe: Probe::PythonModule("json"),
+            source,
+        };
+        let from_pypi = module(Source::Pip(&pins::JSONSCHEMA));
+        assert_eq!(presence(&sh, empty.path(), &from_pypi), Presence::Missing);
+        let from_debian = module(Source::Apt("python3"));
+        assert_eq!(presence(&sh, empty.path(), &from_debian), Presence::Present);
+    }
 }
