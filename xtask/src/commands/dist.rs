@@ -70,7 +70,7 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     report.finish("dist")?;
 
     if ws.config.universal2 {
-        if let Some(made) = universal_artifact(&artifacts, staging.path(), mtime)? {
+        if let Some(made) = universal::stage(&artifacts, staging.path(), mtime)? {
             artifacts.push(made);
         }
     }
@@ -211,46 +211,6 @@ fn dist_one(
         });
     }
     Ok(artifacts)
-}
-
-/// The universal macOS artifact, staged in `staging`, if `artifacts` (of
-/// this run, or of the parts of a merge) hold both macOS tarballs and not
-/// the universal one yet.
-pub fn universal_artifact(
-    artifacts: &[Artifact],
-    staging: &Path,
-    mtime: u64,
-) -> Result<Option<Artifact>> {
-    if artifacts.iter().any(|a| a.target == universal::TARGET) {
-        return Ok(None);
-    }
-    let tarball = |triple: &str| {
-        artifacts
-            .iter()
-            .find(|a| a.target == triple && a.format == Format::TarGz)
-    };
-    let (Some(x86_64), Some(arm64)) =
-        (tarball(universal::SLICES[0]), tarball(universal::SLICES[1]))
-    else {
-        return Ok(None);
-    };
-    eprintln!(
-        "==> dist {}: one binary with both macOS slices",
-        universal::TARGET
-    );
-    let read = |artifact: &Artifact| {
-        std::fs::read(staging.join(&artifact.name))
-            .with_context(|| format!("cannot read {}", artifact.name))
-    };
-    let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
-    let (made, bytes) =
-        universal::artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
-    atomic::write(&staging.join(&made.name), &bytes)?;
-    atomic::write(
-        &staging.join(format!("{}.sha256", made.name)),
-        checksum::line(&made.sha256, &made.name).as_bytes(),
-    )?;
-    Ok(Some(made))
 }
 
 /// Builds the shipped package of `configured` with `--profile dist`, the

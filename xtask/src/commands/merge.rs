@@ -12,11 +12,10 @@ use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
 use crate::cli::MergeArgs;
-use crate::commands::dist;
 use crate::package::checksum::SUMS_FILE;
 use crate::package::manifest::{self, Manifest};
 use crate::package::signing::{self, Signer};
-use crate::package::{publish, verify};
+use crate::package::{publish, universal, verify};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 
@@ -131,8 +130,7 @@ fn merge(
     // The macOS parts came from separate jobs; their universal binary is
     // made here, as dist makes it when it builds both.
     if universal2 {
-        let made =
-            dist::universal_artifact(&merged.artifacts, staging.path(), merged.source_date_epoch)?;
+        let made = universal::stage(&merged.artifacts, staging.path(), merged.source_date_epoch)?;
         if let Some(made) = made {
             merged.artifacts.push(made);
             merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));

@@ -10,6 +10,8 @@
 //! slices, each at an offset aligned as `lipo` aligns them (16 KiB, the
 //! arm64 page size).
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 
 use crate::package::archive::{self, Entry};
@@ -17,6 +19,7 @@ use crate::package::checksum;
 use crate::package::manifest::Artifact;
 use crate::package::{Format, macho};
 use crate::targets::{Binary, Version};
+use crate::util::atomic;
 
 /// The name the universal artifact carries where a target triple goes.
 pub const TARGET: &str = "universal2-apple-darwin";
@@ -108,6 +111,36 @@ pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifa
         rustflags: Vec::new(),
     };
     Ok((artifact, bytes))
+}
+
+/// The universal macOS artifact, staged in `staging`, if `artifacts` (of
+/// this run, or of the parts of a merge) hold both macOS tarballs and not
+/// the universal one yet.
+pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Option<Artifact>> {
+    if artifacts.iter().any(|a| a.target == TARGET) {
+        return Ok(None);
+    }
+    let tarball = |triple: &str| {
+        artifacts
+            .iter()
+            .find(|a| a.target == triple && a.format == Format::TarGz)
+    };
+    let (Some(x86_64), Some(arm64)) = (tarball(SLICES[0]), tarball(SLICES[1])) else {
+        return Ok(None);
+    };
+    eprintln!("==> {TARGET}: one binary with both macOS slices");
+    let read = |artifact: &Artifact| {
+        std::fs::read(staging.join(&artifact.name))
+            .with_context(|| format!("cannot read {}", artifact.name))
+    };
+    let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
+    let (made, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
+    atomic::write(&staging.join(&made.name), &bytes)?;
+    atomic::write(
+        &staging.join(format!("{}.sha256", made.name)),
+        checksum::line(&made.sha256, &made.name).as_bytes(),
+    )?;
+    Ok(Some(made))
 }
 
 /// The slices a universal binary must have: the CPU of each target of
