@@ -13,7 +13,7 @@
 //! case: x86_64 Linux targets run natively, other Linux architectures under
 //! qemu-user, Windows under wine. `.cargo/config.toml` records that machine.
 //! Other build machines (aarch64 Linux, macOS) have rows of their own where
-//! theirs differ, and [`cargo_overrides`] tells cargo about the difference.
+//! theirs differ, and [`TargetSpec::cargo_overrides`] tells cargo about the difference.
 
 pub mod ci_runners;
 mod table;
