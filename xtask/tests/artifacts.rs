@@ -355,7 +355,7 @@ fn verify_refuses_a_binary_of_the_wrong_target_or_with_a_broken_header() {
     let ws = Scratch::new("wrong-binaries");
     let refused = |triple: &str, binary: &[u8], why: &str| {
         let out = ws.path().join(format!("{why}-{triple}"));
-        release_of_one_binary(&out, triple, binary, "");
+        release_of_one_binary(&out, "1.0.0", triple, binary, "");
         let output = xtask(&repo_root(), &["verify", out.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(

@@ -354,6 +354,7 @@ fn verify_refuses_a_binary_above_its_glibc_floor() {
     let binary = std::fs::read(env!("CARGO_BIN_EXE_xtask")).unwrap();
     release_of_one_binary(
         &out,
+        "1.0.0",
         "x86_64-unknown-linux-gnu",
         &binary,
         r#", "glibc_floor": "2.17""#,
@@ -396,6 +397,7 @@ fn verify_refuses_a_macos_binary_above_its_floor() {
     let binary: Vec<u8> = words.iter().flat_map(|word| word.to_le_bytes()).collect();
     release_of_one_binary(
         &out,
+        "1.0.0",
         "aarch64-apple-darwin",
         &binary,
         r#", "macos_floor": "11.0""#,

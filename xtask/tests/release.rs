@@ -208,7 +208,14 @@ impl TwoParts {
     }
 
     fn merge(&self) -> std::process::Output {
-        merge(&repo_root(), &[&self.a, &self.b], &self.out())
+        self.merge_into(&self.out()).output().unwrap()
+    }
+
+    /// `cargo xtask merge` of the two parts into `out`, to be run.
+    fn merge_into(&self, out: &Path) -> std::process::Command {
+        let mut command = xtask_command(&repo_root(), &["merge"]);
+        command.arg(&self.a).arg(&self.b).arg("--out").arg(out);
+        command
     }
 
     /// The merge fails with every one of `needles` and writes no artifact.
@@ -338,14 +345,11 @@ fn merge_signs_sha256sums_and_minisign_checks_it() {
     let keys = parts.scratch.path();
     let (secret, public) = key_pair(keys, "release");
     let signed_merge = |out: &Path| {
-        let mut command = xtask_command(&repo_root(), &["merge"]);
-        command
-            .arg(&parts.a)
-            .arg(&parts.b)
-            .arg("--out")
-            .arg(out)
-            .env("MINISIGN_SECRET_KEY", &secret);
-        let output = command.output().unwrap();
+        let output = parts
+            .merge_into(out)
+            .env("MINISIGN_SECRET_KEY", &secret)
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{output:?}");
     };
     let out = parts.out();
@@ -406,11 +410,8 @@ fn unsigned_release_checked_with_a_key_is_refused() {
         ("0.1.0", "x86_64-unknown-linux-gnu"),
         ("0.1.0", "aarch64-unknown-linux-gnu"),
     );
-    let output = xtask_command(&repo_root(), &["merge"])
-        .arg(&parts.a)
-        .arg(&parts.b)
-        .arg("--out")
-        .arg(parts.out())
+    let output = parts
+        .merge_into(&parts.out())
         .env_remove("MINISIGN_SECRET_KEY")
         .output()
         .unwrap();
@@ -438,11 +439,8 @@ fn malformed_signing_key_is_refused_before_anything_is_written() {
         ("0.1.0", "x86_64-unknown-linux-gnu"),
         ("0.1.0", "aarch64-unknown-linux-gnu"),
     );
-    let output = xtask_command(&repo_root(), &["merge"])
-        .arg(&parts.a)
-        .arg(&parts.b)
-        .arg("--out")
-        .arg(parts.out())
+    let output = parts
+        .merge_into(&parts.out())
         .env(
             "MINISIGN_SECRET_KEY",
             "untrusted comment: not a key\nAAAA\n",

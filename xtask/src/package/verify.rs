@@ -76,8 +76,9 @@ pub fn check(dir: &Path) -> Result<Findings> {
             Ok(_) => problems.push(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
             Err(_) => problems.push(format!("{name}.sha256 is missing")),
         }
-        let is_sbom = Format::of_file_name(name) == Some(Format::Sbom);
-        let entries = match Format::of_file_name(name) {
+        let format = Format::of_file_name(name);
+        let is_sbom = format == Some(Format::Sbom);
+        let entries = match format {
             Some(Format::TarGz) => archive::read_tar_gz(&bytes),
             Some(Format::Zip) => archive::read_zip(&bytes),
             Some(Format::Deb) => deb::read_deb(&bytes).map(|contents| contents.data),

@@ -267,35 +267,9 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
 }
 
 /// A small but complete release of one tar.gz for `triple`, made with tar
-/// and sha256sum (no build needed), in `out`.
+/// and sha256sum (no build needed), in `out`: its binary is [`tiny_elf`].
 pub fn make_release(out: &Path, version: &str, triple: &str) {
-    std::fs::create_dir_all(out.join("payload")).unwrap();
-    std::fs::write(out.join("payload/hello"), format!("hello from {version}\n")).unwrap();
-    std::fs::write(out.join("payload/app"), tiny_elf(triple)).unwrap();
-    let name = format!("app-{version}-{triple}.tar.gz");
-    let tar = Command::new("tar")
-        .args(["-czf", &name, "payload"])
-        .current_dir(out)
-        .status()
-        .unwrap();
-    assert!(tar.success());
-    std::fs::remove_dir_all(out.join("payload")).unwrap();
-    let line = Command::new("sha256sum")
-        .arg(&name)
-        .current_dir(out)
-        .output()
-        .unwrap()
-        .stdout;
-    std::fs::write(out.join(format!("{name}.sha256")), &line).unwrap();
-    std::fs::write(out.join("SHA256SUMS"), &line).unwrap();
-    let sha256 = String::from_utf8(line).unwrap()[..64].to_owned();
-    let size = std::fs::metadata(out.join(&name)).unwrap().len();
-    let manifest = format!(
-        r#"{{"package": "app", "version": "{version}", "source_date_epoch": 1, "git_commit": null,
-            "artifacts": [{{"name": "{name}", "target": "{triple}", "format": "tar.gz",
-            "size": {size}, "sha256": "{sha256}", "smoke_run": "native"}}]}}"#
-    );
-    std::fs::write(out.join("dist-manifest.json"), manifest).unwrap();
+    release_of_one_binary(out, version, triple, &tiny_elf(triple), "");
 }
 
 /// The smallest ELF executable whose header verify accepts for `triple`
@@ -424,11 +398,11 @@ pub fn configured_triples() -> Vec<String> {
 }
 
 /// A one-artifact release in `out`, made with tar and sha256sum: a tarball
-/// of `binary` (as `app-1.0.0-<triple>/app`) for `triple`, with its
+/// of `binary` (as `app-<version>-<triple>/app`) for `triple`, with its
 /// checksums and a manifest entry with `extra` fields (`, "glibc_floor":
 /// "2.17"`, say).
-pub fn release_of_one_binary(out: &Path, triple: &str, binary: &[u8], extra: &str) {
-    let folder = format!("app-1.0.0-{triple}");
+pub fn release_of_one_binary(out: &Path, version: &str, triple: &str, binary: &[u8], extra: &str) {
+    let folder = format!("app-{version}-{triple}");
     std::fs::create_dir_all(out.join(&folder)).unwrap();
     let path = out.join(&folder).join("app");
     std::fs::write(&path, binary).unwrap();
@@ -443,7 +417,7 @@ pub fn release_of_one_binary(out: &Path, triple: &str, binary: &[u8], extra: &st
     std::fs::write(
         out.join("dist-manifest.json"),
         format!(
-            r#"{{"package": "app", "version": "1.0.0", "source_date_epoch": 1, "git_commit": null,
+            r#"{{"package": "app", "version": "{version}", "source_date_epoch": 1, "git_commit": null,
                 "artifacts": [{{"name": "{name}", "target": "{triple}",
                 "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "none"
                 {extra}}}]}}"#,
