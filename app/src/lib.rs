@@ -7,8 +7,10 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 
-use clap::{Arg, ArgAction, Command};
+use clap::Command;
 use platform::SystemInfo;
+
+mod cli;
 
 /// The target triple this binary was compiled for (set by `build.rs`).
 pub const BUILD_TARGET: &str = env!("APP_BUILD_TARGET");
@@ -23,21 +25,7 @@ pub const LONG_VERSION: &str = concat!(
 
 /// The command-line interface.
 pub fn cli() -> Command {
-    Command::new(env!("CARGO_PKG_NAME"))
-        .about(env!("CARGO_PKG_DESCRIPTION"))
-        .version(LONG_VERSION)
-        .subcommand_required(true)
-        .arg_required_else_help(true)
-        .subcommand(
-            Command::new("info")
-                .about("Print the OS's report on this machine")
-                .arg(
-                    Arg::new("json")
-                        .long("json")
-                        .action(ArgAction::SetTrue)
-                        .help("Print JSON instead of text"),
-                ),
-        )
+    cli::command(LONG_VERSION)
 }
 
 /// Runs the program with `args` (the first being the program name), writing
@@ -164,6 +152,47 @@ mod tests {
             os => os,
         };
         assert!(BUILD_TARGET.contains(os), "{BUILD_TARGET} vs {os}");
+    }
+
+    /// `build.rs` wrote the man pages and completions `cargo xtask dist`
+    /// ships, from this very CLI definition.
+    #[test]
+    fn build_script_wrote_man_pages_and_completions() {
+        let name = env!("CARGO_PKG_NAME");
+        let page = include_str!(concat!(
+            env!("OUT_DIR"),
+            "/man/",
+            env!("CARGO_PKG_NAME"),
+            ".1"
+        ));
+        assert!(page.contains(&format!(".TH {name} 1")), "{page}");
+        let info = include_str!(concat!(
+            env!("OUT_DIR"),
+            "/man/",
+            env!("CARGO_PKG_NAME"),
+            "-info.1"
+        ));
+        assert!(info.contains("\\-\\-json"), "{info}");
+        let bash = include_str!(concat!(
+            env!("OUT_DIR"),
+            "/completions/",
+            env!("CARGO_PKG_NAME"),
+            ".bash"
+        ));
+        assert!(bash.contains("--json"), "{bash}");
+        let zsh = include_str!(concat!(
+            env!("OUT_DIR"),
+            "/completions/_",
+            env!("CARGO_PKG_NAME")
+        ));
+        assert!(zsh.starts_with(&format!("#compdef {name}")), "{zsh}");
+        let fish = include_str!(concat!(
+            env!("OUT_DIR"),
+            "/completions/",
+            env!("CARGO_PKG_NAME"),
+            ".fish"
+        ));
+        assert!(fish.contains("-l json"), "{fish}");
     }
 
     #[test]

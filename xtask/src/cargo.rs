@@ -5,7 +5,8 @@
 //! typed by hand does the same thing.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -66,16 +67,82 @@ pub fn release_build<'a>(sh: &'a Shell, configured: &Configured) -> Cmd<'a> {
 /// says which, for which target, and how to provide it, rather than only
 /// cargo's exit code.
 pub fn run(command: Cmd<'_>, spec: &TargetSpec) -> Result<()> {
+    run_capturing(command, spec, false).map(drop)
+}
+
+/// What a build made, from cargo's JSON messages.
+#[derive(Debug)]
+pub struct Built {
+    /// The binary.
+    pub executable: PathBuf,
+    /// Its package's build script output folder (`OUT_DIR`), if it has a
+    /// build script.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Runs a `cargo build` of the binary `bin` for `spec`, as [`run`] does,
+/// and reads from cargo's JSON messages where the binary and its build
+/// script's output went.
+pub fn build(command: Cmd<'_>, spec: &TargetSpec, bin: &str) -> Result<Built> {
+    let command = command.arg("--message-format=json-render-diagnostics");
+    let messages = run_capturing(command, spec, true)?;
+    read_messages(&messages, bin).with_context(|| {
+        format!(
+            "cargo built {}, but its messages name no binary `{bin}`",
+            spec.triple
+        )
+    })
+}
+
+/// The binary `bin` and its package's `OUT_DIR` in cargo's JSON messages
+/// (one JSON object a line).
+fn read_messages(messages: &str, bin: &str) -> Option<Built> {
+    let messages: Vec<serde_json::Value> = messages
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let artifact = messages.iter().find(|message| {
+        message["reason"] == "compiler-artifact"
+            && message["target"]["name"] == bin
+            && message["executable"].is_string()
+    })?;
+    let out_dir = messages
+        .iter()
+        .find(|message| {
+            message["reason"] == "build-script-executed"
+                && message["package_id"] == artifact["package_id"]
+        })
+        .and_then(|message| message["out_dir"].as_str())
+        .map(PathBuf::from);
+    Some(Built {
+        executable: PathBuf::from(artifact["executable"].as_str()?),
+        out_dir,
+    })
+}
+
+/// [`run`], returning cargo's standard output when `capture` is set (it is
+/// passed through otherwise).
+fn run_capturing(command: Cmd<'_>, spec: &TargetSpec, capture: bool) -> Result<String> {
     eprintln!("$ {command}");
     let shown = command.to_string();
     let mut command = Command::from(command);
     if std::io::stderr().is_terminal() {
         command.env("CARGO_TERM_COLOR", "always");
     }
+    if capture {
+        command.stdout(Stdio::piped());
+    }
     let mut child = command
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot run `{shown}`"))?;
+    // Read stdout on its own thread: cargo blocks when either pipe is full.
+    let stdout = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            stdout.read_to_string(&mut text).map(|_| text)
+        })
+    });
     let stderr = child.stderr.take().expect("stderr is piped");
     let mut tail: VecDeque<String> = VecDeque::new();
     for line in BufReader::new(stderr).split(b'\n') {
@@ -87,8 +154,15 @@ pub fn run(command: Cmd<'_>, spec: &TargetSpec) -> Result<()> {
         tail.push_back(line);
     }
     let status = child.wait()?;
+    let stdout = match stdout {
+        Some(reader) => reader
+            .join()
+            .expect("reading a pipe does not panic")
+            .with_context(|| format!("cannot read what `{shown}` printed"))?,
+        None => String::new(),
+    };
     if status.success() {
-        return Ok(());
+        return Ok(stdout);
     }
     match diagnose(tail.iter().map(String::as_str), spec) {
         Some(diagnosis) => bail!("{diagnosis}"),
@@ -173,6 +247,24 @@ mod tests {
             "{said}"
         );
         assert!(said.contains("`zig (aarch64-linux-musl)`"), "{said}");
+    }
+
+    #[test]
+    fn built_reads_the_binary_and_its_build_script_output_from_cargo_messages() {
+        let messages = r#"{"reason":"build-script-executed","package_id":"dep 1.0","out_dir":"/t/build/dep-1/out"}
+{"reason":"compiler-artifact","package_id":"dep 1.0","target":{"name":"dep"},"executable":null}
+{"reason":"build-script-executed","package_id":"app 0.1","out_dir":"/t/build/app-2/out"}
+{"reason":"compiler-artifact","package_id":"app 0.1","target":{"name":"app"},"executable":"/t/app"}
+{"reason":"build-finished","success":true}"#;
+        let built = read_messages(messages, "app").unwrap();
+        assert_eq!(built.executable, PathBuf::from("/t/app"));
+        assert_eq!(built.out_dir, Some(PathBuf::from("/t/build/app-2/out")));
+        let without_script = messages.replace(
+            "build-script-executed\",\"package_id\":\"app",
+            "x\",\"package_id\":\"app",
+        );
+        assert_eq!(read_messages(&without_script, "app").unwrap().out_dir, None);
+        assert!(read_messages(messages, "other").is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Release artifacts, opened with the tools a user has: tar, unzip,
-//! dpkg-deb, dpkg, lintian, file, readelf and sha256sum.
+//! dpkg-deb, dpkg, lintian, rpm, rpm2cpio, rpmlint, man, bash, file,
+//! readelf and sha256sum.
 //!
 //! Runs `cargo xtask dist` for one configured target of each kind (OS and
 //! runner) in the real workspace (fast when `cargo xtask ci` has just built
@@ -57,9 +58,16 @@ fn dist_dir() -> &'static Path {
             .iter()
             .map(|target| target["triple"].as_str().unwrap())
             .collect();
-        dist(&out, &triples);
+        dist_with_env(&out, &triples, &[("RPM_SIGNING_KEY", &rpm_key().secret)]);
         out
     })
+}
+
+/// The key that dist signs its .rpm packages with, which the rpm database
+/// in its home trusts.
+fn rpm_key() -> &'static GpgKey {
+    static KEY: OnceLock<GpgKey> = OnceLock::new();
+    KEY.get_or_init(|| GpgKey::generate(repo_root().join("target/xtask-test-gpg")))
 }
 
 /// `dist-manifest.json` of that dist.
@@ -249,6 +257,92 @@ fn tarballs_hold_one_folder_with_the_binary_and_the_included_files() {
                 "{file} missing from {}:\n{listing}",
                 tarball.display()
             );
+        }
+    }
+}
+
+/// The man pages and completions a tar.gz holds, by path inside its
+/// folder (`man/app.1`, `completions/app.bash`, …).
+fn archived_docs(unpacked: &Path) -> Vec<String> {
+    let mut docs = Vec::new();
+    for folder in ["man", "completions"] {
+        if let Ok(listing) = std::fs::read_dir(unpacked.join(folder)) {
+            for entry in listing {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                docs.push(format!("{folder}/{name}"));
+            }
+        }
+    }
+    docs.sort();
+    docs
+}
+
+/// Every archive ships the same man pages and completions (they describe
+/// the program, not the target); `man -l` renders each page, `bash -n`
+/// parses the bash completion, and each .deb installs the same pages,
+/// gzipped, where `man` looks, and its completions where the shells look.
+#[test]
+fn man_pages_and_completions_open_with_man_and_bash() {
+    let mut shipped: Option<Vec<String>> = None;
+    for (tarball, _) in artifacts("tar.gz") {
+        let unpacked = untar(&tarball);
+        let folder = unpacked.path().join(stem(&tarball, ".tar.gz"));
+        let docs = archived_docs(&folder);
+        for doc in &docs {
+            let path = folder.join(doc);
+            if let Some(page) = doc.strip_prefix("man/") {
+                let rendered = run(Command::new("man")
+                    .arg("-l")
+                    .arg(&path)
+                    .env("MANWIDTH", "80"));
+                let title = page.rsplit_once('.').unwrap().0;
+                assert!(
+                    rendered.contains(&format!("{title}(")),
+                    "{page}:\n{rendered}"
+                );
+            } else if doc.ends_with(".bash") {
+                run(Command::new("bash").arg("-n").arg(&path));
+            }
+        }
+        match &shipped {
+            None => shipped = Some(docs),
+            Some(first) => assert_eq!(&docs, first, "{}", tarball.display()),
+        }
+    }
+    let shipped = shipped.unwrap_or_default();
+    let pages: Vec<&str> = shipped
+        .iter()
+        .filter_map(|doc| doc.strip_prefix("man/"))
+        .collect();
+    for (deb, _) in artifacts("deb") {
+        let contents = run(Command::new("dpkg-deb").arg("--contents").arg(&deb));
+        for page in &pages {
+            let section = page.rsplit_once('.').unwrap().1;
+            let installed = format!("./usr/share/man/man{section}/{page}.gz");
+            assert!(contents.contains(&installed), "{installed}:\n{contents}");
+        }
+        if shipped.contains(&format!("completions/{}.bash", app())) {
+            let installed = format!("./usr/share/bash-completion/completions/{}\n", app());
+            assert!(contents.contains(&installed), "{installed}:\n{contents}");
+        }
+        let scratch = Scratch::new("deb-man");
+        run(Command::new("dpkg-deb")
+            .arg("--extract")
+            .arg(&deb)
+            .arg(scratch.path()));
+        for page in &pages {
+            let section = page.rsplit_once('.').unwrap().1;
+            let path = scratch
+                .path()
+                .join(format!("usr/share/man/man{section}/{page}.gz"));
+            run(Command::new("man").arg("-l").arg(&path));
+        }
+        if pages.contains(&format!("{}.1", app()).as_str()) {
+            let report = String::from_utf8_lossy(
+                &Command::new("lintian").arg(&deb).output().unwrap().stdout,
+            )
+            .into_owned();
+            assert!(!report.contains("no-manual-page"), "{report}");
         }
     }
 }
@@ -675,6 +769,189 @@ fn lintian_reports_no_errors() {
             Some(2),
             "lintian failed: {}",
             String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// `rpm` with the database in the test key's home, which trusts that key.
+fn rpm_command() -> Command {
+    let mut command = Command::new("rpm");
+    command.env("HOME", &rpm_key().home);
+    command
+}
+
+/// Unpacks an .rpm's payload with rpm2cpio and GNU cpio.
+fn unpack_rpm(rpm: &Path) -> Scratch {
+    let scratch = Scratch::new("rpm2cpio");
+    let cpio = Command::new("rpm2cpio").arg(rpm).output().unwrap();
+    assert!(cpio.status.success(), "rpm2cpio {}", rpm.display());
+    let mut child = Command::new("cpio")
+        .args(["-idm", "--quiet"])
+        .current_dir(scratch.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&cpio.stdout).unwrap();
+    assert!(child.wait().unwrap().success());
+    scratch
+}
+
+/// Every .rpm passes `rpm -K` (digests and the signature, against the
+/// imported key), names itself as its file name says, is for its target's
+/// architecture, and lists the binary and the man pages the archives carry.
+#[test]
+fn rpms_pass_rpm_checks_and_carry_true_metadata() {
+    let rpms = artifacts("rpm");
+    for (rpm, target) in &rpms {
+        let file_name = rpm.file_name().unwrap().to_str().unwrap();
+        let checked = run(rpm_command().arg("-Kv").arg(rpm));
+        for line in [
+            "Header V4 RSA/SHA256 Signature, key ID",
+            "Header SHA256 digest: OK",
+            "Payload SHA256 digest: OK",
+            "MD5 digest: OK",
+        ] {
+            assert!(checked.contains(line), "{line}:\n{checked}");
+        }
+        assert!(
+            !checked.contains("NOT OK") && !checked.contains("NOKEY"),
+            "{checked}"
+        );
+        let named = run(rpm_command()
+            .args([
+                "-qp",
+                "--queryformat",
+                "%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
+            ])
+            .arg(rpm));
+        assert_eq!(named, file_name);
+        let arch = run(rpm_command()
+            .args(["-qp", "--queryformat", "%{ARCH}"])
+            .arg(rpm));
+        assert_eq!(arch, target["rpm_arch"].as_str().unwrap(), "{file_name}");
+        let info = run(rpm_command().arg("-qip").arg(rpm));
+        for field in ["Summary     : ", "License     : ", "Description :"] {
+            assert!(info.contains(field), "{field} missing:\n{info}");
+        }
+        let listed = run(rpm_command().arg("-qlp").arg(rpm));
+        assert!(
+            listed
+                .lines()
+                .any(|line| line == format!("/usr/bin/{}", app())),
+            "{listed}"
+        );
+        let unpacked = untar(&dist_dir().join(format!(
+            "{}-{}-{}.tar.gz",
+            app(),
+            manifest()["version"].as_str().unwrap(),
+            target["triple"].as_str().unwrap()
+        )));
+        let folder = unpacked.path().join(format!(
+            "{}-{}-{}",
+            app(),
+            manifest()["version"].as_str().unwrap(),
+            target["triple"].as_str().unwrap()
+        ));
+        for doc in archived_docs(&folder) {
+            if let Some(page) = doc.strip_prefix("man/") {
+                let section = page.rsplit_once('.').unwrap().1;
+                let installed = format!("/usr/share/man/man{section}/{page}.gz");
+                assert!(
+                    listed.lines().any(|line| line == installed),
+                    "{installed}:\n{listed}"
+                );
+            }
+        }
+    }
+    let expected = chosen_targets()
+        .iter()
+        .filter(|target| {
+            target["formats"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "rpm")
+        })
+        .count();
+    assert_eq!(rpms.len(), expected);
+}
+
+/// Requires is what rpm's own dependency generator (`elfdeps`) finds in
+/// the packaged binary, plus the rpmlib features of the format.
+#[test]
+fn rpm_requires_are_what_rpms_own_generator_finds() {
+    for (rpm, _) in artifacts("rpm") {
+        let unpacked = unpack_rpm(&rpm);
+        let binary = unpacked.path().join(format!("usr/bin/{}", app()));
+        let found = run(Command::new("/usr/lib/rpm/elfdeps")
+            .arg("--requires")
+            .arg(&binary));
+        let mut expected: Vec<&str> = found.lines().collect();
+        expected.sort();
+        let requires = run(rpm_command().args(["-qp", "--requires"]).arg(&rpm));
+        let mut listed: Vec<&str> = requires
+            .lines()
+            .filter(|line| !line.starts_with("rpmlib("))
+            .collect();
+        listed.sort();
+        assert_eq!(listed, expected, "{}", rpm.display());
+        assert!(
+            requires.contains("rpmlib(CompressedFileNames)"),
+            "{requires}"
+        );
+    }
+}
+
+/// rpmlint finds no errors. (Its warnings are explained in README.md.)
+#[test]
+fn rpmlint_reports_no_errors() {
+    for (rpm, _) in artifacts("rpm") {
+        let output = Command::new("rpmlint")
+            .env("HOME", &rpm_key().home)
+            .arg(&rpm)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            report.contains(" 0 errors, "),
+            "rpmlint errors in {}:\n{report}{}",
+            rpm.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// Each .rpm installs into a scratch root with `rpm --root -i`, and the
+/// installed binary runs, under its runner for a foreign architecture.
+#[test]
+fn rpms_install_into_a_scratch_root_and_run() {
+    for (rpm, target) in artifacts("rpm") {
+        let root = Scratch::new("rpm-root");
+        let with_root = |args: &[&str]| {
+            let mut command = rpm_command();
+            command.arg("--root").arg(root.path()).args(args);
+            command
+        };
+        run(&mut with_root(&["--initdb"]));
+        // The scratch root has no glibc package recorded (the machine
+        // provides it), and is not of the package's architecture.
+        run(with_root(&["-i", "--nodeps", "--ignorearch", "--nosignature"]).arg(&rpm));
+        let name = run(rpm_command()
+            .args(["-qp", "--queryformat", "%{NAME}"])
+            .arg(&rpm));
+        let installed = run(&mut with_root(&["-q", &name]));
+        assert!(installed.starts_with(&name), "{installed}");
+        let binary = root.path().join(format!("usr/bin/{}", app()));
+        let runner = target["cargo_config"]["runner"]
+            .as_str()
+            .unwrap_or_default();
+        let mut words: Vec<String> = runner.split_whitespace().map(str::to_owned).collect();
+        words.push(binary.display().to_string());
+        let version = run(Command::new(&words[0]).args(&words[1..]).arg("--version"));
+        assert_eq!(
+            version.trim(),
+            version_line(target["triple"].as_str().unwrap())
         );
     }
 }

@@ -143,13 +143,13 @@ fn unknown_format_is_a_config_error() {
         ws.path(),
         "Cargo.toml",
         "[workspace.metadata.dist.formats]\n",
-        "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-gnu = [\"rpm\"]\n",
+        "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-gnu = [\"apk\"]\n",
     );
     let out = ws.path().join("out");
     assert_refused(
         ws.path(),
         &["dist", "--out", out.to_str().unwrap()],
-        &["format `rpm`", "tar.gz, zip, deb"],
+        &["format `apk`", "tar.gz, zip, deb, rpm"],
     );
     assert_eq!(artifacts_in(&out), Vec::<String>::new());
 }
@@ -197,6 +197,45 @@ fn version_debian_cannot_express_is_a_config_error() {
         &["revision \"beta_1\" is not a Debian revision"],
     );
     assert!(!out.exists());
+}
+
+/// RPM metadata RPM cannot express, or that dist would ignore, is refused
+/// before anything is built, with what to change.
+#[test]
+fn rpm_metadata_rpm_cannot_express_is_a_config_error() {
+    let cases: [(&str, toml_edit::Item, &str); 4] = [
+        (
+            "name",
+            toml_edit::value("my app"),
+            "`my app` is not a valid RPM package name",
+        ),
+        ("release", toml_edit::value("1-2"), "with no `-`"),
+        (
+            "assets",
+            toml_edit::value("[]"),
+            "has `assets`, which `cargo xtask dist` does not read",
+        ),
+        (
+            "requires",
+            toml_edit::value("bash"),
+            "`requires` must be a table",
+        ),
+    ];
+    for (key, value, needle) in cases {
+        let ws = fixture_workspace("rpm-metadata");
+        let path = ws.path().join("app/Cargo.toml");
+        let mut manifest: toml_edit::DocumentMut =
+            std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        manifest["package"]["metadata"]["generate-rpm"][key] = value;
+        std::fs::write(&path, manifest.to_string()).unwrap();
+        let out = ws.path().join("out");
+        assert_refused(
+            ws.path(),
+            &["dist", "--out", out.to_str().unwrap()],
+            &[needle],
+        );
+        assert!(!out.exists(), "{key}: {out:?} was created");
+    }
 }
 
 #[test]

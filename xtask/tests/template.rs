@@ -82,6 +82,14 @@ mod tests {
 }
 "#;
 
+/// The adopted program's build script: it keeps the target triple for
+/// `--version`, and writes no man page or completions.
+const ADOPTED_BUILD_SCRIPT: &str = r#"fn main() {
+    let target = std::env::var("TARGET").unwrap();
+    println!("cargo::rustc-env=APP_BUILD_TARGET={target}");
+}
+"#;
+
 /// The adoption the template is made for, done as a user would: add a
 /// target from the table (and check add/remove round-trips to the byte),
 /// drop two configured ones, rename, and replace the app with another
@@ -155,6 +163,7 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     std::fs::remove_dir_all(dir.join("app/src")).unwrap();
     std::fs::create_dir(dir.join("app/src")).unwrap();
     std::fs::write(dir.join("app/src/main.rs"), ADOPTED_PROGRAM).unwrap();
+    std::fs::write(dir.join("app/build.rs"), ADOPTED_BUILD_SCRIPT).unwrap();
 
     // Its own tests: the program's, the xtask's suite, and the added
     // target's under qemu.
@@ -206,10 +215,10 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         .status()
         .unwrap();
     assert!(tar.success(), "{tarball}");
-    let binary = unpacked
-        .path()
-        .join(format!("{new}-0.1.0-{added}"))
-        .join(&new);
+    let folder = unpacked.path().join(format!("{new}-0.1.0-{added}"));
+    // A program whose build script writes no man page ships without one.
+    assert!(!folder.join("man").exists(), "{tarball} has a man folder");
+    let binary = folder.join(&new);
     let runner: Vec<&str> = wanted["runner"].as_str().unwrap().split(' ').collect();
     let mut run = Command::new(runner[0]);
     run.args(&runner[1..])

@@ -7,9 +7,9 @@
 //! 3. every target's tests under its runner (`cargo xtask test`);
 //! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
 //! 5. the xtask's own tests, including the slow ones: artifacts opened with
-//!    tar, unzip, dpkg-deb, lintian and sha256sum, the parts-equal-whole
-//!    release test, and the reproducibility test that builds two fresh
-//!    clones.
+//!    tar, unzip, dpkg-deb, lintian, rpm, rpmlint, man and sha256sum, the
+//!    parts-equal-whole release test, and the reproducibility test that
+//!    builds two fresh clones.
 
 use anyhow::Result;
 use xshell::cmd;
@@ -39,6 +39,14 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     (runs_with("unzip", "unzip"), "the zip tests"),
     (runs_with("dpkg-deb", "dpkg"), "the .deb tests"),
     (runs_with("file", "file"), "the musl test"),
+    (runs_with("man", "man-db"), "the man page tests"),
+    (runs_with("rpm", "rpm"), "the .rpm tests"),
+    (runs_with("rpmlint", "rpmlint"), "the .rpm tests"),
+    (runs_with("cpio", "cpio"), "the .rpm tests"),
+    (
+        runs_with("gpg", "gpg"),
+        "signing the .rpm packages in the tests",
+    ),
     (
         runs_with("objdump", "binutils"),
         "reading glibc versions in the tests",

@@ -22,8 +22,10 @@ use anyhow::{Context, Result, bail};
 use crate::cargo;
 use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
+use crate::package::docs::Docs;
 use crate::package::layout::ReleaseLayout;
 use crate::package::manifest::{Artifact, Manifest};
+use crate::package::rpm::{self, RpmSigner};
 use crate::package::rustflags::ReleaseFlags;
 use crate::package::signing::{self, Signer};
 use crate::package::{
@@ -42,18 +44,21 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| publish::default_out_dir(&ws.config.target_dir));
     let mtime = reproducible::source_date_epoch(&ws.sh)?;
-    let layout = ReleaseLayout::new(&ws.config, mtime)?;
+    let mut layout = ReleaseLayout::new(&ws.config, mtime)?;
     let staging = prepare_out_dir(&out)?;
     let signer = Signer::from_env()?;
-    let signing_tools: &[_] = if signer.is_some() {
-        &[signing::MINISIGN]
-    } else {
-        &[]
-    };
-    ws.provision(&targets, signing_tools, args.install.no_install)?;
+    let mut signing_tools = Vec::new();
+    if signer.is_some() {
+        signing_tools.push(signing::MINISIGN);
+    }
+    if std::env::var_os(rpm::KEY_VARIABLE).is_some_and(|key| !key.is_empty()) {
+        signing_tools.push(rpm::GPG);
+    }
+    ws.provision(&targets, &signing_tools, args.install.no_install)?;
     if let Some(signer) = &signer {
         signer.check(&ws.sh)?;
     }
+    layout.rpm_signer = RpmSigner::from_env(&ws.sh)?;
 
     let started = Instant::now();
     let mut in_cargo = Duration::ZERO;
@@ -158,9 +163,11 @@ fn dist_one(
     };
     let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
     let build_started = Instant::now();
-    let binary_path = build_release_binary(ws, configured, &flags);
+    let built = build_release_binary(ws, configured, &flags);
     *in_cargo += build_started.elapsed();
-    let binary_path = binary_path?;
+    let built = built?;
+    let binary_path = built.executable;
+    let docs = Docs::read(built.out_dir.as_deref(), &ws.config.package.bin)?;
     let binary = std::fs::read(&binary_path)
         .with_context(|| format!("cannot read {}", binary_path.display()))?;
     let what = format!("the {} binary", spec.triple);
@@ -180,7 +187,7 @@ fn dist_one(
     for &format in &configured.formats {
         let name = layout.artifact_name(spec, format);
         let bytes = layout
-            .package(spec, format, &binary)
+            .package(spec, format, &binary, &docs)
             .with_context(|| format!("cannot make {name}"))?;
         made.push((name, format, bytes));
     }
@@ -214,12 +221,13 @@ fn dist_one(
 }
 
 /// Builds the shipped package of `configured` with `--profile dist`, the
-/// reproducibility flags and its glibc floor, and returns the binary's path.
+/// reproducibility flags and its glibc floor, and returns where the binary
+/// and its build script's output (man pages, completions) are.
 pub fn build_release_binary(
     ws: &Workspace,
     configured: &Configured,
     flags: &ReleaseFlags,
-) -> Result<PathBuf> {
+) -> Result<cargo::Built> {
     let spec = configured.spec;
     let package = &ws.config.package.name;
     let build = cargo::release_build(&ws.sh, configured).args([
@@ -229,13 +237,7 @@ pub fn build_release_binary(
         "--package",
         package,
     ]);
-    cargo::run(flags.apply(build), spec)?;
-    Ok(ws
-        .config
-        .target_dir
-        .join(spec.triple)
-        .join("dist")
-        .join(spec.exe_name(&ws.config.package.bin)))
+    cargo::build(flags.apply(build), spec, &ws.config.package.bin)
 }
 
 /// Runs the freshly built binary's `--version` under the target's runner

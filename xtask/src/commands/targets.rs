@@ -107,6 +107,9 @@ pub fn to_json(configured: &Configured) -> Value {
     if let Some(arch) = spec.debian_arch {
         object["debian_arch"] = json!(arch);
     }
+    if let Some(arch) = spec.rpm_arch {
+        object["rpm_arch"] = json!(arch);
+    }
     let cargo_config = spec.cargo_config();
     let env: serde_json::Map<String, Value> = cargo_config
         .env

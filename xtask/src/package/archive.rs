@@ -159,6 +159,13 @@ pub fn zip(entries: &[Entry], mtime: u64) -> Result<Vec<u8>> {
     Ok(writer.finish()?.into_inner())
 }
 
+/// The data of a gzip stream.
+pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut data)?;
+    Ok(data)
+}
+
 /// Reads every entry of a `.tar.gz`, failing on any damage.
 pub fn read_tar_gz(bytes: &[u8]) -> Result<Vec<Entry>> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));

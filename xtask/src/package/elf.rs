@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result, bail};
-use object::read::elf::{Dyn as _, FileHeader, Sym as _};
+use object::read::elf::{Dyn as _, FileHeader, SectionHeader as _, Sym as _};
 
 use crate::targets::Version;
 
@@ -131,6 +131,33 @@ fn elf_needs<Elf: FileHeader<Endian = object::Endianness>>(
         }
     }
     Ok(needs)
+}
+
+/// Whether `binary` has a GNU-style symbol hash table and no SysV one, so
+/// that only a dynamic loader that reads GNU hashes can load it (what rpm
+/// calls `rtld(GNU_HASH)`).
+pub fn has_only_gnu_hash(binary: &[u8]) -> Result<bool> {
+    match object::FileKind::parse(binary)? {
+        object::FileKind::Elf32 => {
+            hash_sections::<object::elf::FileHeader32<object::Endianness>>(binary)
+        }
+        object::FileKind::Elf64 => {
+            hash_sections::<object::elf::FileHeader64<object::Endianness>>(binary)
+        }
+        other => bail!("expected an ELF binary, found {other:?}"),
+    }
+}
+
+fn hash_sections<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Result<bool> {
+    let header = Elf::parse(data)?;
+    let endian = header.endian()?;
+    let sections = header.sections(endian, data)?;
+    let has = |kind: u32| {
+        sections
+            .iter()
+            .any(|section| section.sh_type(endian) == kind)
+    };
+    Ok(has(object::elf::SHT_GNU_HASH) && !has(object::elf::SHT_HASH))
 }
 
 #[cfg(test)]

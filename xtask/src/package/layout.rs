@@ -10,6 +10,8 @@ use anyhow::{Context, Result, bail};
 use crate::package::Format;
 use crate::package::archive::{self, Entry};
 use crate::package::deb::DebMetadata;
+use crate::package::docs::Docs;
+use crate::package::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::TargetSpec;
 use crate::workspace::config::Config;
 
@@ -22,6 +24,10 @@ pub struct ReleaseLayout {
     extra_files: Vec<(String, Vec<u8>)>,
     /// Present when any configured target makes a .deb.
     deb: Option<DebMetadata>,
+    /// Present when any configured target makes an .rpm.
+    rpm: Option<RpmMetadata>,
+    /// Signs each .rpm, when a key is given.
+    pub rpm_signer: Option<RpmSigner>,
 }
 
 impl ReleaseLayout {
@@ -51,12 +57,29 @@ impl ReleaseLayout {
         } else {
             None
         };
+        let makes_rpm = config
+            .targets
+            .iter()
+            .any(|configured| configured.formats.contains(&Format::Rpm));
+        let rpm = match makes_rpm {
+            true => Some(RpmMetadata::from_package(package)?),
+            false => None,
+        };
+        if let Some(rpm) = rpm.as_ref().filter(|rpm| rpm.version != package.version) {
+            eprintln!(
+                "note: the .rpm packages carry version {} for {}: RPM versions cannot hold `-`, \
+                 and `~` sorts a pre-release before its release",
+                rpm.version, package.version
+            );
+        }
         let layout = ReleaseLayout {
             mtime,
             bin: package.bin.clone(),
             version: package.version.clone(),
             extra_files,
             deb,
+            rpm,
+            rpm_signer: None,
         };
 
         // Two targets writing the same file would silently lose one.
@@ -83,15 +106,22 @@ impl ReleaseLayout {
     }
 
     pub fn artifact_name(&self, spec: &TargetSpec, format: Format) -> String {
-        match (format, &self.deb, spec.debian_arch) {
-            (Format::Deb, Some(deb), Some(arch)) => deb.file_name(arch),
+        match (
+            format,
+            &self.deb,
+            spec.debian_arch,
+            &self.rpm,
+            spec.rpm_arch,
+        ) {
+            (Format::Deb, Some(deb), Some(arch), _, _) => deb.file_name(arch),
+            (Format::Rpm, _, _, Some(rpm), Some(arch)) => rpm.file_name(arch),
             _ => format!("{}.{}", self.archive_stem(spec), format.name()),
         }
     }
 
-    /// What a tar.gz or zip of `spec` holds: one folder with the binary and
-    /// the included files.
-    pub fn archive_entries(&self, spec: &TargetSpec, binary: &[u8]) -> Vec<Entry> {
+    /// What a tar.gz or zip of `spec` holds: one folder with the binary,
+    /// the included files, and the man pages and completions.
+    pub fn archive_entries(&self, spec: &TargetSpec, binary: &[u8], docs: &Docs) -> Vec<Entry> {
         let stem = self.archive_stem(spec);
         let mut entries = vec![
             Entry::dir(stem.clone()),
@@ -103,12 +133,19 @@ impl ReleaseLayout {
         for (name, data) in &self.extra_files {
             entries.push(Entry::file(format!("{stem}/{name}"), data.clone()));
         }
+        entries.extend(docs.archive_entries(&stem, &self.bin));
         entries
     }
 
     /// The bytes of one artifact.
-    pub fn package(&self, spec: &TargetSpec, format: Format, binary: &[u8]) -> Result<Vec<u8>> {
-        let entries = || self.archive_entries(spec, binary);
+    pub fn package(
+        &self,
+        spec: &TargetSpec,
+        format: Format,
+        binary: &[u8],
+        docs: &Docs,
+    ) -> Result<Vec<u8>> {
+        let entries = || self.archive_entries(spec, binary, docs);
         match format {
             Format::TarGz => archive::tar_gz(&entries(), self.mtime),
             Format::Zip => archive::zip(&entries(), self.mtime),
@@ -116,7 +153,19 @@ impl ReleaseLayout {
                 .deb
                 .as_ref()
                 .context("a .deb was planned without Debian metadata")?
-                .build(spec, binary, self.mtime),
+                .build(spec, binary, docs, self.mtime),
+            Format::Rpm => self
+                .rpm
+                .as_ref()
+                .context("an .rpm was planned without RPM metadata")?
+                .build(
+                    spec,
+                    binary,
+                    &self.extra_files,
+                    docs,
+                    self.rpm_signer.as_ref(),
+                    self.mtime,
+                ),
             Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
         }
     }

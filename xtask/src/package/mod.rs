@@ -2,7 +2,8 @@
 //! byte-reproducibly, then checksummed, listed in a manifest and published.
 //!
 //! Each format has its own room: [`archive`] for tar.gz and zip, [`deb`] for
-//! Debian packages. [`layout`] names every artifact and lists what an
+//! Debian packages, [`rpm`] for RPM packages; [`docs`] gathers the man
+//! pages and completions they ship. [`layout`] names every artifact and lists what an
 //! archive holds; [`publish`] moves a finished release into place. [`elf`]
 //! and [`macho`] read what a binary needs of the system it runs on, and
 //! [`headers`] checks each shipped binary is what its target says.
@@ -10,6 +11,7 @@
 pub mod archive;
 pub mod checksum;
 pub mod deb;
+pub mod docs;
 pub mod elf;
 pub mod headers;
 pub mod layout;
@@ -17,6 +19,7 @@ pub mod macho;
 pub mod manifest;
 pub mod publish;
 pub mod reproducible;
+pub mod rpm;
 pub mod rustflags;
 pub mod sbom;
 pub mod signing;
@@ -32,16 +35,23 @@ pub enum Format {
     TarGz,
     Zip,
     Deb,
+    Rpm,
     /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
     Sbom,
 }
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 4] = [Format::TarGz, Format::Zip, Format::Deb, Format::Sbom];
+    pub const ALL: [Format; 5] = [
+        Format::TarGz,
+        Format::Zip,
+        Format::Deb,
+        Format::Rpm,
+        Format::Sbom,
+    ];
 
     /// The formats `[workspace.metadata.dist.formats]` can choose.
-    pub const PACKAGES: [Format; 3] = [Format::TarGz, Format::Zip, Format::Deb];
+    pub const PACKAGES: [Format; 4] = [Format::TarGz, Format::Zip, Format::Deb, Format::Rpm];
 
     /// The name used in configuration and reports, which is also the file
     /// extension.
@@ -50,6 +60,7 @@ impl Format {
             Format::TarGz => "tar.gz",
             Format::Zip => "zip",
             Format::Deb => "deb",
+            Format::Rpm => "rpm",
             Format::Sbom => sbom::EXTENSION,
         }
     }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf, headers, macho, sbom, universal};
+use crate::package::{Format, archive, deb, elf, headers, macho, rpm, sbom, universal};
 use crate::targets;
 
 /// What checking a release folder found.
@@ -77,17 +77,24 @@ pub fn check(dir: &Path) -> Result<Findings> {
             Err(_) => problems.push(format!("{name}.sha256 is missing")),
         }
         let format = Format::of_file_name(name);
+        let mut rpm_arch = None;
         let is_sbom = format == Some(Format::Sbom);
         let entries = match format {
             Some(Format::TarGz) => archive::read_tar_gz(&bytes),
             Some(Format::Zip) => archive::read_zip(&bytes),
             Some(Format::Deb) => deb::read_deb(&bytes).map(|contents| contents.data),
+            Some(Format::Rpm) => rpm::read_rpm(&bytes).map(|contents| {
+                rpm_arch = Some(contents.arch);
+                contents.files
+            }),
             // Not an archive: nothing inside to check but the document.
             Some(Format::Sbom) => sbom::check(&bytes).map(|checked| {
                 binaries.push(format!("{name}: {checked}"));
                 Vec::new()
             }),
-            None => Err(anyhow::anyhow!("not a .tar.gz, .zip, .deb or .cdx.json")),
+            None => Err(anyhow::anyhow!(
+                "not a .tar.gz, .zip, .deb, .rpm or .cdx.json"
+            )),
         };
         let entries = entries.unwrap_or_else(|err| {
             problems.push(format!("{name}: cannot be opened: {err:#}"));
@@ -104,6 +111,13 @@ pub fn check(dir: &Path) -> Result<Findings> {
                     check_binaries(name, &entries, check, &mut binaries, &mut problems)
                 }
                 Some(spec) => {
+                    if rpm_arch.is_some() && rpm_arch.as_deref() != spec.rpm_arch {
+                        problems.push(format!(
+                            "{name}: its header says architecture {}, but {target} is {}",
+                            rpm_arch.as_deref().unwrap_or_default(),
+                            spec.rpm_arch.unwrap_or("not an RPM architecture")
+                        ));
+                    }
                     let check = |data: &[u8]| headers::check(spec, data);
                     check_binaries(name, &entries, check, &mut binaries, &mut problems)
                 }

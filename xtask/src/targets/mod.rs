@@ -42,6 +42,10 @@ pub struct TargetSpec {
     /// Debian's name for the architecture (`dpkg --print-architecture`), for
     /// Linux targets that can be packaged as a `.deb`.
     pub debian_arch: Option<&'static str>,
+    /// RPM's name for the architecture (`rpm --eval %_target_cpu` on a
+    /// Fedora or openSUSE machine of it), for Linux targets that can be
+    /// packaged as an `.rpm`.
+    pub rpm_arch: Option<&'static str>,
     /// Whether the binary is statically linked (musl): a `.deb` of it
     /// depends on nothing.
     pub static_binary: bool,
@@ -286,7 +290,7 @@ impl TargetSpec {
     /// otherwise.
     pub fn default_formats(&self) -> &'static [Format] {
         match (self.os, self.static_binary) {
-            (Os::Linux, false) => &[Format::TarGz, Format::Deb],
+            (Os::Linux, false) => &[Format::TarGz, Format::Deb, Format::Rpm],
             (Os::Linux, true) => &[Format::TarGz],
             (Os::Windows, _) => &[Format::Zip],
             (Os::Darwin | Os::Wasi, _) => &[Format::TarGz],

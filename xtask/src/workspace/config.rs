@@ -55,6 +55,8 @@ pub struct Package {
     pub repository: Option<String>,
     /// `[package.metadata.deb]`, or an empty table.
     pub deb: serde_json::Map<String, Value>,
+    /// `[package.metadata.generate-rpm]`, or an empty table.
+    pub generate_rpm: serde_json::Map<String, Value>,
 }
 
 /// A configured target and the formats it is released in.
@@ -318,6 +320,11 @@ impl Package {
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default(),
+            generate_rpm: package
+                .pointer("/metadata/generate-rpm")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
             name,
         })
     }
@@ -507,6 +514,12 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
                  architecture for it. Remove \"deb\" from its formats."
             );
         }
+        if format == Format::Rpm && spec.rpm_arch.is_none() {
+            bail!(
+                "[workspace.metadata.dist.formats] asks for an .rpm of `{triple}`, but RPM has no \
+                 architecture for it. Remove \"rpm\" from its formats."
+            );
+        }
         if formats.contains(&format) {
             bail!(
                 "[workspace.metadata.dist.formats] lists `{name}` twice for `{triple}`. Remove one."
@@ -578,7 +591,10 @@ mod tests {
         assert_eq!(config.package.bin, "app");
         assert_eq!(config.package.version, "1.2.3");
         assert_eq!(config.package.deb["section"], "utils");
-        assert_eq!(config.targets[0].formats, [Format::TarGz, Format::Deb]);
+        assert_eq!(
+            config.targets[0].formats,
+            [Format::TarGz, Format::Deb, Format::Rpm]
+        );
         assert_eq!(config.targets[1].formats, [Format::Zip]);
     }
 
@@ -598,12 +614,22 @@ mod tests {
         let err = error_of(json!({
             "package": "app",
             "targets": ["x86_64-unknown-linux-gnu"],
-            "formats": { "x86_64-unknown-linux-gnu": ["rpm"] }
+            "formats": { "x86_64-unknown-linux-gnu": ["apk"] }
         }));
         assert!(
-            err.contains("format `rpm`") && err.contains("tar.gz, zip, deb"),
+            err.contains("format `apk`") && err.contains("tar.gz, zip, deb, rpm"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn rpm_for_windows_is_refused() {
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-pc-windows-gnu"],
+            "formats": { "x86_64-pc-windows-gnu": ["rpm"] }
+        }));
+        assert!(err.contains("RPM has no architecture"), "{err}");
     }
 
     #[test]

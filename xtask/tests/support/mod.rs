@@ -250,6 +250,8 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
                         ".tar.gz",
                         ".zip",
                         ".deb",
+                        ".rpm",
+                        ".sh",
                         ".cdx.json",
                         ".minisig",
                         ".sha256",
@@ -333,16 +335,87 @@ pub fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// `cargo xtask dist --target T... --out OUT` in the real workspace; panics
 /// with the log if it fails.
 pub fn dist(out: &Path, targets: &[&str]) {
+    dist_with_env(out, targets, &[]);
+}
+
+/// [`dist`], with the environment variables `env` set (signing keys).
+pub fn dist_with_env(out: &Path, targets: &[&str], env: &[(&str, &str)]) {
     let mut args = vec!["dist", "--out", out.to_str().unwrap()];
     for target in targets {
         args.extend(["--target", target]);
     }
-    let output = xtask(&repo_root(), &args);
+    let output = xtask_command(&repo_root(), &args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "dist failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A throwaway OpenPGP signing key (RSA, no passphrase), made with gpg in
+/// its own keyring, and an rpm database that trusts it.
+pub struct GpgKey {
+    /// The keyring, and `HOME` for rpm: its `.rpmmacros` points rpm at a
+    /// database holding the public key.
+    pub home: PathBuf,
+    /// `gpg --armor --export-secret-keys`: what `RPM_SIGNING_KEY` holds.
+    pub secret: String,
+}
+
+impl GpgKey {
+    /// A new key in the keyring `home`, which is emptied first. (GnuPG's
+    /// agent socket goes there: keep the path short.)
+    pub fn generate(home: PathBuf) -> GpgKey {
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).unwrap();
+        let dir = home.as_path();
+        let gpg = |args: &[&str]| -> Vec<u8> {
+            let output = Command::new("gpg")
+                .arg("--homedir")
+                .arg(dir)
+                .args(["--batch", "--passphrase", ""])
+                .args(args)
+                .output()
+                .expect("gpg runs (Debian package gpg)");
+            assert!(
+                output.status.success(),
+                "gpg {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            output.stdout
+        };
+        gpg(&[
+            "--quick-gen-key",
+            "Release Test <release@example.com>",
+            "rsa3072",
+            "sign",
+            "never",
+        ]);
+        let secret = String::from_utf8(gpg(&["--armor", "--export-secret-keys"])).unwrap();
+        let public = dir.join("public.asc");
+        std::fs::write(&public, gpg(&["--armor", "--export"])).unwrap();
+        let _ = Command::new("gpgconf")
+            .arg("--homedir")
+            .arg(dir)
+            .args(["--kill", "gpg-agent"])
+            .status();
+        std::fs::write(
+            dir.join(".rpmmacros"),
+            format!("%_dbpath {}/rpmdb\n", dir.display()),
+        )
+        .unwrap();
+        let imported = Command::new("rpm")
+            .env("HOME", dir)
+            .arg("--import")
+            .arg(&public)
+            .status()
+            .expect("rpm runs (Debian package rpm)");
+        assert!(imported.success());
+        GpgKey { home, secret }
+    }
 }
 
 /// Runs the xtask in `workspace` and asserts it refused with every one of

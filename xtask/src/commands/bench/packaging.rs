@@ -15,6 +15,7 @@ use xshell::cmd;
 use crate::commands::dist;
 use crate::package::archive::{self, Entry};
 use crate::package::deb::{self, DebMetadata};
+use crate::package::docs::Docs;
 use crate::package::layout::ReleaseLayout;
 use crate::package::reproducible;
 use crate::targets::{Runner, Tool, runs_with};
@@ -45,18 +46,20 @@ pub fn run(ws: &Workspace) -> Result<()> {
     ws.provision(&[host], BENCH_TOOLS, false)?;
     // The very binary `dist` ships (and so, after a dist, no rebuild).
     let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
-    let binary = std::fs::read(dist::build_release_binary(ws, host, &flags)?)?;
+    let built = dist::build_release_binary(ws, host, &flags)?;
+    let binary = std::fs::read(&built.executable)?;
+    let docs = Docs::read(built.out_dir.as_deref(), &ws.config.package.bin)?;
     let mtime = 1_700_000_000;
 
     // The same tree, on disk for the tools and in memory for the xtask.
     let layout = ReleaseLayout::new(&ws.config, mtime)?;
     let stem = layout.archive_stem(spec);
-    let entries = layout.archive_entries(spec, &binary);
+    let entries = layout.archive_entries(spec, &binary, &docs);
     let scratch = TempDir::new()?;
     let tree = scratch.path().join("tree");
     write_tree(&entries, &tree)?;
     let deb_metadata = DebMetadata::from_package(&ws.config.package, &ws.config.root, mtime)?;
-    let deb_bytes = deb_metadata.build(spec, &binary, mtime)?;
+    let deb_bytes = deb_metadata.build(spec, &binary, &docs, mtime)?;
     // dpkg-deb gets exactly the files of our own .deb, laid out on disk.
     let deb_contents = deb::read_deb(&deb_bytes)?;
     let deb_tree = scratch.path().join("debtree");
@@ -108,7 +111,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
         (
             "deb",
             median(|| {
-                let bytes = deb_metadata.build(spec, &binary, mtime)?;
+                let bytes = deb_metadata.build(spec, &binary, &docs, mtime)?;
                 std::fs::write(out.join("x.deb"), &bytes)?;
                 Ok(bytes.len() as u64)
             })?,

@@ -27,6 +27,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::package::archive::{self, Entry};
+use crate::package::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
 use crate::workspace::config::Package;
 
@@ -119,29 +120,51 @@ impl DebMetadata {
         format!("{}_{}_{arch}.deb", self.name, self.version)
     }
 
-    /// Builds the package of `binary` for `spec`'s architecture.
-    pub fn build(&self, spec: &TargetSpec, binary: &[u8], mtime: u64) -> Result<Vec<u8>> {
+    /// Builds the package of `binary`, with its man pages and completions,
+    /// for `spec`'s architecture.
+    pub fn build(
+        &self,
+        spec: &TargetSpec,
+        binary: &[u8],
+        docs: &Docs,
+        mtime: u64,
+    ) -> Result<Vec<u8>> {
         let arch = spec
             .debian_arch
             .with_context(|| format!("{} has no Debian architecture", spec.triple))?;
-        let doc = format!("./usr/share/doc/{}/", self.name);
-        let data_entries = vec![
-            Entry::dir("./"),
-            Entry::dir("./usr/"),
-            Entry::dir("./usr/bin/"),
-            Entry::executable(format!("./usr/bin/{}", self.bin), binary.to_vec()),
-            Entry::dir("./usr/share/"),
-            Entry::dir("./usr/share/doc/"),
-            Entry::dir(doc.clone()),
-            Entry::file(
-                format!("{doc}copyright"),
+        let doc = format!("/usr/share/doc/{}", self.name);
+        let mut files = vec![
+            (
+                format!("{doc}/copyright"),
                 self.copyright.clone().into_bytes(),
             ),
-            Entry::file(
-                format!("{doc}{}", self.changelog_name()),
+            (
+                format!("{doc}/{}", self.changelog_name()),
                 archive::gzip_best(self.changelog(arch, mtime).as_bytes())?,
             ),
         ];
+        files.extend(docs.installed_files(&self.bin, Distro::Debian)?);
+        let mut data_entries = vec![Entry::executable(
+            format!("./usr/bin/{}", self.bin),
+            binary.to_vec(),
+        )];
+        data_entries.extend(
+            files
+                .into_iter()
+                .map(|(path, data)| Entry::file(format!(".{path}"), data)),
+        );
+        // dpkg wants every folder on the way to a file in data.tar.
+        let mut folders: Vec<String> = Vec::new();
+        for entry in &data_entries {
+            let mut path = entry.path.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if !folders.iter().any(|folder| folder == parent) {
+                    folders.push(parent.to_owned());
+                }
+                path = parent;
+            }
+        }
+        data_entries.extend(folders.into_iter().map(Entry::dir));
 
         let computed = if spec.static_binary {
             None

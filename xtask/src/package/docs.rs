@@ -1,0 +1,202 @@
+//! Man pages and shell completions, shipped beside the binary as ripgrep and
+//! fd ship theirs.
+//!
+//! The shipped package's build script writes them from the program's own
+//! CLI definition (this template's `app/build.rs` uses clap_mangen and
+//! clap_complete), into its `OUT_DIR`:
+//!
+//! - `man/<page>.<section>`: man pages, any number;
+//! - `completions/<bin>.bash`, `completions/_<bin>`, `completions/<bin>.fish`.
+//!
+//! What is there ships; a program whose build script writes none of them
+//! ships without. Archives carry them in `man/` and `completions/` beside the
+//! binary; the .deb and .rpm install them where each distribution's shells
+//! and `man` look.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::package::archive::{self, Entry};
+
+/// The shells completions are shipped for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
+
+    /// The file name clap_complete gives it, which is also its name in an
+    /// archive's `completions/` folder.
+    pub fn file_name(self, bin: &str) -> String {
+        match self {
+            Shell::Bash => format!("{bin}.bash"),
+            Shell::Zsh => format!("_{bin}"),
+            Shell::Fish => format!("{bin}.fish"),
+        }
+    }
+
+    /// Where a system package installs it: each shell's folder for
+    /// completions that packages provide. zsh's differs between Debian
+    /// (`vendor-completions`) and Fedora (`site-functions`).
+    pub fn installed_path(self, bin: &str, distro: Distro) -> String {
+        match (self, distro) {
+            (Shell::Bash, _) => format!("/usr/share/bash-completion/completions/{bin}"),
+            (Shell::Zsh, Distro::Debian) => format!("/usr/share/zsh/vendor-completions/_{bin}"),
+            (Shell::Zsh, Distro::Fedora) => format!("/usr/share/zsh/site-functions/_{bin}"),
+            (Shell::Fish, _) => format!("/usr/share/fish/vendor_completions.d/{bin}.fish"),
+        }
+    }
+}
+
+/// The family of distributions a package is for, where their paths differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distro {
+    Debian,
+    Fedora,
+}
+
+/// The man pages and completions of one build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// `(file name, roff source)`, e.g. `("app.1", …)`, sorted by name.
+    pub man_pages: Vec<(String, Vec<u8>)>,
+    /// The completion scripts there are, in the order of [`Shell::ALL`].
+    pub completions: Vec<(Shell, Vec<u8>)>,
+}
+
+impl Docs {
+    /// What the build script wrote into `out_dir`; nothing when the package
+    /// has no build script (`None`) or wrote none.
+    pub fn read(out_dir: Option<&Path>, bin: &str) -> Result<Docs> {
+        let mut docs = Docs::default();
+        let Some(out_dir) = out_dir else {
+            return Ok(docs);
+        };
+        let man = out_dir.join("man");
+        if man.is_dir() {
+            for entry in
+                std::fs::read_dir(&man).with_context(|| format!("cannot list {}", man.display()))?
+            {
+                let path = entry?.path();
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if man_section(&name).is_some() {
+                    let page = std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    docs.man_pages.push((name.into_owned(), page));
+                }
+            }
+        }
+        docs.man_pages.sort();
+        for shell in Shell::ALL {
+            let path = out_dir.join("completions").join(shell.file_name(bin));
+            if path.is_file() {
+                let script = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                docs.completions.push((shell, script));
+            }
+        }
+        Ok(docs)
+    }
+
+    /// The entries an archive holds under its folder `stem`: `man/` and
+    /// `completions/`, as written.
+    pub fn archive_entries(&self, stem: &str, bin: &str) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        if !self.man_pages.is_empty() {
+            entries.push(Entry::dir(format!("{stem}/man")));
+        }
+        for (name, page) in &self.man_pages {
+            entries.push(Entry::file(format!("{stem}/man/{name}"), page.clone()));
+        }
+        if !self.completions.is_empty() {
+            entries.push(Entry::dir(format!("{stem}/completions")));
+        }
+        for (shell, script) in &self.completions {
+            entries.push(Entry::file(
+                format!("{stem}/completions/{}", shell.file_name(bin)),
+                script.clone(),
+            ));
+        }
+        entries
+    }
+
+    /// The files a system package installs, as absolute paths: man pages
+    /// gzipped (`gzip -9n`, as Debian policy asks) under
+    /// `/usr/share/man/man<section>/`, completions where `distro`'s shells
+    /// look.
+    pub fn installed_files(&self, bin: &str, distro: Distro) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut files = Vec::new();
+        for (name, page) in &self.man_pages {
+            let section = man_section(name).expect("only pages with a section are read");
+            files.push((
+                format!("/usr/share/man/man{section}/{name}.gz"),
+                archive::gzip_best(page)?,
+            ));
+        }
+        for (shell, script) in &self.completions {
+            files.push((shell.installed_path(bin, distro), script.clone()));
+        }
+        Ok(files)
+    }
+}
+
+/// The section of a man page's file name (`app.1` → `1`): its extension,
+/// when that is a section number.
+fn man_section(name: &str) -> Option<char> {
+    let (stem, section) = name.rsplit_once('.')?;
+    let mut chars = section.chars();
+    match (chars.next(), chars.next()) {
+        (Some(digit @ '1'..='9'), None) if !stem.is_empty() => Some(digit),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_man_pages_and_completions_and_ignores_the_rest() {
+        let dir = crate::util::tempdir::TempDir::new().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("man")).unwrap();
+        std::fs::create_dir_all(out.join("completions")).unwrap();
+        for (path, text) in [
+            ("man/tool.1", "page"),
+            ("man/tool-sub.1", "sub"),
+            ("man/notes.txt", "not a page"),
+            ("completions/tool.bash", "bash"),
+            ("completions/tool.fish", "fish"),
+            ("completions/other.bash", "another program's"),
+        ] {
+            std::fs::write(out.join(path), text).unwrap();
+        }
+        let docs = Docs::read(Some(out), "tool").unwrap();
+        let pages: Vec<&str> = docs.man_pages.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(pages, ["tool-sub.1", "tool.1"]);
+        let shells: Vec<Shell> = docs.completions.iter().map(|(s, _)| *s).collect();
+        assert_eq!(shells, [Shell::Bash, Shell::Fish]);
+
+        let installed = docs.installed_files("tool", Distro::Fedora).unwrap();
+        let paths: Vec<&str> = installed.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/usr/share/man/man1/tool-sub.1.gz",
+                "/usr/share/man/man1/tool.1.gz",
+                "/usr/share/bash-completion/completions/tool",
+                "/usr/share/fish/vendor_completions.d/tool.fish",
+            ]
+        );
+        assert_eq!(Docs::read(None, "tool").unwrap(), Docs::default());
+        assert_eq!(
+            Docs::read(Some(&out.join("absent")), "tool").unwrap(),
+            Docs::default()
+        );
+    }
+}

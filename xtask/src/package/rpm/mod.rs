@@ -1,0 +1,640 @@
+//! RPM binary packages (`.rpm`), written directly, without rpmbuild.
+//!
+//! An RPM v4 file is four parts: a 96-byte lead (only its magic and
+//! version are still read), the signature header (sizes and digests of
+//! what follows), the main header (the package's metadata and file list),
+//! and the payload (a gzip-compressed cpio archive of the files, paths
+//! starting `./`). Reference: <https://rpm-software-management.github.io/rpm/manual/format_v4.html>
+//! and the tag numbers of rpm's `include/rpm/rpmtag.h`.
+//!
+//! Metadata is the same as the .deb's: the package's Cargo.toml, with
+//! `[package.metadata.deb]`'s `maintainer`, `revision` and
+//! `extended-description`. `[package.metadata.generate-rpm]` overrides it,
+//! with cargo-generate-rpm's key names: `name`, `release`, `summary`,
+//! `license`, `url`, `requires`.
+//!
+//! Each part has its own module: [`header`] (the header structure),
+//! [`cpio`] (the payload), [`requires`] (Requires, from the binary),
+//! [`names`] (how Cargo's names and versions become RPM's) and [`sign`]
+//! (the OpenPGP signature, when a key is given).
+
+mod cpio;
+mod header;
+mod names;
+mod requires;
+mod sign;
+
+use anyhow::{Context, Result, bail};
+use md5::Md5;
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+
+use crate::package::archive::{self, Entry};
+use crate::package::checksum::hex;
+use crate::package::docs::{Distro, Docs};
+use crate::targets::TargetSpec;
+use crate::workspace::config::Package;
+
+use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
+pub use names::{check_package_name, rpm_version};
+pub use sign::{GPG, KEY_VARIABLE, RpmSigner};
+
+/// The keys of `[package.metadata.generate-rpm]` this reads.
+const KEYS: [&str; 7] = [
+    "name", "release", "summary", "license", "url", "group", "requires",
+];
+
+/// What an `.rpm` says about its package, checked before anything is built.
+#[derive(Debug, Clone)]
+pub struct RpmMetadata {
+    pub name: String,
+    /// The RPM version: the Cargo version in RPM's notation.
+    pub version: String,
+    pub release: String,
+    pub summary: String,
+    pub description: String,
+    pub license: String,
+    pub url: Option<String>,
+    pub packager: Option<String>,
+    /// The `Group` tag: openSUSE's rpmlint wants one from its list,
+    /// Fedora ignores it.
+    pub group: String,
+    /// `requires` from `[package.metadata.generate-rpm]`: `(name, flags,
+    /// version)`, added to what the binary needs.
+    pub requires: Vec<(String, u32, String)>,
+    /// The binary's name under `/usr/bin`.
+    pub bin: String,
+}
+
+// Dependency flags (`rpmsenseFlags`).
+const SENSE_LESS: u32 = 1 << 1;
+const SENSE_GREATER: u32 = 1 << 2;
+const SENSE_EQUAL: u32 = 1 << 3;
+const SENSE_FIND_REQUIRES: u32 = 1 << 14;
+const SENSE_RPMLIB: u32 = 1 << 24;
+
+// File flags (`rpmfileAttrs`).
+const FILE_DOC: u32 = 1 << 1;
+const FILE_LICENSE: u32 = 1 << 7;
+
+/// The features of rpm itself this package's format needs, as rpmbuild
+/// records them: file names stored as folder + base name, payload paths
+/// starting `./`, and SHA-256 file digests.
+const RPMLIB_FEATURES: [(&str, &str); 3] = [
+    ("rpmlib(CompressedFileNames)", "3.0.4-1"),
+    ("rpmlib(FileDigests)", "4.6.0-1"),
+    ("rpmlib(PayloadFilesHavePrefix)", "4.0-1"),
+];
+
+impl RpmMetadata {
+    /// Reads and checks the RPM metadata of `package`.
+    pub fn from_package(package: &Package) -> Result<RpmMetadata> {
+        let rpm = &package.generate_rpm;
+        if let Some(key) = rpm.keys().find(|key| !KEYS.contains(&key.as_str())) {
+            bail!(
+                "[package.metadata.generate-rpm] has `{key}`, which `cargo xtask dist` does not \
+                 read: it reads only {}. The files an .rpm installs are the binary, the \
+                 included files, man pages and completions. Remove `{key}`.",
+                KEYS.join(", ")
+            );
+        }
+        let text = |table: &serde_json::Map<String, Json>, section: &str, key: &str| match table
+            .get(key)
+        {
+            None => Ok(None),
+            Some(Json::String(value)) => Ok(Some(value.clone())),
+            Some(_) => Err(anyhow::anyhow!(
+                "[package.metadata.{section}] `{key}` must be a string."
+            )),
+        };
+        let rpm_text = |key: &str| text(rpm, "generate-rpm", key);
+        let deb_text = |key: &str| text(&package.deb, "deb", key);
+
+        let name = rpm_text("name")?.unwrap_or_else(|| package.name.clone());
+        check_package_name(&name)?;
+        let version = rpm_version(&package.version)?;
+        let release = match rpm_text("release")? {
+            Some(release) => release,
+            None => deb_text("revision")?.unwrap_or_else(|| "1".to_owned()),
+        };
+        names::check_release(&release)?;
+        let summary = match rpm_text("summary")? {
+            Some(summary) => summary,
+            None => package
+                .description
+                .as_deref()
+                .and_then(|text| text.lines().next())
+                .map(|line| line.trim().to_owned())
+                .context(
+                    "an .rpm needs a summary, and the package has no `description`. Set \
+                     `description` in its Cargo.toml.",
+                )?,
+        };
+        let license = rpm_text("license")?
+            .or_else(|| package.license.clone())
+            .context(
+                "an .rpm needs a license, and the package has no `license`. Set `license` (an SPDX \
+             expression) in its Cargo.toml.",
+            )?;
+        let requires = match rpm.get("requires") {
+            None => Vec::new(),
+            Some(Json::Object(table)) => table
+                .iter()
+                .map(|(name, constraint)| match constraint {
+                    Json::String(constraint) => names::requirement(name, constraint),
+                    _ => bail!(
+                        "[package.metadata.generate-rpm.requires] `{name}` must be a string: \
+                         \"*\" for any version, or like \">= 1.2\"."
+                    ),
+                })
+                .collect::<Result<_>>()?,
+            Some(_) => bail!(
+                "[package.metadata.generate-rpm] `requires` must be a table, like \
+                 requires = {{ bash = \"*\", openssl = \">= 3.0\" }}."
+            ),
+        };
+        Ok(RpmMetadata {
+            description: deb_text("extended-description")?.unwrap_or_else(|| summary.clone()),
+            url: rpm_text("url")?
+                .or_else(|| package.homepage.clone())
+                .or_else(|| package.repository.clone()),
+            packager: deb_text("maintainer")?.or_else(|| package.authors.first().cloned()),
+            group: rpm_text("group")?.unwrap_or_else(|| "Applications/System".to_owned()),
+            name,
+            version,
+            release,
+            summary,
+            license,
+            requires,
+            bin: package.bin.clone(),
+        })
+    }
+
+    /// The `.rpm` file name: `{name}-{version}-{release}.{arch}.rpm`.
+    pub fn file_name(&self, arch: &str) -> String {
+        format!("{}-{}-{}.{arch}.rpm", self.name, self.version, self.release)
+    }
+
+    /// Builds the package of `binary`, the included files (`(file name,
+    /// contents)`: licenses go to `/usr/share/licenses/<name>/`, the rest
+    /// to `/usr/share/doc/<name>/`), man pages and completions, for
+    /// `spec`'s architecture.
+    pub fn build(
+        &self,
+        spec: &TargetSpec,
+        binary: &[u8],
+        included: &[(String, Vec<u8>)],
+        docs: &Docs,
+        signer: Option<&RpmSigner>,
+        mtime: u64,
+    ) -> Result<Vec<u8>> {
+        let arch = spec
+            .rpm_arch
+            .with_context(|| format!("{} has no RPM architecture", spec.triple))?;
+        let files = self.files(binary, included, docs)?;
+        let mtime = u32::try_from(mtime).context("SOURCE_DATE_EPOCH is after 2106")?;
+
+        let members: Vec<cpio::Member> = files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| cpio::Member {
+                path: &file.payload_path,
+                mode: file.mode,
+                data: &file.data,
+                inode: i as u32 + 1,
+            })
+            .collect();
+        let cpio = cpio::write(&members, mtime);
+        let payload = archive::gzip_best(&cpio)?;
+
+        let mut requires: Vec<(String, u32, String)> = Vec::new();
+        if !spec.static_binary {
+            let found = requires::shared_library_requires(binary).with_context(|| {
+                format!("cannot work out what the {} binary requires", spec.triple)
+            })?;
+            requires.extend(
+                found
+                    .into_iter()
+                    .map(|name| (name, SENSE_FIND_REQUIRES, String::new())),
+            );
+        }
+        requires.extend(self.requires.iter().cloned());
+        requires.extend(RPMLIB_FEATURES.iter().map(|(name, version)| {
+            (
+                name.to_string(),
+                SENSE_RPMLIB | SENSE_LESS | SENSE_EQUAL,
+                version.to_string(),
+            )
+        }));
+        requires.sort();
+
+        let header = self.header(arch, &files, &requires, &payload, mtime);
+        let header_bytes = header.to_bytes(IMMUTABLE_REGION);
+        let openpgp = match signer {
+            Some(signer) => Some(signer.sign(&header_bytes, mtime.into())?),
+            None => None,
+        };
+        let signature = signature(&header_bytes, &payload, cpio.len(), openpgp);
+
+        let mut rpm = lead(
+            &format!("{}-{}-{}", self.name, self.version, self.release),
+            arch,
+        );
+        rpm.extend(&signature);
+        rpm.resize(rpm.len().next_multiple_of(8), 0);
+        rpm.extend(header_bytes);
+        rpm.extend(payload);
+        Ok(rpm)
+    }
+
+    /// Every file and folder the package owns, sorted by path (rpm looks
+    /// files up by binary search).
+    fn files(
+        &self,
+        binary: &[u8],
+        included: &[(String, Vec<u8>)],
+        docs: &Docs,
+    ) -> Result<Vec<File>> {
+        let mut files = vec![File::new(
+            format!("/usr/bin/{}", self.bin),
+            0o100755,
+            binary.to_vec(),
+            0,
+        )];
+        for (folder, flags, is_license) in [
+            (
+                format!("/usr/share/licenses/{}", self.name),
+                FILE_LICENSE,
+                true,
+            ),
+            (format!("/usr/share/doc/{}", self.name), FILE_DOC, false),
+        ] {
+            let chosen: Vec<&(String, Vec<u8>)> = included
+                .iter()
+                .filter(|(name, _)| is_license_file(name) == is_license)
+                .collect();
+            if !chosen.is_empty() {
+                files.push(File::new(folder.clone(), 0o040755, Vec::new(), 0));
+            }
+            for (name, data) in chosen {
+                files.push(File::new(
+                    format!("{folder}/{name}"),
+                    0o100644,
+                    data.clone(),
+                    flags,
+                ));
+            }
+        }
+        for (path, data) in docs.installed_files(&self.bin, Distro::Fedora)? {
+            let flags = if path.starts_with("/usr/share/man/") {
+                FILE_DOC
+            } else {
+                0
+            };
+            files.push(File::new(path, 0o100644, data, flags));
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// The main header: the package's metadata, its file list and what it
+    /// requires.
+    fn header(
+        &self,
+        arch: &str,
+        files: &[File],
+        requires: &[(String, u32, String)],
+        payload: &[u8],
+        mtime: u32,
+    ) -> Header {
+        let strings =
+            |f: &dyn Fn(&File) -> String| Value::StringArray(files.iter().map(f).collect());
+        let numbers = |f: &dyn Fn(&File) -> u32| Value::Int32(files.iter().map(f).collect());
+        let mut folders: Vec<String> = Vec::new();
+        let mut folder_indexes = Vec::new();
+        let mut base_names = Vec::new();
+        for file in files {
+            let (folder, base) = file.path.rsplit_once('/').expect("absolute paths");
+            let folder = format!("{folder}/");
+            let index = match folders.iter().position(|known| *known == folder) {
+                Some(index) => index,
+                None => {
+                    folders.push(folder);
+                    folders.len() - 1
+                }
+            };
+            folder_indexes.push(index as u32);
+            base_names.push(base.to_owned());
+        }
+        let evr = format!("{}-{}", self.version, self.release);
+        let mut header = Header::default();
+        let mut set = |tag: u32, value: Value| header.set(tag, value);
+        set(tag::I18N_TABLE, Value::StringArray(vec!["C".into()]));
+        set(tag::NAME, Value::String(self.name.clone()));
+        set(tag::VERSION, Value::String(self.version.clone()));
+        set(tag::RELEASE, Value::String(self.release.clone()));
+        set(tag::SUMMARY, Value::I18nString(self.summary.clone()));
+        set(
+            tag::DESCRIPTION,
+            Value::I18nString(self.description.clone()),
+        );
+        set(tag::BUILD_TIME, Value::Int32(vec![mtime]));
+        // A fixed name: the build machine's would make builds differ.
+        set(tag::BUILD_HOST, Value::String("localhost".into()));
+        set(
+            tag::SIZE,
+            Value::Int32(vec![files.iter().map(|f| f.data.len() as u32).sum()]),
+        );
+        set(tag::LICENSE, Value::String(self.license.clone()));
+        if let Some(packager) = &self.packager {
+            set(tag::PACKAGER, Value::String(packager.clone()));
+        }
+        set(tag::GROUP, Value::I18nString(self.group.clone()));
+        if let Some(url) = &self.url {
+            set(tag::URL, Value::String(url.clone()));
+        }
+        set(tag::OS, Value::String("linux".into()));
+        set(tag::ARCH, Value::String(arch.into()));
+        set(tag::FILE_SIZES, numbers(&|f| f.data.len() as u32));
+        set(
+            tag::FILE_MODES,
+            Value::Int16(files.iter().map(|f| f.mode as u16).collect()),
+        );
+        set(tag::FILE_RDEVS, Value::Int16(vec![0; files.len()]));
+        set(tag::FILE_MTIMES, numbers(&|_| mtime));
+        set(tag::FILE_DIGESTS, strings(&|f| f.digest()));
+        set(tag::FILE_LINKTOS, strings(&|_| std::string::String::new()));
+        set(tag::FILE_FLAGS, numbers(&|f| f.flags));
+        set(tag::FILE_USERNAME, strings(&|_| "root".into()));
+        set(tag::FILE_GROUPNAME, strings(&|_| "root".into()));
+        set(
+            tag::SOURCE_RPM,
+            Value::String(format!("{}-{evr}.src.rpm", self.name)),
+        );
+        set(tag::FILE_VERIFY_FLAGS, numbers(&|_| u32::MAX));
+        set(
+            tag::PROVIDE_NAME,
+            Value::StringArray(vec![self.name.clone()]),
+        );
+        set(tag::PROVIDE_FLAGS, Value::Int32(vec![SENSE_EQUAL]));
+        set(tag::PROVIDE_VERSION, Value::StringArray(vec![evr.clone()]));
+        set(
+            tag::REQUIRE_NAME,
+            Value::StringArray(requires.iter().map(|r| r.0.clone()).collect()),
+        );
+        set(
+            tag::REQUIRE_FLAGS,
+            Value::Int32(requires.iter().map(|r| r.1).collect()),
+        );
+        set(
+            tag::REQUIRE_VERSION,
+            Value::StringArray(requires.iter().map(|r| r.2.clone()).collect()),
+        );
+        set(tag::CHANGELOG_TIME, Value::Int32(vec![mtime]));
+        set(
+            tag::CHANGELOG_NAME,
+            Value::StringArray(vec![format!(
+                "{} - {evr}",
+                self.packager.as_deref().unwrap_or(&self.name)
+            )]),
+        );
+        set(
+            tag::CHANGELOG_TEXT,
+            Value::StringArray(vec![format!("- Release {}", self.version)]),
+        );
+        set(tag::FILE_DEVICES, numbers(&|_| 1));
+        set(
+            tag::FILE_INODES,
+            Value::Int32((1..=files.len() as u32).collect()),
+        );
+        set(tag::FILE_LANGS, strings(&|_| std::string::String::new()));
+        set(tag::DIR_INDEXES, Value::Int32(folder_indexes));
+        set(tag::BASENAMES, Value::StringArray(base_names));
+        set(tag::DIRNAMES, Value::StringArray(folders));
+        set(tag::PAYLOAD_FORMAT, Value::String("cpio".into()));
+        set(tag::PAYLOAD_COMPRESSOR, Value::String("gzip".into()));
+        set(tag::PAYLOAD_FLAGS, Value::String("9".into()));
+        set(tag::FILE_DIGEST_ALGO, Value::Int32(vec![DIGEST_SHA256]));
+        set(tag::ENCODING, Value::String("utf-8".into()));
+        set(
+            tag::PAYLOAD_DIGEST,
+            Value::StringArray(vec![hex(&Sha256::digest(payload))]),
+        );
+        set(tag::PAYLOAD_DIGEST_ALGO, Value::Int32(vec![DIGEST_SHA256]));
+        header
+    }
+}
+
+/// rpm's number for SHA-256 (`PGPHASHALGO_SHA256`).
+const DIGEST_SHA256: u32 = 8;
+
+/// One file or folder of the package.
+struct File {
+    path: String,
+    /// The path in the payload: `.` + path.
+    payload_path: String,
+    /// Mode with the file type bits.
+    mode: u32,
+    data: Vec<u8>,
+    flags: u32,
+}
+
+impl File {
+    fn new(path: String, mode: u32, data: Vec<u8>, flags: u32) -> File {
+        File {
+            payload_path: format!(".{path}"),
+            path,
+            mode,
+            data,
+            flags,
+        }
+    }
+
+    /// The SHA-256 of a regular file; nothing for a folder.
+    fn digest(&self) -> String {
+        if self.mode & 0o170000 == 0o100000 {
+            hex(&Sha256::digest(&self.data))
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Whether an included file is a license (`LICENSE`, `LICENSE-MIT`,
+/// `COPYING`, …), which RPM marks as such and installs apart from docs.
+fn is_license_file(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["LICENSE", "LICENCE", "COPYING", "NOTICE"]
+        .iter()
+        .any(|prefix| upper.starts_with(prefix))
+}
+
+/// The lead: magic, format 3.0, a binary package, its name, Linux, and the
+/// header-style signature that follows.
+fn lead(name: &str, arch: &str) -> Vec<u8> {
+    // rpmrc's `arch_canon` numbers; only `file` still shows them.
+    let arch_number: u16 = match arch {
+        "x86_64" | "i686" => 1,
+        "armv7hl" => 12,
+        "ppc64le" => 16,
+        "aarch64" => 19,
+        "riscv64" => 22,
+        _ => 0,
+    };
+    let mut lead = vec![0xed, 0xab, 0xee, 0xdb, 3, 0];
+    lead.extend(0u16.to_be_bytes());
+    lead.extend(arch_number.to_be_bytes());
+    let mut name_field = [0u8; 66];
+    let length = name.len().min(65);
+    name_field[..length].copy_from_slice(&name.as_bytes()[..length]);
+    lead.extend(name_field);
+    lead.extend(1u16.to_be_bytes());
+    lead.extend(5u16.to_be_bytes());
+    lead.extend([0; 16]);
+    lead
+}
+
+/// The signature header: the size and digests rpm checks before it trusts
+/// the main header and payload (what `rpm -K` reports), and the OpenPGP
+/// signature of the header, if there is one.
+fn signature(
+    header: &[u8],
+    payload: &[u8],
+    payload_size: usize,
+    openpgp: Option<Vec<u8>>,
+) -> Vec<u8> {
+    let mut md5 = Md5::new();
+    md5.update(header);
+    md5.update(payload);
+    let mut signature = Header::default();
+    signature.set(tag::SIG_SHA256, Value::String(hex(&Sha256::digest(header))));
+    signature.set(
+        tag::SIG_SIZE,
+        Value::Int32(vec![(header.len() + payload.len()) as u32]),
+    );
+    signature.set(tag::SIG_MD5, Value::Bin(md5.finalize().to_vec()));
+    signature.set(
+        tag::SIG_PAYLOAD_SIZE,
+        Value::Int32(vec![payload_size as u32]),
+    );
+    if let Some(openpgp) = openpgp {
+        signature.set(tag::SIG_OPENPGP_HEADER, Value::Bin(openpgp));
+    }
+    signature.to_bytes(SIGNATURES_REGION)
+}
+
+/// What [`read_rpm`] finds in a package.
+#[derive(Debug)]
+pub struct RpmContents {
+    /// The `ARCH` tag: RPM's name for the architecture.
+    pub arch: String,
+    /// The payload's files, paths starting `./`.
+    pub files: Vec<Entry>,
+}
+
+/// Opens an `.rpm`: checks the lead, the signature's size and digests
+/// against the header and payload, and the payload digest, then unpacks
+/// the payload.
+pub fn read_rpm(bytes: &[u8]) -> Result<RpmContents> {
+    if bytes.get(..4) != Some(&[0xed, 0xab, 0xee, 0xdb][..]) {
+        bail!("no RPM lead: this is not an .rpm file");
+    }
+    let rest = bytes.get(96..).context("the lead is cut short")?;
+    let (signature, length) = Header::read(rest).context("the signature header is damaged")?;
+    let rest = &rest[length.next_multiple_of(8)..];
+    let (header, length) = Header::read(rest).context("the main header is damaged")?;
+    let (header_bytes, payload) = rest.split_at(length);
+    let text = |header: &Header, tag: u32| match header.get(tag) {
+        Some(Value::String(text)) => Ok(text.clone()),
+        _ => bail!("the header has no tag {tag}"),
+    };
+    if text(&signature, tag::SIG_SHA256)? != hex(&Sha256::digest(header_bytes)) {
+        bail!("the header's SHA-256 does not match the signature's");
+    }
+    let mut md5 = Md5::new();
+    md5.update(header_bytes);
+    md5.update(payload);
+    if signature.get(tag::SIG_MD5) != Some(&Value::Bin(md5.finalize().to_vec())) {
+        bail!("the MD5 of header and payload does not match the signature's");
+    }
+    if header.get(tag::PAYLOAD_DIGEST)
+        != Some(&Value::StringArray(vec![hex(&Sha256::digest(payload))]))
+    {
+        bail!("the payload's SHA-256 does not match the header's");
+    }
+    let cpio = archive::gunzip(payload).context("the payload is not gzip data")?;
+    let files = cpio::read(&cpio)?
+        .into_iter()
+        .map(|(path, mode, data)| match mode & 0o170000 {
+            0o040000 => Entry::dir(path),
+            _ => Entry {
+                path,
+                data: Some(data),
+                mode: mode & 0o7777,
+            },
+        })
+        .collect();
+    Ok(RpmContents {
+        arch: text(&header, tag::ARCH)?,
+        files,
+    })
+}
+
+/// Tag numbers, from rpm's `rpmtag.h`.
+mod tag {
+    pub const I18N_TABLE: u32 = 100;
+    pub const NAME: u32 = 1000;
+    pub const VERSION: u32 = 1001;
+    pub const RELEASE: u32 = 1002;
+    pub const SUMMARY: u32 = 1004;
+    pub const DESCRIPTION: u32 = 1005;
+    pub const BUILD_TIME: u32 = 1006;
+    pub const BUILD_HOST: u32 = 1007;
+    pub const SIZE: u32 = 1009;
+    pub const LICENSE: u32 = 1014;
+    pub const PACKAGER: u32 = 1015;
+    pub const GROUP: u32 = 1016;
+    pub const URL: u32 = 1020;
+    pub const OS: u32 = 1021;
+    pub const ARCH: u32 = 1022;
+    pub const FILE_SIZES: u32 = 1028;
+    pub const FILE_MODES: u32 = 1030;
+    pub const FILE_RDEVS: u32 = 1033;
+    pub const FILE_MTIMES: u32 = 1034;
+    pub const FILE_DIGESTS: u32 = 1035;
+    pub const FILE_LINKTOS: u32 = 1036;
+    pub const FILE_FLAGS: u32 = 1037;
+    pub const FILE_USERNAME: u32 = 1039;
+    pub const FILE_GROUPNAME: u32 = 1040;
+    pub const SOURCE_RPM: u32 = 1044;
+    pub const FILE_VERIFY_FLAGS: u32 = 1045;
+    pub const PROVIDE_NAME: u32 = 1047;
+    pub const REQUIRE_FLAGS: u32 = 1048;
+    pub const REQUIRE_NAME: u32 = 1049;
+    pub const REQUIRE_VERSION: u32 = 1050;
+    pub const CHANGELOG_TIME: u32 = 1080;
+    pub const CHANGELOG_NAME: u32 = 1081;
+    pub const CHANGELOG_TEXT: u32 = 1082;
+    pub const FILE_DEVICES: u32 = 1095;
+    pub const FILE_INODES: u32 = 1096;
+    pub const FILE_LANGS: u32 = 1097;
+    pub const PROVIDE_FLAGS: u32 = 1112;
+    pub const PROVIDE_VERSION: u32 = 1113;
+    pub const DIR_INDEXES: u32 = 1116;
+    pub const BASENAMES: u32 = 1117;
+    pub const DIRNAMES: u32 = 1118;
+    pub const PAYLOAD_FORMAT: u32 = 1124;
+    pub const PAYLOAD_COMPRESSOR: u32 = 1125;
+    pub const PAYLOAD_FLAGS: u32 = 1126;
+    pub const FILE_DIGEST_ALGO: u32 = 5011;
+    pub const ENCODING: u32 = 5062;
+    pub const PAYLOAD_DIGEST: u32 = 5092;
+    pub const PAYLOAD_DIGEST_ALGO: u32 = 5093;
+
+    // The signature header's own tags.
+    pub const SIG_OPENPGP_HEADER: u32 = 268;
+    pub const SIG_SHA256: u32 = 273;
+    pub const SIG_SIZE: u32 = 1000;
+    pub const SIG_MD5: u32 = 1004;
+    pub const SIG_PAYLOAD_SIZE: u32 = 1007;
+}
