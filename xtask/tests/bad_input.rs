@@ -238,6 +238,60 @@ fn rpm_metadata_rpm_cannot_express_is_a_config_error() {
     }
 }
 
+/// Installers that could not work are refused before anything is built:
+/// no base URL to download from, an installer the xtask cannot make, and
+/// one with no artifact of the configured targets to install.
+#[test]
+fn installers_without_a_source_or_an_artifact_are_config_errors() {
+    fn set_dist(doc: &mut toml_edit::DocumentMut, key: &str, value: toml_edit::Item) {
+        doc["workspace"]["metadata"]["dist"][key] = value;
+    }
+    fn only_fixture_targets(doc: &mut toml_edit::DocumentMut) {
+        let targets: toml_edit::Array = FIXTURE_TARGETS.iter().copied().collect();
+        set_dist(doc, "targets", toml_edit::value(targets));
+    }
+    type Change = Box<dyn Fn(&mut toml_edit::DocumentMut)>;
+    let cases: [(Change, &str); 3] = [
+        (
+            Box::new(|doc: &mut toml_edit::DocumentMut| {
+                doc["workspace"]["package"]["repository"] =
+                    toml_edit::value("https://gitlab.com/example/tool");
+            }),
+            "nothing says from where",
+        ),
+        (
+            Box::new(|doc: &mut toml_edit::DocumentMut| {
+                let names: toml_edit::Array = ["shell", "nsis"].into_iter().collect();
+                set_dist(doc, "installers", toml_edit::value(names));
+            }),
+            "names `nsis`, which the xtask cannot make",
+        ),
+        (
+            Box::new(|doc: &mut toml_edit::DocumentMut| {
+                only_fixture_targets(doc);
+                let names: toml_edit::Array = ["scoop"].into_iter().collect();
+                set_dist(doc, "installers", toml_edit::value(names));
+            }),
+            "no configured target has an artifact it could install: it needs a zip of a Windows target",
+        ),
+    ];
+    for (change, needle) in cases {
+        let ws = fixture_workspace("installers");
+        let path = ws.path().join("Cargo.toml");
+        let mut doc: toml_edit::DocumentMut =
+            std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        change(&mut doc);
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let out = ws.path().join("out");
+        assert_refused(
+            ws.path(),
+            &["dist", "--out", out.to_str().unwrap()],
+            &[needle],
+        );
+        assert!(!out.exists(), "{needle}: {out:?} was created");
+    }
+}
+
 #[test]
 fn unwritable_out_dir_is_refused_before_building() {
     let ws = fixture_workspace("unwritable");

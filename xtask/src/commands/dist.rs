@@ -29,7 +29,7 @@ use crate::package::rpm::{self, RpmSigner};
 use crate::package::rustflags::ReleaseFlags;
 use crate::package::signing::{self, Signer};
 use crate::package::{
-    Format, checksum, elf, headers, macho, publish, reproducible, sbom, universal,
+    Format, checksum, elf, headers, installers, macho, publish, reproducible, sbom, universal,
 };
 use crate::targets::TargetSpec;
 use crate::util::atomic;
@@ -79,6 +79,12 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
             artifacts.push(made);
         }
     }
+    let public_key = match &signer {
+        Some(signer) => Some(signer.public_key(&ws.sh)?),
+        None => None,
+    };
+    let made = installers::stage(&ws.config, &artifacts, staging.path(), public_key)?;
+    artifacts.extend(made);
     artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     let (git_commit, git_dirty) = match reproducible::git_commit(&ws.sh) {
         Some((commit, dirty)) => (Some(commit), dirty),

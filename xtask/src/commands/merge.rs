@@ -15,9 +15,10 @@ use crate::cli::MergeArgs;
 use crate::package::checksum::SUMS_FILE;
 use crate::package::manifest::{self, Manifest};
 use crate::package::signing::{self, Signer};
-use crate::package::{publish, universal, verify};
+use crate::package::{installers, publish, universal, verify};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
+use crate::workspace::config::Config;
 
 pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
     let out = match &args.out {
@@ -31,13 +32,7 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         ws.provision(&[], &[signing::MINISIGN], false)?;
         signer.check(&ws.sh)?;
     }
-    merge(
-        &ws.sh,
-        &args.parts,
-        &out,
-        signer.as_ref(),
-        ws.config.universal2,
-    )
+    merge(&ws.sh, &args.parts, &out, signer.as_ref(), &ws.config)
 }
 
 /// Verifies each of `parts` and publishes them together in `out`, signed
@@ -47,7 +42,7 @@ fn merge(
     parts: &[std::path::PathBuf],
     out: &Path,
     signer: Option<&Signer>,
-    universal2: bool,
+    config: &Config,
 ) -> Result<()> {
     let mut merged: Option<Manifest> = None;
     for part in parts {
@@ -61,7 +56,12 @@ fn merge(
                 problems.join("; ")
             );
         }
-        let manifest = read_manifest(part)?;
+        let mut manifest = read_manifest(part)?;
+        // Each part's installers cover its own targets; the release's are
+        // made below, from every part's artifacts.
+        manifest
+            .artifacts
+            .retain(|artifact| artifact.target != installers::TARGET);
         match &mut merged {
             None => merged = Some(manifest),
             Some(whole) => {
@@ -129,13 +129,20 @@ fn merge(
     }
     // The macOS parts came from separate jobs; their universal binary is
     // made here, as dist makes it when it builds both.
-    if universal2 {
+    if config.universal2 {
         let made = universal::stage(&merged.artifacts, staging.path(), merged.source_date_epoch)?;
         if let Some(made) = made {
             merged.artifacts.push(made);
             merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
+    let public_key = match signer {
+        Some(signer) => Some(signer.public_key(sh)?),
+        None => None,
+    };
+    let made = installers::stage(config, &merged.artifacts, staging.path(), public_key)?;
+    merged.artifacts.extend(made);
+    merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     let signature = signing::sign_release(sh, signer, &merged)?;
     publish::publish(out, staging.path(), &merged, signature.as_deref())?;
     eprintln!(

@@ -167,6 +167,9 @@ impl ReleaseLayout {
                     self.mtime,
                 ),
             Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
+            Format::ShellInstaller | Format::HomebrewFormula | Format::ScoopManifest => {
+                bail!("an installer is made from the finished artifacts, not packaged")
+            }
         }
     }
 }

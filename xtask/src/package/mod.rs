@@ -14,6 +14,7 @@ pub mod deb;
 pub mod docs;
 pub mod elf;
 pub mod headers;
+pub mod installers;
 pub mod layout;
 pub mod macho;
 pub mod manifest;
@@ -38,20 +39,37 @@ pub enum Format {
     Rpm,
     /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
     Sbom,
+    /// `<bin>-installer.sh`, for Linux and macOS.
+    ShellInstaller,
+    /// A Homebrew formula, `<package>.rb`.
+    HomebrewFormula,
+    /// A Scoop manifest, `<bin>.json`.
+    ScoopManifest,
 }
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 8] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
         Format::Sbom,
+        Format::ShellInstaller,
+        Format::HomebrewFormula,
+        Format::ScoopManifest,
     ];
 
     /// The formats `[workspace.metadata.dist.formats]` can choose.
     pub const PACKAGES: [Format; 4] = [Format::TarGz, Format::Zip, Format::Deb, Format::Rpm];
+
+    /// The installers `installers` in `[workspace.metadata.dist]` can
+    /// choose, in the order they are made.
+    pub const INSTALLERS: [Format; 3] = [
+        Format::ShellInstaller,
+        Format::HomebrewFormula,
+        Format::ScoopManifest,
+    ];
 
     /// The name used in configuration and reports, which is also the file
     /// extension.
@@ -62,10 +80,29 @@ impl Format {
             Format::Deb => "deb",
             Format::Rpm => "rpm",
             Format::Sbom => sbom::EXTENSION,
+            Format::ShellInstaller => "sh",
+            Format::HomebrewFormula => "rb",
+            Format::ScoopManifest => "json",
         }
     }
 
-    /// The format of an artifact, from its file name's extension.
+    /// The name `installers` in `[workspace.metadata.dist]` uses.
+    pub fn installer_name(&self) -> Option<&'static str> {
+        match self {
+            Format::ShellInstaller => Some("shell"),
+            Format::HomebrewFormula => Some("homebrew"),
+            Format::ScoopManifest => Some("scoop"),
+            _ => None,
+        }
+    }
+
+    /// Whether artifacts of this format hold the program's binary.
+    pub fn holds_binary(&self) -> bool {
+        Format::PACKAGES.contains(self)
+    }
+
+    /// The format of an artifact, from its file name's extension. (A name
+    /// that fits two, like `x.cdx.json`, is the first in [`Format::ALL`].)
     pub fn of_file_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| {
             name.strip_suffix(format.name())

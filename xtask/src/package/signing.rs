@@ -86,6 +86,27 @@ impl Signer {
     }
 }
 
+impl Signer {
+    /// The public key of the secret key (its base64 line), which the
+    /// installers check `SHA256SUMS.minisig` with.
+    pub fn public_key(&self, sh: &Shell) -> Result<String> {
+        let dir = self.key_dir.path();
+        let (key, public) = (dir.join("minisign.key"), dir.join("minisign.pub"));
+        let _ = std::fs::remove_file(&public);
+        cmd!(sh, "minisign -R -s {key} -p {public}")
+            .quiet()
+            .ignore_stdout()
+            .stdin("")
+            .run()
+            .with_context(|| format!("minisign cannot make the public key of {KEY_VARIABLE}"))?;
+        let text = std::fs::read_to_string(&public)?;
+        text.lines()
+            .nth(1)
+            .map(str::to_owned)
+            .context("minisign wrote a public key file without a key line")
+    }
+}
+
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf, headers, macho, rpm, sbom, universal};
+use crate::package::{Format, archive, deb, elf, headers, installers, macho, rpm, sbom, universal};
 use crate::targets;
 
 /// What checking a release folder found.
@@ -78,7 +78,7 @@ pub fn check(dir: &Path) -> Result<Findings> {
         }
         let format = Format::of_file_name(name);
         let mut rpm_arch = None;
-        let is_sbom = format == Some(Format::Sbom);
+        let holds_binary = format.is_some_and(|format| format.holds_binary());
         let entries = match format {
             Some(Format::TarGz) => archive::read_tar_gz(&bytes),
             Some(Format::Zip) => archive::read_zip(&bytes),
@@ -92,8 +92,18 @@ pub fn check(dir: &Path) -> Result<Findings> {
                 binaries.push(format!("{name}: {checked}"));
                 Vec::new()
             }),
+            Some(
+                installer @ (Format::ShellInstaller
+                | Format::HomebrewFormula
+                | Format::ScoopManifest),
+            ) => installers::check(installer, &String::from_utf8_lossy(&bytes), &sums).map(
+                |covered| {
+                    binaries.push(format!("{name}: {covered}"));
+                    Vec::new()
+                },
+            ),
             None => Err(anyhow::anyhow!(
-                "not a .tar.gz, .zip, .deb, .rpm or .cdx.json"
+                "not a .tar.gz, .zip, .deb, .rpm, .cdx.json or installer"
             )),
         };
         let entries = entries.unwrap_or_else(|err| {
@@ -103,7 +113,7 @@ pub fn check(dir: &Path) -> Result<Findings> {
         let listed = manifest
             .as_ref()
             .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
-        if let Some(artifact) = listed.filter(|_| !is_sbom) {
+        if let Some(artifact) = listed.filter(|_| holds_binary) {
             let target = artifact.target.as_str();
             match targets::lookup(target) {
                 _ if target == universal::TARGET => {
@@ -176,7 +186,10 @@ pub fn check(dir: &Path) -> Result<Findings> {
     let listed: BTreeSet<&String> = sums.keys().collect();
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        if Format::of_file_name(&name).is_some() && !listed.contains(&name) {
+        if Format::of_file_name(&name).is_some()
+            && !listed.contains(&name)
+            && name != manifest::FILE
+        {
             problems.push(format!("{name}: not listed in {SUMS_FILE}"));
         }
     }

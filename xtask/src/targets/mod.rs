@@ -39,6 +39,9 @@ pub struct TargetSpec {
     pub os: Os,
     /// What its executables' headers say: format and CPU.
     pub binary: Binary,
+    /// What `uname -m` prints on a machine that runs its binaries natively
+    /// (for Linux and macOS targets): how the shell installer picks one.
+    pub uname_machines: &'static [&'static str],
     /// Debian's name for the architecture (`dpkg --print-architecture`), for
     /// Linux targets that can be packaged as a `.deb`.
     pub debian_arch: Option<&'static str>,

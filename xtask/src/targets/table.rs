@@ -113,6 +113,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "x86_64-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_X86_64,
+        uname_machines: &["x86_64", "amd64"],
         debian_arch: Some("amd64"),
         rpm_arch: Some("x86_64"),
         static_binary: false,
@@ -129,6 +130,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "aarch64-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_AARCH64,
+        uname_machines: &["aarch64", "arm64"],
         debian_arch: Some("arm64"),
         rpm_arch: Some("aarch64"),
         static_binary: false,
@@ -157,6 +159,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "armv7-unknown-linux-gnueabihf",
         os: Os::Linux,
         binary: ELF_ARM,
+        uname_machines: &["armv7l", "armv8l"],
         debian_arch: Some("armhf"),
         rpm_arch: Some("armv7hl"),
         static_binary: false,
@@ -185,6 +188,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "riscv64gc-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_RISCV64,
+        uname_machines: &["riscv64"],
         debian_arch: Some("riscv64"),
         rpm_arch: Some("riscv64"),
         static_binary: false,
@@ -213,6 +217,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "powerpc64le-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_PPC64LE,
+        uname_machines: &["ppc64le"],
         debian_arch: Some("ppc64el"),
         rpm_arch: Some("ppc64le"),
         static_binary: false,
@@ -244,6 +249,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "i686-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_I386,
+        uname_machines: &["i686", "i586", "i386"],
         debian_arch: Some("i386"),
         rpm_arch: Some("i686"),
         static_binary: false,
@@ -271,6 +277,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "x86_64-unknown-linux-musl",
         os: Os::Linux,
         binary: ELF_X86_64,
+        uname_machines: &["x86_64", "amd64"],
         debian_arch: Some("amd64"),
         rpm_arch: Some("x86_64"),
         static_binary: true,
@@ -287,6 +294,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "aarch64-unknown-linux-musl",
         os: Os::Linux,
         binary: ELF_AARCH64,
+        uname_machines: &["aarch64", "arm64"],
         debian_arch: Some("arm64"),
         rpm_arch: Some("aarch64"),
         static_binary: true,
@@ -306,6 +314,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         triple: "x86_64-pc-windows-gnu",
         os: Os::Windows,
         binary: PE_X86_64,
+        uname_machines: &[],
         debian_arch: None,
         rpm_arch: None,
         static_binary: false,
@@ -326,12 +335,23 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         reproducible_link_args: &["-Wl,--no-insert-timestamp"],
         import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
     },
-    macos_with_zig("aarch64-apple-darwin", MACHO_ARM64, MACOS_ARM64_LOWEST),
-    macos_with_zig("x86_64-apple-darwin", MACHO_X86_64, MACOS_X86_64_LOWEST),
+    macos_with_zig(
+        "aarch64-apple-darwin",
+        MACHO_ARM64,
+        &["arm64"],
+        MACOS_ARM64_LOWEST,
+    ),
+    macos_with_zig(
+        "x86_64-apple-darwin",
+        MACHO_X86_64,
+        &["x86_64"],
+        MACOS_X86_64_LOWEST,
+    ),
     TargetSpec {
         triple: "wasm32-wasip1",
         os: Os::Wasi,
         binary: Binary::Wasm,
+        uname_machines: &[],
         debian_arch: None,
         rpm_arch: None,
         static_binary: true,
@@ -387,6 +407,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         triple: "aarch64-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_AARCH64,
+        uname_machines: &["aarch64", "arm64"],
         debian_arch: Some("arm64"),
         rpm_arch: Some("aarch64"),
         static_binary: false,
@@ -403,6 +424,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         triple: "x86_64-unknown-linux-gnu",
         os: Os::Linux,
         binary: ELF_X86_64,
+        uname_machines: &["x86_64", "amd64"],
         debian_arch: Some("amd64"),
         rpm_arch: Some("x86_64"),
         static_binary: false,
@@ -428,6 +450,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         triple: "aarch64-unknown-linux-musl",
         os: Os::Linux,
         binary: ELF_AARCH64,
+        uname_machines: &["aarch64", "arm64"],
         debian_arch: Some("arm64"),
         rpm_arch: Some("aarch64"),
         static_binary: true,
@@ -444,6 +467,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         triple: "x86_64-unknown-linux-musl",
         os: Os::Linux,
         binary: ELF_X86_64,
+        uname_machines: &["x86_64", "amd64"],
         debian_arch: Some("amd64"),
         rpm_arch: Some("x86_64"),
         static_binary: true,
@@ -463,6 +487,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         triple: "x86_64-pc-windows-gnu",
         os: Os::Windows,
         binary: PE_X86_64,
+        uname_machines: &[],
         debian_arch: None,
         rpm_arch: None,
         static_binary: false,
@@ -481,18 +506,34 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
 pub const ON_MACOS_HOST: &[TargetSpec] = &[
-    macos_native("aarch64-apple-darwin", MACHO_ARM64, MACOS_ARM64_LOWEST),
-    macos_native("x86_64-apple-darwin", MACHO_X86_64, MACOS_X86_64_LOWEST),
+    macos_native(
+        "aarch64-apple-darwin",
+        MACHO_ARM64,
+        &["arm64"],
+        MACOS_ARM64_LOWEST,
+    ),
+    macos_native(
+        "x86_64-apple-darwin",
+        MACHO_X86_64,
+        &["x86_64"],
+        MACOS_X86_64_LOWEST,
+    ),
 ];
 
 /// A macOS target built on Linux: zig links it (its `-S` keeps debug-map
 /// paths, and with them the clone's location, out of the Mach-O UUID) and
 /// nothing runs it.
-const fn macos_with_zig(triple: &'static str, binary: Binary, min_macos: Version) -> TargetSpec {
+const fn macos_with_zig(
+    triple: &'static str,
+    binary: Binary,
+    uname_machines: &'static [&'static str],
+    min_macos: Version,
+) -> TargetSpec {
     TargetSpec {
         triple,
         os: Os::Darwin,
         binary,
+        uname_machines,
         debian_arch: None,
         rpm_arch: None,
         static_binary: false,
@@ -508,11 +549,17 @@ const fn macos_with_zig(triple: &'static str, binary: Binary, min_macos: Version
 }
 
 /// A macOS target built on a Mac: Apple's toolchain links it, the Mac runs it.
-const fn macos_native(triple: &'static str, binary: Binary, min_macos: Version) -> TargetSpec {
+const fn macos_native(
+    triple: &'static str,
+    binary: Binary,
+    uname_machines: &'static [&'static str],
+    min_macos: Version,
+) -> TargetSpec {
     TargetSpec {
         triple,
         os: Os::Darwin,
         binary,
+        uname_machines,
         debian_arch: None,
         rpm_arch: None,
         static_binary: false,

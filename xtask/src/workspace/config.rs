@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::package::universal;
+use crate::package::{installers, universal};
 use crate::targets::{self, Format, TargetSpec, Version, triple};
 use crate::util::suggest::did_you_mean;
 
@@ -39,6 +39,14 @@ pub struct Config {
     /// Whether each target gets a CycloneDX SBOM beside its packages:
     /// `sbom` in `[workspace.metadata.dist]`, true unless set false.
     pub sbom: bool,
+    /// The installers made for the release: `installers` in
+    /// `[workspace.metadata.dist]`, by default each one the configured
+    /// targets have artifacts for.
+    pub installers: Vec<Format>,
+    /// Where installers download the release's files from, `{version}` to
+    /// be filled in: `base-url`, by default the GitHub release of the
+    /// package's `repository`. Set whenever `installers` is not empty.
+    pub base_url: Option<String>,
 }
 
 /// The shipped package, as cargo resolves its manifest.
@@ -225,6 +233,8 @@ impl Config {
             Some(Value::Bool(sbom)) => *sbom,
             Some(other) => bail!("[workspace.metadata.dist] `sbom` is {other}, not true or false."),
         };
+        let installers = installers(dist, &targets)?;
+        let base_url = base_url(dist, &package, &installers)?;
         Ok(Config {
             root,
             target_dir,
@@ -234,6 +244,8 @@ impl Config {
             members,
             universal2,
             sbom,
+            installers,
+            base_url,
         })
     }
 
@@ -341,7 +353,104 @@ const DIST_KEYS: &[&str] = &[
     "min-macos",
     "universal2",
     "sbom",
+    "installers",
+    "base-url",
 ];
+
+/// The installers `installers` names, checked against what the targets
+/// ship; without it, every installer some target has artifacts for.
+fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<Format>> {
+    let served = |installer: Format| {
+        targets
+            .iter()
+            .any(|t| installers::serves_target(installer, t.spec, &t.formats))
+    };
+    let Some(listed) = dist.get("installers") else {
+        return Ok(Format::INSTALLERS
+            .into_iter()
+            .filter(|&i| served(i))
+            .collect());
+    };
+    let names: Vec<&str> = listed
+        .as_array()
+        .and_then(|list| list.iter().map(Value::as_str).collect())
+        .context(
+            "[workspace.metadata.dist] `installers` must be a list of installer names, like \
+             [\"shell\", \"homebrew\", \"scoop\"], or [] for none.",
+        )?;
+    let known: Vec<&str> = Format::INSTALLERS
+        .iter()
+        .filter_map(Format::installer_name)
+        .collect();
+    let mut chosen = Vec::new();
+    for name in names {
+        let Some(installer) = Format::INSTALLERS
+            .into_iter()
+            .find(|installer| installer.installer_name() == Some(name))
+        else {
+            bail!(
+                "[workspace.metadata.dist] `installers` names `{name}`, which the xtask cannot \
+                 make. {}It makes: {}.",
+                did_you_mean(name, &known),
+                known.join(", ")
+            );
+        };
+        if !served(installer) {
+            let needs = match installer {
+                Format::ShellInstaller => "a tar.gz of a Linux or macOS target",
+                Format::HomebrewFormula => "a tar.gz of an x86_64 or arm64 macOS or Linux target",
+                _ => "a zip of a Windows target",
+            };
+            bail!(
+                "[workspace.metadata.dist] `installers` asks for `{name}`, but no configured \
+                 target has an artifact it could install: it needs {needs}. Add such a target \
+                 or format, or remove `{name}` from `installers`."
+            );
+        }
+        if !chosen.contains(&installer) {
+            chosen.push(installer);
+        }
+    }
+    Ok(chosen)
+}
+
+/// Where the installers download from: `base-url`, or the GitHub release
+/// of `repository`. Needed only when there are installers.
+fn base_url(dist: &Value, package: &Package, installers: &[Format]) -> Result<Option<String>> {
+    match dist.get("base-url") {
+        Some(Value::String(url)) if url.starts_with("https://") || url.starts_with("http://") => {
+            return Ok(Some(url.clone()));
+        }
+        Some(other) => bail!(
+            "[workspace.metadata.dist] `base-url` is {other}, not an http(s) URL. Set it to \
+             where the release's files can be downloaded, with {{version}} for the version, \
+             like \"https://github.com/OWNER/REPO/releases/download/v{{version}}\"."
+        ),
+        None => {}
+    }
+    let github = package
+        .repository
+        .as_deref()
+        .map(|url| url.trim_end_matches('/').trim_end_matches(".git"))
+        .filter(|url| url.starts_with("https://github.com/"));
+    match (github, installers.is_empty()) {
+        (Some(repository), _) => Ok(Some(format!("{repository}/releases/download/v{{version}}"))),
+        (None, true) => Ok(None),
+        (None, false) => {
+            let names: Vec<&str> = installers
+                .iter()
+                .filter_map(Format::installer_name)
+                .collect();
+            bail!(
+                "the installers ({}) download the release's files, and nothing says from where: \
+                 the package's `repository` is not a GitHub URL and [workspace.metadata.dist] \
+                 has no `base-url`. Set base-url = \"https://…/v{{version}}\" (where the \
+                 release's files are), or installers = [] to make none.",
+                names.join(", ")
+            )
+        }
+    }
+}
 
 /// Whether the universal macOS artifact is made: as `universal2` says, or,
 /// without it, whenever both macOS targets make a tarball to make it from.
@@ -567,6 +676,7 @@ mod tests {
                 "version": "1.2.3",
                 "license": "MIT",
                 "authors": ["A <a@example.com>"],
+                "repository": "https://github.com/example/app",
                 "targets": [{ "name": "app", "kind": ["bin"] }, { "name": "app", "kind": ["lib"] }],
                 "metadata": { "deb": { "section": "utils" } }
             }]

@@ -252,7 +252,8 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
                         ".deb",
                         ".rpm",
                         ".sh",
-                        ".cdx.json",
+                        ".rb",
+                        ".json",
                         ".minisig",
                         ".sha256",
                         "SHA256SUMS",
@@ -353,6 +354,24 @@ pub fn dist_with_env(out: &Path, targets: &[&str], env: &[(&str, &str)]) {
         "dist failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A minisign key pair made by Debian's minisign without a password, as a
+/// CI secret holds one: the secret key's text and the public key file.
+pub fn minisign_key_pair(dir: &Path, name: &str) -> (String, PathBuf) {
+    let (public, secret) = (
+        dir.join(format!("{name}.pub")),
+        dir.join(format!("{name}.key")),
+    );
+    let made = Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .output()
+        .expect("minisign runs (cargo xtask ci installs it)");
+    assert!(made.status.success(), "{made:?}");
+    (std::fs::read_to_string(secret).unwrap(), public)
 }
 
 /// A throwaway OpenPGP signing key (RSA, no passphrase), made with gpg in

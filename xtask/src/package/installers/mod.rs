@@ -1,0 +1,213 @@
+//! Installers made per release from its artifacts, one backend a file:
+//! [`shell`] (`<bin>-installer.sh`, for Linux and macOS), [`homebrew`] (a
+//! formula) and [`scoop`] (a Windows manifest). Each names artifacts by
+//! their URL under the release's base URL and carries (or checks against)
+//! their SHA-256, so they are made last, from the finished artifacts: by
+//! `dist`, and again by `merge` over every part's artifacts.
+//!
+//! `installers` in `[workspace.metadata.dist]` chooses them; by default,
+//! each one the configured targets have artifacts for. `base-url` says where
+//! the release's files are (`{version}` is filled in); by default, the
+//! GitHub release of the workspace's `repository`.
+
+pub mod homebrew;
+pub mod scoop;
+pub mod shell;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::package::manifest::Artifact;
+use crate::package::{Format, checksum};
+use crate::targets::{Os, TargetSpec};
+use crate::util::atomic;
+use crate::workspace::config::Config;
+
+/// What the manifest says an installer is for, where a target would be.
+pub const TARGET: &str = "installer";
+
+/// What an installer is made from.
+pub struct Release<'a> {
+    pub bin: &'a str,
+    pub package: &'a str,
+    pub version: &'a str,
+    pub description: Option<&'a str>,
+    pub homepage: Option<&'a str>,
+    pub license: Option<&'a str>,
+    /// Where the release's files are, version filled in, without a
+    /// trailing `/`.
+    pub base_url: String,
+    /// The minisign public key `SHA256SUMS` is signed with, if it is.
+    pub minisign_public_key: Option<String>,
+    /// The release's artifacts.
+    pub artifacts: &'a [Artifact],
+}
+
+impl Release<'_> {
+    /// The download URL of the artifact `name`.
+    pub fn url(&self, name: &str) -> String {
+        format!("{}/{name}", self.base_url)
+    }
+}
+
+/// Whether `installer` could serve the artifacts `spec` is configured with.
+pub fn serves_target(installer: Format, spec: &TargetSpec, formats: &[Format]) -> bool {
+    match installer {
+        Format::ShellInstaller => {
+            matches!(spec.os, Os::Linux | Os::Darwin) && formats.contains(&Format::TarGz)
+        }
+        Format::HomebrewFormula => {
+            homebrew::platform(spec).is_some() && formats.contains(&Format::TarGz)
+        }
+        Format::ScoopManifest => {
+            scoop::architecture(spec).is_some() && formats.contains(&Format::Zip)
+        }
+        _ => false,
+    }
+}
+
+/// The file name of `installer` in the release.
+pub fn file_name(installer: Format, config: &Config) -> String {
+    match installer {
+        Format::ShellInstaller => format!("{}-installer.sh", config.package.bin),
+        Format::HomebrewFormula => format!("{}.rb", homebrew::formula_name(&config.package.name)),
+        _ => format!("{}.json", config.package.bin),
+    }
+}
+
+/// The prefix of the environment variables a script reads: the binary's
+/// name in capitals, `-` as `_` (`my-tool` → `MY_TOOL`).
+pub fn env_prefix(bin: &str) -> String {
+    bin.chars()
+        .map(|c| match c.is_ascii_alphanumeric() {
+            true => c.to_ascii_uppercase(),
+            false => '_',
+        })
+        .collect()
+}
+
+/// The base URL of version `version` of the release: `base_url` with
+/// `{version}` filled in, without a trailing `/`.
+pub fn base_url(template: &str, version: &str) -> String {
+    template
+        .replace("{version}", version)
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Writes each configured installer for `artifacts` into `staging`, with
+/// its `.sha256`, and returns their manifest entries.
+pub fn stage(
+    config: &Config,
+    artifacts: &[Artifact],
+    staging: &Path,
+    minisign_public_key: Option<String>,
+) -> Result<Vec<Artifact>> {
+    if config.installers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let package = &config.package;
+    let template = config
+        .base_url
+        .as_deref()
+        .context("installers need a base URL; the configuration was checked without one")?;
+    // By name, as the manifest lists them: dist and merge gather them in
+    // different orders, and must write the same installers.
+    let mut artifacts = artifacts.to_vec();
+    artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+    let release = Release {
+        bin: &package.bin,
+        package: &package.name,
+        version: &package.version,
+        description: package.description.as_deref(),
+        homepage: package
+            .homepage
+            .as_deref()
+            .or(package.repository.as_deref()),
+        license: package.license.as_deref(),
+        base_url: base_url(template, &package.version),
+        minisign_public_key,
+        artifacts: &artifacts,
+    };
+    let mut made = Vec::new();
+    for &installer in &config.installers {
+        let text = match installer {
+            Format::ShellInstaller if shell::serves(&release) => shell::script(&release),
+            Format::HomebrewFormula if homebrew::serves(&release) => homebrew::formula(&release)?,
+            Format::ScoopManifest if scoop::serves(&release) => scoop::manifest(&release),
+            // This run (a dist of some targets) has nothing it serves;
+            // the whole release (a dist of all, or merge) has.
+            _ => continue,
+        };
+        let name = file_name(installer, config);
+        let sha256 = checksum::sha256_hex(text.as_bytes());
+        atomic::write(&staging.join(&name), text.as_bytes())?;
+        atomic::write(
+            &staging.join(format!("{name}.sha256")),
+            checksum::line(&sha256, &name).as_bytes(),
+        )?;
+        made.push(Artifact {
+            name,
+            target: TARGET.to_owned(),
+            format: installer,
+            size: text.len() as u64,
+            sha256,
+            smoke_run: "none".to_owned(),
+            glibc_floor: None,
+            macos_floor: None,
+            rustflags: Vec::new(),
+        });
+    }
+    Ok(made)
+}
+
+/// Checks an installer of the release: every artifact it would download is
+/// in `SHA256SUMS` (`sums`: name → SHA-256), with the hash it carries.
+/// Returns what it covers, for verify's report.
+pub fn check(installer: Format, text: &str, sums: &BTreeMap<String, String>) -> Result<String> {
+    let referenced: Vec<(String, Option<String>)> = match installer {
+        Format::ShellInstaller => shell::referenced(text)
+            .into_iter()
+            .map(|n| (n, None))
+            .collect(),
+        Format::HomebrewFormula => homebrew::referenced(text)
+            .into_iter()
+            .map(|(name, hash)| (name, Some(hash)))
+            .collect(),
+        Format::ScoopManifest => scoop::referenced(text)?
+            .into_iter()
+            .map(|(name, hash)| (name, Some(hash)))
+            .collect(),
+        other => bail!("{other} is not an installer"),
+    };
+    if referenced.is_empty() {
+        bail!("names no artifact to install");
+    }
+    for (name, hash) in &referenced {
+        match (sums.get(name), hash) {
+            (None, _) => bail!("installs {name}, which SHA256SUMS does not list"),
+            (Some(listed), Some(hash)) if listed != hash => {
+                bail!("gives {name} the SHA-256 {hash}, but SHA256SUMS says {listed}")
+            }
+            _ => {}
+        }
+    }
+    let names: Vec<&str> = referenced.iter().map(|(name, _)| name.as_str()).collect();
+    Ok(format!("installs {}", names.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_prefixes_and_base_urls() {
+        assert_eq!(env_prefix("my-tool2"), "MY_TOOL2");
+        assert_eq!(
+            base_url("https://example.com/download/v{version}/", "1.2.0"),
+            "https://example.com/download/v1.2.0"
+        );
+    }
+}
