@@ -29,10 +29,9 @@ use crate::package::rpm::{self, RpmSigner};
 use crate::package::rustflags::ReleaseFlags;
 use crate::package::signing::{self, Signer};
 use crate::package::{
-    Format, checksum, elf, headers, installers, macho, publish, reproducible, sbom, universal,
+    Format, elf, headers, installers, macho, publish, reproducible, sbom, universal,
 };
 use crate::targets::TargetSpec;
-use crate::util::atomic;
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
@@ -205,12 +204,7 @@ fn dist_one(
         ));
     }
     for (name, format, bytes) in made {
-        let sha256 = checksum::sha256_hex(&bytes);
-        atomic::write(&staging.join(&name), &bytes)?;
-        atomic::write(
-            &staging.join(format!("{name}.sha256")),
-            checksum::line(&sha256, &name).as_bytes(),
-        )?;
+        let sha256 = publish::stage(staging, &name, &bytes)?;
         artifacts.push(Artifact {
             name,
             target: spec.triple.to_owned(),

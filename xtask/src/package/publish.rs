@@ -17,6 +17,18 @@ pub fn default_out_dir(target_dir: &Path) -> PathBuf {
     target_dir.join("distrib")
 }
 
+/// Writes an artifact and its `<name>.sha256` into the staging folder, and
+/// returns its SHA-256.
+pub fn stage(staging: &Path, name: &str, bytes: &[u8]) -> Result<String> {
+    let sha256 = checksum::sha256_hex(bytes);
+    atomic::write(&staging.join(name), bytes)?;
+    atomic::write(
+        &staging.join(format!("{name}.sha256")),
+        checksum::line(&sha256, name).as_bytes(),
+    )?;
+    Ok(sha256)
+}
+
 /// The text of the release's `SHA256SUMS`: every artifact of `manifest`.
 pub fn sums_text(manifest: &Manifest) -> String {
     let sums: BTreeMap<String, String> = manifest

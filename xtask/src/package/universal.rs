@@ -17,9 +17,8 @@ use anyhow::{Context, Result, bail};
 use crate::package::archive::{self, Entry};
 use crate::package::checksum;
 use crate::package::manifest::Artifact;
-use crate::package::{Format, macho};
+use crate::package::{Format, macho, publish};
 use crate::targets::{Binary, Version};
-use crate::util::atomic;
 
 /// The name the universal artifact carries where a target triple goes.
 pub const TARGET: &str = "universal2-apple-darwin";
@@ -135,11 +134,7 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Optio
     };
     let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
     let (made, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
-    atomic::write(&staging.join(&made.name), &bytes)?;
-    atomic::write(
-        &staging.join(format!("{}.sha256", made.name)),
-        checksum::line(&made.sha256, &made.name).as_bytes(),
-    )?;
+    publish::stage(staging, &made.name, &bytes)?;
     Ok(Some(made))
 }
 

@@ -733,6 +733,50 @@ mod tests {
     }
 
     #[test]
+    fn installers_follow_the_targets_and_find_their_base_url() {
+        let linux_only =
+            load(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu"] })).unwrap();
+        assert_eq!(
+            linux_only.installers,
+            [Format::ShellInstaller, Format::HomebrewFormula]
+        );
+        assert_eq!(
+            linux_only.base_url.as_deref(),
+            Some("https://github.com/example/app/releases/download/v{version}")
+        );
+        let windows_only = load(json!({
+            "package": "app",
+            "targets": ["x86_64-pc-windows-gnu"],
+            "base-url": "https://downloads.example.com/app/{version}"
+        }))
+        .unwrap();
+        assert_eq!(windows_only.installers, [Format::ScoopManifest]);
+        assert_eq!(
+            windows_only.base_url.as_deref(),
+            Some("https://downloads.example.com/app/{version}")
+        );
+        let none = load(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "installers": []
+        }))
+        .unwrap();
+        assert!(none.installers.is_empty());
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "installers": ["shel"]
+        }));
+        assert!(err.contains("Did you mean `shell`?"), "{err}");
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "base-url": "ftp://example.com"
+        }));
+        assert!(err.contains("not an http(s) URL"), "{err}");
+    }
+
+    #[test]
     fn rpm_for_windows_is_refused() {
         let err = error_of(json!({
             "package": "app",

@@ -20,9 +20,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::package::manifest::Artifact;
-use crate::package::{Format, checksum};
+use crate::package::{Format, publish};
 use crate::targets::{Os, TargetSpec};
-use crate::util::atomic;
 use crate::workspace::config::Config;
 
 /// What the manifest says an installer is for, where a target would be.
@@ -142,12 +141,7 @@ pub fn stage(
             _ => continue,
         };
         let name = file_name(installer, config);
-        let sha256 = checksum::sha256_hex(text.as_bytes());
-        atomic::write(&staging.join(&name), text.as_bytes())?;
-        atomic::write(
-            &staging.join(format!("{name}.sha256")),
-            checksum::line(&sha256, &name).as_bytes(),
-        )?;
+        let sha256 = publish::stage(staging, &name, text.as_bytes())?;
         made.push(Artifact {
             name,
             target: TARGET.to_owned(),
