@@ -33,7 +33,7 @@ pub enum Command {
     /// Build, smoke-run, package and checksum release artifacts
     Dist(DistArgs),
     /// The CI build matrix: which runner builds and tests each target
-    Plan(JsonOutput),
+    Plan(PlanArgs),
     /// Combine the output folders of several dists into one release
     Merge(MergeArgs),
     /// Check a dist folder: checksums, archives, manifest
@@ -73,6 +73,18 @@ pub struct TargetsArgs {
     pub known: bool,
     #[command(flatten)]
     pub output: JsonOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub output: JsonOutput,
+    /// Fail unless .gitlab-ci.yml's dist matrix lists exactly the configured targets
+    #[arg(long, conflicts_with = "write_gitlab")]
+    pub check_gitlab: bool,
+    /// Rewrite .gitlab-ci.yml's dist matrix to list the configured targets
+    #[arg(long)]
+    pub write_gitlab: bool,
 }
 
 #[derive(Debug, Args)]

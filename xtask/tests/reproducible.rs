@@ -1,7 +1,9 @@
 //! Two clean clones of the same commit, built at different times, produce
 //! byte-identical artifacts, wherever they are: one clone sits under /tmp
 //! and one under /var/tmp, on either side of /usr, where the system's
-//! libraries are (linkers have ordered their inputs by path).
+//! libraries are (linkers have ordered their inputs by path). One of them
+//! builds with `cargo xtask dist`, the other with the GitLab pipeline, run
+//! by gitlab-ci-local: one job per target, then merge and verify.
 //!
 //! Ignored by default (it builds two workspaces from scratch, a few minutes
 //! on two cores); `cargo xtask ci` runs it. It clones the last commit, so
@@ -63,7 +65,24 @@ impl Drop for Under {
     }
 }
 
-fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> String {
+/// A clone of the last commit in `into`, configured with only `targets`
+/// (by `cargo xtask remove-target`, as a user would drop the others).
+fn clone_with_targets(into: &Path, targets: &[String]) {
+    git_clone(into);
+    for triple in configured_triples() {
+        if !targets.contains(&triple) {
+            let output = in_clone(into, "cargo", &["xtask", "remove-target", &triple], &[])
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "remove-target {triple}: {output:?}"
+            );
+        }
+    }
+}
+
+fn git_clone(into: &Path) {
     let status = Command::new("git")
         .args(["clone", "--quiet", "--no-hardlinks"])
         .arg(repo_root())
@@ -71,23 +90,38 @@ fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> Stri
         .status()
         .unwrap();
     assert!(status.success(), "git clone failed");
+}
+
+/// `program args` in a clone, as on a fresh machine: no SOURCE_DATE_EPOCH
+/// or CARGO_TARGET_DIR from this process, and the tools folder shared
+/// (zig is 100 MB), with its programs first on PATH.
+fn in_clone(clone: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let tools = repo_root().join("target/xtask-tools");
+    let mut paths = vec![tools.join("bin")];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(clone)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("CARGO_TARGET_DIR")
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .envs(env.iter().copied());
+    if tools.exists() {
+        command.env("XTASK_TOOLS_DIR", tools);
+    }
+    command
+}
+
+fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> String {
+    git_clone(into);
     let mut args = vec!["xtask", "dist"];
     for target in targets {
         args.extend(["--target", target.as_str()]);
     }
-    let mut command = Command::new("cargo");
-    command
-        .args(&args)
-        .current_dir(into)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("CARGO_TARGET_DIR")
-        .envs(env.iter().copied());
-    // Share the zig install rather than downloading it twice.
-    let tools = repo_root().join("target/xtask-tools");
-    if tools.exists() {
-        command.env("XTASK_TOOLS_DIR", tools);
-    }
-    let output = command.output().unwrap();
+    let output = in_clone(into, "cargo", &args, env).output().unwrap();
     assert!(
         output.status.success(),
         "dist in {} failed:\n{}",
@@ -97,19 +131,110 @@ fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> Stri
     std::fs::read_to_string(into.join("target/distrib/SHA256SUMS")).unwrap()
 }
 
+/// The targets the pipeline test builds: one for each kind of release
+/// linker on each OS, and one for each runner (native, qemu, wine,
+/// wasmtime, none for macOS), in the configured order.
+fn pipeline_targets() -> Vec<String> {
+    let mut chosen = one_per_linker_kind();
+    let mut runners: Vec<String> = Vec::new();
+    for target in configured_targets() {
+        let triple = target["triple"].as_str().unwrap().to_owned();
+        let runner = target["runner"].as_str().unwrap().to_owned();
+        if chosen.contains(&triple) {
+            runners.push(runner);
+        }
+    }
+    for target in configured_targets() {
+        let runner = target["runner"].as_str().unwrap().to_owned();
+        if !runners.contains(&runner) {
+            runners.push(runner);
+            chosen.push(target["triple"].as_str().unwrap().to_owned());
+        }
+    }
+    configured_triples()
+        .into_iter()
+        .filter(|triple| chosen.contains(triple))
+        .collect()
+}
+
+/// The clone under /tmp builds with `cargo xtask dist`; the one under
+/// /var/tmp (another depth and name, and minutes later) with the GitLab
+/// pipeline, every job in its own copy of the clone (--shell-isolation),
+/// one at a time, the parts passed from the dist jobs to merge as
+/// artifacts; its jobs share one target folder, as a CI cache would. Both
+/// drop the other targets with `remove-target`, so the pipeline's matrix
+/// follows the configuration with no hand edit (its plan job checks it).
 #[test]
-#[ignore = "builds two clones from scratch; run by `cargo xtask ci`"]
-fn two_clones_on_either_side_of_usr_build_identical_artifacts() {
-    let targets = one_per_linker_kind();
+#[ignore = "builds two clones from scratch and runs a GitLab pipeline; run by `cargo xtask ci`"]
+fn gitlab_pipeline_in_one_clone_ships_what_dist_ships_in_another() {
+    let targets = pipeline_targets();
     let before_usr = Under::new("/tmp", "repro");
     let after_usr = Under::new("/var/tmp", "repro");
-    let sums_a = clone_and_dist(&before_usr.0.join("ws"), &targets, &[]);
-    // A different depth and name, and some seconds later.
-    let sums_b = clone_and_dist(&after_usr.0.join("nested/other-name"), &targets, &[]);
-    assert!(sums_a.lines().count() >= targets.len(), "{sums_a}");
-    assert_eq!(
-        sums_a, sums_b,
-        "SHA256SUMS differ between a clone under /tmp and one under /var/tmp ({targets:?})"
+
+    let one_go = before_usr.0.join("ws");
+    clone_with_targets(&one_go, &targets);
+    let output = in_clone(&one_go, "cargo", &["xtask", "dist"], &[])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "dist: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let piped = after_usr.0.join("nested/other-name");
+    clone_with_targets(&piped, &targets);
+    let target_dir = format!("CARGO_TARGET_DIR={}", piped.join("target").display());
+    let started = std::time::Instant::now();
+    let args = [
+        "--shell-isolation",
+        "--concurrency",
+        "1",
+        "--no-color",
+        "--variable",
+        &target_dir,
+    ];
+    let output = in_clone(&piped, "gitlab-ci-local", &args, &[])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the GitLab pipeline failed:\n{said}"
+    );
+    eprintln!(
+        "the GitLab pipeline took {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    for target in &targets {
+        assert!(
+            said.contains(&format!("PASS  dist: [{target}]")),
+            "no dist job passed for {target}:\n{said}"
+        );
+    }
+    for job in ["plan", "merge", "verify"] {
+        assert!(said.contains(&format!("PASS  {job}")), "{job}:\n{said}");
+    }
+
+    let (whole, merged) = (
+        files_in(&one_go.join("target/distrib")),
+        files_in(&piped.join("release")),
+    );
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|(name, _)| name.clone()).collect()
+    };
+    assert_eq!(names(&whole), names(&merged));
+    let differing: Vec<&str> = whole
+        .iter()
+        .zip(&merged)
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((name, _), _)| name.as_str())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "these differ between dist under /tmp and the pipeline under /var/tmp \
+         ({targets:?}): {differing:?}"
     );
 }
 

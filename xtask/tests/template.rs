@@ -165,6 +165,10 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     std::fs::write(dir.join("app/src/main.rs"), ADOPTED_PROGRAM).unwrap();
     std::fs::write(dir.join("app/build.rs"), ADOPTED_BUILD_SCRIPT).unwrap();
 
+    // The GitLab pipeline's matrix followed the added and removed targets.
+    let checked = succeed(xtask(dir, &["plan", "--check-gitlab"]));
+    assert!(checked.contains("the dist matrix lists the"), "{checked}");
+
     // Its own tests: the program's, the xtask's suite, and the added
     // target's under qemu.
     let cargo_test = |args: &[&str]| succeed(cargo_in(dir, args).output().unwrap());

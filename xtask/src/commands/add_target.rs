@@ -6,7 +6,8 @@
 //!   its standard library;
 //! - `.cargo/config.toml`: a `[target.TRIPLE]` table with its linker and
 //!   runner, when cargo's defaults are not enough, and the `[env]` lines
-//!   that give cc-rs its C compiler where Debian has none.
+//!   that give cc-rs its C compiler where Debian has none;
+//! - `.gitlab-ci.yml`, if there is one: the dist job's matrix.
 //!
 //! Edits keep each file's comments and layout; `remove-target` takes the
 //! target out again, giving back the same bytes.
@@ -16,7 +17,7 @@ use anyhow::Result;
 use crate::cli::TripleArg;
 use crate::targets;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
-use crate::workspace::{Workspace, cargo_config};
+use crate::workspace::{Workspace, cargo_config, gitlab_ci};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let triple = args.triple.as_str();
@@ -40,11 +41,15 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     // The file is written for the reference build machine, whichever this is.
     let recorded = targets::lookup(triple).unwrap_or(spec).cargo_config();
     let changes = cargo_config::insert(&mut cargo_config.doc, triple, &recorded);
+    let mut configured: Vec<&str> = ws.config.targets.iter().map(|t| t.triple()).collect();
+    configured.push(triple);
+    let pipeline = gitlab_ci::updated(root, &configured);
 
     // Written only once every edit has succeeded in memory.
     manifest.save()?;
     toolchain.save()?;
     cargo_config.save()?;
+    let pipeline = gitlab_ci::save(root, pipeline);
     eprintln!("added {triple}:");
     eprintln!("  Cargo.toml           [workspace.metadata.dist] targets");
     eprintln!("  rust-toolchain.toml  [toolchain] targets");
@@ -57,6 +62,7 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     for line in &changes.left_alone {
         eprintln!("  .cargo/config.toml   {line}");
     }
+    eprintln!("  {:<20} {pipeline}", gitlab_ci::FILE);
     eprintln!(
         "`cargo xtask test --target {triple}` installs what it needs and runs its tests {}.",
         spec.runner

@@ -2,7 +2,8 @@
 //!
 //! 1. provision every configured target, and the tools the artifact tests
 //!    open artifacts with;
-//! 2. `cargo fmt --check`, actionlint on the workflows, clippy with
+//! 2. `cargo fmt --check`, actionlint on the GitHub workflows and
+//!    gitlab-ci-local's check of the GitLab pipeline, clippy with
 //!    warnings denied (once per OS), and `cargo doc` with warnings denied;
 //! 3. every target's tests under its runner (`cargo xtask test`);
 //! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
@@ -16,7 +17,7 @@ use xshell::cmd;
 
 use crate::cargo;
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
-use crate::commands::{dist, test, verify};
+use crate::commands::{dist, plan, test, verify};
 use crate::machine::pins;
 use crate::targets::{Os, Probe, Role, Source, Tool, runs_with};
 use crate::workspace::Workspace;
@@ -88,6 +89,19 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     (
         Tool {
             role: Role::Runner,
+            probe: Probe::Command("gitlab-ci-local"),
+            source: Source::Npm(&pins::GITLAB_CI_LOCAL),
+        },
+        "checking and running the GitLab pipeline",
+    ),
+    (
+        runs_with("rsync", "rsync"),
+        "gitlab-ci-local, which copies the workspace for each job",
+    ),
+    (runs_with("npm", "npm"), "installing gitlab-ci-local"),
+    (
+        Tool {
+            role: Role::Runner,
             probe: Probe::Command("cargo-generate"),
             source: Source::Cargo(&pins::CARGO_GENERATE),
         },
@@ -106,6 +120,10 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
 
     eprintln!("==> workflows");
     cmd!(sh, "actionlint").run()?;
+    // gitlab-ci-local checks the file against GitLab's schema as it lists
+    // the jobs; plan checks its matrix is the configured targets.
+    cmd!(sh, "gitlab-ci-local --list").run()?;
+    plan::gitlab(ws, false)?;
 
     // cfg-gated code only compiles, and so only lints, for its own OS: lint
     // once per OS among the configured targets (the host covers the xtask).

@@ -6,17 +6,22 @@
 //! (`[workspace.metadata.dist.ci-runner]` can choose another label). The
 //! JSON is a list for a workflow's `matrix: include: ${{ fromJSON(...) }}`.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::cli::JsonOutput;
+use crate::cli::PlanArgs;
 use crate::targets::{self, ci_runners};
+use crate::util::atomic;
 use crate::workspace::Workspace;
 use crate::workspace::config::{Config, Configured};
+use crate::workspace::gitlab_ci;
 
-pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
+pub fn run(ws: &Workspace, args: &PlanArgs) -> Result<()> {
     let jobs = plan(&ws.config)?;
-    if args.json {
+    if args.check_gitlab || args.write_gitlab {
+        return gitlab(ws, args.write_gitlab);
+    }
+    if args.output.json {
         // One line: workflows put it in $GITHUB_OUTPUT.
         println!("{}", serde_json::to_string(&jobs)?);
         return Ok(());
@@ -41,6 +46,70 @@ pub fn run(ws: &Workspace, args: &JsonOutput) -> Result<()> {
             formats.join(",")
         );
     }
+    Ok(())
+}
+
+/// Checks, or with `write` rewrites, the GitLab pipeline's dist matrix
+/// against the configured targets.
+pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
+    let configured: Vec<&str> = ws.config.targets.iter().map(Configured::triple).collect();
+    let path = ws.config.root.join(gitlab_ci::FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {}: the workspace has no GitLab pipeline to check",
+            path.display()
+        )
+    })?;
+    if write {
+        let updated = gitlab_ci::with_targets(&text, &configured)?;
+        if updated != text {
+            atomic::write(&path, updated.as_bytes())?;
+        }
+        eprintln!(
+            "{}: the dist matrix lists {}",
+            gitlab_ci::FILE,
+            configured.join(", ")
+        );
+        return Ok(());
+    }
+    let listed = gitlab_ci::listed(&text)?;
+    if listed != configured {
+        let missing: Vec<&str> = configured
+            .iter()
+            .copied()
+            .filter(|triple| !listed.iter().any(|l| l == triple))
+            .collect();
+        let extra: Vec<&str> = listed
+            .iter()
+            .map(String::as_str)
+            .filter(|triple| !configured.contains(triple))
+            .collect();
+        let mut differences = Vec::new();
+        if !missing.is_empty() {
+            differences.push(format!("it lacks {}", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            differences.push(format!(
+                "it has {}, which Cargo.toml does not configure",
+                extra.join(", ")
+            ));
+        }
+        if differences.is_empty() {
+            differences.push("it lists them in another order".to_owned());
+        }
+        bail!(
+            "{}'s dist matrix is not the configured targets: {}. The pipeline would build \
+             other targets than a dist does. Run `cargo xtask plan --write-gitlab` and commit \
+             the result (add-target and remove-target keep it in step).",
+            gitlab_ci::FILE,
+            differences.join("; ")
+        );
+    }
+    eprintln!(
+        "{}: the dist matrix lists the {} configured targets",
+        gitlab_ci::FILE,
+        configured.len()
+    );
     Ok(())
 }
 

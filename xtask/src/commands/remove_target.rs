@@ -1,6 +1,6 @@
 //! `cargo xtask remove-target TRIPLE`: undoes `add-target`, taking the
-//! target out of `Cargo.toml` (with its format and CI-runner overrides) and
-//! `rust-toolchain.toml`, and out of `.cargo/config.toml` what still reads
+//! target out of `Cargo.toml` (with its format and CI-runner overrides),
+//! `rust-toolchain.toml` and the GitLab pipeline's matrix, and out of `.cargo/config.toml` what still reads
 //! as `add-target` writes it. A table edited or written by hand stays, and
 //! the command says so.
 
@@ -10,7 +10,7 @@ use toml_edit::Item;
 use crate::cli::TripleArg;
 use crate::targets;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
-use crate::workspace::{Workspace, cargo_config};
+use crate::workspace::{Workspace, cargo_config, gitlab_ci};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let triple = args.triple.as_str();
@@ -49,10 +49,20 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         Some(spec) => cargo_config::remove(&mut cargo_config.doc, triple, &spec.cargo_config()),
         None => cargo_config::Changes::default(),
     };
+    let remaining: Vec<&str> = ws
+        .config
+        .targets
+        .iter()
+        .map(|t| t.triple())
+        .filter(|t| *t != triple)
+        .collect();
+    let pipeline = gitlab_ci::updated(root, &remaining);
     manifest.save()?;
     toolchain.save()?;
     cargo_config.save()?;
+    let pipeline = gitlab_ci::save(root, pipeline);
     eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");
+    eprintln!("  {}: {pipeline}", gitlab_ci::FILE);
     for line in &changes.done {
         eprintln!("  and from .cargo/config.toml: {line}");
     }

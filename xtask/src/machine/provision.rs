@@ -30,6 +30,7 @@ pub struct Missing {
     pub apt: BTreeMap<&'static str, Vec<&'static str>>,
     pub pip: Vec<(&'static Pin, Vec<&'static str>)>,
     pub cargo: Vec<(&'static Pin, Vec<&'static str>)>,
+    pub npm: Vec<(&'static Pin, Vec<&'static str>)>,
 }
 
 impl Missing {
@@ -85,6 +86,7 @@ impl Missing {
             Source::Apt(package) => self.apt.entry(package).or_default(),
             Source::Pip(pin) => needers_of(&mut self.pip, pin),
             Source::Cargo(pin) => needers_of(&mut self.cargo, pin),
+            Source::Npm(pin) => needers_of(&mut self.npm, pin),
         };
         if !needers.contains(&needer) {
             needers.push(needer);
@@ -96,6 +98,7 @@ impl Missing {
             && self.apt.is_empty()
             && self.pip.is_empty()
             && self.cargo.is_empty()
+            && self.npm.is_empty()
     }
 
     /// One line naming what is missing.
@@ -115,6 +118,7 @@ impl Missing {
                 .iter()
                 .map(|(pin, _)| Source::Cargo(pin).to_string()),
         );
+        parts.extend(self.npm.iter().map(|(pin, _)| Source::Npm(pin).to_string()));
         parts.join(", ")
     }
 
@@ -206,6 +210,23 @@ impl Missing {
                     "--locked",
                     "--root",
                     dir.as_str(),
+                    &pin.crate_spec(),
+                ],
+            ));
+        }
+        for (pin, needers) in &self.npm {
+            let dir = tools_dir.display().to_string();
+            steps.push(InstallStep::new(
+                format!("{pin} from npm into {dir} ({})", needed_by(needers)),
+                "npm",
+                [
+                    "install",
+                    "--global",
+                    "--prefix",
+                    dir.as_str(),
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
                     &pin.crate_spec(),
                 ],
             ));

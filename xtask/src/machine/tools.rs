@@ -62,7 +62,7 @@ pub fn presence(sh: &Shell, tools_dir: &Path, tool: &Tool) -> Presence {
     }
     let pin = match tool.source {
         Source::Apt(_) => return Presence::Present,
-        Source::Pip(pin) | Source::Cargo(pin) => pin,
+        Source::Pip(pin) | Source::Cargo(pin) | Source::Npm(pin) => pin,
     };
     match installed_version(sh, tools_dir, tool) {
         Some(version) if version == pin.version => Presence::Present,
@@ -83,7 +83,7 @@ pub fn is_present(sh: &Shell, tools_dir: &Path, tool: &Tool) -> bool {
 fn python_for(tools_dir: &Path, tool: &Tool) -> PathBuf {
     match tool.source {
         Source::Pip(_) => tools_dir.join("bin/python3"),
-        Source::Apt(_) | Source::Cargo(_) => PathBuf::from("python3"),
+        Source::Apt(_) | Source::Cargo(_) | Source::Npm(_) => PathBuf::from("python3"),
     }
 }
 
@@ -105,7 +105,7 @@ fn installed_version(sh: &Shell, tools_dir: &Path, tool: &Tool) -> Option<String
                 .ok()?;
             Some(version.trim().to_owned())
         }
-        (Source::Cargo(_), Probe::Command(program)) => {
+        (Source::Cargo(_) | Source::Npm(_), Probe::Command(program)) => {
             let said = cmd!(sh, "{program} --version")
                 .quiet()
                 .ignore_stderr()

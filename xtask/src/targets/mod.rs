@@ -208,6 +208,10 @@ pub enum Source {
     /// A crate (`name@version`), built with `cargo install` into the same
     /// folder, whose `bin/` the xtask puts on `PATH`.
     Cargo(&'static Pin),
+    /// An npm package (`name@version`), installed with the machine's npm
+    /// into the same folder (`npm install --global --prefix`), so its
+    /// programs land in the same `bin/`.
+    Npm(&'static Pin),
 }
 
 /// What to do about a triple rustc knows but the table lacks: which fields
@@ -536,6 +540,7 @@ impl fmt::Display for Source {
             Source::Apt(package) => write!(f, "apt package {package}"),
             Source::Pip(pin) => write!(f, "PyPI package {pin}"),
             Source::Cargo(pin) => write!(f, "crate {pin}"),
+            Source::Npm(pin) => write!(f, "npm package {pin}"),
         }
     }
 }
