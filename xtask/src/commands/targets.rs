@@ -31,8 +31,8 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<32} {:<11} {:<9} {:<6} {:<8} {:<26} linker",
-        "target", "formats", "runner", "glibc", "debian", "c compiler"
+        "{:<32} {:<15} {:<9} {:<6} {:<8} {:<8} {:<26} linker",
+        "target", "formats", "runner", "glibc", "debian", "rpm", "c compiler"
     );
     for configured in listed {
         let spec = configured.spec;
@@ -50,12 +50,13 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
             ""
         };
         println!(
-            "{:<32} {:<11} {:<9} {:<6} {:<8} {:<26} {}",
+            "{:<32} {:<15} {:<9} {:<6} {:<8} {:<8} {:<26} {}",
             format!("{}{mark}", spec.triple),
             formats.join(","),
             spec.runner.kind(),
             glibc,
             spec.debian_arch.unwrap_or("-"),
+            spec.rpm_arch.unwrap_or("-"),
             spec.c_compiler.to_string(),
             spec.linker
         );

@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 
 use super::Release;
 use crate::package::Format;
+use crate::package::manifest::Artifact;
 use crate::targets::{self, Os, TargetSpec};
 
 /// Homebrew's platforms: `(on_macos or on_linux, on_arm or on_intel)`.
@@ -35,11 +36,8 @@ pub fn platform(spec: &TargetSpec) -> Option<(&'static str, &'static str)> {
 }
 
 /// The tarball for a platform: on Linux, musl first.
-fn pick<'a>(
-    release: &Release<'a>,
-    wanted: (&str, &str),
-) -> Option<&'a crate::package::manifest::Artifact> {
-    let mut candidates: Vec<(&TargetSpec, &crate::package::manifest::Artifact)> = release
+fn pick<'a>(release: &Release<'a>, wanted: (&str, &str)) -> Option<&'a Artifact> {
+    let mut candidates: Vec<(&TargetSpec, &Artifact)> = release
         .artifacts
         .iter()
         .filter(|artifact| artifact.format == Format::TarGz)
@@ -135,7 +133,7 @@ pub fn formula(release: &Release<'_>) -> Result<String> {
         let _ = writeln!(text, "  license {}", license(spdx));
     }
     for os in ["on_macos", "on_linux"] {
-        let chosen: Vec<(&str, &crate::package::manifest::Artifact)> = PLATFORMS
+        let chosen: Vec<(&str, &Artifact)> = PLATFORMS
             .iter()
             .filter(|(platform_os, _)| *platform_os == os)
             .filter_map(|&platform| Some((platform.1, pick(release, platform)?)))

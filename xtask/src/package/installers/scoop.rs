@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::Release;
 use crate::package::Format;
+use crate::package::manifest::Artifact;
 use crate::targets::{self, Binary, TargetSpec};
 
 /// Scoop's name for a Windows target's architecture.
@@ -26,13 +27,7 @@ pub fn architecture(spec: &TargetSpec) -> Option<&'static str> {
 }
 
 /// The zips of the release, with their architecture and target.
-fn zips<'a>(
-    release: &Release<'a>,
-) -> Vec<(
-    &'static str,
-    &'a TargetSpec,
-    &'a crate::package::manifest::Artifact,
-)> {
+fn zips<'a>(release: &Release<'a>) -> Vec<(&'static str, &'a TargetSpec, &'a Artifact)> {
     release
         .artifacts
         .iter()

@@ -154,7 +154,10 @@ impl RpmMetadata {
             ),
         };
         Ok(RpmMetadata {
-            description: deb_text("extended-description")?.unwrap_or_else(|| summary.clone()),
+            description: wrap_long_lines(
+                &deb_text("extended-description")?.unwrap_or_else(|| summary.clone()),
+                DESCRIPTION_WIDTH,
+            ),
             url: rpm_text("url")?
                 .or_else(|| package.homepage.clone())
                 .or_else(|| package.repository.clone()),
@@ -425,6 +428,38 @@ impl RpmMetadata {
     }
 }
 
+/// The longest description line rpmlint accepts.
+const DESCRIPTION_WIDTH: usize = 79;
+
+/// `text` with each line longer than `width` broken at spaces (keeping its
+/// indentation); shorter lines, and a word longer than `width`, stay as
+/// they are. A description written for Debian (which allows longer lines)
+/// or lengthened by a rename still fits RPM's convention.
+fn wrap_long_lines(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let mut current = String::new();
+        for word in line.split_whitespace() {
+            if !current.is_empty() && current.len() + 1 + word.len() > width {
+                out.push_str(&current);
+                out.push('\n');
+                current.clear();
+            }
+            if current.is_empty() {
+                current.push_str(indent);
+            } else {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out.truncate(out.trim_end_matches('\n').len());
+    out
+}
+
 /// rpm's number for SHA-256 (`PGPHASHALGO_SHA256`).
 const DIGEST_SHA256: u32 = 8;
 
@@ -637,4 +672,24 @@ mod tag {
     pub const SIG_SIZE: u32 = 1000;
     pub const SIG_MD5: u32 = 1004;
     pub const SIG_PAYLOAD_SIZE: u32 = 1007;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_description_lines_are_broken_at_spaces_and_short_ones_kept() {
+        let text = "short line\n\n  an indented line that goes on and on past the width\nlast";
+        let wrapped = wrap_long_lines(text, 20);
+        assert_eq!(
+            wrapped,
+            "short line\n\n  an indented line\n  that goes on and\n  on past the width\nlast"
+        );
+        assert!(wrapped.lines().all(|line| line.len() <= 20));
+        assert_eq!(
+            wrap_long_lines("averyveryverylongword x", 5),
+            "averyveryverylongword\nx"
+        );
+    }
 }
