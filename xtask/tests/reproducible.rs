@@ -217,24 +217,10 @@ fn gitlab_pipeline_in_one_clone_ships_what_dist_ships_in_another() {
         assert!(said.contains(&format!("PASS  {job}")), "{job}:\n{said}");
     }
 
-    let (whole, merged) = (
-        files_in(&one_go.join("target/distrib")),
-        files_in(&piped.join("release")),
-    );
-    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
-        files.iter().map(|(name, _)| name.clone()).collect()
-    };
-    assert_eq!(names(&whole), names(&merged));
-    let differing: Vec<&str> = whole
-        .iter()
-        .zip(&merged)
-        .filter(|((_, a), (_, b))| a != b)
-        .map(|((name, _), _)| name.as_str())
-        .collect();
-    assert!(
-        differing.is_empty(),
-        "these differ between dist under /tmp and the pipeline under /var/tmp \
-         ({targets:?}): {differing:?}"
+    assert_same_files(
+        &one_go.join("target/distrib"),
+        &piped.join("release"),
+        &format!("dist under /tmp and the pipeline under /var/tmp ({targets:?})"),
     );
 }
 

@@ -333,6 +333,26 @@ pub fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Asserts that the folders `a` and `b` hold the same files with the same
+/// bytes; `what` names the two in the message.
+pub fn assert_same_files(a: &Path, b: &Path, what: &str) {
+    let (a_files, b_files) = (files_in(a), files_in(b));
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|(name, _)| name.clone()).collect()
+    };
+    assert_eq!(names(&a_files), names(&b_files), "{what}");
+    let differing: Vec<&str> = a_files
+        .iter()
+        .zip(&b_files)
+        .filter(|((_, a_bytes), (_, b_bytes))| a_bytes != b_bytes)
+        .map(|((name, _), _)| name.as_str())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "these differ between {what}: {differing:?}"
+    );
+}
+
 /// `cargo xtask dist --target T... --out OUT` in the real workspace; panics
 /// with the log if it fails.
 pub fn dist(out: &Path, targets: &[&str]) {
