@@ -58,6 +58,14 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         "reading Mach-O headers in the tests",
     ),
     (runs_with("minisign", "minisign"), "the signing tests"),
+    (
+        runs_with("shellcheck", "shellcheck"),
+        "checking install.sh in the tests",
+    ),
+    (
+        runs_with("ruby", "ruby"),
+        "parsing the Homebrew formula in the tests",
+    ),
     (python_module("cyclonedx", &pins::CYCLONEDX), SBOM_TESTS),
     (python_module("jsonschema", &pins::JSONSCHEMA), SBOM_TESTS),
     (
@@ -180,7 +188,7 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
     eprintln!("==> the xtask's own tests");
     cmd!(
         sh,
-        "cargo test --package xtask --locked -- --include-ignored"
+        "cargo test --package xtask --locked --no-fail-fast -- --include-ignored"
     )
     .run()?;
     Ok(())
