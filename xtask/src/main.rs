@@ -43,6 +43,7 @@ use crate::commands::{
 use crate::workspace::Workspace;
 
 fn main() -> ExitCode {
+    die_quietly_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -50,6 +51,19 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cargo xtask targets | head -1` closes the pipe early. Rust ignores
+/// SIGPIPE, so the next `println!` would panic; with the signal's default
+/// action the xtask ends quietly, as `cat` or `ls` would (status 141 in the
+/// shell; `cargo run` execs the xtask, so nothing stands between).
+fn die_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default, before any
+    // thread is started, is async-signal-safe and affects only this process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

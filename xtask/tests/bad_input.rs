@@ -621,3 +621,27 @@ fn sbom_that_cannot_be_made_stops_dist_before_building() {
     assert_built_nothing(ws.path(), &stderr);
     assert_eq!(artifacts_in(&out), Vec::<String>::new());
 }
+
+/// `cargo xtask targets --json | head -1`: the reader goes away before the
+/// xtask has written, and the xtask ends quietly (killed by SIGPIPE, 141 in
+/// a shell) instead of panicking on its next line of output.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    for args in [&["targets", "--json"][..], &["doctor"], &["plan"]] {
+        let mut child = xtask_command(&repo_root(), args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() || output.status.signal() == Some(13),
+            "{args:?} ended with {:?}:\n{stderr}",
+            output.status
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}:\n{stderr}");
+    }
+}
