@@ -217,10 +217,14 @@ impl TwoParts {
 fn merge_of_a_corrupted_part_is_refused() {
     let parts = TwoParts::new(
         "merge-corrupt",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.1.0", "aarch64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "aarch64-unknown-linux-gnu"),
     );
-    let victim = parts.b.join("app-0.1.0-aarch64-unknown-linux-gnu.tar.gz");
+    let victim = parts.b.join(format!(
+        "{}-{}-aarch64-unknown-linux-gnu.tar.gz",
+        app(),
+        version()
+    ));
     let mut bytes = std::fs::read(&victim).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
@@ -232,25 +236,72 @@ fn merge_of_a_corrupted_part_is_refused() {
 fn merge_of_two_versions_is_refused() {
     let parts = TwoParts::new(
         "merge-versions",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.2.0", "aarch64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        ("99.0.0", "aarch64-unknown-linux-gnu"),
     );
     parts.assert_refused(&[
-        "is app 0.2.0",
-        "are app 0.1.0",
-        "Merge only parts built from one commit",
+        &format!("is {} 99.0.0, but this checkout releases", app()),
+        "Run merge in a checkout of the commit the parts were built from",
     ]);
+}
+
+/// Parts that agree with each other but not with the checkout would get
+/// installers that name the checkout's version and fetch theirs.
+#[test]
+fn merge_of_parts_of_another_version_than_the_checkout_is_refused() {
+    let parts = TwoParts::new(
+        "merge-other-checkout",
+        ("99.0.0", "x86_64-unknown-linux-gnu"),
+        ("99.0.0", "aarch64-unknown-linux-gnu"),
+    );
+    parts.assert_refused(&[
+        &format!(
+            "is {app} 99.0.0, but this checkout releases {app} {}",
+            version(),
+            app = app()
+        ),
+        "leave that part out",
+    ]);
+}
+
+/// A part of another package (here: its manifest names another) is
+/// refused by name.
+#[test]
+fn merge_of_a_part_of_another_package_is_refused() {
+    let parts = TwoParts::new(
+        "merge-other-package",
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "aarch64-unknown-linux-gnu"),
+    );
+    let manifest = parts.b.join("dist-manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let needle = format!(r#""package": "{}""#, app());
+    assert!(text.contains(&needle), "{text}");
+    std::fs::write(
+        &manifest,
+        text.replace(&needle, r#""package": "someone-else""#),
+    )
+    .unwrap();
+    parts.assert_refused(&[&format!(
+        "is someone-else {}, but this checkout releases {}",
+        version(),
+        app()
+    )]);
 }
 
 #[test]
 fn merge_of_the_same_artifact_twice_is_refused() {
     let parts = TwoParts::new(
         "merge-duplicate",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
     );
     parts.assert_refused(&[
-        "app-0.1.0-x86_64-unknown-linux-gnu.tar.gz is in part",
+        &format!(
+            "{}-{}-x86_64-unknown-linux-gnu.tar.gz is in part",
+            app(),
+            version()
+        ),
         "drop the duplicate part",
     ]);
 }
@@ -270,8 +321,8 @@ fn merge_without_parts_is_refused() {
 fn merge_of_good_parts_verifies() {
     let parts = TwoParts::new(
         "merge-good",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.1.0", "aarch64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "aarch64-unknown-linux-gnu"),
     );
     let output = parts.merge();
     assert!(
@@ -314,8 +365,8 @@ fn minisign_accepts(dir: &Path, public: &Path) -> bool {
 fn merge_signs_sha256sums_and_minisign_checks_it() {
     let parts = TwoParts::new(
         "merge-signed",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.1.0", "aarch64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "aarch64-unknown-linux-gnu"),
     );
     let keys = parts.scratch.path();
     let (secret, public) = minisign_key_pair(keys, "release");
@@ -343,7 +394,11 @@ fn merge_signs_sha256sums_and_minisign_checks_it() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("SHA256SUMS.minisig: good signature of SHA256SUMS by the given key (app 0.1.0 SHA256SUMS)"),
+        stderr.contains(&format!(
+            "SHA256SUMS.minisig: good signature of SHA256SUMS by the given key ({} {} SHA256SUMS)",
+            app(),
+            version()
+        )),
         "{stderr}"
     );
     // The key's base64 text works as well as its file.
@@ -368,7 +423,7 @@ fn merge_signs_sha256sums_and_minisign_checks_it() {
 
     let sums = out.join("SHA256SUMS");
     let text = std::fs::read_to_string(&sums).unwrap();
-    std::fs::write(&sums, text.replacen("0.1.0", "0.1.1", 1)).unwrap();
+    std::fs::write(&sums, text.replacen(version(), "0.1.1", 1)).unwrap();
     assert!(!minisign_accepts(&out, &public));
     assert_fails_with(
         &verify(public.to_str().unwrap()),
@@ -382,8 +437,8 @@ fn merge_signs_sha256sums_and_minisign_checks_it() {
 fn unsigned_release_checked_with_a_key_is_refused() {
     let parts = TwoParts::new(
         "merge-unsigned",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.1.0", "aarch64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "aarch64-unknown-linux-gnu"),
     );
     let output = parts
         .merge_into(&parts.out())
@@ -411,8 +466,8 @@ fn unsigned_release_checked_with_a_key_is_refused() {
 fn malformed_signing_key_is_refused_before_anything_is_written() {
     let parts = TwoParts::new(
         "merge-bad-key",
-        ("0.1.0", "x86_64-unknown-linux-gnu"),
-        ("0.1.0", "aarch64-unknown-linux-gnu"),
+        (version(), "x86_64-unknown-linux-gnu"),
+        (version(), "aarch64-unknown-linux-gnu"),
     );
     let output = parts
         .merge_into(&parts.out())

@@ -2,7 +2,8 @@
 //! several `cargo xtask dist --target T --out PART` runs (one per CI job).
 //!
 //! Each part must verify on its own, and all must come from the same
-//! package, version, commit and source date; no artifact may appear twice.
+//! package, version, commit and source date, the package and version of
+//! this checkout; no artifact may appear twice.
 //! The result is published exactly as `dist` publishes, so merging the parts
 //! of a release gives the same bytes as building it in one go.
 
@@ -57,6 +58,22 @@ fn merge(
             );
         }
         let mut manifest = read_manifest(part)?;
+        // The installers are made below from this checkout's configuration
+        // and name its package and version: a part of another would give
+        // installers that fetch one version and call it another.
+        let package = &config.package;
+        if (&manifest.package, &manifest.version) != (&package.name, &package.version) {
+            bail!(
+                "part {} is {} {}, but this checkout releases {} {}. Run merge in a checkout of \
+                 the commit the parts were built from (CI's merge job checks it out), or leave \
+                 that part out.",
+                part.display(),
+                manifest.package,
+                manifest.version,
+                package.name,
+                package.version,
+            );
+        }
         // Each part's installers cover its own targets; the release's are
         // made below, from every part's artifacts.
         manifest

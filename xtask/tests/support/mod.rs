@@ -35,6 +35,29 @@ pub fn app() -> &'static str {
     })
 }
 
+/// The shipped package's version, as `cargo metadata` reads it (from the
+/// package or the workspace it inherits from).
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let output = Command::new(env!("CARGO"))
+            .args(["metadata", "--no-deps", "--format-version", "1"])
+            .current_dir(repo_root())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "cargo metadata: {output:?}");
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|package| package["name"] == app())
+            .and_then(|package| package["version"].as_str())
+            .expect("the shipped package is a workspace member")
+            .to_owned()
+    })
+}
+
 /// A scratch directory, removed when dropped.
 pub struct Scratch(pub PathBuf);
 
@@ -510,13 +533,14 @@ pub fn configured_triples() -> Vec<String> {
 }
 
 /// A one-artifact release in `out`, made with tar and sha256sum: a tarball
-/// of `binary` (as `app-<version>-<triple>/app`) for `triple`, with its
+/// of `binary` (as `<app>-<version>-<triple>/<app>`) for `triple`, with its
 /// checksums and a manifest entry with `extra` fields (`, "glibc_floor":
 /// "2.17"`, say).
 pub fn release_of_one_binary(out: &Path, version: &str, triple: &str, binary: &[u8], extra: &str) {
-    let folder = format!("app-{version}-{triple}");
+    let app = app();
+    let folder = format!("{app}-{version}-{triple}");
     std::fs::create_dir_all(out.join(&folder)).unwrap();
-    let path = out.join(&folder).join("app");
+    let path = out.join(&folder).join(app);
     std::fs::write(&path, binary).unwrap();
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let name = format!("{folder}.tar.gz");
@@ -529,7 +553,7 @@ pub fn release_of_one_binary(out: &Path, version: &str, triple: &str, binary: &[
     std::fs::write(
         out.join("dist-manifest.json"),
         format!(
-            r#"{{"package": "app", "version": "{version}", "source_date_epoch": 1, "git_commit": null,
+            r#"{{"package": "{app}", "version": "{version}", "source_date_epoch": 1, "git_commit": null,
                 "artifacts": [{{"name": "{name}", "target": "{triple}",
                 "format": "tar.gz", "size": {size}, "sha256": "{}", "smoke_run": "none"
                 {extra}}}]}}"#,
