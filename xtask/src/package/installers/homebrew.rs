@@ -86,7 +86,10 @@ fn class_name(package: &str) -> Result<String> {
 /// An SPDX expression as Homebrew's `license` takes it.
 fn license(spdx: &str) -> String {
     let quoted = |ids: Vec<&str>| -> String {
-        let ids: Vec<String> = ids.iter().map(|id| format!("\"{}\"", id.trim())).collect();
+        let ids: Vec<String> = ids
+            .iter()
+            .map(|id| format!("\"{}\"", ruby_string(id.trim())))
+            .collect();
         ids.join(", ")
     };
     let simple = !spdx.contains(['(', ')']) && !spdx.contains(" WITH ");
@@ -95,15 +98,25 @@ fn license(spdx: &str) -> String {
     } else if simple && spdx.contains(" AND ") && !spdx.contains(" OR ") {
         format!("all_of: [{}]", quoted(spdx.split(" AND ").collect()))
     } else {
-        format!("\"{spdx}\"")
+        format!("\"{}\"", ruby_string(spdx))
     }
 }
 
-/// Ruby's double-quoted string contents of `text`.
+/// Ruby's double-quoted string contents of `text`: nothing in it can end
+/// the string (`"`, `\\`), interpolate (`#{…}`) or break the line.
 fn ruby_string(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('#', "\\#")
+    let mut escaped = String::new();
+    for c in text.chars() {
+        match c {
+            '\\' | '"' | '#' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            c if c.is_control() => escaped.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// The formula.
@@ -206,5 +219,11 @@ mod tests {
         );
         assert_eq!(license("MIT"), "\"MIT\"");
         assert_eq!(license("(MIT OR X) AND Y"), "\"(MIT OR X) AND Y\"");
+        // Text from Cargo.toml stays a Ruby string whatever it holds.
+        assert_eq!(
+            license("MIT\" + `id` + \"#{x}"),
+            r#""MIT\" + `id` + \"\#{x}""#
+        );
+        assert_eq!(ruby_string("a\nb\\"), r"a\u{a}b\\");
     }
 }

@@ -85,8 +85,8 @@ pub fn serves(release: &Release<'_>) -> bool {
 pub fn referenced(script: &str) -> Vec<String> {
     script
         .lines()
-        .filter_map(|line| line.trim().split_once(") echo \""))
-        .filter_map(|(_, rest)| rest.split_once('"'))
+        .filter_map(|line| line.trim().split_once(") echo '"))
+        .filter_map(|(_, rest)| rest.split_once('\''))
         .map(|(name, _)| name.to_owned())
         .collect()
 }
@@ -102,22 +102,32 @@ pub fn script(release: &Release<'_>) -> String {
             .collect();
         let _ = writeln!(
             cases,
-            "        {}) echo \"{}\" ;;",
+            "        {}) echo {} ;;",
             patterns.join(" | "),
-            choice.artifact
+            quoted(choice.artifact)
         );
     }
+    // Values reach the script's code only as single-quoted words, which
+    // the shell takes literally: a base URL with `$(…)`, a quote or a
+    // backtick in it stays text. The comment lines show them bare;
+    // `Config` refuses line breaks, the one thing that could end a comment.
     let prefix = env_prefix(release.bin);
+    let minisign_key = release.minisign_public_key.as_deref().unwrap_or_default();
     TEMPLATE
+        .replace("@BIN_WORD@", &quoted(release.bin))
+        .replace("@VERSION_WORD@", &quoted(release.version))
+        .replace("@BASE_URL_WORD@", &quoted(&release.base_url))
+        .replace("@MINISIGN_KEY_WORD@", &quoted(minisign_key))
         .replace("@BIN@", release.bin)
         .replace("@VERSION@", release.version)
         .replace("@BASE_URL@", &release.base_url)
         .replace("@PREFIX@", &prefix)
-        .replace(
-            "@MINISIGN_KEY@",
-            release.minisign_public_key.as_deref().unwrap_or_default(),
-        )
         .replace("@CASES@\n", &cases)
+}
+
+/// `text` as one single-quoted sh word: taken literally, `'` spelled `'\''`.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 const TEMPLATE: &str = r#"#!/bin/sh
@@ -140,11 +150,14 @@ const TEMPLATE: &str = r#"#!/bin/sh
 # passes.
 set -eu
 
-BIN="@BIN@"
-VERSION="@VERSION@"
-BASE_URL="${@PREFIX@_INSTALL_BASE_URL:-@BASE_URL@}"
+BIN=@BIN_WORD@
+VERSION=@VERSION_WORD@
+# The URL is literal text, even where it holds a `$` or a backtick.
+# shellcheck disable=SC2016
+RELEASE_BASE_URL=@BASE_URL_WORD@
+BASE_URL="${@PREFIX@_INSTALL_BASE_URL:-$RELEASE_BASE_URL}"
 INSTALL_DIR="${@PREFIX@_INSTALL_DIR:-${HOME:-}/.local/bin}"
-MINISIGN_KEY="@MINISIGN_KEY@"
+MINISIGN_KEY=@MINISIGN_KEY_WORD@
 
 say() {
     printf '%s\n' "$BIN installer: $*" >&2
