@@ -148,3 +148,105 @@ fn installer_text_from_the_configuration_stays_text() {
         );
     }
 }
+
+/// `.cargo/config.toml` with `target` and `env` as inline tables, valid
+/// TOML that cargo reads like the usual `[target.…]` and `[env]` tables:
+/// add-target and remove-target edit them in place, and remove-target
+/// takes a removed target's C compiler variables out of the inline `env`.
+#[test]
+fn inline_target_and_env_tables_are_edited_in_place() {
+    let ws = fixture_workspace("inline-tables");
+    let dir = ws.path();
+    let path = dir.join(".cargo/config.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    for key in ["target", "env"] {
+        let table = doc.remove(key).unwrap().into_table().unwrap();
+        let mut inline = table.into_inline_table();
+        inline.fmt();
+        doc.insert(key, toml_edit::value(inline));
+    }
+    let before = doc.to_string();
+    std::fs::write(&path, &before).unwrap();
+
+    let added = addable_qemu_target(dir);
+    let added = added["triple"].as_str().unwrap();
+    let output = xtask(dir, &["add-target", added]);
+    assert!(output.status.success(), "add-target: {output:?}");
+    let config: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    assert!(config["target"][added]["linker"].is_str(), "{config}");
+    let output = xtask(dir, &["remove-target", added]);
+    assert!(output.status.success(), "remove-target: {output:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+
+    // A target whose C compiler zig is: its CC_/AR_/CFLAGS_ go with it.
+    let zig_built = "x86_64-unknown-linux-musl";
+    let env_name = zig_built.replace('-', "_");
+    assert!(before.contains(&format!("CC_{env_name}")), "{before}");
+    let output = xtask(dir, &["remove-target", zig_built]);
+    assert!(output.status.success(), "remove-target: {output:?}");
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(!after.contains(&env_name), "left behind:\n{after}");
+    after.parse::<toml_edit::DocumentMut>().unwrap();
+}
+
+/// Makes a folder immutable (`chattr +i`: even root cannot create files in
+/// it) for as long as it lives; `None` where the file system has no such
+/// flag.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn new(dir: &Path) -> Option<Immutable> {
+        let set = Command::new("chattr").arg("+i").arg(dir).output().ok()?;
+        set.status.success().then(|| Immutable(dir.to_owned()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// add-target and remove-target write several files. When one cannot be
+/// written (here `.cargo/config.toml`, whose folder is made immutable, the
+/// third of four), the files written before it get their bytes back.
+#[test]
+fn a_workspace_edit_that_fails_halfway_changes_nothing() {
+    let ws = fixture_workspace("edit-fails");
+    let dir = ws.path();
+    let files = [
+        "Cargo.toml",
+        "rust-toolchain.toml",
+        ".cargo/config.toml",
+        ".gitlab-ci.yml",
+    ];
+    let before: Vec<Option<Vec<u8>>> = files
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).ok())
+        .collect();
+    let Some(_locked) = Immutable::new(&dir.join(".cargo")) else {
+        eprintln!("skipped: chattr +i does not work on {}", dir.display());
+        return;
+    };
+    let added = addable_qemu_target(dir);
+    let added = added["triple"].as_str().unwrap();
+    let removed = FIXTURE_TARGETS[1];
+    for (args, what) in [
+        (["add-target", added], format!("adding {added} failed")),
+        (
+            ["remove-target", removed],
+            format!("removing {removed} failed"),
+        ),
+    ] {
+        let output = xtask(dir, &args);
+        assert_fails_with(
+            &output,
+            &[&what, "nothing was changed: every file is back as it was"],
+        );
+        let after: Vec<Option<Vec<u8>>> = files
+            .iter()
+            .map(|f| std::fs::read(dir.join(f)).ok())
+            .collect();
+        assert!(before == after, "{args:?} changed a file");
+    }
+}

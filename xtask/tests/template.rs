@@ -256,7 +256,9 @@ fn rename_that_fails_halfway_leaves_the_workspace_as_it_was() {
     assert_fails_with(
         &output,
         &[
-            &format!("renaming to `{new}` failed, and every file is back as it was"),
+            &format!(
+                "renaming to `{new}` failed: nothing was changed: every file is back as it was"
+            ),
             "could not update Cargo.lock",
         ],
     );

@@ -9,13 +9,15 @@
 //!   that give cc-rs its C compiler where Debian has none;
 //! - `.gitlab-ci.yml`, if there is one: the dist job's matrix.
 //!
-//! Edits keep each file's comments and layout; `remove-target` takes the
-//! target out again, giving back the same bytes.
+//! Edits keep each file's comments and layout, and are written all or
+//! nothing; `remove-target` takes the target out again, giving back the
+//! same bytes.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::TripleArg;
 use crate::targets;
+use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{Workspace, cargo_config, gitlab_ci};
 
@@ -45,11 +47,16 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     configured.push(triple);
     let pipeline = gitlab_ci::updated(root, &configured);
 
-    // Written only once every edit has succeeded in memory.
-    manifest.save()?;
-    toolchain.save()?;
-    cargo_config.save()?;
-    let pipeline = gitlab_ci::save(root, pipeline);
+    // Written only once every edit has succeeded in memory, and all or
+    // nothing.
+    let mut edits = Edits::default();
+    edits.set("Cargo.toml", manifest.doc.to_string());
+    edits.set("rust-toolchain.toml", toolchain.doc.to_string());
+    edits.set(".cargo/config.toml", cargo_config.doc.to_string());
+    let pipeline = gitlab_ci::stage(&mut edits, pipeline);
+    edits
+        .apply(root, &[], || Ok(()))
+        .with_context(|| format!("adding {triple} failed"))?;
     eprintln!("added {triple}:");
     eprintln!("  Cargo.toml           [workspace.metadata.dist] targets");
     eprintln!("  rust-toolchain.toml  [toolchain] targets");

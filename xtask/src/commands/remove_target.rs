@@ -1,14 +1,16 @@
 //! `cargo xtask remove-target TRIPLE`: undoes `add-target`, taking the
 //! target out of `Cargo.toml` (with its format and CI-runner overrides),
-//! `rust-toolchain.toml` and the GitLab pipeline's matrix, and out of `.cargo/config.toml` what still reads
-//! as `add-target` writes it. A table edited or written by hand stays, and
-//! the command says so.
+//! `rust-toolchain.toml` and the GitLab pipeline's matrix, and out of
+//! `.cargo/config.toml` what still reads as `add-target` writes it, all or
+//! nothing. A table or `[env]` variable edited or written by hand stays,
+//! and the command says so.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use toml_edit::Item;
 
 use crate::cli::TripleArg;
 use crate::targets;
+use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{Workspace, cargo_config, gitlab_ci};
 
@@ -57,10 +59,14 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         .filter(|t| *t != triple)
         .collect();
     let pipeline = gitlab_ci::updated(root, &remaining);
-    manifest.save()?;
-    toolchain.save()?;
-    cargo_config.save()?;
-    let pipeline = gitlab_ci::save(root, pipeline);
+    let mut edits = Edits::default();
+    edits.set("Cargo.toml", manifest.doc.to_string());
+    edits.set("rust-toolchain.toml", toolchain.doc.to_string());
+    edits.set(".cargo/config.toml", cargo_config.doc.to_string());
+    let pipeline = gitlab_ci::stage(&mut edits, pipeline);
+    edits
+        .apply(root, &[], || Ok(()))
+        .with_context(|| format!("removing {triple} failed"))?;
     eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");
     eprintln!("  {}: {pipeline}", gitlab_ci::FILE);
     for line in &changes.done {

@@ -16,8 +16,8 @@ use xshell::cmd;
 
 use crate::cli::RenameArgs;
 use crate::package::deb;
-use crate::util::atomic;
 use crate::workspace::Workspace;
+use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::TomlFile;
 
 pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
@@ -38,83 +38,36 @@ pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
     let root = &ws.config.root;
     let mut manifest = TomlFile::load(&root.join("Cargo.toml"))?;
     manifest.doc["workspace"]["metadata"]["dist"]["package"] = value(new);
-    let mut edits = vec![(PathBuf::from("Cargo.toml"), manifest.doc.to_string())];
+    let mut edits = Edits::default();
+    edits.set("Cargo.toml", manifest.doc.to_string());
     for file in text_files(root)? {
         let path = root.join(&file);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let renamed = replace_name(&text, old, new);
         if renamed != text {
-            edits.push((file, renamed));
+            edits.set(file, renamed);
         }
     }
 
     // Cargo.lock names the package too, so cargo must rewrite it after the
     // manifests change; if that or any write fails, every file goes back to
     // what it was.
-    let touched: Vec<PathBuf> = edits
-        .iter()
-        .map(|(file, _)| file.clone())
-        .chain([PathBuf::from("Cargo.lock")])
-        .collect();
-    let originals = Snapshot::take(root, &touched)?;
-    let written = (|| -> Result<()> {
-        for (file, text) in &edits {
-            atomic::write(&root.join(file), text.as_bytes())?;
-        }
-        cmd!(ws.sh, "cargo update --workspace --quiet")
-            .run()
-            .context("`cargo update --workspace` could not update Cargo.lock for the new name")?;
-        Ok(())
-    })();
-    if let Err(err) = written {
-        originals.restore()?;
-        return Err(err.context(format!(
-            "renaming to `{new}` failed, and every file is back as it was"
-        )));
-    }
+    let lock = Path::new("Cargo.lock");
+    edits
+        .apply(root, &[lock], || {
+            cmd!(ws.sh, "cargo update --workspace --quiet")
+                .run()
+                .context("`cargo update --workspace` could not update Cargo.lock for the new name")
+        })
+        .with_context(|| format!("renaming to `{new}` failed"))?;
 
     eprintln!("renamed {old} to {new} in:");
-    for file in touched {
+    for file in edits.files().chain([lock]) {
         eprintln!("  {}", file.display());
     }
     eprintln!("`cargo xtask dist` now makes {new}-<version>-<target>.tar.gz and friends.");
     Ok(())
-}
-
-/// The bytes of some files, to put back if an edit fails halfway.
-struct Snapshot {
-    files: Vec<(PathBuf, Option<Vec<u8>>)>,
-}
-
-impl Snapshot {
-    fn take(root: &Path, files: &[PathBuf]) -> Result<Snapshot> {
-        let mut taken = Vec::new();
-        for file in files {
-            let path = root.join(file);
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => Some(bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-                Err(err) => {
-                    return Err(err).with_context(|| format!("cannot read {}", path.display()));
-                }
-            };
-            taken.push((path, bytes));
-        }
-        Ok(Snapshot { files: taken })
-    }
-
-    fn restore(&self) -> Result<()> {
-        for (path, bytes) in &self.files {
-            match bytes {
-                Some(bytes) => atomic::write(path, bytes)?,
-                None => {
-                    let _ = std::fs::remove_file(path);
-                }
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Cargo's rules for package names and Debian's for package names, at once,

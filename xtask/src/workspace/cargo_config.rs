@@ -4,7 +4,7 @@
 //! `remove-target` takes back only what still reads exactly as written, and
 //! a test checks that the file agrees with the table.
 
-use toml_edit::{DocumentMut, InlineTable, Item, Table, Value, value};
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value, value};
 
 use crate::targets::{CargoConfig, EnvVar};
 
@@ -21,6 +21,10 @@ pub struct Changes {
 
 /// Adds what `wanted` says for `triple` to the document, leaving anything
 /// already there as it is.
+///
+/// `target` and `env` may be written as tables (`[target.x]`, `[env]`),
+/// dotted keys (`target.x = { … }`) or inline tables (`env = { … }`): all
+/// are valid TOML that cargo reads the same, so all are edited in place.
 pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
     let mut changes = Changes::default();
     if wanted.linker.is_some() || wanted.runner.is_some() {
@@ -29,25 +33,38 @@ pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
             parent.set_implicit(true);
             Item::Table(parent)
         });
-        let targets = targets.as_table_mut().expect("[target] is a table");
-        targets.set_implicit(true);
-        if targets.contains_key(triple) {
-            changes
+        if let Some(targets) = targets.as_table_mut() {
+            targets.set_implicit(true);
+        }
+        match targets.as_table_like_mut() {
+            Some(targets) if targets.contains_key(triple) => changes
                 .left_alone
-                .push(format!("[target.{triple}] exists already; kept as it is"));
-        } else {
-            let mut table = target_table(wanted);
-            table.decor_mut().set_prefix(format!("\n{ADDED_MARK}\n"));
-            targets.insert(triple, Item::Table(table));
-            changes.done.push(format!("[target.{triple}]"));
+                .push(format!("[target.{triple}] exists already; kept as it is")),
+            Some(targets) => {
+                let mut table = target_table(wanted);
+                table.decor_mut().set_prefix(format!("\n{ADDED_MARK}\n"));
+                // An inline `target = { … }` takes it as an inline table.
+                targets.insert(triple, Item::Table(table));
+                changes.done.push(format!("[target.{triple}]"));
+            }
+            None => changes.left_alone.push(format!(
+                "`target` in .cargo/config.toml is not a table, so [target.{triple}] was not \
+                 added; make `target` a table and run add-target again"
+            )),
         }
     }
     if !wanted.env.is_empty() {
         let env = doc
             .entry("env")
-            .or_insert_with(|| Item::Table(Table::new()))
-            .as_table_mut()
-            .expect("[env] is a table");
+            .or_insert_with(|| Item::Table(Table::new()));
+        let Some(env) = env.as_table_like_mut() else {
+            changes.left_alone.push(
+                "`env` in .cargo/config.toml is not a table, so the C compiler variables were \
+                 not added; make `env` a table and run add-target again"
+                    .to_owned(),
+            );
+            return changes;
+        };
         for var in &wanted.env {
             if env.contains_key(&var.name) {
                 changes
@@ -63,22 +80,24 @@ pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
 }
 
 /// Removes what [`insert`] would have written for `triple`, where it still
-/// reads exactly so. A table or variable that differs (edited by hand, or
-/// written by hand before `add-target` ran) is left alone and reported.
+/// reads exactly so, in whichever of TOML's table spellings it is. A table
+/// or variable that differs (edited by hand, or written by hand before
+/// `add-target` ran) is left alone and reported.
 pub fn remove(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
     let mut changes = Changes::default();
     let written = doc
         .get("target")
         .and_then(|targets| targets.get(triple))
-        .and_then(Item::as_table);
+        .and_then(Item::as_table_like);
     if let Some(written) = written {
         if same_table(written, &target_table(wanted)) {
-            let prefix = comment_of(written);
-            let position = written.position();
-            doc["target"]
-                .as_table_mut()
-                .expect("[target] is a table")
-                .remove(triple);
+            let (prefix, position) = match doc["target"][triple].as_table() {
+                Some(table) => (comment_of(table), table.position()),
+                None => (String::new(), None),
+            };
+            if let Some(targets) = doc["target"].as_table_like_mut() {
+                targets.remove(triple);
+            }
             keep_foreign_comments(doc, prefix, position);
             changes.done.push(format!("[target.{triple}]"));
         } else {
@@ -88,7 +107,8 @@ pub fn remove(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
             ));
         }
     }
-    if let Some(env) = doc.get_mut("env").and_then(Item::as_table_mut) {
+    let env_comment = doc.get("env").and_then(Item::as_table).map(comment_of);
+    if let Some(env) = doc.get_mut("env").and_then(Item::as_table_like_mut) {
         for var in &wanted.env {
             match env.get(&var.name).and_then(Item::as_value) {
                 Some(written) if same_value(written, &env_value(var)) => {
@@ -102,7 +122,7 @@ pub fn remove(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
                 None => {}
             }
         }
-        let is_bare = env.is_empty() && comment_of(env).trim().is_empty();
+        let is_bare = env.is_empty() && env_comment.unwrap_or_default().trim().is_empty();
         if is_bare {
             doc.remove("env");
         }
@@ -137,7 +157,7 @@ fn env_value(var: &EnvVar) -> Value {
 
 /// Whether two tables hold the same keys with the same values, whatever
 /// their layout.
-fn same_table(written: &Table, wanted: &Table) -> bool {
+fn same_table(written: &dyn TableLike, wanted: &Table) -> bool {
     written.len() == wanted.len()
         && wanted.iter().all(|(key, item)| {
             match (written.get(key).and_then(Item::as_value), item.as_value()) {
@@ -284,5 +304,53 @@ CC_x = { value = \"scripts/zig-cc\", relative = true }
             ),
             "{text}"
         );
+    }
+
+    /// `target = { … }`, `env = { … }` and dotted keys are TOML tables too:
+    /// what is added reads back as cargo would read it, and removing it
+    /// gives back the file as it was.
+    #[test]
+    fn inline_and_dotted_tables_are_edited_in_place() {
+        for text in [
+            "target = { x = { linker = \"x-gcc\" } }\nenv = { CC_x = \"cc\" }\n",
+            "target.x = { linker = \"x-gcc\" }\nenv.CC_x = \"cc\"\n",
+        ] {
+            let mut doc: DocumentMut = text.parse().unwrap();
+            let wanted = config("new-gcc");
+            let added = insert(&mut doc, "new-target", &wanted);
+            assert_eq!(
+                added.done,
+                ["[target.new-target]", "[env] CC_new"],
+                "{text}"
+            );
+            let written: DocumentMut = doc.to_string().parse().unwrap();
+            assert_eq!(
+                written["target"]["new-target"]["linker"].as_str(),
+                Some("new-gcc")
+            );
+            assert_eq!(written["target"]["x"]["linker"].as_str(), Some("x-gcc"));
+            assert_eq!(
+                written["env"]["CC_new"]["value"].as_str(),
+                Some("scripts/zig-cc")
+            );
+            let removed = remove(&mut doc, "new-target", &wanted);
+            assert_eq!(
+                removed.done,
+                ["[target.new-target]", "[env] CC_new"],
+                "{text}"
+            );
+            assert_eq!(doc.to_string(), text);
+        }
+    }
+
+    /// A `target` or `env` that is not a table at all (a type error cargo
+    /// reports itself) is reported, not a panic.
+    #[test]
+    fn a_target_key_that_is_not_a_table_is_reported() {
+        let mut doc: DocumentMut = "target = 1\nenv = \"x\"\n".parse().unwrap();
+        let changes = insert(&mut doc, "new-target", &config("new-gcc"));
+        assert!(changes.done.is_empty());
+        assert!(changes.left_alone[0].contains("`target` in .cargo/config.toml is not a table"));
+        assert!(changes.left_alone[1].contains("`env` in .cargo/config.toml is not a table"));
     }
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::util::atomic;
+use crate::workspace::edit::Edits;
 
 /// The pipeline's file, at the workspace root.
 pub const FILE: &str = ".gitlab-ci.yml";
@@ -87,14 +87,14 @@ pub fn updated(root: &Path, targets: &[&str]) -> Result<Option<String>> {
     with_targets(&text, targets).map(Some)
 }
 
-/// Writes the pipeline's new text, if the workspace has one and its list
-/// could be found, and says what happened to it.
-pub fn save(root: &Path, updated: Result<Option<String>>) -> String {
+/// Adds the pipeline's new text to `edits`, if the workspace has one and
+/// its list could be found, and says what will happen to it.
+pub fn stage(edits: &mut Edits, updated: Result<Option<String>>) -> String {
     match updated {
-        Ok(Some(text)) => match atomic::write(&root.join(FILE), text.as_bytes()) {
-            Ok(()) => "the dist matrix".to_owned(),
-            Err(err) => format!("not updated: {err:#}"),
-        },
+        Ok(Some(text)) => {
+            edits.set(FILE, text);
+            "the dist matrix".to_owned()
+        }
         Ok(None) => "none in this workspace".to_owned(),
         Err(err) => format!("left alone: {err:#}"),
     }

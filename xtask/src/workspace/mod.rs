@@ -1,11 +1,12 @@
 //! The workspace the xtask acts on: a shell at its root, its release
 //! configuration ([`config`]), format-preserving edits of its TOML files
-//! ([`toml_file`]), each target's part of `.cargo/config.toml`
-//! ([`cargo_config`]), and the GitLab pipeline's list of targets
-//! ([`gitlab_ci`]).
+//! ([`toml_file`]) written all or nothing ([`edit`]), each target's part of
+//! `.cargo/config.toml` ([`cargo_config`]), and the GitLab pipeline's list
+//! of targets ([`gitlab_ci`]).
 
 pub mod cargo_config;
 pub mod config;
+pub mod edit;
 pub mod gitlab_ci;
 pub mod toml_file;
 

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use toml_edit::{Array, DocumentMut, Value};
 
-use crate::util::atomic;
-
 /// Where `Cargo.toml` lists the configured targets.
 pub const CONFIGURED_TARGETS: [&str; 4] = ["workspace", "metadata", "dist", "targets"];
 /// Where `rust-toolchain.toml` lists the standard libraries rustup installs.
@@ -30,11 +28,6 @@ impl TomlFile {
             path: path.to_owned(),
             doc,
         })
-    }
-
-    /// Writes the document back, atomically.
-    pub fn save(&self) -> Result<()> {
-        atomic::write(&self.path, self.doc.to_string().as_bytes())
     }
 
     /// The array at the dotted `keys`, e.g. `["workspace", "metadata",
