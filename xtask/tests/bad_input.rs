@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::path::PathBuf;
+
 use support::*;
 
 #[test]
@@ -185,7 +187,7 @@ fn duplicate_artifact_names_are_a_config_error() {
 #[test]
 fn version_debian_cannot_express_is_a_config_error() {
     let ws = fixture_workspace("version");
-    let path = ws.path().join("app/Cargo.toml");
+    let path = shipped_manifest(ws.path());
     let mut manifest: toml_edit::DocumentMut =
         std::fs::read_to_string(&path).unwrap().parse().unwrap();
     manifest["package"]["metadata"]["deb"]["revision"] = toml_edit::value("beta_1");
@@ -223,7 +225,7 @@ fn rpm_metadata_rpm_cannot_express_is_a_config_error() {
     ];
     for (key, value, needle) in cases {
         let ws = fixture_workspace("rpm-metadata");
-        let path = ws.path().join("app/Cargo.toml");
+        let path = shipped_manifest(ws.path());
         let mut manifest: toml_edit::DocumentMut =
             std::fs::read_to_string(&path).unwrap().parse().unwrap();
         manifest["package"]["metadata"]["generate-rpm"][key] = value;
@@ -383,7 +385,14 @@ fn failed_build_leaves_the_previous_release_untouched() {
     let before = files_in(&out);
 
     // Whatever the program is, this makes its build fail.
-    let main_rs = ws.path().join("app/src/main.rs");
+    let package = shipped_package(ws.path());
+    let main_rs = package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|target| target["kind"][0] == "bin")
+        .map(|target| PathBuf::from(target["src_path"].as_str().unwrap()))
+        .unwrap();
     let mut source = std::fs::read_to_string(&main_rs).unwrap();
     source.push_str("\ncompile_error!(\"a build that fails halfway\");\n");
     std::fs::write(&main_rs, source).unwrap();
@@ -596,7 +605,7 @@ fn malformed_signing_key_stops_dist_before_building() {
 #[test]
 fn sbom_that_cannot_be_made_stops_dist_before_building() {
     let ws = fixture_workspace("sbom-unresolvable");
-    let path = ws.path().join("app/Cargo.toml");
+    let path = shipped_manifest(ws.path());
     let mut manifest: toml_edit::DocumentMut =
         std::fs::read_to_string(&path).unwrap().parse().unwrap();
     manifest["dependencies"]["itoa"] = toml_edit::value("1");

@@ -10,23 +10,6 @@ use std::process::Command;
 
 use support::*;
 
-/// The manifest of the shipped package in the workspace `dir`, as `cargo
-/// metadata` finds it (wherever the adopter moved it).
-fn shipped_manifest(dir: &Path) -> PathBuf {
-    let output = cargo_in(dir, &["metadata", "--no-deps", "--format-version", "1"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "cargo metadata: {output:?}");
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let package = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|package| package["name"] == app())
-        .expect("the shipped package is a member");
-    PathBuf::from(package["manifest_path"].as_str().unwrap())
-}
-
 /// Sets `key` of `[workspace.metadata.dist]` (or, with `package`, of the
 /// shipped package's `[package]`) in the workspace `dir` to `value`.
 fn set_string(dir: &Path, package: bool, key: &str, value: &str) {
@@ -249,4 +232,115 @@ fn a_workspace_edit_that_fails_halfway_changes_nothing() {
             .collect();
         assert!(before == after, "{args:?} changed a file");
     }
+}
+
+/// Sets `key` of the shipped package's `[package.metadata.deb]` in the
+/// workspace `dir` to `value`.
+fn set_deb_key(dir: &Path, key: &str, value: toml_edit::Item) {
+    let path = shipped_manifest(dir);
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    doc["package"]["metadata"]["deb"][key] = value;
+    std::fs::write(&path, doc.to_string()).unwrap();
+}
+
+/// cargo-deb keys a user brings along are acted on or refused by name:
+/// a typo gets a did-you-mean, `maintainer-scripts` is refused before
+/// building, and `assets` and a `depends` list work as cargo-deb
+/// documents them, as dpkg-deb reads the package.
+#[test]
+fn cargo_deb_keys_are_acted_on_or_refused_by_name() {
+    let ws = fixture_workspace("deb-keys");
+    let dir = ws.path();
+    let out = dir.join("out");
+    let native = FIXTURE_TARGETS[0];
+    let dist = ["dist", "--target", native, "--out", out.to_str().unwrap()];
+    set_deb_key(dir, "maintainer-script", toml_edit::value("debian/"));
+    assert_refused(
+        dir,
+        &dist,
+        &[
+            "has `maintainer-script`",
+            "Did you mean `maintainer-scripts`?",
+        ],
+    );
+    set_deb_key(dir, "maintainer-scripts", toml_edit::value("debian/"));
+    let path = shipped_manifest(dir);
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    doc["package"]["metadata"]["deb"]
+        .as_table_like_mut()
+        .unwrap()
+        .remove("maintainer-script");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    assert_refused(
+        dir,
+        &dist,
+        &[
+            "cargo-deb's `maintainer-scripts`",
+            "build the .deb with cargo-deb",
+        ],
+    );
+    assert!(!out.exists());
+
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    doc["package"]["metadata"]["deb"]
+        .as_table_like_mut()
+        .unwrap()
+        .remove("maintainer-scripts");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let bin = shipped_bin(dir);
+    std::fs::write(path.parent().unwrap().join("NOTES.txt"), "read me\n").unwrap();
+    let assets: toml_edit::Array = [
+        toml_edit::Array::from_iter([
+            format!("target/release/{bin}"),
+            "usr/libexec/tool/".into(),
+            "750".into(),
+        ]),
+        toml_edit::Array::from_iter(["NOTES.txt", "usr/share/doc/tool-notes/NOTES", "644"]),
+    ]
+    .into_iter()
+    .collect();
+    set_deb_key(dir, "assets", toml_edit::value(assets));
+    set_deb_key(
+        dir,
+        "depends",
+        toml_edit::value(toml_edit::Array::from_iter(["$auto", "ca-certificates"])),
+    );
+    let output = xtask(dir, &dist);
+    assert!(output.status.success(), "dist: {output:?}");
+    let deb = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "deb"))
+        .expect("dist made a .deb");
+    let contents = Command::new("dpkg-deb")
+        .arg("--contents")
+        .arg(&deb)
+        .output()
+        .unwrap();
+    let contents = String::from_utf8_lossy(&contents.stdout);
+    let line_of = |path: &str| {
+        contents
+            .lines()
+            .find(|line| line.ends_with(path))
+            .unwrap_or_else(|| panic!("no {path} in:\n{contents}"))
+            .to_owned()
+    };
+    assert!(line_of(&format!("./usr/libexec/tool/{bin}")).starts_with("-rwxr-x---"));
+    assert!(line_of("./usr/share/doc/tool-notes/NOTES").starts_with("-rw-r--r--"));
+    assert!(
+        !contents.contains(&format!("./usr/bin/{bin}")),
+        "{contents}"
+    );
+    let depends = Command::new("dpkg-deb")
+        .arg("--field")
+        .arg(&deb)
+        .arg("Depends")
+        .output()
+        .unwrap();
+    let depends = String::from_utf8_lossy(&depends.stdout);
+    assert!(depends.contains("libc6"), "{depends}");
+    assert!(
+        depends.trim_end().ends_with(", ca-certificates"),
+        "{depends}"
+    );
 }

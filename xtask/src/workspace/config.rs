@@ -61,6 +61,8 @@ pub struct Package {
     pub authors: Vec<String>,
     pub homepage: Option<String>,
     pub repository: Option<String>,
+    /// The folder of the package's Cargo.toml.
+    pub dir: PathBuf,
     /// `[package.metadata.deb]`, or an empty table.
     pub deb: serde_json::Map<String, Value>,
     /// `[package.metadata.generate-rpm]`, or an empty table.
@@ -327,6 +329,10 @@ impl Package {
                 .collect(),
             homepage: optional("homepage"),
             repository: optional("repository"),
+            dir: Path::new(str_field(package, "manifest_path")?)
+                .parent()
+                .context("a manifest path has a folder")?
+                .to_owned(),
             deb: package
                 .pointer("/metadata/deb")
                 .and_then(Value::as_object)
@@ -692,6 +698,7 @@ mod tests {
             "packages": [{
                 "name": "app",
                 "version": "1.2.3",
+                "manifest_path": "/ws/app/Cargo.toml",
                 "license": "MIT",
                 "authors": ["A <a@example.com>"],
                 "repository": "https://github.com/example/app",

@@ -40,22 +40,56 @@ pub fn app() -> &'static str {
 pub fn version() -> &'static str {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     VERSION.get_or_init(|| {
-        let output = Command::new(env!("CARGO"))
-            .args(["metadata", "--no-deps", "--format-version", "1"])
-            .current_dir(repo_root())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "cargo metadata: {output:?}");
-        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        metadata["packages"]
-            .as_array()
+        shipped_package(&repo_root())["version"]
+            .as_str()
             .unwrap()
-            .iter()
-            .find(|package| package["name"] == app())
-            .and_then(|package| package["version"].as_str())
-            .expect("the shipped package is a workspace member")
             .to_owned()
     })
+}
+
+/// The shipped package of the workspace in `dir`, as `cargo metadata`
+/// describes it (`name`, `version`, `manifest_path`, `targets`, …),
+/// wherever the adopter moved it.
+pub fn shipped_package(dir: &Path) -> serde_json::Value {
+    let output = cargo_in(dir, &["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "cargo metadata: {output:?}");
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let name = metadata["metadata"]["dist"]["package"]
+        .as_str()
+        .expect("[workspace.metadata.dist] names a package")
+        .to_owned();
+    metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|package| package["name"] == name.as_str())
+        .expect("the shipped package is a member")
+        .clone()
+}
+
+/// The path of the shipped package's Cargo.toml in the workspace `dir`.
+pub fn shipped_manifest(dir: &Path) -> PathBuf {
+    PathBuf::from(shipped_package(dir)["manifest_path"].as_str().unwrap())
+}
+
+/// The name of the shipped package's binary in the workspace `dir`.
+pub fn shipped_bin(dir: &Path) -> String {
+    shipped_package(dir)["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|target| {
+            target["kind"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == "bin")
+        })
+        .and_then(|target| target["name"].as_str())
+        .expect("the shipped package has a binary")
+        .to_owned()
 }
 
 /// A scratch directory, removed when dropped.

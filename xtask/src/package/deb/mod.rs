@@ -7,16 +7,16 @@
 //! and metadata always make the same bytes.
 //!
 //! Metadata comes from the package's Cargo.toml; `[package.metadata.deb]`
-//! overrides it, with cargo-deb's key names: `name`, `maintainer`,
-//! `copyright`, `depends`, `section`, `priority`, `revision`,
-//! `extended-description`.
-
+//! overrides it, with cargo-deb's key names ([`KEYS`]). cargo-deb keys
+//! that dist does not implement are refused by name, never ignored.
 //!
 //! Each part has its own module: [`control`] (the control file, md5sums,
 //! changelog, version and name mapping), [`copyright`] (the DEP-5 file),
-//! [`depends`] (Depends, from the binary) and [`ar`] (the container).
+//! [`depends`] (Depends, from the binary), [`assets`] (cargo-deb's list of
+//! files to install) and [`ar`] (the container).
 
 mod ar;
+mod assets;
 mod control;
 mod copyright;
 mod depends;
@@ -29,12 +29,76 @@ use serde_json::Value;
 use crate::package::archive::{self, Entry};
 use crate::package::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
+use crate::util::suggest::did_you_mean;
 use crate::workspace::config::Package;
 
+use assets::Asset;
 pub use control::{check_package_name, debian_version};
 use control::{installed_size_kib, md5sums};
 use copyright::copyright_file;
 use depends::shared_library_depends;
+
+/// The keys of `[package.metadata.deb]` dist reads, as cargo-deb names them.
+pub const KEYS: [&str; 9] = [
+    "name",
+    "maintainer",
+    "copyright",
+    "depends",
+    "section",
+    "priority",
+    "revision",
+    "extended-description",
+    "assets",
+];
+
+/// cargo-deb keys dist does not implement, each with what to do instead.
+const UNSUPPORTED: [(&str, &str); 4] = [
+    (
+        "maintainer-scripts",
+        "dist writes no maintainer scripts (preinst, postinst, …)",
+    ),
+    (
+        "conf-files",
+        "dist marks no conffiles: a .deb from dist installs no configuration files",
+    ),
+    (
+        "systemd-units",
+        "dist installs and enables no systemd units",
+    ),
+    (
+        "features",
+        "dist builds the package's default features, for every format alike",
+    ),
+];
+
+/// Refuses a key of `[package.metadata.deb]` dist would not act on: a
+/// setting that silently vanished would ship a package other than the
+/// one configured.
+fn check_keys(deb: &serde_json::Map<String, Value>) -> Result<()> {
+    let known: Vec<&str> = KEYS
+        .into_iter()
+        .chain(UNSUPPORTED.map(|(key, _)| key))
+        .collect();
+    for key in deb.keys() {
+        if KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some((_, why)) = UNSUPPORTED.iter().find(|(name, _)| name == key) {
+            bail!(
+                "[package.metadata.deb] has cargo-deb's `{key}`, which `cargo xtask dist` does \
+                 not support: {why}. Remove `{key}`, or build the .deb with cargo-deb itself \
+                 and leave \"deb\" out of the target's formats."
+            );
+        }
+        bail!(
+            "[package.metadata.deb] has `{key}`, which `cargo xtask dist` does not read. {}It \
+             reads {}. Correct or remove `{key}`.",
+            did_you_mean(key, &known),
+            KEYS.join(", ")
+        );
+    }
+    Ok(())
+}
 
 /// What a `.deb` says about its package, checked before anything is built.
 #[derive(Debug, Clone)]
@@ -54,6 +118,9 @@ pub struct DebMetadata {
     pub copyright: String,
     /// The binary's name under `/usr/bin`.
     pub bin: String,
+    /// cargo-deb's `assets`: what the package installs in place of the
+    /// binary under `/usr/bin`.
+    pub assets: Option<Vec<Asset>>,
 }
 
 impl DebMetadata {
@@ -61,6 +128,7 @@ impl DebMetadata {
     /// workspace root, where license files are looked for.
     pub fn from_package(package: &Package, root: &Path, mtime: u64) -> Result<DebMetadata> {
         let deb = &package.deb;
+        check_keys(deb)?;
         let text = |key: &str| -> Result<Option<String>> {
             match deb.get(key) {
                 None => Ok(None),
@@ -110,7 +178,21 @@ impl DebMetadata {
                 .or_else(|| package.repository.clone()),
             synopsis,
             extended_description: text("extended-description")?,
-            depends: text("depends")?,
+            depends: match deb.get("depends") {
+                // cargo-deb takes a list too, one relation an item.
+                Some(Value::Array(items)) => {
+                    let relations: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+                    let relations = relations.context(
+                        "[package.metadata.deb] `depends` must be a string or a list of strings.",
+                    )?;
+                    Some(relations.join(", "))
+                }
+                _ => text("depends")?,
+            },
+            assets: deb
+                .get("assets")
+                .map(|assets| assets::parse(assets, &package.dir, &package.bin))
+                .transpose()?,
             bin: package.bin.clone(),
         })
     }
@@ -144,15 +226,34 @@ impl DebMetadata {
             ),
         ];
         files.extend(docs.installed_files(&self.bin, Distro::Debian)?);
-        let mut data_entries = vec![Entry::executable(
-            format!("./usr/bin/{}", self.bin),
-            binary.to_vec(),
-        )];
-        data_entries.extend(
-            files
-                .into_iter()
-                .map(|(path, data)| Entry::file(format!(".{path}"), data)),
-        );
+        let mut data_entries = match &self.assets {
+            None => vec![Entry::executable(
+                format!("./usr/bin/{}", self.bin),
+                binary.to_vec(),
+            )],
+            Some(assets) => assets
+                .iter()
+                .map(|asset| Entry {
+                    path: format!("./{}", asset.dest),
+                    data: Some(match &asset.source {
+                        assets::Source::Binary => binary.to_vec(),
+                        assets::Source::File(data) => data.clone(),
+                    }),
+                    mode: asset.mode,
+                })
+                .collect(),
+        };
+        for (path, data) in files {
+            let path = format!(".{path}");
+            if data_entries.iter().any(|entry| entry.path == path) {
+                bail!(
+                    "[package.metadata.deb] `assets` installs {}, where dist puts the package's \
+                     own copyright file, changelog, man page or completion. Remove that asset.",
+                    &path[1..]
+                );
+            }
+            data_entries.push(Entry::file(path, data));
+        }
         // dpkg wants every folder on the way to a file in data.tar.
         let mut folders: Vec<String> = Vec::new();
         for entry in &data_entries {
@@ -250,4 +351,39 @@ pub fn read_deb(bytes: &[u8]) -> Result<DebContents> {
         control: file("./control")?,
         data,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn keys_error(deb: Value) -> String {
+        check_keys(deb.as_object().unwrap())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn keys_dist_would_not_act_on_are_refused_by_name() {
+        assert!(
+            check_keys(
+                json!({ "section": "net", "assets": [] })
+                    .as_object()
+                    .unwrap()
+            )
+            .is_ok()
+        );
+        let err = keys_error(json!({ "extended-descripton": "x" }));
+        assert!(err.contains("has `extended-descripton`"), "{err}");
+        assert!(
+            err.contains("Did you mean `extended-description`?"),
+            "{err}"
+        );
+        for key in ["maintainer-scripts", "conf-files", "systemd-units"] {
+            let err = keys_error(json!({ key: "x" }));
+            assert!(err.contains(&format!("cargo-deb's `{key}`")), "{err}");
+            assert!(err.contains("build the .deb with cargo-deb"), "{err}");
+        }
+    }
 }

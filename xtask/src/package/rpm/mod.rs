@@ -33,6 +33,7 @@ use crate::package::archive::{self, Entry};
 use crate::package::checksum::hex;
 use crate::package::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
+use crate::util::suggest::did_you_mean;
 use crate::workspace::config::Package;
 
 use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
@@ -93,8 +94,9 @@ impl RpmMetadata {
         if let Some(key) = rpm.keys().find(|key| !KEYS.contains(&key.as_str())) {
             bail!(
                 "[package.metadata.generate-rpm] has `{key}`, which `cargo xtask dist` does not \
-                 read: it reads only {}. The files an .rpm installs are the binary, the \
-                 included files, man pages and completions. Remove `{key}`.",
+                 read. {}It reads only {}. The files an .rpm installs are the binary, the \
+                 included files, man pages and completions. Correct or remove `{key}`.",
+                did_you_mean(key, &KEYS),
                 KEYS.join(", ")
             );
         }

@@ -1,0 +1,204 @@
+//! cargo-deb's `assets` in `[package.metadata.deb]`: which files the
+//! package installs, where, and with which mode, in cargo-deb's notation,
+//! so that a configuration brought from cargo-deb means the same here.
+//!
+//! ```toml
+//! assets = [
+//!     ["target/release/app", "usr/bin/", "755"],
+//!     ["README.md", "usr/share/doc/app/README", "644"],
+//! ]
+//! ```
+//!
+//! Each entry is `[source, destination, mode]` (or a table with those
+//! keys). A source under `target/` names the built binary, whatever the
+//! profile or target (dist builds it); any other source is a file relative
+//! to the package's folder. A destination ending in `/` is a folder, and
+//! the source's file name is added. The mode is octal. With `assets`, the
+//! package installs what it lists (which must include the binary) plus
+//! what dist always adds: the copyright file, changelog, man pages and
+//! completions. Globs, which cargo-deb also takes, are not expanded here.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+/// One file the package installs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub source: Source,
+    /// The installed path, without the leading `/` (`usr/bin/app`).
+    pub dest: String,
+    pub mode: u32,
+}
+
+/// Where an asset's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The binary dist builds for the target.
+    Binary,
+    /// A file of the package, read when the configuration is checked.
+    File(Vec<u8>),
+}
+
+/// Reads `assets` for the package in `package_dir` whose binary is `bin`.
+pub fn parse(assets: &Value, package_dir: &Path, bin: &str) -> Result<Vec<Asset>> {
+    let Value::Array(entries) = assets else {
+        bail!(
+            "[package.metadata.deb] `assets` must be a list of [source, destination, mode], \
+             like [[\"target/release/{bin}\", \"usr/bin/\", \"755\"]]."
+        );
+    };
+    let mut parsed: Vec<Asset> = Vec::new();
+    for entry in entries {
+        let asset = parse_one(entry, package_dir, bin)?;
+        if parsed.iter().any(|known| known.dest == asset.dest) {
+            bail!(
+                "[package.metadata.deb] `assets` installs two files as /{}. Give each its own \
+                 destination.",
+                asset.dest
+            );
+        }
+        parsed.push(asset);
+    }
+    if !parsed.iter().any(|asset| asset.source == Source::Binary) {
+        bail!(
+            "[package.metadata.deb] `assets` does not list the binary, so the .deb would not \
+             install {bin}. Add [\"target/release/{bin}\", \"usr/bin/\", \"755\"] to it."
+        );
+    }
+    Ok(parsed)
+}
+
+fn parse_one(entry: &Value, package_dir: &Path, bin: &str) -> Result<Asset> {
+    let field = |index: usize, key: &str| -> Option<&str> {
+        match entry {
+            Value::Array(items) => items.get(index)?.as_str(),
+            Value::Object(table) => table.get(key)?.as_str(),
+            _ => None,
+        }
+    };
+    let (Some(source), Some(dest), Some(mode)) =
+        (field(0, "source"), field(1, "dest"), field(2, "mode"))
+    else {
+        bail!(
+            "[package.metadata.deb] `assets` has the entry {entry}, which is not [source, \
+             destination, mode] (three strings, like [\"README.md\", \"usr/share/doc/{bin}/\", \
+             \"644\"])."
+        );
+    };
+    let mode = u32::from_str_radix(mode, 8)
+        .ok()
+        .filter(|mode| *mode <= 0o7777)
+        .with_context(|| {
+            format!(
+                "[package.metadata.deb] `assets` gives {source} the mode {mode:?}, which is not \
+                 an octal file mode like \"644\" or \"755\"."
+            )
+        })?;
+    let file_name = Path::new(source)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = if source.starts_with("target/") {
+        if file_name != bin {
+            bail!(
+                "[package.metadata.deb] `assets` lists {source}, a build output other than the \
+                 binary {bin}; dist builds only the binary. List a file from the package's \
+                 folder instead."
+            );
+        }
+        Source::Binary
+    } else {
+        let path = package_dir.join(source);
+        let data = std::fs::read(&path).with_context(|| {
+            format!(
+                "[package.metadata.deb] `assets` lists {source}, which cannot be read at {}. \
+                 Sources are relative to the package's folder (globs are not expanded).",
+                path.display()
+            )
+        })?;
+        Source::File(data)
+    };
+    let mut dest = dest.trim_start_matches('/').to_owned();
+    if dest.is_empty() || dest.split('/').any(|part| part == "..") {
+        bail!(
+            "[package.metadata.deb] `assets` installs {file_name} at {dest:?}, which is not a \
+             path inside the system. Use a path like \"usr/share/doc/{bin}/\"."
+        );
+    }
+    if dest.ends_with('/') {
+        dest.push_str(&file_name);
+    }
+    Ok(Asset { source, dest, mode })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cargo_deb_assets_read_as_cargo_deb_reads_them() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let assets = parse(
+            &json!([
+                ["target/release/tool", "usr/bin/", "755"],
+                { "source": "Cargo.toml", "dest": "/usr/share/doc/tool/manifest", "mode": "0644" }
+            ]),
+            dir,
+            "tool",
+        )
+        .unwrap();
+        assert_eq!(assets[0].source, Source::Binary);
+        assert_eq!(assets[0].dest, "usr/bin/tool");
+        assert_eq!(assets[0].mode, 0o755);
+        assert_eq!(
+            assets[1].source,
+            Source::File(std::fs::read(dir.join("Cargo.toml")).unwrap())
+        );
+        assert_eq!(assets[1].dest, "usr/share/doc/tool/manifest");
+        assert_eq!(assets[1].mode, 0o644);
+    }
+
+    #[test]
+    fn bad_assets_are_refused_by_what_is_wrong() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let error = |assets: Value| parse(&assets, dir, "tool").unwrap_err().to_string();
+        let binary = json!(["target/release/tool", "usr/bin/", "755"]);
+        for (assets, needle) in [
+            (json!("README.md"), "must be a list"),
+            (
+                json!([["README.md", "usr/share/doc/"]]),
+                "is not [source, destination, mode]",
+            ),
+            (
+                json!([binary, ["README.md", "x/", "rw"]]),
+                "not an octal file mode",
+            ),
+            (
+                json!([binary, ["missing.md", "x/", "644"]]),
+                "cannot be read at",
+            ),
+            (
+                json!([binary, ["target/release/other", "x/", "755"]]),
+                "other than the binary",
+            ),
+            (
+                json!([binary, ["Cargo.toml", "../etc/", "644"]]),
+                "not a path inside",
+            ),
+            (
+                json!([binary, ["Cargo.toml", "usr/bin/tool", "644"]]),
+                "two files as /usr/bin/tool",
+            ),
+            (
+                json!([["Cargo.toml", "x/", "644"]]),
+                "does not list the binary",
+            ),
+        ] {
+            let err = error(assets);
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+    }
+}
