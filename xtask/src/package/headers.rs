@@ -206,7 +206,7 @@ fn check_macho(data: &[u8], cpu: &str) -> Result<String> {
             );
         }
         ensure_stripped(&slice.unstripped)?;
-        described.push(format!("{}, macOS {}+", slice.cpu, slice.min_macos));
+        described.push(describe_slice(slice)?);
     }
     Ok(format!("Mach-O {}, stripped", described.join("; ")))
 }
@@ -230,12 +230,25 @@ pub fn check_universal(data: &[u8]) -> Result<String> {
     let mut described = Vec::new();
     for slice in &slices {
         ensure_stripped(&slice.unstripped)?;
-        described.push(format!("{}, macOS {}+", slice.cpu, slice.min_macos));
+        described.push(describe_slice(slice)?);
     }
     Ok(format!(
         "Mach-O universal: {}, stripped",
         described.join("; ")
     ))
+}
+
+/// `arm64, macOS 11.0+, signed (73 pages)`, or why macOS would not start
+/// the slice.
+fn describe_slice(slice: &macho::Slice) -> Result<String> {
+    if let Some(problem) = slice.signature_problem() {
+        bail!("({} slice) {problem}", slice.cpu);
+    }
+    let mut description = format!("{}, macOS {}+", slice.cpu, slice.min_macos);
+    if let Some(Ok(pages)) = slice.signature {
+        description.push_str(&format!(", signed ({pages} pages)"));
+    }
+    Ok(description)
 }
 
 fn check_wasm(data: &[u8]) -> Result<String> {
@@ -313,6 +326,7 @@ fn describe(data: &[u8]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::package::codesign;
     use crate::targets::lookup;
 
     /// The test binary itself: a 64-bit x86-64 ELF file with a loader and,
@@ -386,30 +400,14 @@ mod tests {
 
     #[test]
     fn a_universal_binary_needs_exactly_both_slices() {
-        let thin = |cpu_type: u32| -> Vec<u8> {
-            let words: [u32; 14] = [
-                0xfeed_facf,
-                cpu_type,
-                0,
-                2,
-                1,
-                24,
-                0,
-                0, // header, one command
-                0x32,
-                24,
-                1,
-                11 << 16,
-                11 << 16,
-                0, // LC_BUILD_VERSION 11.0
-            ];
-            words.iter().flat_map(|word| word.to_le_bytes()).collect()
-        };
-        let (x86, arm) = (thin(0x0100_0007), thin(0x0100_000c));
+        let (x86, arm) = (
+            thin_macho(0x0100_0007, false),
+            thin_macho(0x0100_000c, true),
+        );
         let both = universal::fat_binary(&[&x86, &arm]).unwrap();
         assert_eq!(
             check_universal(&both).unwrap(),
-            "Mach-O universal: x86_64, macOS 11.0+; arm64, macOS 11.0+, stripped"
+            "Mach-O universal: x86_64, macOS 11.0+; arm64, macOS 11.0+, signed (1 pages), stripped"
         );
         let arm_only = universal::fat_binary(&[&arm]).unwrap();
         let err = check_universal(&arm_only).unwrap_err().to_string();
@@ -418,6 +416,52 @@ mod tests {
         let mac = lookup("aarch64-apple-darwin").unwrap();
         let err = check(mac, &both).unwrap_err().to_string();
         assert!(err.contains("has a Mach-O slice for x86_64"), "{err}");
+    }
+
+    /// A thin Mach-O file for `cpu_type` with one LC_BUILD_VERSION (macOS
+    /// 11.0) and, if `signed`, an ad hoc code signature of its bytes.
+    fn thin_macho(cpu_type: u32, signed: bool) -> Vec<u8> {
+        let file = |signature: Option<(u32, u32)>| -> Vec<u8> {
+            let (commands, size) = if signature.is_some() {
+                (2, 40)
+            } else {
+                (1, 24)
+            };
+            let mut words = vec![0xfeed_facf, cpu_type, 0, 2, commands, size, 0, 0];
+            words.extend([0x32, 24, 1, 11 << 16, 11 << 16, 0]); // LC_BUILD_VERSION 11.0
+            if let Some((offset, size)) = signature {
+                words.extend([codesign::LC_CODE_SIGNATURE, 16, offset, size]);
+            }
+            words.iter().flat_map(|word| word.to_le_bytes()).collect()
+        };
+        if !signed {
+            return file(None);
+        }
+        // The command names the signature's size, which the signature
+        // covers: sign once to learn the size, then for real.
+        let (_, _, size) = codesign::tests::signed(&file(Some((72, 0))), 12);
+        let (signed, offset, real_size) = codesign::tests::signed(&file(Some((72, size))), 12);
+        assert_eq!((offset, real_size), (72, size));
+        signed
+    }
+
+    #[test]
+    fn arm64_slices_need_a_signature_that_matches_their_bytes() {
+        let mac = lookup("aarch64-apple-darwin").unwrap();
+        let signed = thin_macho(0x0100_000c, true);
+        assert_eq!(
+            check(mac, &signed).unwrap(),
+            "Mach-O arm64, macOS 11.0+, signed (1 pages), stripped"
+        );
+        let err = check(mac, &thin_macho(0x0100_000c, false))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(arm64 slice) has no code signature"), "{err}");
+        let mut changed = signed.clone();
+        changed[53] ^= 1; // in LC_BUILD_VERSION, which the signature covers
+        let err = check(mac, &changed).unwrap_err().to_string();
+        assert!(err.contains("does not match page 0"), "{err}");
+        assert!(err.contains("Killed: 9"), "{err}");
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use anyhow::{Result, bail};
 
+use crate::package::codesign::{self, LC_CODE_SIGNATURE};
 use crate::targets::Version;
 
 const MH_MAGIC_64: u32 = 0xfeed_facf;
@@ -38,6 +39,27 @@ pub struct Slice {
     /// What a stripped binary would not have (debug segments, local and
     /// debugger symbols); empty when stripped.
     pub unstripped: Vec<String>,
+    /// The code signature, checked against the slice's bytes: `None`
+    /// without one, else how many pages match, or what does not.
+    pub signature: Option<Result<usize, String>>,
+}
+
+impl Slice {
+    /// Why macOS would refuse to start this slice, if it would: on Apple
+    /// silicon every arm64 binary must carry a signature that matches it.
+    pub fn signature_problem(&self) -> Option<String> {
+        match (&self.signature, self.cpu.as_str()) {
+            (None, "arm64") => Some(
+                "has no code signature (LC_CODE_SIGNATURE), and macOS on Apple silicon starts \
+                 no arm64 binary without one"
+                    .to_owned(),
+            ),
+            (Some(Err(problem)), _) => Some(format!(
+                "{problem}, so macOS kills it at launch (\"Killed: 9\")"
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// Whether `data` is a Mach-O file, thin or fat.
@@ -81,6 +103,7 @@ fn thin(data: &[u8]) -> Result<Slice> {
     let commands = word_le(data, 16).unwrap_or(0);
     let mut min_macos = None;
     let mut unstripped = Vec::new();
+    let mut signature = None;
     let mut at = 32;
     for _ in 0..commands {
         let (Some(command), Some(size)) = (word_le(data, at), word_le(data, at + 4)) else {
@@ -100,6 +123,12 @@ fn thin(data: &[u8]) -> Result<Slice> {
         if command == LC_SYMTAB {
             unstripped.extend(unstripped_symbols(data, at)?);
         }
+        if command == LC_CODE_SIGNATURE {
+            let (Some(offset), Some(size)) = (word_le(data, at + 8), word_le(data, at + 12)) else {
+                bail!("its LC_CODE_SIGNATURE is cut short");
+            };
+            signature = Some(codesign::check(data, offset, size).map_err(|err| format!("{err:#}")));
+        }
         if size < 8 {
             bail!("a load command has the impossible size {size}");
         }
@@ -112,6 +141,7 @@ fn thin(data: &[u8]) -> Result<Slice> {
         cpu,
         min_macos,
         unstripped,
+        signature,
     })
 }
 
@@ -206,6 +236,7 @@ mod tests {
                 cpu: "arm64".into(),
                 min_macos: Version::new(11, 0),
                 unstripped: vec![],
+                signature: None,
             }]
         );
     }

@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod checksum;
+pub mod codesign;
 pub mod deb;
 pub mod docs;
 pub mod elf;

@@ -55,10 +55,11 @@ pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
 /// [`ReleaseFlags`]). The same flags must go to every cargo command that
 /// touches the dist build, or it rebuilds.
 ///
-/// Some linkers need more: the target table's `reproducible_link_args`
+/// Some linkers need more: the target table's `release_link_args`
 /// (GNU ld for Windows stamps the link time into PE headers; zig derives a
-/// Mach-O's UUID from debug-map paths unless told to leave them out), and
-/// its `import_libs` (see [`link_import_libs_from_target_dir`]).
+/// Mach-O's UUID from debug-map paths unless told to leave them out, and
+/// keeps hidden C symbols unless told to drop local ones), and its
+/// `import_libs` (see [`link_import_libs_from_target_dir`]).
 pub fn release_flags(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Result<ReleaseFlags> {
     let mut flags = vec![
         Flag {
@@ -70,7 +71,7 @@ pub fn release_flags(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Resul
             recorded: "--remap-path-prefix=<cargo home>=/cargo".to_owned(),
         },
     ];
-    for arg in spec.reproducible_link_args {
+    for arg in spec.release_link_args {
         let flag = format!("-Clink-arg={arg}");
         flags.push(Flag {
             recorded: flag.clone(),

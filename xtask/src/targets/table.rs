@@ -123,7 +123,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         min_macos: None,
         runner: Runner::Native,
         tools: &[links_with("cc", "gcc"), ZIG, ZIGBUILD],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -152,7 +152,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -181,7 +181,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -210,7 +210,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -242,7 +242,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -270,7 +270,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -287,7 +287,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
         min_macos: None,
         runner: Runner::Native,
         tools: &[ZIG],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -307,7 +307,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             sysroot: None,
         },
         tools: &[runs_with("qemu-aarch64", "qemu-user"), ZIG],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -332,7 +332,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
                 source: Source::Apt("wine64"),
             },
         ],
-        reproducible_link_args: &["-Wl,--no-insert-timestamp"],
+        release_link_args: &["-Wl,--no-insert-timestamp"],
         import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
     },
     macos_with_zig(
@@ -368,7 +368,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
             },
             ZIG,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
 ];
@@ -417,7 +417,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         min_macos: None,
         runner: Runner::Native,
         tools: &[links_with("aarch64-linux-gnu-gcc", "gcc"), ZIG, ZIGBUILD],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -443,7 +443,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -460,7 +460,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         min_macos: None,
         runner: Runner::Native,
         tools: &[ZIG],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -480,7 +480,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
             sysroot: None,
         },
         tools: &[runs_with("qemu-x86_64", "qemu-user"), ZIG],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     },
     TargetSpec {
@@ -497,7 +497,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         min_macos: None,
         runner: Runner::None,
         tools: &[links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")],
-        reproducible_link_args: &["-Wl,--no-insert-timestamp"],
+        release_link_args: &["-Wl,--no-insert-timestamp"],
         import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
     },
 ];
@@ -520,9 +520,13 @@ pub const ON_MACOS_HOST: &[TargetSpec] = &[
     ),
 ];
 
-/// A macOS target built on Linux: zig links it (its `-S` keeps debug-map
-/// paths, and with them the clone's location, out of the Mach-O UUID) and
-/// nothing runs it.
+/// A macOS target built on Linux: zig links it and nothing runs it.
+///
+/// Two linker flags for releases: `-S` keeps debug-map paths, and with them
+/// the clone's location, out of the Mach-O UUID; `-x` drops local symbols,
+/// such as C's hidden helpers (zstd's `HUF_compress1X_repeat`), which the
+/// strip rustc runs after linking keeps. Both act before zig signs the
+/// arm64 binary ad hoc, so its signature covers the final bytes.
 const fn macos_with_zig(
     triple: &'static str,
     binary: Binary,
@@ -543,7 +547,7 @@ const fn macos_with_zig(
         min_macos: Some(min_macos),
         runner: Runner::None,
         tools: &[ZIG, ZIGBUILD],
-        reproducible_link_args: &["-Wl,-S"],
+        release_link_args: &["-Wl,-S", "-Wl,-x"],
         import_libs: None,
     }
 }
@@ -569,7 +573,7 @@ const fn macos_native(
         min_macos: Some(min_macos),
         runner: Runner::Native,
         tools: &[],
-        reproducible_link_args: &[],
+        release_link_args: &[],
         import_libs: None,
     }
 }
