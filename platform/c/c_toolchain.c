@@ -31,22 +31,27 @@
 #endif
 
 /*
- * File-local and out of line, as real C libraries' helpers are: it leaves a
- * local symbol in the linked binary, which a release must not carry
- * (`strip = true`), so the release checks meet one on every target. The
- * size is read through a volatile so that no compiler folds the call away.
+ * Helpers, as real C libraries have them: one file-local (static), and one
+ * hidden in another file (helpers.c) whose address is taken, as a
+ * library's dispatch tables take them (zstd's HUF_compress*_repeat are
+ * such). The linker leaves local symbols for them, which a release must not
+ * carry (`strip = true`), so the release checks meet them on every target.
+ * Reading through volatiles keeps any compiler from folding the calls away.
  */
+unsigned platform_c_bits_in(size_t bytes);
+
 static volatile size_t long_size = sizeof(long);
 
-static __attribute__((noinline)) unsigned bits_in(size_t bytes)
+static __attribute__((noinline)) unsigned bits_of_long(void)
 {
-    return (unsigned)(bytes * 8);
+    unsigned (*volatile bits_in)(size_t) = platform_c_bits_in;
+    return bits_in(long_size);
 }
 
 /* The width of C's `long` in bits: 64 on 64-bit Unix, 32 on Windows. */
 unsigned platform_c_long_bits(void)
 {
-    return bits_in(long_size);
+    return bits_of_long();
 }
 
 /* Writes "<compiler> <version>; long is <n> bits" into `out`, like snprintf. */
