@@ -500,7 +500,7 @@ fn verify_refuses_a_binary_of_the_wrong_target_or_with_a_broken_header() {
         if same_kind(target) != same_kind(other) {
             let stderr = refused(other_triple, binary, "packed");
             assert!(
-                stderr.contains(&format!("app-1.0.0-{other_triple}/app ")),
+                stderr.contains(&format!("{app}-1.0.0-{other_triple}/{app} ", app = app())),
                 "{stderr}"
             );
         }

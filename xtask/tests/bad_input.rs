@@ -464,7 +464,10 @@ fn verify_refuses_a_binary_above_its_glibc_floor() {
     let stderr = assert_fails_with(
         &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
         &[
-            "app-1.0.0-x86_64-unknown-linux-gnu/app needs glibc 2.",
+            &format!(
+                "{app}-1.0.0-x86_64-unknown-linux-gnu/{app} needs glibc 2.",
+                app = app()
+            ),
             "is bound to GLIBC_2.",
             "above the release's floor of 2.17",
         ],
@@ -507,7 +510,10 @@ fn verify_refuses_a_macos_binary_above_its_floor() {
     assert_fails_with(
         &xtask(ws.path(), &["verify", out.to_str().unwrap()]),
         &[
-            "app-1.0.0-aarch64-apple-darwin/app (arm64) needs macOS 15.0",
+            &format!(
+                "{app}-1.0.0-aarch64-apple-darwin/{app} (arm64) needs macOS 15.0",
+                app = app()
+            ),
             "above the release's floor of 11.0",
             "MACOSX_DEPLOYMENT_TARGET",
         ],

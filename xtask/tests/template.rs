@@ -52,12 +52,17 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// A different program for `app/src`: it counts the lines, words and bytes
 /// of its input, and keeps the one thing the smoke run needs, `--version`
-/// printing `<name> <version> (<target>)`.
+/// printing `<name> <version> (<target>)`. It round-trips its input through
+/// zstd, a widely used crate that compiles C (zstd-sys) for every target,
+/// with hidden helpers of the kind that must be stripped.
 const ADOPTED_PROGRAM: &str = r#"//! Counts the lines, words and bytes of standard input.
 
 use std::io::Read;
 
 fn counts(text: &str) -> (usize, usize, usize) {
+    let packed = zstd::encode_all(text.as_bytes(), 3).expect("zstd compresses");
+    let unpacked = zstd::decode_all(&packed[..]).expect("zstd decompresses");
+    assert_eq!(unpacked, text.as_bytes(), "zstd round trip");
     (text.lines().count(), text.split_whitespace().count(), text.len())
 }
 
@@ -89,6 +94,31 @@ const ADOPTED_BUILD_SCRIPT: &str = r#"fn main() {
     println!("cargo::rustc-env=APP_BUILD_TARGET={target}");
 }
 "#;
+
+/// The version of zstd the adopted program uses: pinned, so that the test
+/// does not change when a new one is published.
+const ZSTD: &str = "=0.13.3";
+
+/// Replaces the shipped package's program in the workspace `dir` with
+/// [`ADOPTED_PROGRAM`] and its build script, and gives it its zstd
+/// dependency, with Cargo.lock following.
+fn replace_program(dir: &Path) {
+    let manifest = shipped_manifest(dir);
+    let package = manifest.parent().unwrap();
+    std::fs::remove_dir_all(package.join("src")).unwrap();
+    std::fs::create_dir(package.join("src")).unwrap();
+    std::fs::write(package.join("src/main.rs"), ADOPTED_PROGRAM).unwrap();
+    std::fs::write(package.join("build.rs"), ADOPTED_BUILD_SCRIPT).unwrap();
+    add_dependency(&manifest, "zstd", ZSTD);
+}
+
+/// Adds `name = "version"` to the `[dependencies]` of the manifest `path`.
+fn add_dependency(path: &Path, name: &str, version: &str) {
+    let mut manifest: toml_edit::DocumentMut =
+        std::fs::read_to_string(path).unwrap().parse().unwrap();
+    manifest["dependencies"][name] = toml_edit::value(version);
+    std::fs::write(path, manifest.to_string()).unwrap();
+}
 
 /// The adoption the template is made for, done as a user would: add a
 /// target from the table (and check add/remove round-trips to the byte),
@@ -155,15 +185,14 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     assert!(said.contains("nothing to change"), "{said}");
     assert!(tree(dir) == after_first, "the second rename changed files");
     let read = |file: &str| std::fs::read_to_string(dir.join(file)).unwrap();
-    assert!(read("app/Cargo.toml").contains(&format!("name = \"{new}\"")));
+    let manifest = std::fs::read_to_string(shipped_manifest(dir)).unwrap();
+    assert!(manifest.contains(&format!("name = \"{new}\"")));
     assert!(read("Cargo.toml").contains(&format!("package = \"{new}\"")));
     assert!(read("Cargo.lock").contains(&format!("name = \"{new}\"")));
 
-    // Replace the sample with another program.
-    std::fs::remove_dir_all(dir.join("app/src")).unwrap();
-    std::fs::create_dir(dir.join("app/src")).unwrap();
-    std::fs::write(dir.join("app/src/main.rs"), ADOPTED_PROGRAM).unwrap();
-    std::fs::write(dir.join("app/build.rs"), ADOPTED_BUILD_SCRIPT).unwrap();
+    // Replace the sample with another program, which uses a C library.
+    replace_program(dir);
+    succeed(cargo_in(dir, &["fetch"]).output().unwrap());
 
     // The GitLab pipeline's matrix followed the added and removed targets.
     let checked = succeed(xtask(dir, &["plan", "--check-gitlab"]));
@@ -199,7 +228,13 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         assert!(shipped(triple), "{triple} not shipped: {names:?}");
     }
     let debian_arch = added_target["debian_arch"].as_str().unwrap();
-    let deb = out.join(format!("{new}_0.1.0-1_{debian_arch}.deb"));
+    let deb = names
+        .iter()
+        .find(|name| {
+            name.starts_with(&format!("{new}_")) && name.ends_with(&format!("_{debian_arch}.deb"))
+        })
+        .map(|name| out.join(name))
+        .unwrap_or_else(|| panic!("no {debian_arch} .deb in {names:?}"));
     let arch = Command::new("dpkg-deb")
         .arg("--field")
         .arg(&deb)
@@ -210,7 +245,7 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
 
     // The shipped binary of the added target is the new program.
     let unpacked = Scratch::new("adopt-untar");
-    let tarball = format!("{new}-0.1.0-{added}.tar.gz");
+    let tarball = format!("{new}-{}-{added}.tar.gz", version());
     let tar = Command::new("tar")
         .arg("-xzf")
         .arg(out.join(&tarball))
@@ -219,7 +254,7 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         .status()
         .unwrap();
     assert!(tar.success(), "{tarball}");
-    let folder = unpacked.path().join(format!("{new}-0.1.0-{added}"));
+    let folder = unpacked.path().join(tarball.trim_end_matches(".tar.gz"));
     // A program whose build script writes no man page ships without one.
     assert!(!folder.join("man").exists(), "{tarball} has a man folder");
     let binary = folder.join(&new);
@@ -408,7 +443,8 @@ fn cargo_generate_makes_a_renamed_project() {
 
     let project = scratch.path().join("gen-tool");
     let read = |file: &str| std::fs::read_to_string(project.join(file)).unwrap();
-    assert!(read("app/Cargo.toml").contains("name = \"gen-tool\""));
+    let manifest = std::fs::read_to_string(shipped_manifest(&project)).unwrap();
+    assert!(manifest.contains("name = \"gen-tool\""), "{manifest}");
     assert!(read("Cargo.toml").contains("package = \"gen-tool\""));
     assert!(read("README.md").contains("gen-tool info"));
     assert_eq!(

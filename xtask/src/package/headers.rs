@@ -329,21 +329,36 @@ mod tests {
     use crate::package::codesign;
     use crate::targets::lookup;
 
-    /// The test binary itself: a 64-bit x86-64 ELF file with a loader and,
-    /// being a debug build, not stripped.
+    /// This test binary's own glibc target, and one of another CPU, with
+    /// their ELF machine numbers: the test runs on x86_64 and aarch64 hosts.
+    fn own_and_other_cpu() -> ((&'static str, u16), (&'static str, u16)) {
+        let x86 = ("x86_64", 62);
+        let arm = ("aarch64", 183);
+        match std::env::consts::ARCH {
+            "aarch64" => (arm, x86),
+            _ => (x86, arm),
+        }
+    }
+
+    /// The test binary itself: a 64-bit ELF file with a loader and, being a
+    /// debug build, not stripped.
     #[test]
     fn an_unstripped_binary_and_the_wrong_architecture_are_named() {
         let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-        let x86 = lookup("x86_64-unknown-linux-gnu").unwrap();
-        let err = check(x86, &exe).unwrap_err().to_string();
+        let ((own, own_machine), (other, other_machine)) = own_and_other_cpu();
+        let native = lookup(&format!("{own}-unknown-linux-gnu")).unwrap();
+        let err = check(native, &exe).unwrap_err().to_string();
         assert!(err.starts_with("is not stripped: it still has "), "{err}");
-        let arm = lookup("aarch64-unknown-linux-gnu").unwrap();
-        let err = check(arm, &exe).unwrap_err().to_string();
+        let foreign = lookup(&format!("{other}-unknown-linux-gnu")).unwrap();
+        let err = check(foreign, &exe).unwrap_err().to_string();
         assert!(
-            err.contains("ELF machine 62 (e_machine), but aarch64-unknown-linux-gnu binaries are AArch64 (183)"),
+            err.contains(&format!(
+                "ELF machine {own_machine} (e_machine), but {other}-unknown-linux-gnu binaries \
+                 are"
+            )) && err.contains(&format!("({other_machine})")),
             "{err}"
         );
-        let musl = lookup("x86_64-unknown-linux-musl").unwrap();
+        let musl = lookup(&format!("{own}-unknown-linux-musl")).unwrap();
         let err = check(musl, &exe).unwrap_err().to_string();
         assert!(err.contains("asks for the dynamic loader"), "{err}");
         let windows = lookup("x86_64-pc-windows-gnu").unwrap();
@@ -355,8 +370,9 @@ mod tests {
     fn a_32_bit_header_under_a_64_bit_triple_is_refused() {
         let mut exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
         exe[4] = 1;
-        let x86 = lookup("x86_64-unknown-linux-gnu").unwrap();
-        let err = check(x86, &exe).unwrap_err().to_string();
+        let ((own, _), _) = own_and_other_cpu();
+        let native = lookup(&format!("{own}-unknown-linux-gnu")).unwrap();
+        let err = check(native, &exe).unwrap_err().to_string();
         assert!(err.contains("is a 32-bit LSB ELF file"), "{err}");
     }
 

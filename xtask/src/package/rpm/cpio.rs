@@ -111,9 +111,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<(String, u32, Vec<u8>)>> {
 mod tests {
     use super::*;
 
-    /// GNU cpio lists and extracts what we write.
+    /// What is written reads back, under newc headers whose fields are
+    /// the hex text the format prescribes (GNU cpio reads real payloads in
+    /// the .rpm tests: `rpm2cpio | cpio -idm`).
     #[test]
-    fn gnu_cpio_reads_the_archive() {
+    fn members_read_back_under_newc_headers() {
         let members = [
             Member {
                 path: "./usr",
@@ -134,21 +136,11 @@ mod tests {
             read_back[1],
             ("./usr/tool".to_owned(), 0o100755, b"#!/bin/sh\n".to_vec())
         );
-        let Ok(mut child) = std::process::Command::new("cpio")
-            .args(["-t", "-v", "--quiet"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-        else {
-            panic!("cpio runs (Debian package cpio)");
-        };
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(&bytes).unwrap();
-        let listing = child.wait_with_output().unwrap();
-        let listing = String::from_utf8_lossy(&listing.stdout);
-        assert!(
-            listing.contains("-rwxr-xr-x   1 root     root           10 Nov 14  2023 ./usr/tool"),
-            "{listing}"
-        );
+        // magic, then c_ino, c_mode, c_uid, c_gid, c_nlink, c_mtime.
+        let header = String::from_utf8_lossy(&bytes[..54]);
+        assert_eq!(&header[..6], "070701");
+        assert!(header[14..22].eq_ignore_ascii_case(&format!("{:08x}", 0o040755)));
+        assert!(header[46..54].eq_ignore_ascii_case(&format!("{:08x}", 1_700_000_000)));
+        assert_eq!(bytes.len() % 4, 0, "newc pads to 4 bytes");
     }
 }

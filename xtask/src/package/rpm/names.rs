@@ -105,6 +105,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[ignore = "asks rpm itself how versions sort; run by `cargo xtask ci`"]
     fn semver_versions_map_to_rpm_versions_that_sort_the_same_way() {
         assert_eq!(rpm_version("1.2.3").unwrap(), "1.2.3");
         assert_eq!(rpm_version("1.2.3-rc.1").unwrap(), "1.2.3~rc.1");
