@@ -49,12 +49,12 @@ fn unconfigured_target_is_refused_with_the_list() {
 #[test]
 fn configured_triple_unknown_to_rustc_is_refused() {
     let ws = fixture_workspace("unknown-configured");
-    edit(
-        ws.path(),
-        "Cargo.toml",
-        "targets = [\n",
-        "targets = [\n    \"x86_64-unknown-linux-gnux\",\n",
-    );
+    edit_dist(ws.path(), |dist| {
+        dist["targets"]
+            .as_array_mut()
+            .unwrap()
+            .push("x86_64-unknown-linux-gnux");
+    });
     assert_refused(
         ws.path(),
         &["build"],
@@ -160,12 +160,10 @@ fn unknown_format_is_a_config_error() {
 fn duplicate_artifact_names_are_a_config_error() {
     let ws = fixture_workspace("duplicate");
     // glibc and musl x86_64 both map to Debian's amd64.
-    edit(
-        ws.path(),
-        "Cargo.toml",
-        "[workspace.metadata.dist.formats]\n",
-        "[workspace.metadata.dist.formats]\nx86_64-unknown-linux-musl = [\"tar.gz\", \"deb\"]\n",
-    );
+    edit_dist(ws.path(), |dist| {
+        let formats: toml_edit::Array = ["tar.gz", "deb"].into_iter().collect();
+        dist["formats"]["x86_64-unknown-linux-musl"] = toml_edit::value(formats);
+    });
     let out = ws.path().join("out");
     assert_refused(
         ws.path(),
@@ -177,7 +175,8 @@ fn duplicate_artifact_names_are_a_config_error() {
             out.to_str().unwrap(),
         ],
         &[
-            &format!("would both produce {}_0.1.0-1_amd64.deb", app()),
+            &format!("would both produce {}_", app()),
+            "_amd64.deb",
             "[workspace.metadata.dist.formats]",
         ],
     );
@@ -255,9 +254,9 @@ fn installers_without_a_source_or_an_artifact_are_config_errors() {
     type Change = Box<dyn Fn(&mut toml_edit::DocumentMut)>;
     let cases: [(Change, &str); 3] = [
         (
+            // Wherever `repository` was, the package's own entry wins.
             Box::new(|doc: &mut toml_edit::DocumentMut| {
-                doc["workspace"]["package"]["repository"] =
-                    toml_edit::value("https://gitlab.com/example/tool");
+                set_dist(doc, "base-url", toml_edit::Item::None);
             }),
             "nothing says from where",
         ),
@@ -277,13 +276,20 @@ fn installers_without_a_source_or_an_artifact_are_config_errors() {
             "no configured target has an artifact it could install: it needs a zip of a Windows target",
         ),
     ];
-    for (change, needle) in cases {
+    for (i, (change, needle)) in cases.into_iter().enumerate() {
         let ws = fixture_workspace("installers");
         let path = ws.path().join("Cargo.toml");
         let mut doc: toml_edit::DocumentMut =
             std::fs::read_to_string(&path).unwrap().parse().unwrap();
         change(&mut doc);
         std::fs::write(&path, doc.to_string()).unwrap();
+        if i == 0 {
+            let manifest = shipped_manifest(ws.path());
+            let mut package: toml_edit::DocumentMut =
+                std::fs::read_to_string(&manifest).unwrap().parse().unwrap();
+            package["package"]["repository"] = toml_edit::value("https://gitlab.com/example/tool");
+            std::fs::write(&manifest, package.to_string()).unwrap();
+        }
         let out = ws.path().join("out");
         assert_refused(
             ws.path(),
@@ -316,11 +322,18 @@ fn unwritable_out_dir_is_refused_before_building() {
 #[test]
 fn missing_include_file_is_a_config_error() {
     let ws = fixture_workspace("include");
-    std::fs::remove_file(ws.path().join("LICENSE-MIT")).unwrap();
+    let mut included = String::new();
+    edit_dist(ws.path(), |dist| {
+        included = dist["include"][0].as_str().unwrap().to_owned();
+    });
+    std::fs::remove_file(ws.path().join(&included)).unwrap();
     assert_refused(
         ws.path(),
         &["dist", "--target", "x86_64-unknown-linux-gnu"],
-        &["`include` lists LICENSE-MIT", "Create it or remove it"],
+        &[
+            &format!("`include` lists {included}"),
+            "Create it or remove it",
+        ],
     );
 }
 

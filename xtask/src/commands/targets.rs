@@ -34,6 +34,7 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
         "{:<32} {:<15} {:<9} {:<6} {:<8} {:<8} {:<26} linker",
         "target", "formats", "runner", "glibc", "debian", "rpm", "c compiler"
     );
+    let mut released_otherwise = Vec::new();
     for configured in listed {
         let spec = configured.spec;
         let formats: Vec<&str> = configured
@@ -60,6 +61,18 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
             spec.c_compiler.to_string(),
             spec.linker
         );
+        if let Some(release) = configured.release_toolchain() {
+            released_otherwise.push(format!("  {:<30} {release}", spec.triple));
+        }
+    }
+    if !released_otherwise.is_empty() {
+        println!(
+            "\nThe C compiler and linker above build and test; `cargo xtask dist` releases these \
+             with others:"
+        );
+        for line in released_otherwise {
+            println!("{line}");
+        }
     }
     if args.known {
         println!("\n* configured; `cargo xtask add-target TRIPLE` adds another.");
@@ -123,6 +136,9 @@ pub fn to_json(configured: &Configured) -> Value {
         "env": env,
     });
     object["c_compiler"] = json!(spec.c_compiler.to_string());
+    if let Some(release) = configured.release_toolchain() {
+        object["release_toolchain"] = json!(release);
+    }
     object["linker_kind"] = json!(spec.linker.kind());
     object["static_binary"] = json!(spec.static_binary);
     if let Some(label) = &configured.ci_runner {

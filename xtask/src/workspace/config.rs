@@ -91,6 +91,15 @@ impl Configured {
     pub fn triple(&self) -> &'static str {
         self.spec.triple
     }
+
+    /// What compiles C for and links the release build, where it differs
+    /// from the debug build's (the table's): a glibc target with a floor is
+    /// released with `cargo zigbuild`, whose zig links against that glibc
+    /// version and compiles the C.
+    pub fn release_toolchain(&self) -> Option<String> {
+        self.glibc_floor
+            .map(|floor| format!("zig cc and zig (cargo zigbuild, glibc {floor})"))
+    }
 }
 
 /// Reads the configuration of the workspace that contains the current

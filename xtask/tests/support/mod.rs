@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod adoption;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -194,6 +196,19 @@ pub fn fixture_workspace(label: &str) -> Scratch {
     }
     std::fs::write(&path, manifest.to_string()).unwrap();
     scratch
+}
+
+/// Edits `[workspace.metadata.dist]` in the Cargo.toml of the workspace
+/// `dir`, as a user would edit the table.
+pub fn edit_dist(dir: &Path, change: impl FnOnce(&mut toml_edit::Table)) {
+    let path = dir.join("Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    change(
+        doc["workspace"]["metadata"]["dist"]
+            .as_table_mut()
+            .expect("a [workspace.metadata.dist] table"),
+    );
+    std::fs::write(&path, doc.to_string()).unwrap();
 }
 
 /// Replaces `from` with `to` in `dir/file`, failing if `from` is absent.

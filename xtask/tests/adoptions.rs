@@ -1,0 +1,286 @@
+//! The template adopted in ways other than the sample's walk (template.rs):
+//! each variant changes a copy as an adopter would, puts in a program of
+//! its own that compiles C (zstd), and then the copy's own test suite, the
+//! xtask's included, passes in it, and its `dist` and `verify` succeed.
+//! These are the configurations the suite must not assume away: a
+//! pre-release with other packaging settings, a single target nothing here
+//! runs, and the shipped package moved out of `app/`.
+//!
+//! The copies share one target folder, so the crates they have in common
+//! are compiled once, and so they take turns: cargo names a path crate's
+//! build outputs after its path inside the workspace, so two copies'
+//! `xtask` test binaries would overwrite each other.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use support::adoption::*;
+use support::*;
+
+/// Where every adopted copy builds: dependencies compiled once for all.
+fn shared_target_dir() -> PathBuf {
+    repo_root().join("target/xtask-test-adoptions")
+}
+
+/// Held by the variant whose copy is using [`shared_target_dir`].
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Waits for this variant's turn at [`shared_target_dir`].
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `command` building into [`shared_target_dir`].
+fn shared(mut command: std::process::Command) -> std::process::Output {
+    command.env("CARGO_TARGET_DIR", shared_target_dir());
+    command.output().unwrap()
+}
+
+/// Configures exactly `wanted` in the copy `dir`, with the xtask's own
+/// add-target and remove-target.
+fn configure_targets(dir: &Path, wanted: &[String]) {
+    for triple in wanted {
+        if !configured_in(dir).contains(triple) {
+            succeed(xtask(dir, &["add-target", triple]));
+        }
+    }
+    for triple in configured_in(dir) {
+        if !wanted.contains(&triple) {
+            succeed(xtask(dir, &["remove-target", &triple]));
+        }
+    }
+    assert_eq!(&configured_in(dir), wanted);
+}
+
+fn configured_in(dir: &Path) -> Vec<String> {
+    known_targets(dir)
+        .iter()
+        .filter(|row| row["configured"] == true)
+        .map(|row| row["triple"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The copy's own tests pass (its program's, and the xtask's suite but
+/// what `cargo xtask ci` alone runs), then `dist` and `verify` succeed.
+/// Returns the release folder and dist's manifest.
+fn own_suite_and_dist_pass(dir: &Path) -> (PathBuf, Value) {
+    succeed(shared(cargo_in(dir, &["fetch"])));
+    let tested = succeed(shared(cargo_in(
+        dir,
+        &["test", "--workspace", "--exclude", "xtask", "--locked"],
+    )));
+    assert!(
+        tested.contains("counts_lines_words_and_bytes ... ok"),
+        "{tested}"
+    );
+    succeed(shared(cargo_in(
+        dir,
+        &["test", "--package", "xtask", "--locked"],
+    )));
+    let out = dir.join("release");
+    let mut dist = xtask_command(dir, &["dist", "--out", out.to_str().unwrap()]);
+    dist.env("CARGO_TARGET_DIR", shared_target_dir());
+    succeed(dist.output().unwrap());
+    succeed(xtask(dir, &["verify", out.to_str().unwrap()]));
+    let manifest = std::fs::read(out.join("dist-manifest.json")).unwrap();
+    (out, serde_json::from_slice(&manifest).unwrap())
+}
+
+/// Sets the shipped package's version where it is kept: in its own
+/// manifest, or in `[workspace.package]` it inherits from.
+fn bump_version(dir: &Path, version: &str) {
+    let manifest = shipped_manifest(dir);
+    let mut doc: toml_edit::DocumentMut =
+        std::fs::read_to_string(&manifest).unwrap().parse().unwrap();
+    if doc["package"]["version"].is_str() {
+        doc["package"]["version"] = toml_edit::value(version);
+        std::fs::write(&manifest, doc.to_string()).unwrap();
+        return;
+    }
+    let root = dir.join("Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&root).unwrap().parse().unwrap();
+    doc["workspace"]["package"]["version"] = toml_edit::value(version);
+    std::fs::write(&root, doc.to_string()).unwrap();
+}
+
+/// The triple of the table's row that `pick` chooses, preferring the
+/// template's configured targets (so that the variants build what its CI
+/// has just built), last first.
+fn pick_target(pick: impl Fn(&Value) -> bool) -> String {
+    let known = known_targets(&repo_root());
+    let configured = known.iter().filter(|row| row["configured"] == true);
+    let any = known.iter();
+    configured
+        .rev()
+        .find(|row| pick(row))
+        .or_else(|| any.rev().find(|row| pick(row)))
+        .and_then(|row| row["triple"].as_str())
+        .expect("the table has such a target")
+        .to_owned()
+}
+
+fn native_glibc(row: &Value) -> bool {
+    row["runner"] == "native" && row["triple"].as_str().unwrap().ends_with("-linux-gnu")
+}
+
+/// A pre-release, with another include list and every optional output
+/// turned off: dist ships what that configuration says, and the packages
+/// carry the pre-release in their own notation.
+#[test]
+#[ignore = "adopts a copy and builds two targets in it; run by `cargo xtask ci`"]
+fn a_prerelease_with_other_packaging_settings() {
+    let _turn = take_turn();
+    let ws = copy_of_workspace("adopt-prerelease");
+    let dir = ws.path();
+    let targets = vec![
+        pick_target(native_glibc),
+        pick_target(|row| row["runner"] == "qemu" && row["linker_kind"] == "cross-gcc"),
+    ];
+    configure_targets(dir, &targets);
+    replace_program(dir);
+    bump_version(dir, "2.0.0-rc.1");
+    std::fs::write(dir.join("NOTICE"), "Third-party notices.\n").unwrap();
+    let mut include: Vec<String> = Vec::new();
+    edit_dist(dir, |dist| {
+        let listed = dist["include"].as_array().unwrap();
+        include = listed
+            .iter()
+            .filter_map(|name| name.as_str())
+            .filter(|name| *name != "LICENSE-MIT")
+            .map(str::to_owned)
+            .chain(["NOTICE".to_owned()])
+            .collect();
+        dist["include"] = toml_edit::value(include.iter().collect::<toml_edit::Array>());
+        dist["sbom"] = toml_edit::value(false);
+        dist["installers"] = toml_edit::value(toml_edit::Array::new());
+        dist["universal2"] = toml_edit::value(false);
+    });
+
+    let (out, manifest) = own_suite_and_dist_pass(dir);
+    let names = artifacts_in(&out);
+    let package = shipped_package(dir);
+    let name = package["name"].as_str().unwrap();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".cdx.json")),
+        "sbom = false: {names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.ends_with("-installer.sh")),
+        "installers = []: {names:?}"
+    );
+    assert_eq!(manifest["version"], "2.0.0-rc.1");
+    for triple in &targets {
+        let tarball = format!("{name}-2.0.0-rc.1-{triple}.tar.gz");
+        assert!(names.contains(&tarball), "{tarball} not in {names:?}");
+        let unpacked = Scratch::new("adopt-prerelease-untar");
+        run_in_dir(
+            unpacked.path(),
+            "tar",
+            &["-xzf", out.join(&tarball).to_str().unwrap()],
+        );
+        let folder = unpacked.path().join(tarball.trim_end_matches(".tar.gz"));
+        for file in &include {
+            assert!(folder.join(file).is_file(), "{file} not in {tarball}");
+        }
+        assert!(
+            !folder.join("LICENSE-MIT").exists(),
+            "{tarball} has LICENSE-MIT"
+        );
+    }
+    // Debian and RPM spell a pre-release with `~`, which sorts before 2.0.0.
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with(&format!("{name}_2.0.0~rc.1-")) && n.ends_with(".deb")),
+        "{names:?}"
+    );
+    let rpm = names
+        .iter()
+        .find(|n| n.starts_with(&format!("{name}-2.0.0~rc.1-")) && n.ends_with(".rpm"))
+        .unwrap_or_else(|| panic!("no .rpm in {names:?}"));
+    // Unsigned, as by default: rpmlint's one error is the missing signature.
+    let linted = std::process::Command::new("rpmlint")
+        .arg(out.join(rpm))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&linted.stdout);
+    let errors: Vec<&str> = report
+        .lines()
+        .filter(|line| line.contains(": E: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert!(errors[0].ends_with("E: no-signature"), "{report}");
+}
+
+/// One configured target, which nothing on this machine runs: the suite
+/// and dist get by without a runnable or native target.
+#[test]
+#[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
+fn a_single_target_this_machine_cannot_run() {
+    let _turn = take_turn();
+    let ws = copy_of_workspace("adopt-unrunnable");
+    let dir = ws.path();
+    let target = pick_target(|row| row["runner"] == "none");
+    configure_targets(dir, std::slice::from_ref(&target));
+    replace_program(dir);
+    let (out, manifest) = own_suite_and_dist_pass(dir);
+    let artifacts = manifest["artifacts"].as_array().unwrap();
+    assert!(
+        artifacts
+            .iter()
+            .any(|a| a["target"] == target.as_str() && a["smoke_run"] == "none"),
+        "{manifest}"
+    );
+    assert!(
+        artifacts_in(&out)
+            .iter()
+            .any(|n| n.ends_with(&format!("-{target}.tar.gz")))
+    );
+}
+
+/// The shipped package moved to `crates/my-tool/`, with `app/` gone, as a
+/// workspace of several crates lays itself out.
+#[test]
+#[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
+fn the_shipped_package_moved_out_of_app() {
+    let _turn = take_turn();
+    let ws = copy_of_workspace("adopt-moved");
+    let dir = ws.path();
+    let target = pick_target(|row| row["static_binary"] == true && row["runner"] == "native");
+    configure_targets(dir, std::slice::from_ref(&target));
+    replace_program(dir);
+    let old = shipped_manifest(dir).parent().unwrap().to_owned();
+    let old_member = old.strip_prefix(dir).unwrap().to_str().unwrap().to_owned();
+    std::fs::create_dir_all(dir.join("crates")).unwrap();
+    std::fs::rename(&old, dir.join("crates/my-tool")).unwrap();
+    let root = dir.join("Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&root).unwrap().parse().unwrap();
+    for list in ["members", "default-members"] {
+        if let Some(members) = doc["workspace"][list].as_array_mut() {
+            for member in members.iter_mut() {
+                if member.as_str() == Some(old_member.as_str()) {
+                    *member = "crates/my-tool".into();
+                }
+            }
+        }
+    }
+    std::fs::write(&root, doc.to_string()).unwrap();
+    // Paths in the moved manifest are one folder deeper now.
+    let moved = dir.join("crates/my-tool/Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&moved).unwrap().parse().unwrap();
+    if let Some(readme) = doc["package"]["readme"].as_str().map(str::to_owned) {
+        doc["package"]["readme"] = toml_edit::value(format!("../{readme}"));
+    }
+    std::fs::write(&moved, doc.to_string()).unwrap();
+    assert!(!dir.join(&old_member).exists());
+    assert_eq!(shipped_manifest(dir), dir.join("crates/my-tool/Cargo.toml"));
+
+    let (out, _) = own_suite_and_dist_pass(dir);
+    assert!(
+        artifacts_in(&out)
+            .iter()
+            .any(|n| n.ends_with(&format!("-{target}.tar.gz")))
+    );
+}

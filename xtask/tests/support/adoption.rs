@@ -1,0 +1,117 @@
+//! Adopting the template: a program of someone else's, with a C
+//! dependency, put in place of the sample's, as the adoption tests do.
+
+use std::path::Path;
+
+use super::{known_targets, shipped_manifest};
+
+/// `output`'s stdout and stderr, after asserting it succeeded.
+pub fn succeed(output: std::process::Output) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "failed:\n{text}");
+    text
+}
+
+/// A different program for `app/src`: it counts the lines, words and bytes
+/// of its input, and keeps the one thing the smoke run needs, `--version`
+/// printing `<name> <version> (<target>)`. It round-trips its input through
+/// zstd, a widely used crate that compiles C (zstd-sys) for every target,
+/// with hidden helpers of the kind that must be stripped.
+pub const ADOPTED_PROGRAM: &str = r#"//! Counts the lines, words and bytes of standard input.
+
+use std::io::Read;
+
+fn counts(text: &str) -> (usize, usize, usize) {
+    let packed = zstd::encode_all(text.as_bytes(), 3).expect("zstd compresses");
+    let unpacked = zstd::decode_all(&packed[..]).expect("zstd decompresses");
+    assert_eq!(unpacked, text.as_bytes(), "zstd round trip");
+    (text.lines().count(), text.split_whitespace().count(), text.len())
+}
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        let target = env!("APP_BUILD_TARGET");
+        println!("{} {} ({target})", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+        return;
+    }
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).expect("stdin is text");
+    let (lines, words, bytes) = counts(&text);
+    println!("{lines} {words} {bytes}");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_lines_words_and_bytes() {
+        assert_eq!(super::counts("a b\nc\n"), (2, 3, 6));
+    }
+}
+"#;
+
+/// The adopted program's build script: it keeps the target triple for
+/// `--version`, and writes no man page or completions.
+pub const ADOPTED_BUILD_SCRIPT: &str = r#"fn main() {
+    let target = std::env::var("TARGET").unwrap();
+    println!("cargo::rustc-env=APP_BUILD_TARGET={target}");
+}
+"#;
+
+/// Up to two of the `configured` targets of the workspace in `dir` to
+/// drop, never all: first those that share their OS, libc and runner with
+/// another configured target, from the end of the list.
+pub fn droppable(dir: &Path, configured: &[String]) -> Vec<String> {
+    let known = known_targets(dir);
+    let kind = |triple: &str| {
+        let row = known.iter().find(|row| row["triple"] == triple).unwrap();
+        (
+            triple.split('-').skip(2).collect::<Vec<_>>().join("-"),
+            row["runner"].clone(),
+        )
+    };
+    let mut dropped: Vec<String> = Vec::new();
+    for triple in configured.iter().rev() {
+        let alike = configured
+            .iter()
+            .filter(|other| !dropped.contains(other) && kind(other) == kind(triple))
+            .count();
+        if alike > 1 && dropped.len() < 2 {
+            dropped.push(triple.clone());
+        }
+    }
+    for triple in configured.iter().rev() {
+        if dropped.len() < 2.min(configured.len() - 1) && !dropped.contains(triple) {
+            dropped.push(triple.clone());
+        }
+    }
+    dropped
+}
+
+/// The version of zstd the adopted program uses: pinned, so that the test
+/// does not change when a new one is published.
+pub const ZSTD: &str = "=0.13.3";
+
+/// Replaces the shipped package's program in the workspace `dir` with
+/// [`ADOPTED_PROGRAM`] and its build script, and gives it its zstd
+/// dependency, with Cargo.lock following.
+pub fn replace_program(dir: &Path) {
+    let manifest = shipped_manifest(dir);
+    let package = manifest.parent().unwrap();
+    std::fs::remove_dir_all(package.join("src")).unwrap();
+    std::fs::create_dir(package.join("src")).unwrap();
+    std::fs::write(package.join("src/main.rs"), ADOPTED_PROGRAM).unwrap();
+    std::fs::write(package.join("build.rs"), ADOPTED_BUILD_SCRIPT).unwrap();
+    add_dependency(&manifest, "zstd", ZSTD);
+}
+
+/// Adds `name = "version"` to the `[dependencies]` of the manifest `path`.
+pub fn add_dependency(path: &Path, name: &str, version: &str) {
+    let mut manifest: toml_edit::DocumentMut =
+        std::fs::read_to_string(path).unwrap().parse().unwrap();
+    manifest["dependencies"][name] = toml_edit::value(version);
+    std::fs::write(path, manifest.to_string()).unwrap();
+}
