@@ -358,6 +358,73 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A package as cargo metadata would give it, with `deb` as its
+    /// `[package.metadata.deb]`, in this crate's folder.
+    fn package(deb: Value) -> Package {
+        Package {
+            name: "tool".to_owned(),
+            bin: "tool".to_owned(),
+            version: "1.0.0".to_owned(),
+            description: Some("A tool".to_owned()),
+            license: Some("MIT".to_owned()),
+            authors: vec!["A <a@example.com>".to_owned()],
+            homepage: None,
+            repository: None,
+            dir: Path::new(env!("CARGO_MANIFEST_DIR")).to_owned(),
+            deb: deb.as_object().unwrap().clone(),
+            generate_rpm: serde_json::Map::new(),
+        }
+    }
+
+    /// A workspace root with the license text the copyright file quotes.
+    fn root_with_license() -> crate::util::tempdir::TempDir {
+        let root = crate::util::tempdir::TempDir::new().unwrap();
+        std::fs::write(root.path().join("LICENSE-MIT"), "MIT License text\n").unwrap();
+        root
+    }
+
+    #[test]
+    fn depends_may_be_a_list_of_relations_but_nothing_else() {
+        let temp = root_with_license();
+        let root = temp.path();
+        let listed = package(json!({ "depends": ["$auto", "ca-certificates (>= 2)"] }));
+        let metadata = DebMetadata::from_package(&listed, root, 0).unwrap();
+        assert_eq!(
+            metadata.depends.as_deref(),
+            Some("$auto, ca-certificates (>= 2)")
+        );
+        let numbers = package(json!({ "depends": ["libc6", 3] }));
+        let err = DebMetadata::from_package(&numbers, root, 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`depends` must be a string or a list of strings"),
+            "{err}"
+        );
+    }
+
+    /// An asset where dist puts the package's own files is refused when
+    /// the package is built, naming the path.
+    #[test]
+    fn an_asset_in_the_place_of_the_copyright_file_is_refused() {
+        let temp = root_with_license();
+        let root = temp.path();
+        let clash = package(json!({ "assets": [
+            ["target/release/tool", "usr/bin/", "755"],
+            ["Cargo.toml", "usr/share/doc/tool/copyright", "644"],
+        ] }));
+        let metadata = DebMetadata::from_package(&clash, root, 0).unwrap();
+        let spec = crate::targets::lookup("x86_64-unknown-linux-musl").unwrap();
+        let err = metadata
+            .build(spec, b"binary", &Docs::default(), 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("installs /usr/share/doc/tool/copyright, where dist puts"),
+            "{err}"
+        );
+    }
+
     fn keys_error(deb: Value) -> String {
         check_keys(deb.as_object().unwrap())
             .unwrap_err()
