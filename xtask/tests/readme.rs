@@ -85,10 +85,17 @@ fn every_command_of_the_tool_is_in_the_readme() {
 /// The configuration the README quotes is the configuration the workspace
 /// has: each `toml` block, line by line in order, stands in the file the
 /// README links just before it. (Blocks marked `toml example` show settings
-/// to add, not ones the file has.)
+/// to add, not ones the file has.) A block about a target the workspace no
+/// longer configures is passed over: the README's course describes the
+/// template's targets, and an adopter who removed one keeps its lesson.
 #[test]
 fn quoted_configuration_is_the_real_configuration() {
     let readme = readme();
+    let removed: Vec<String> = known_targets(&repo_root())
+        .iter()
+        .filter(|row| row["configured"] == false)
+        .map(|row| row["triple"].as_str().unwrap().to_owned())
+        .collect();
     let mut checked = 0;
     let mut rest = readme.as_str();
     while let Some(start) = rest.find("```toml\n") {
@@ -107,6 +114,14 @@ fn quoted_configuration_is_the_real_configuration() {
                     .filter(|path| path.ends_with(".toml"))
             })
             .unwrap_or_else(|| panic!("no .toml link before the block:\n{block}"));
+        let about_removed = removed.iter().any(|triple| {
+            block.contains(&format!("[target.{triple}]"))
+                || block.contains(&format!("_{}", triple.replace(['-', '.'], "_")))
+        });
+        if about_removed {
+            eprintln!("passed over, its target is not configured:\n{block}");
+            continue;
+        }
         let file = std::fs::read_to_string(repo_root().join(link)).unwrap();
         let file_lines: Vec<&str> = file.lines().collect();
         let mut at = 0;
@@ -121,5 +136,5 @@ fn quoted_configuration_is_the_real_configuration() {
         }
         checked += 1;
     }
-    assert!(checked >= 2, "expected quoted TOML blocks in the README");
+    assert!(checked >= 1, "expected quoted TOML blocks in the README");
 }

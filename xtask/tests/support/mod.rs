@@ -157,8 +157,9 @@ pub const FIXTURE_TARGETS: [&str; 5] = [
 ];
 
 /// A copy of the workspace that configures at least [`FIXTURE_TARGETS`],
-/// with no per-target formats or runners for them and no `min-glibc`: a
-/// known configuration, whatever the real workspace's is. Missing targets
+/// with no per-target formats or runners for them, and `min-glibc`,
+/// `sbom`, `installers` and `universal2` at their defaults: a known
+/// configuration, whatever the real workspace's is. Missing targets
 /// are added with the xtask's own `add-target`, so `.cargo/config.toml` and
 /// `rust-toolchain.toml` follow; the (possibly empty)
 /// `[workspace.metadata.dist.formats]` and `.ci-runner]` tables are there
@@ -173,13 +174,30 @@ pub fn fixture_workspace(label: &str) -> Scratch {
             assert!(output.status.success(), "add-target {triple}: {output:?}");
         }
     }
+    let repository = shipped_package(dir)["repository"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let path = dir.join("Cargo.toml");
     let mut manifest: toml_edit::DocumentMut =
         std::fs::read_to_string(&path).unwrap().parse().unwrap();
     let dist = manifest["workspace"]["metadata"]["dist"]
         .as_table_mut()
         .expect("a [workspace.metadata.dist] table");
-    dist.remove("min-glibc");
+    // Optional outputs as they are by default, whatever the workspace
+    // turned off.
+    for key in ["min-glibc", "sbom", "installers", "universal2"] {
+        dist.remove(key);
+    }
+    // The installers need to know where the release will be; a workspace
+    // that is not on GitHub and made none says so here.
+    let on_github = repository.starts_with("https://github.com/");
+    if !on_github && !dist.contains_key("base-url") {
+        dist.insert(
+            "base-url",
+            toml_edit::value("https://downloads.example.com/v{version}"),
+        );
+    }
     for overrides in ["formats", "ci-runner"] {
         if let Some(table) = dist.get_mut(overrides).and_then(|item| item.as_table_mut()) {
             for triple in FIXTURE_TARGETS {
