@@ -66,6 +66,7 @@ fn configured_in(dir: &Path) -> Vec<String> {
 /// what `cargo xtask ci` alone runs), then `dist` and `verify` succeed.
 /// Returns the release folder and dist's manifest.
 fn own_suite_and_dist_pass(dir: &Path) -> (PathBuf, Value) {
+    let _turn = take_turn();
     succeed(shared(cargo_in(dir, &["fetch"])));
     let tested = succeed(shared(cargo_in(
         dir,
@@ -131,7 +132,6 @@ fn native_glibc(row: &Value) -> bool {
 #[test]
 #[ignore = "adopts a copy and builds two targets in it; run by `cargo xtask ci`"]
 fn a_prerelease_with_other_packaging_settings() {
-    let _turn = take_turn();
     let ws = copy_of_workspace("adopt-prerelease");
     let dir = ws.path();
     let targets = vec![
@@ -219,7 +219,6 @@ fn a_prerelease_with_other_packaging_settings() {
 #[test]
 #[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
 fn a_single_target_this_machine_cannot_run() {
-    let _turn = take_turn();
     let ws = copy_of_workspace("adopt-unrunnable");
     let dir = ws.path();
     let target = pick_target(|row| row["runner"] == "none");
@@ -245,7 +244,6 @@ fn a_single_target_this_machine_cannot_run() {
 #[test]
 #[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
 fn the_shipped_package_moved_out_of_app() {
-    let _turn = take_turn();
     let ws = copy_of_workspace("adopt-moved");
     let dir = ws.path();
     let target = pick_target(|row| row["static_binary"] == true && row["runner"] == "native");

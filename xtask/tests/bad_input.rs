@@ -322,10 +322,10 @@ fn unwritable_out_dir_is_refused_before_building() {
 #[test]
 fn missing_include_file_is_a_config_error() {
     let ws = fixture_workspace("include");
-    let mut included = String::new();
-    edit_dist(ws.path(), |dist| {
-        included = dist["include"][0].as_str().unwrap().to_owned();
-    });
+    let included = dist_table(ws.path())["include"][0]
+        .as_str()
+        .expect("the workspace includes a file")
+        .to_owned();
     std::fs::remove_file(ws.path().join(&included)).unwrap();
     assert_refused(
         ws.path(),

@@ -216,6 +216,16 @@ pub fn fixture_workspace(label: &str) -> Scratch {
     scratch
 }
 
+/// `[workspace.metadata.dist]` of the workspace `dir`, as written.
+pub fn dist_table(dir: &Path) -> toml_edit::Table {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let doc: toml_edit::DocumentMut = text.parse().unwrap();
+    doc["workspace"]["metadata"]["dist"]
+        .as_table()
+        .expect("a [workspace.metadata.dist] table")
+        .clone()
+}
+
 /// Edits `[workspace.metadata.dist]` in the Cargo.toml of the workspace
 /// `dir`, as a user would edit the table.
 pub fn edit_dist(dir: &Path, change: impl FnOnce(&mut toml_edit::Table)) {
