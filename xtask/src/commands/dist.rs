@@ -29,9 +29,9 @@ use crate::package::rpm::{self, RpmSigner};
 use crate::package::rustflags::ReleaseFlags;
 use crate::package::signing::{self, Signer};
 use crate::package::{
-    Format, elf, headers, installers, macho, publish, reproducible, sbom, universal,
+    Format, elf, headers, installers, macho, macho_strip, publish, reproducible, sbom, universal,
 };
-use crate::targets::TargetSpec;
+use crate::targets::{Os, TargetSpec};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
@@ -173,9 +173,20 @@ fn dist_one(
     let built = built?;
     let binary_path = built.executable;
     let docs = Docs::read(built.out_dir.as_deref(), &ws.config.package.bin)?;
-    let binary = std::fs::read(&binary_path)
+    let mut binary = std::fs::read(&binary_path)
         .with_context(|| format!("cannot read {}", binary_path.display()))?;
     let what = format!("the {} binary", spec.triple);
+    if spec.os == Os::Darwin && macho::is_macho(&binary) {
+        // rustc's strip (LLVM's objcopy) can fail on zig's Mach-O output
+        // and only warn; what it left is removed here.
+        let removed = macho_strip::strip_local_symbols(&mut binary)
+            .with_context(|| format!("cannot strip the local symbols of {what}"))?;
+        if removed > 0 {
+            eprintln!(
+                "    removed {removed} local symbols rustc's strip left (a signature is made anew)"
+            );
+        }
+    }
     if let Some(floor) = configured.glibc_floor {
         elf::check_glibc_floor(&what, &binary, floor)?;
     }

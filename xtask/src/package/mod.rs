@@ -18,6 +18,7 @@ pub mod headers;
 pub mod installers;
 pub mod layout;
 pub mod macho;
+pub mod macho_strip;
 pub mod manifest;
 pub mod publish;
 pub mod reproducible;

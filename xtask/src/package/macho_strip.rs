@@ -1,0 +1,249 @@
+//! Removing the local symbols rustc's strip left in a Mach-O binary, and
+//! signing it again.
+//!
+//! On Apple targets rustc strips after linking with `rust-objcopy
+//! --strip-all`, and only warns when that fails. It does fail on some of
+//! zig's arm64 output (LLVM's objcopy crashes on it, Debian's as well as
+//! rustc's), leaving local symbols: zig's `__thunk` stubs and a C library's
+//! hidden helpers. A release must not carry them (`strip = true`), and an
+//! arm64 binary changed after signing must be signed again, or macOS kills
+//! it at launch.
+//!
+//! The local symbols are the first block of the symbol table
+//! (`LC_DYSYMTAB`'s `ilocalsym`, `nlocalsym`). They are removed in place:
+//! the remaining entries move up, the freed tail becomes zeros, and every
+//! index that counts symbols (the rest of `LC_DYSYMTAB`, the indirect
+//! symbol table, external relocations) moves with them. No other byte
+//! moves, so the file keeps its size and layout, and the code signature its
+//! place and size: signing again is hashing the pages anew
+//! ([`codesign::sign_again`]).
+
+use anyhow::{Result, bail};
+
+use crate::package::codesign::{self, LC_CODE_SIGNATURE};
+
+const MH_MAGIC_64: u32 = 0xfeed_facf;
+const LC_SYMTAB: u32 = 0x2;
+const LC_DYSYMTAB: u32 = 0xb;
+/// Flags of an indirect symbol table entry that names no symbol.
+const INDIRECT_SYMBOL_LOCAL: u32 = 0x8000_0000;
+const INDIRECT_SYMBOL_ABS: u32 = 0x4000_0000;
+/// `n_type` bits: debugger entry, external.
+const N_STAB: u8 = 0xe0;
+const N_EXT: u8 = 0x01;
+const NLIST_64: usize = 16;
+
+/// Removes the local symbols of the thin 64-bit Mach-O `binary` and signs
+/// it again if it is signed. Returns how many symbols were removed (none:
+/// the binary is unchanged).
+pub fn strip_local_symbols(binary: &mut Vec<u8>) -> Result<usize> {
+    // Work on a copy: a binary refused halfway stays as it was.
+    let mut stripped = binary.clone();
+    let removed = strip_in_place(&mut stripped)?;
+    *binary = stripped;
+    Ok(removed)
+}
+
+fn strip_in_place(binary: &mut [u8]) -> Result<usize> {
+    if word(binary, 0) != Some(MH_MAGIC_64) {
+        bail!("it is not a thin 64-bit little-endian Mach-O file");
+    }
+    let commands = load_commands(binary)?;
+    let find = |wanted: u32| {
+        commands
+            .iter()
+            .find(|(cmd, _)| *cmd == wanted)
+            .map(|&(_, at)| at)
+    };
+    let (Some(symtab), Some(dysymtab)) = (find(LC_SYMTAB), find(LC_DYSYMTAB)) else {
+        return Ok(0);
+    };
+    let field = |data: &[u8], at: usize| word(data, at).unwrap_or(0) as usize;
+    let (symoff, nsyms) = (field(binary, symtab + 8), field(binary, symtab + 12));
+    let (ilocal, nlocal) = (field(binary, dysymtab + 8), field(binary, dysymtab + 12));
+    if nlocal == 0 {
+        return Ok(0);
+    }
+    let table_end = symoff + nsyms * NLIST_64;
+    if binary.len() < table_end || ilocal != 0 || nlocal > nsyms {
+        bail!("its symbol table is not laid out as a linker writes one");
+    }
+    let kind = |data: &[u8], index: usize| data[symoff + index * NLIST_64 + 4];
+    let is_local = |kind: u8| kind & N_STAB == 0 && kind & N_EXT == 0;
+    if (0..nlocal).any(|i| !is_local(kind(binary, i)))
+        || (nlocal..nsyms).any(|i| is_local(kind(binary, i)))
+    {
+        bail!("its local symbols are not the first block of its symbol table");
+    }
+    // The table of contents, module table and external reference table
+    // belong to old dynamic libraries; an executable has none.
+    if (32..56)
+        .step_by(8)
+        .any(|at| field(binary, dysymtab + at + 4) != 0)
+    {
+        bail!("it has a table of contents or module table, which executables do not");
+    }
+
+    // Every reference to a symbol by index moves up by `nlocal`.
+    let shifted = |index: u32| -> Result<u32> {
+        match (index as usize).checked_sub(nlocal) {
+            Some(moved) => Ok(moved as u32),
+            None => bail!("a table refers to local symbol {index}, so it cannot be removed"),
+        }
+    };
+    let (indirect_off, indirect_count) =
+        (field(binary, dysymtab + 56), field(binary, dysymtab + 60));
+    for entry in 0..indirect_count {
+        let at = indirect_off + entry * 4;
+        let Some(index) = word(binary, at) else {
+            bail!("its indirect symbol table lies outside the file");
+        };
+        if index & (INDIRECT_SYMBOL_LOCAL | INDIRECT_SYMBOL_ABS) == 0 {
+            put(binary, at, shifted(index)?);
+        }
+    }
+    let (reloc_off, reloc_count) = (field(binary, dysymtab + 64), field(binary, dysymtab + 68));
+    for entry in 0..reloc_count {
+        // relocation_info: r_address, then r_symbolnum:24, pcrel, length:2,
+        // extern, type:4.
+        let at = reloc_off + entry * 8 + 4;
+        let Some(info) = word(binary, at) else {
+            bail!("its external relocations lie outside the file");
+        };
+        if info & (1 << 27) != 0 {
+            let symbol = shifted(info & 0x00ff_ffff)?;
+            put(binary, at, (info & 0xff00_0000) | symbol);
+        }
+    }
+    for at in [dysymtab + 16, dysymtab + 24] {
+        let first = word(binary, at).unwrap_or(0);
+        put(binary, at, shifted(first)?);
+    }
+    put(binary, dysymtab + 12, 0);
+    put(binary, symtab + 12, (nsyms - nlocal) as u32);
+    binary.copy_within(symoff + nlocal * NLIST_64..table_end, symoff);
+    binary[table_end - nlocal * NLIST_64..table_end].fill(0);
+
+    if let Some(signature) = find(LC_CODE_SIGNATURE) {
+        let (offset, size) = (field(binary, signature + 8), field(binary, signature + 12));
+        codesign::sign_again(binary, offset as u32, size as u32)?;
+    }
+    Ok(nlocal)
+}
+
+/// `(cmd, offset)` of each load command.
+fn load_commands(data: &[u8]) -> Result<Vec<(u32, usize)>> {
+    let count = word(data, 16).unwrap_or(0);
+    let mut commands = Vec::new();
+    let mut at = 32;
+    for _ in 0..count {
+        let (Some(cmd), Some(size)) = (word(data, at), word(data, at + 4)) else {
+            bail!("its load commands are cut short");
+        };
+        if size < 8 {
+            bail!("a load command has the impossible size {size}");
+        }
+        commands.push((cmd, at));
+        at += size as usize;
+    }
+    Ok(commands)
+}
+
+fn word(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn put(data: &mut [u8], at: usize, value: u32) {
+    data[at..at + 4].copy_from_slice(&value.to_le_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::macho;
+
+    /// A Mach-O file as a linker lays one out: header, LC_BUILD_VERSION,
+    /// LC_SYMTAB and LC_DYSYMTAB over `locals` local symbols, one exported
+    /// and two imported, an indirect symbol table naming the imports, and,
+    /// if `signed`, an ad hoc signature over all of it.
+    pub fn linked(locals: u32, signed: bool) -> Vec<u8> {
+        let nsyms = locals + 3;
+        let commands: u32 = if signed { 4 } else { 3 };
+        let sizes = 24 + 24 + 80 + if signed { 16 } else { 0 };
+        let symoff = 32 + sizes;
+        let indirect = symoff + nsyms * 16;
+        let stroff = indirect + 8;
+        let end = stroff + 16;
+        let mut file: Vec<u32> = vec![MH_MAGIC_64, 0x0100_000c, 0, 2, commands, sizes, 0, 0];
+        file.extend([0x32, 24, 1, 11 << 16, 11 << 16, 0]);
+        file.extend([LC_SYMTAB, 24, symoff, nsyms, stroff, 16]);
+        let mut dysymtab = vec![LC_DYSYMTAB, 80, 0, locals, locals, 1, locals + 1, 2];
+        dysymtab.extend([0, 0, 0, 0, 0, 0, indirect, 2, 0, 0, 0, 0]);
+        file.extend(dysymtab);
+        if signed {
+            file.extend([LC_CODE_SIGNATURE, 16, end, 0]);
+        }
+        let mut bytes: Vec<u8> = file.iter().flat_map(|w| w.to_le_bytes()).collect();
+        for i in 0..nsyms {
+            // n_strx, n_type (N_SECT, N_EXT for the last three), n_sect,
+            // n_desc, n_value.
+            let kind: u8 = if i < locals { 0x0e } else { 0x0f };
+            bytes.extend(1u32.to_le_bytes());
+            bytes.extend([kind, 1, 0, 0]);
+            bytes.extend(u64::from(i).to_le_bytes());
+        }
+        bytes.extend((locals + 1).to_le_bytes());
+        bytes.extend((locals + 2).to_le_bytes());
+        bytes.extend(b"\0_main\0_imports\0");
+        assert_eq!(bytes.len(), end as usize);
+        if !signed {
+            return bytes;
+        }
+        let (_, _, size) = codesign::tests::signed(&bytes, 12);
+        let at = 32 + 24 + 24 + 80 + 12;
+        bytes[at..at + 4].copy_from_slice(&size.to_le_bytes());
+        codesign::tests::signed(&bytes, 12).0
+    }
+
+    #[test]
+    fn local_symbols_go_and_every_index_follows() {
+        let mut binary = linked(5, true);
+        let before = binary.len();
+        assert_eq!(
+            macho::slices(&binary).unwrap()[0].unstripped,
+            ["5 local symbols"]
+        );
+        assert_eq!(strip_local_symbols(&mut binary).unwrap(), 5);
+        assert_eq!(binary.len(), before);
+        let slice = &macho::slices(&binary).unwrap()[0];
+        assert!(slice.unstripped.is_empty(), "{:?}", slice.unstripped);
+        assert_eq!(slice.signature, Some(Ok(1)));
+        let symtab = 32 + 24;
+        assert_eq!(word(&binary, symtab + 12), Some(3));
+        let dysymtab = symtab + 24;
+        let fields: Vec<u32> = (8..32)
+            .step_by(4)
+            .map(|at| word(&binary, dysymtab + at).unwrap())
+            .collect();
+        assert_eq!(fields, [0, 0, 0, 1, 1, 2]);
+        let indirect = word(&binary, dysymtab + 56).unwrap() as usize;
+        assert_eq!(
+            (word(&binary, indirect), word(&binary, indirect + 4)),
+            (Some(1), Some(2))
+        );
+        // The same again changes nothing.
+        let stripped = binary.clone();
+        assert_eq!(strip_local_symbols(&mut binary).unwrap(), 0);
+        assert_eq!(binary, stripped);
+    }
+
+    #[test]
+    fn a_table_that_names_a_local_symbol_is_refused() {
+        let mut binary = linked(2, false);
+        let dysymtab = 32 + 24 + 24;
+        let indirect = word(&binary, dysymtab + 56).unwrap() as usize;
+        put(&mut binary, indirect, 1);
+        let err = strip_local_symbols(&mut binary).unwrap_err().to_string();
+        assert!(err.contains("refers to local symbol 1"), "{err}");
+    }
+}
