@@ -242,8 +242,20 @@ fn rename_refuses_names_debian_or_cargo_cannot_take() {
         &xtask(ws.path(), &["rename", "gen"]),
         &["`gen` is a Rust keyword"],
     );
+    // Another member of the workspace (the xtask is one in every copy).
+    let output = cargo_in(ws.path(), &["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .unwrap();
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let other = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|package| package["name"].as_str().unwrap().to_owned())
+        .find(|name| name != app())
+        .expect("the workspace has another member");
     assert_fails_with(
-        &xtask(ws.path(), &["rename", "platform"]),
+        &xtask(ws.path(), &["rename", &other]),
         &["already the name of another crate in this workspace"],
     );
     assert_fails_with(
