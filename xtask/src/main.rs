@@ -68,6 +68,10 @@ fn die_quietly_on_closed_pipe() {
 }
 
 fn run(command: Command) -> Result<()> {
+    // A downloaded release is verified without a toolchain or a workspace.
+    if let Command::Verify(args) = &command {
+        return verify::run(Workspace::load, args);
+    }
     let ws = Workspace::load()?;
     match command {
         Command::Targets(args) => commands::targets::run(&ws, &args),
@@ -77,7 +81,7 @@ fn run(command: Command) -> Result<()> {
         Command::Dist(args) => dist::run(&ws, &args),
         Command::Plan(args) => plan::run(&ws, &args),
         Command::Merge(args) => merge::run(&ws, &args),
-        Command::Verify(args) => verify::run(&ws, &args),
+        Command::Verify(_) => unreachable!("verify runs without loading the workspace first"),
         Command::Rename(args) => rename::run(&ws, &args),
         Command::AddTarget(args) => add_target::run(&ws, &args),
         Command::RemoveTarget(args) => remove_target::run(&ws, &args),

@@ -497,3 +497,26 @@ fn malformed_signing_key_is_refused_before_anything_is_written() {
     );
     assert!(!parts.out().exists());
 }
+
+/// A release downloaded anywhere is verified with the xtask binary alone:
+/// no rustc, cargo or rustup on PATH, and no workspace around it.
+#[test]
+fn verify_of_a_folder_needs_no_toolchain_and_no_workspace() {
+    let scratch = Scratch::new("verify-bare");
+    let release = scratch.path().join("downloaded");
+    make_release(&release, version(), "x86_64-unknown-linux-gnu");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["verify", release.to_str().unwrap()])
+        .current_dir(scratch.path())
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("verified: every artifact matches SHA256SUMS"),
+        "{said}"
+    );
+}

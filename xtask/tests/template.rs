@@ -243,9 +243,12 @@ fn rename_refuses_names_debian_or_cargo_cannot_take() {
         &["`gen` is a Rust keyword"],
     );
     // Another member of the workspace (the xtask is one in every copy).
-    let output = cargo_in(ws.path(), &["metadata", "--no-deps", "--format-version", "1"])
-        .output()
-        .unwrap();
+    let output = cargo_in(
+        ws.path(),
+        &["metadata", "--no-deps", "--format-version", "1"],
+    )
+    .output()
+    .unwrap();
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let other = metadata["packages"]
         .as_array()

@@ -19,6 +19,7 @@ use crate::cargo;
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
 use crate::commands::{dist, plan, test, verify};
 use crate::machine::pins;
+use crate::package::publish;
 use crate::targets::{Os, Probe, Role, Source, Tool, runs_with};
 use crate::workspace::Workspace;
 
@@ -177,10 +178,11 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
             install: install(),
         },
     )?;
+    let dist_dir = publish::default_out_dir(&ws.config.target_dir);
     verify::run(
-        ws,
+        Workspace::load,
         &VerifyArgs {
-            dir: None,
+            dir: Some(dist_dir),
             key: None,
         },
     )?;

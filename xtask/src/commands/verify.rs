@@ -1,6 +1,10 @@
 //! `cargo xtask verify [DIR]`: is this dist folder complete and intact?
 //! Reports every problem [`crate::package::verify`] finds, not just the
 //! first.
+//!
+//! A release downloaded to any folder is checked without rustc, cargo or a
+//! workspace: the workspace is loaded only to find the default folder (its
+//! target folder) or to install minisign for `--key`.
 
 use anyhow::{Result, bail};
 
@@ -8,10 +12,10 @@ use crate::cli::VerifyArgs;
 use crate::package::{publish, signing, verify};
 use crate::workspace::Workspace;
 
-pub fn run(ws: &Workspace, args: &VerifyArgs) -> Result<()> {
+pub fn run(load_workspace: impl Fn() -> Result<Workspace>, args: &VerifyArgs) -> Result<()> {
     let dir = match &args.dir {
         Some(dir) => dir.clone(),
-        None => publish::default_out_dir(&ws.config.target_dir),
+        None => publish::default_out_dir(&load_workspace()?.config.target_dir),
     };
     let findings = verify::check(&dir)?;
     for binary in &findings.binaries {
@@ -20,6 +24,7 @@ pub fn run(ws: &Workspace, args: &VerifyArgs) -> Result<()> {
     let mut problems = findings.problems;
     match &args.key {
         Some(key) => {
+            let ws = load_workspace()?;
             ws.provision(&[], &[signing::MINISIGN], false)?;
             match signing::verify(&ws.sh, &dir, key) {
                 Ok(comment) => eprintln!(
