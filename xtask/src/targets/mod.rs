@@ -634,38 +634,6 @@ mod tests {
         assert!(err.contains("aarch64-unknown-linux-gnu"), "{err}");
     }
 
-    /// What a target *is* (its OS, libc, Debian architecture, glibc floor,
-    /// C compiler setup for plain cargo) does not depend on the machine that
-    /// builds it; only how it is linked and run does.
-    #[test]
-    fn host_rows_change_only_how_a_target_is_linked_and_run() {
-        for other in OTHER_HOSTS {
-            for row in other.rows {
-                let reference = lookup(row.triple).unwrap_or_else(|| {
-                    panic!("{}: {} has no reference row", other.host, row.triple)
-                });
-                let what = |spec: &TargetSpec| {
-                    (
-                        spec.os,
-                        spec.debian_arch,
-                        spec.static_binary,
-                        spec.binary,
-                        spec.min_glibc,
-                        spec.min_macos,
-                        spec.cargo_config().env,
-                    )
-                };
-                assert_eq!(
-                    what(row),
-                    what(reference),
-                    "{} on {}",
-                    row.triple,
-                    other.host
-                );
-            }
-        }
-    }
-
     #[test]
     fn an_aarch64_linux_host_runs_aarch64_natively_and_x86_64_under_qemu() {
         let host = "aarch64-unknown-linux-gnu";

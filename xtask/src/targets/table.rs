@@ -107,270 +107,294 @@ const MACHO_X86_64: Binary = Binary::MachO {
 const MACOS_ARM64_LOWEST: Version = Version::new(11, 0);
 const MACOS_X86_64_LOWEST: Version = Version::new(10, 12);
 
+const X86_64_LINUX_GNU: TargetSpec = TargetSpec {
+    triple: "x86_64-unknown-linux-gnu",
+    os: Os::Linux,
+    binary: ELF_X86_64,
+    uname_machines: &["x86_64", "amd64"],
+    debian_arch: Some("amd64"),
+    rpm_arch: Some("x86_64"),
+    static_binary: false,
+    linker: Linker::HostCc,
+    c_compiler: CCompiler::Gcc("cc"),
+    min_glibc: Some(Version::new(2, 17)),
+    min_macos: None,
+    runner: Runner::Native,
+    tools: &[links_with("cc", "gcc"), ZIG, ZIGBUILD],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const AARCH64_LINUX_GNU: TargetSpec = TargetSpec {
+    triple: "aarch64-unknown-linux-gnu",
+    os: Os::Linux,
+    binary: ELF_AARCH64,
+    uname_machines: &["aarch64", "arm64"],
+    debian_arch: Some("arm64"),
+    rpm_arch: Some("aarch64"),
+    static_binary: false,
+    linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
+    c_compiler: CCompiler::Gcc("aarch64-linux-gnu-gcc"),
+    min_glibc: Some(Version::new(2, 17)),
+    min_macos: None,
+    runner: Runner::Qemu {
+        program: "qemu-aarch64",
+        sysroot: Some("/usr/aarch64-linux-gnu"),
+    },
+    tools: &[
+        links_with("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
+        links_against(
+            "/usr/aarch64-linux-gnu/lib/Scrt1.o",
+            "libc6-dev-arm64-cross",
+        ),
+        runs_with("qemu-aarch64", "qemu-user"),
+        ZIG,
+        ZIGBUILD,
+    ],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const ARMV7_LINUX_GNUEABIHF: TargetSpec = TargetSpec {
+    triple: "armv7-unknown-linux-gnueabihf",
+    os: Os::Linux,
+    binary: ELF_ARM,
+    uname_machines: &["armv7l", "armv8l"],
+    debian_arch: Some("armhf"),
+    rpm_arch: Some("armv7hl"),
+    static_binary: false,
+    linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
+    c_compiler: CCompiler::Gcc("arm-linux-gnueabihf-gcc"),
+    min_glibc: Some(Version::new(2, 17)),
+    min_macos: None,
+    runner: Runner::Qemu {
+        program: "qemu-arm",
+        sysroot: Some("/usr/arm-linux-gnueabihf"),
+    },
+    tools: &[
+        links_with("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf"),
+        links_against(
+            "/usr/arm-linux-gnueabihf/lib/Scrt1.o",
+            "libc6-dev-armhf-cross",
+        ),
+        runs_with("qemu-arm", "qemu-user"),
+        ZIG,
+        ZIGBUILD,
+    ],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const RISCV64GC_LINUX_GNU: TargetSpec = TargetSpec {
+    triple: "riscv64gc-unknown-linux-gnu",
+    os: Os::Linux,
+    binary: ELF_RISCV64,
+    uname_machines: &["riscv64"],
+    debian_arch: Some("riscv64"),
+    rpm_arch: Some("riscv64"),
+    static_binary: false,
+    linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
+    c_compiler: CCompiler::Gcc("riscv64-linux-gnu-gcc"),
+    min_glibc: Some(Version::new(2, 27)),
+    min_macos: None,
+    runner: Runner::Qemu {
+        program: "qemu-riscv64",
+        sysroot: Some("/usr/riscv64-linux-gnu"),
+    },
+    tools: &[
+        links_with("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu"),
+        links_against(
+            "/usr/riscv64-linux-gnu/lib/Scrt1.o",
+            "libc6-dev-riscv64-cross",
+        ),
+        runs_with("qemu-riscv64", "qemu-user"),
+        ZIG,
+        ZIGBUILD,
+    ],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const POWERPC64LE_LINUX_GNU: TargetSpec = TargetSpec {
+    triple: "powerpc64le-unknown-linux-gnu",
+    os: Os::Linux,
+    binary: ELF_PPC64LE,
+    uname_machines: &["ppc64le"],
+    debian_arch: Some("ppc64el"),
+    rpm_arch: Some("ppc64le"),
+    static_binary: false,
+    linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
+    c_compiler: CCompiler::Gcc("powerpc64le-linux-gnu-gcc"),
+    // Rust's standard library would run on 2.17, but zig, which links
+    // the release against the floor, builds ppc64le C with IEEE 128-bit
+    // long double, whose printf symbols glibc has from 2.32.
+    min_glibc: Some(Version::new(2, 32)),
+    min_macos: None,
+    runner: Runner::Qemu {
+        program: "qemu-ppc64le",
+        sysroot: Some("/usr/powerpc64le-linux-gnu"),
+    },
+    tools: &[
+        links_with("powerpc64le-linux-gnu-gcc", "gcc-powerpc64le-linux-gnu"),
+        links_against(
+            "/usr/powerpc64le-linux-gnu/lib/Scrt1.o",
+            "libc6-dev-ppc64el-cross",
+        ),
+        runs_with("qemu-ppc64le", "qemu-user"),
+        ZIG,
+        ZIGBUILD,
+    ],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const I686_LINUX_GNU: TargetSpec = TargetSpec {
+    triple: "i686-unknown-linux-gnu",
+    os: Os::Linux,
+    binary: ELF_I386,
+    uname_machines: &["i686", "i586", "i386"],
+    debian_arch: Some("i386"),
+    rpm_arch: Some("i686"),
+    static_binary: false,
+    linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
+    c_compiler: CCompiler::Gcc("i686-linux-gnu-gcc"),
+    min_glibc: Some(Version::new(2, 17)),
+    min_macos: None,
+    // The build machine's CPU could run it, but its dynamic loader is not
+    // installed where the binary expects it; qemu's -L finds the cross one.
+    runner: Runner::Qemu {
+        program: "qemu-i386",
+        sysroot: Some("/usr/i686-linux-gnu"),
+    },
+    tools: &[
+        links_with("i686-linux-gnu-gcc", "gcc-i686-linux-gnu"),
+        links_against("/usr/i686-linux-gnu/lib/Scrt1.o", "libc6-dev-i386-cross"),
+        runs_with("qemu-i386", "qemu-user"),
+        ZIG,
+        ZIGBUILD,
+    ],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const X86_64_LINUX_MUSL: TargetSpec = TargetSpec {
+    triple: "x86_64-unknown-linux-musl",
+    os: Os::Linux,
+    binary: ELF_X86_64,
+    uname_machines: &["x86_64", "amd64"],
+    debian_arch: Some("amd64"),
+    rpm_arch: Some("x86_64"),
+    static_binary: true,
+    linker: Linker::RustLld,
+    c_compiler: CCompiler::Zig("x86_64-linux-musl"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::Native,
+    tools: &[ZIG],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const AARCH64_LINUX_MUSL: TargetSpec = TargetSpec {
+    triple: "aarch64-unknown-linux-musl",
+    os: Os::Linux,
+    binary: ELF_AARCH64,
+    uname_machines: &["aarch64", "arm64"],
+    debian_arch: Some("arm64"),
+    rpm_arch: Some("aarch64"),
+    static_binary: true,
+    linker: Linker::RustLld,
+    c_compiler: CCompiler::Zig("aarch64-linux-musl"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::Qemu {
+        program: "qemu-aarch64",
+        sysroot: None,
+    },
+    tools: &[runs_with("qemu-aarch64", "qemu-user"), ZIG],
+    release_link_args: &[],
+    import_libs: None,
+};
+
+const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
+    triple: "x86_64-pc-windows-gnu",
+    os: Os::Windows,
+    binary: PE_X86_64,
+    uname_machines: &[],
+    debian_arch: None,
+    rpm_arch: None,
+    static_binary: false,
+    linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
+    c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::Wine,
+    tools: &[
+        links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
+        runs_with("wine", "wine"),
+        Tool {
+            role: Role::Runner,
+            probe: Probe::File("/usr/lib/wine/wine64"),
+            source: Source::Apt("wine64"),
+        },
+    ],
+    release_link_args: &["-Wl,--no-insert-timestamp"],
+    import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
+};
+
+const AARCH64_APPLE_DARWIN: TargetSpec = macos_with_zig(
+    "aarch64-apple-darwin",
+    MACHO_ARM64,
+    &["arm64"],
+    MACOS_ARM64_LOWEST,
+);
+
+const X86_64_APPLE_DARWIN: TargetSpec = macos_with_zig(
+    "x86_64-apple-darwin",
+    MACHO_X86_64,
+    &["x86_64"],
+    MACOS_X86_64_LOWEST,
+);
+
+const WASM32_WASIP1: TargetSpec = TargetSpec {
+    triple: "wasm32-wasip1",
+    os: Os::Wasi,
+    binary: Binary::Wasm,
+    uname_machines: &[],
+    debian_arch: None,
+    rpm_arch: None,
+    static_binary: true,
+    linker: Linker::Builtin,
+    c_compiler: CCompiler::Zig("wasm32-wasi"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::Wasmtime,
+    tools: &[
+        Tool {
+            role: Role::Runner,
+            probe: Probe::PythonModule("wasmtime"),
+            source: Source::Pip(&pins::WASMTIME),
+        },
+        ZIG,
+    ],
+    release_link_args: &[],
+    import_libs: None,
+};
+
 /// Every target the xtask can build, test and package.
 pub const KNOWN_TARGETS: &[TargetSpec] = &[
-    TargetSpec {
-        triple: "x86_64-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_X86_64,
-        uname_machines: &["x86_64", "amd64"],
-        debian_arch: Some("amd64"),
-        rpm_arch: Some("x86_64"),
-        static_binary: false,
-        linker: Linker::HostCc,
-        c_compiler: CCompiler::Gcc("cc"),
-        min_glibc: Some(Version::new(2, 17)),
-        min_macos: None,
-        runner: Runner::Native,
-        tools: &[links_with("cc", "gcc"), ZIG, ZIGBUILD],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "aarch64-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_AARCH64,
-        uname_machines: &["aarch64", "arm64"],
-        debian_arch: Some("arm64"),
-        rpm_arch: Some("aarch64"),
-        static_binary: false,
-        linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
-        c_compiler: CCompiler::Gcc("aarch64-linux-gnu-gcc"),
-        min_glibc: Some(Version::new(2, 17)),
-        min_macos: None,
-        runner: Runner::Qemu {
-            program: "qemu-aarch64",
-            sysroot: Some("/usr/aarch64-linux-gnu"),
-        },
-        tools: &[
-            links_with("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
-            links_against(
-                "/usr/aarch64-linux-gnu/lib/Scrt1.o",
-                "libc6-dev-arm64-cross",
-            ),
-            runs_with("qemu-aarch64", "qemu-user"),
-            ZIG,
-            ZIGBUILD,
-        ],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "armv7-unknown-linux-gnueabihf",
-        os: Os::Linux,
-        binary: ELF_ARM,
-        uname_machines: &["armv7l", "armv8l"],
-        debian_arch: Some("armhf"),
-        rpm_arch: Some("armv7hl"),
-        static_binary: false,
-        linker: Linker::CrossGcc("arm-linux-gnueabihf-gcc"),
-        c_compiler: CCompiler::Gcc("arm-linux-gnueabihf-gcc"),
-        min_glibc: Some(Version::new(2, 17)),
-        min_macos: None,
-        runner: Runner::Qemu {
-            program: "qemu-arm",
-            sysroot: Some("/usr/arm-linux-gnueabihf"),
-        },
-        tools: &[
-            links_with("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf"),
-            links_against(
-                "/usr/arm-linux-gnueabihf/lib/Scrt1.o",
-                "libc6-dev-armhf-cross",
-            ),
-            runs_with("qemu-arm", "qemu-user"),
-            ZIG,
-            ZIGBUILD,
-        ],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "riscv64gc-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_RISCV64,
-        uname_machines: &["riscv64"],
-        debian_arch: Some("riscv64"),
-        rpm_arch: Some("riscv64"),
-        static_binary: false,
-        linker: Linker::CrossGcc("riscv64-linux-gnu-gcc"),
-        c_compiler: CCompiler::Gcc("riscv64-linux-gnu-gcc"),
-        min_glibc: Some(Version::new(2, 27)),
-        min_macos: None,
-        runner: Runner::Qemu {
-            program: "qemu-riscv64",
-            sysroot: Some("/usr/riscv64-linux-gnu"),
-        },
-        tools: &[
-            links_with("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu"),
-            links_against(
-                "/usr/riscv64-linux-gnu/lib/Scrt1.o",
-                "libc6-dev-riscv64-cross",
-            ),
-            runs_with("qemu-riscv64", "qemu-user"),
-            ZIG,
-            ZIGBUILD,
-        ],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "powerpc64le-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_PPC64LE,
-        uname_machines: &["ppc64le"],
-        debian_arch: Some("ppc64el"),
-        rpm_arch: Some("ppc64le"),
-        static_binary: false,
-        linker: Linker::CrossGcc("powerpc64le-linux-gnu-gcc"),
-        c_compiler: CCompiler::Gcc("powerpc64le-linux-gnu-gcc"),
-        // Rust's standard library would run on 2.17, but zig, which links
-        // the release against the floor, builds ppc64le C with IEEE 128-bit
-        // long double, whose printf symbols glibc has from 2.32.
-        min_glibc: Some(Version::new(2, 32)),
-        min_macos: None,
-        runner: Runner::Qemu {
-            program: "qemu-ppc64le",
-            sysroot: Some("/usr/powerpc64le-linux-gnu"),
-        },
-        tools: &[
-            links_with("powerpc64le-linux-gnu-gcc", "gcc-powerpc64le-linux-gnu"),
-            links_against(
-                "/usr/powerpc64le-linux-gnu/lib/Scrt1.o",
-                "libc6-dev-ppc64el-cross",
-            ),
-            runs_with("qemu-ppc64le", "qemu-user"),
-            ZIG,
-            ZIGBUILD,
-        ],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "i686-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_I386,
-        uname_machines: &["i686", "i586", "i386"],
-        debian_arch: Some("i386"),
-        rpm_arch: Some("i686"),
-        static_binary: false,
-        linker: Linker::CrossGcc("i686-linux-gnu-gcc"),
-        c_compiler: CCompiler::Gcc("i686-linux-gnu-gcc"),
-        min_glibc: Some(Version::new(2, 17)),
-        min_macos: None,
-        // The build machine's CPU could run it, but its dynamic loader is not
-        // installed where the binary expects it; qemu's -L finds the cross one.
-        runner: Runner::Qemu {
-            program: "qemu-i386",
-            sysroot: Some("/usr/i686-linux-gnu"),
-        },
-        tools: &[
-            links_with("i686-linux-gnu-gcc", "gcc-i686-linux-gnu"),
-            links_against("/usr/i686-linux-gnu/lib/Scrt1.o", "libc6-dev-i386-cross"),
-            runs_with("qemu-i386", "qemu-user"),
-            ZIG,
-            ZIGBUILD,
-        ],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "x86_64-unknown-linux-musl",
-        os: Os::Linux,
-        binary: ELF_X86_64,
-        uname_machines: &["x86_64", "amd64"],
-        debian_arch: Some("amd64"),
-        rpm_arch: Some("x86_64"),
-        static_binary: true,
-        linker: Linker::RustLld,
-        c_compiler: CCompiler::Zig("x86_64-linux-musl"),
-        min_glibc: None,
-        min_macos: None,
-        runner: Runner::Native,
-        tools: &[ZIG],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "aarch64-unknown-linux-musl",
-        os: Os::Linux,
-        binary: ELF_AARCH64,
-        uname_machines: &["aarch64", "arm64"],
-        debian_arch: Some("arm64"),
-        rpm_arch: Some("aarch64"),
-        static_binary: true,
-        linker: Linker::RustLld,
-        c_compiler: CCompiler::Zig("aarch64-linux-musl"),
-        min_glibc: None,
-        min_macos: None,
-        runner: Runner::Qemu {
-            program: "qemu-aarch64",
-            sysroot: None,
-        },
-        tools: &[runs_with("qemu-aarch64", "qemu-user"), ZIG],
-        release_link_args: &[],
-        import_libs: None,
-    },
-    TargetSpec {
-        triple: "x86_64-pc-windows-gnu",
-        os: Os::Windows,
-        binary: PE_X86_64,
-        uname_machines: &[],
-        debian_arch: None,
-        rpm_arch: None,
-        static_binary: false,
-        linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
-        c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
-        min_glibc: None,
-        min_macos: None,
-        runner: Runner::Wine,
-        tools: &[
-            links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
-            runs_with("wine", "wine"),
-            Tool {
-                role: Role::Runner,
-                probe: Probe::File("/usr/lib/wine/wine64"),
-                source: Source::Apt("wine64"),
-            },
-        ],
-        release_link_args: &["-Wl,--no-insert-timestamp"],
-        import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
-    },
-    macos_with_zig(
-        "aarch64-apple-darwin",
-        MACHO_ARM64,
-        &["arm64"],
-        MACOS_ARM64_LOWEST,
-    ),
-    macos_with_zig(
-        "x86_64-apple-darwin",
-        MACHO_X86_64,
-        &["x86_64"],
-        MACOS_X86_64_LOWEST,
-    ),
-    TargetSpec {
-        triple: "wasm32-wasip1",
-        os: Os::Wasi,
-        binary: Binary::Wasm,
-        uname_machines: &[],
-        debian_arch: None,
-        rpm_arch: None,
-        static_binary: true,
-        linker: Linker::Builtin,
-        c_compiler: CCompiler::Zig("wasm32-wasi"),
-        min_glibc: None,
-        min_macos: None,
-        runner: Runner::Wasmtime,
-        tools: &[
-            Tool {
-                role: Role::Runner,
-                probe: Probe::PythonModule("wasmtime"),
-                source: Source::Pip(&pins::WASMTIME),
-            },
-            ZIG,
-        ],
-        release_link_args: &[],
-        import_libs: None,
-    },
+    X86_64_LINUX_GNU,
+    AARCH64_LINUX_GNU,
+    ARMV7_LINUX_GNUEABIHF,
+    RISCV64GC_LINUX_GNU,
+    POWERPC64LE_LINUX_GNU,
+    I686_LINUX_GNU,
+    X86_64_LINUX_MUSL,
+    AARCH64_LINUX_MUSL,
+    X86_64_WINDOWS_GNU,
+    AARCH64_APPLE_DARWIN,
+    X86_64_APPLE_DARWIN,
+    WASM32_WASIP1,
 ];
 
 /// The build machine [`KNOWN_TARGETS`] is written for, and so the one
@@ -404,34 +428,14 @@ pub const OTHER_HOSTS: &[HostRows] = &[
 /// works here too.
 pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
-        triple: "aarch64-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_AARCH64,
-        uname_machines: &["aarch64", "arm64"],
-        debian_arch: Some("arm64"),
-        rpm_arch: Some("aarch64"),
-        static_binary: false,
-        linker: Linker::CrossGcc("aarch64-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("cc"),
-        min_glibc: Some(Version::new(2, 17)),
-        min_macos: None,
         runner: Runner::Native,
         tools: &[links_with("aarch64-linux-gnu-gcc", "gcc"), ZIG, ZIGBUILD],
-        release_link_args: &[],
-        import_libs: None,
+        ..AARCH64_LINUX_GNU
     },
     TargetSpec {
-        triple: "x86_64-unknown-linux-gnu",
-        os: Os::Linux,
-        binary: ELF_X86_64,
-        uname_machines: &["x86_64", "amd64"],
-        debian_arch: Some("amd64"),
-        rpm_arch: Some("x86_64"),
-        static_binary: false,
         linker: Linker::CrossGcc("x86_64-linux-gnu-gcc"),
         c_compiler: CCompiler::Gcc("x86_64-linux-gnu-gcc"),
-        min_glibc: Some(Version::new(2, 17)),
-        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-x86_64",
             sysroot: Some("/usr/x86_64-linux-gnu"),
@@ -443,62 +447,25 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
             ZIG,
             ZIGBUILD,
         ],
-        release_link_args: &[],
-        import_libs: None,
+        ..X86_64_LINUX_GNU
     },
     TargetSpec {
-        triple: "aarch64-unknown-linux-musl",
-        os: Os::Linux,
-        binary: ELF_AARCH64,
-        uname_machines: &["aarch64", "arm64"],
-        debian_arch: Some("arm64"),
-        rpm_arch: Some("aarch64"),
-        static_binary: true,
-        linker: Linker::RustLld,
-        c_compiler: CCompiler::Zig("aarch64-linux-musl"),
-        min_glibc: None,
-        min_macos: None,
         runner: Runner::Native,
         tools: &[ZIG],
-        release_link_args: &[],
-        import_libs: None,
+        ..AARCH64_LINUX_MUSL
     },
     TargetSpec {
-        triple: "x86_64-unknown-linux-musl",
-        os: Os::Linux,
-        binary: ELF_X86_64,
-        uname_machines: &["x86_64", "amd64"],
-        debian_arch: Some("amd64"),
-        rpm_arch: Some("x86_64"),
-        static_binary: true,
-        linker: Linker::RustLld,
-        c_compiler: CCompiler::Zig("x86_64-linux-musl"),
-        min_glibc: None,
-        min_macos: None,
         runner: Runner::Qemu {
             program: "qemu-x86_64",
             sysroot: None,
         },
         tools: &[runs_with("qemu-x86_64", "qemu-user"), ZIG],
-        release_link_args: &[],
-        import_libs: None,
+        ..X86_64_LINUX_MUSL
     },
     TargetSpec {
-        triple: "x86_64-pc-windows-gnu",
-        os: Os::Windows,
-        binary: PE_X86_64,
-        uname_machines: &[],
-        debian_arch: None,
-        rpm_arch: None,
-        static_binary: false,
-        linker: Linker::CrossGcc("x86_64-w64-mingw32-gcc"),
-        c_compiler: CCompiler::Gcc("x86_64-w64-mingw32-gcc"),
-        min_glibc: None,
-        min_macos: None,
         runner: Runner::None,
         tools: &[links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")],
-        release_link_args: &["-Wl,--no-insert-timestamp"],
-        import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
+        ..X86_64_WINDOWS_GNU
     },
 ];
 
@@ -506,18 +473,8 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
 pub const ON_MACOS_HOST: &[TargetSpec] = &[
-    macos_native(
-        "aarch64-apple-darwin",
-        MACHO_ARM64,
-        &["arm64"],
-        MACOS_ARM64_LOWEST,
-    ),
-    macos_native(
-        "x86_64-apple-darwin",
-        MACHO_X86_64,
-        &["x86_64"],
-        MACOS_X86_64_LOWEST,
-    ),
+    macos_native(AARCH64_APPLE_DARWIN),
+    macos_native(X86_64_APPLE_DARWIN),
 ];
 
 /// A macOS target built on Linux: zig links it and nothing runs it.
@@ -552,28 +509,15 @@ const fn macos_with_zig(
     }
 }
 
-/// A macOS target built on a Mac: Apple's toolchain links it, the Mac runs it.
-const fn macos_native(
-    triple: &'static str,
-    binary: Binary,
-    uname_machines: &'static [&'static str],
-    min_macos: Version,
-) -> TargetSpec {
+/// A macOS target built on a Mac, from its row for Linux: Apple's
+/// toolchain links it and compiles its C, and the Mac runs it.
+const fn macos_native(on_linux: TargetSpec) -> TargetSpec {
     TargetSpec {
-        triple,
-        os: Os::Darwin,
-        binary,
-        uname_machines,
-        debian_arch: None,
-        rpm_arch: None,
-        static_binary: false,
         linker: Linker::HostCc,
         c_compiler: CCompiler::Host,
-        min_glibc: None,
-        min_macos: Some(min_macos),
         runner: Runner::Native,
         tools: &[],
         release_link_args: &[],
-        import_libs: None,
+        ..on_linux
     }
 }
