@@ -191,26 +191,10 @@ fn words(text: &str) -> Vec<String> {
 
 /// `--config <key>=[…]`, the flags as TOML strings.
 fn config_arg(key: &str, flags: &[String]) -> Vec<String> {
-    let quoted: Vec<String> = flags.iter().map(|flag| toml_string(flag)).collect();
-    vec![
-        "--config".to_owned(),
-        format!("{key}=[{}]", quoted.join(", ")),
-    ]
-}
-
-/// `text` as a TOML basic string.
-fn toml_string(text: &str) -> String {
-    let mut quoted = String::from('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
+    // toml_edit writes the array, quoting each flag as TOML needs.
+    let mut array: toml_edit::Array = flags.iter().map(String::as_str).collect();
+    array.fmt();
+    vec!["--config".to_owned(), format!("{key}={array}")]
 }
 
 /// The config files cargo reads in `root`, most specific first: each
@@ -320,8 +304,23 @@ mod tests {
         assert!(err.contains("[target.'cfg(unix)']"), "{err}");
     }
 
+    /// Whatever a flag holds, the `--config` value reads back as the flags.
     #[test]
-    fn flags_are_valid_toml_strings() {
-        assert_eq!(toml_string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+    fn config_args_read_back_as_the_flags() {
+        let flags = vec![
+            r#"a "b" \c"#.to_owned(),
+            "-Clink-arg=-Wl,-S".to_owned(),
+            "it's".to_owned(),
+        ];
+        let args = config_arg("target.x.rustflags", &flags);
+        assert_eq!(args[0], "--config");
+        let doc: DocumentMut = args[1].parse().unwrap();
+        let read: Vec<&str> = doc["target"]["x"]["rustflags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|flag| flag.as_str().unwrap())
+            .collect();
+        assert_eq!(read, flags);
     }
 }
