@@ -2,10 +2,13 @@
 //!
 //! Builds every configured target, runs each target's tests under the right
 //! runner (natively, under qemu-user, wine or wasmtime), packages each into
-//! checksummed, reproducible tar.gz / zip / .deb artifacts, plans and merges
-//! releases built on several CI runners, and edits the workspace when a
-//! target is added or the program renamed. It checks that the machine has
-//! what each job takes, installing it if allowed.
+//! checksummed, reproducible artifacts (tar.gz, zip, .deb, .rpm, SBOMs, a
+//! universal macOS binary, install.sh, Homebrew and Scoop installers, man
+//! pages and completions), signs and verifies them, plans and merges
+//! releases built on several CI runners (GitHub and GitLab), and edits the
+//! workspace when a target is added or removed or the program renamed. It
+//! checks that the machine has what each job takes, installing it if
+//! allowed.
 //!
 //! The folders say what it is made of:
 //! - [`cli`]: the command line, as types; [`commands`]: one module per
@@ -14,9 +17,11 @@
 //! - [`workspace`]: the configuration in `Cargo.toml`, and edits to it;
 //! - [`machine`]: the build machine's toolchain and tools, and installing
 //!   what is missing;
-//! - [`package`]: the artifact formats, checksums, manifest, publishing;
+//! - [`package`]: the artifact formats, binary inspection, checksums,
+//!   manifest, signing, publishing and verifying;
 //! - [`cargo`]: how the xtask asks cargo to build, test and run;
-//! - [`util`]: small file-system helpers.
+//! - [`util`]: small helpers: atomic writes, temporary folders,
+//!   did-you-mean.
 //!
 //! The xtask orchestrates and cargo does the work: linkers and runners come
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the

@@ -1,12 +1,20 @@
 //! Release artifacts: what goes into them and how each format is written,
-//! byte-reproducibly, then checksummed, listed in a manifest and published.
+//! byte-reproducibly, then checksummed, listed in a manifest, signed and
+//! published.
 //!
-//! Each format has its own room: [`archive`] for tar.gz and zip, [`deb`] for
-//! Debian packages, [`rpm`] for RPM packages; [`docs`] gathers the man
-//! pages and completions they ship. [`layout`] names every artifact and lists what an
-//! archive holds; [`publish`] moves a finished release into place. [`elf`]
-//! and [`macho`] read what a binary needs of the system it runs on, and
-//! [`headers`] checks each shipped binary is what its target says.
+//! - Formats, each in its own room: [`archive`] (tar.gz, zip), [`deb`] and
+//!   [`rpm`] (packages), [`sbom`] (CycloneDX), [`universal`] (the fat
+//!   macOS binary), [`installers`] (install.sh, Homebrew, Scoop); [`docs`]
+//!   gathers the man pages and completions they ship.
+//! - Binaries: [`elf`] and [`macho`] read what a binary needs of the system
+//!   it runs on, [`codesign`] checks and renews Mach-O signatures,
+//!   [`macho_strip`] removes what rustc's strip left, and [`headers`]
+//!   checks each shipped binary is what its target says.
+//! - The release: [`layout`] names every artifact and lists what an archive
+//!   holds; [`checksum`], [`manifest`], [`signing`] (minisign) and
+//!   [`publish`] make it a release, and [`verify`] checks one.
+//! - The build's flags: [`reproducible`] and [`rustflags`] keep build
+//!   paths out of binaries.
 
 pub mod archive;
 pub mod checksum;
