@@ -13,59 +13,36 @@
 //! with cargo-generate-rpm's key names: `name`, `release`, `summary`,
 //! `license`, `url`, `requires`.
 //!
-//! Each part has its own module: [`header`] (the header structure),
+//! This module writes the package ([`RpmMetadata::build`]). Each other
+//! part has its own: [`metadata`] (what the package says, from Cargo.toml),
+//! [`header`] (the header structure) and [`tag`] (its tag numbers),
 //! [`cpio`] (the payload), [`requires`] (Requires, from the binary),
-//! [`names`] (how Cargo's names and versions become RPM's) and [`sign`]
-//! (the OpenPGP signature, when a key is given).
+//! [`names`] (how Cargo's names and versions become RPM's), [`sign`] (the
+//! OpenPGP signature, when a key is given) and [`read`] (opening a package
+//! as verify does).
 
 mod cpio;
 mod header;
+mod metadata;
 mod names;
+mod read;
 mod requires;
 mod sign;
+mod tag;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use md5::Md5;
-use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
-use crate::package::archive::{self, Entry};
+use crate::package::archive;
 use crate::package::checksum::hex;
 use crate::package::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
-use crate::util::suggest::did_you_mean;
-use crate::workspace::config::Package;
 
 use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
-pub use names::{check_package_name, rpm_version};
+pub use metadata::RpmMetadata;
+pub use read::read_rpm;
 pub use sign::{GPG, KEY_VARIABLE, RpmSigner};
-
-/// The keys of `[package.metadata.generate-rpm]` this reads.
-const KEYS: [&str; 7] = [
-    "name", "release", "summary", "license", "url", "group", "requires",
-];
-
-/// What an `.rpm` says about its package, checked before anything is built.
-#[derive(Debug, Clone)]
-pub struct RpmMetadata {
-    pub name: String,
-    /// The RPM version: the Cargo version in RPM's notation.
-    pub version: String,
-    pub release: String,
-    pub summary: String,
-    pub description: String,
-    pub license: String,
-    pub url: Option<String>,
-    pub packager: Option<String>,
-    /// The `Group` tag: openSUSE's rpmlint wants one from its list,
-    /// Fedora ignores it.
-    pub group: String,
-    /// `requires` from `[package.metadata.generate-rpm]`: `(name, flags,
-    /// version)`, added to what the binary needs.
-    pub requires: Vec<(String, u32, String)>,
-    /// The binary's name under `/usr/bin`.
-    pub bin: String,
-}
 
 // Dependency flags (`rpmsenseFlags`).
 const SENSE_LESS: u32 = 1 << 1;
@@ -88,98 +65,6 @@ const RPMLIB_FEATURES: [(&str, &str); 3] = [
 ];
 
 impl RpmMetadata {
-    /// Reads and checks the RPM metadata of `package`.
-    pub fn from_package(package: &Package) -> Result<RpmMetadata> {
-        let rpm = &package.generate_rpm;
-        if let Some(key) = rpm.keys().find(|key| !KEYS.contains(&key.as_str())) {
-            bail!(
-                "[package.metadata.generate-rpm] has `{key}`, which `cargo xtask dist` does not \
-                 read. {}It reads only {}. The files an .rpm installs are the binary, the \
-                 included files, man pages and completions. Correct or remove `{key}`.",
-                did_you_mean(key, &KEYS),
-                KEYS.join(", ")
-            );
-        }
-        let text = |table: &serde_json::Map<String, Json>, section: &str, key: &str| match table
-            .get(key)
-        {
-            None => Ok(None),
-            Some(Json::String(value)) => Ok(Some(value.clone())),
-            Some(_) => Err(anyhow::anyhow!(
-                "[package.metadata.{section}] `{key}` must be a string."
-            )),
-        };
-        let rpm_text = |key: &str| text(rpm, "generate-rpm", key);
-        let deb_text = |key: &str| text(&package.deb, "deb", key);
-
-        let name = rpm_text("name")?.unwrap_or_else(|| package.name.clone());
-        check_package_name(&name)?;
-        let version = rpm_version(&package.version)?;
-        let release = match rpm_text("release")? {
-            Some(release) => release,
-            None => deb_text("revision")?.unwrap_or_else(|| "1".to_owned()),
-        };
-        names::check_release(&release)?;
-        let summary = match rpm_text("summary")? {
-            Some(summary) => summary,
-            None => package
-                .description
-                .as_deref()
-                .and_then(|text| text.lines().next())
-                .map(|line| line.trim().to_owned())
-                .context(
-                    "an .rpm needs a summary, and the package has no `description`. Set \
-                     `description` in its Cargo.toml.",
-                )?,
-        };
-        let license = rpm_text("license")?
-            .or_else(|| package.license.clone())
-            .context(
-                "an .rpm needs a license, and the package has no `license`. Set `license` (an SPDX \
-             expression) in its Cargo.toml.",
-            )?;
-        let requires = match rpm.get("requires") {
-            None => Vec::new(),
-            Some(Json::Object(table)) => table
-                .iter()
-                .map(|(name, constraint)| match constraint {
-                    Json::String(constraint) => names::requirement(name, constraint),
-                    _ => bail!(
-                        "[package.metadata.generate-rpm.requires] `{name}` must be a string: \
-                         \"*\" for any version, or like \">= 1.2\"."
-                    ),
-                })
-                .collect::<Result<_>>()?,
-            Some(_) => bail!(
-                "[package.metadata.generate-rpm] `requires` must be a table, like \
-                 requires = {{ bash = \"*\", openssl = \">= 3.0\" }}."
-            ),
-        };
-        Ok(RpmMetadata {
-            description: wrap_long_lines(
-                &deb_text("extended-description")?.unwrap_or_else(|| summary.clone()),
-                DESCRIPTION_WIDTH,
-            ),
-            url: rpm_text("url")?
-                .or_else(|| package.homepage.clone())
-                .or_else(|| package.repository.clone()),
-            packager: deb_text("maintainer")?.or_else(|| package.authors.first().cloned()),
-            group: rpm_text("group")?.unwrap_or_else(|| "Applications/System".to_owned()),
-            name,
-            version,
-            release,
-            summary,
-            license,
-            requires,
-            bin: package.bin.clone(),
-        })
-    }
-
-    /// The `.rpm` file name: `{name}-{version}-{release}.{arch}.rpm`.
-    pub fn file_name(&self, arch: &str) -> String {
-        format!("{}-{}-{}.{arch}.rpm", self.name, self.version, self.release)
-    }
-
     /// Builds the package of `binary`, the included files (`(file name,
     /// contents)`: licenses go to `/usr/share/licenses/<name>/`, the rest
     /// to `/usr/share/doc/<name>/`), man pages and completions, for
@@ -430,38 +315,6 @@ impl RpmMetadata {
     }
 }
 
-/// The longest description line rpmlint accepts.
-const DESCRIPTION_WIDTH: usize = 79;
-
-/// `text` with each line longer than `width` broken at spaces (keeping its
-/// indentation); shorter lines, and a word longer than `width`, stay as
-/// they are. A description written for Debian (which allows longer lines)
-/// or lengthened by a rename still fits RPM's convention.
-fn wrap_long_lines(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let indent = &line[..line.len() - line.trim_start().len()];
-        let mut current = String::new();
-        for word in line.split_whitespace() {
-            if !current.is_empty() && current.len() + 1 + word.len() > width {
-                out.push_str(&current);
-                out.push('\n');
-                current.clear();
-            }
-            if current.is_empty() {
-                current.push_str(indent);
-            } else {
-                current.push(' ');
-            }
-            current.push_str(word);
-        }
-        out.push_str(&current);
-        out.push('\n');
-    }
-    out.truncate(out.trim_end_matches('\n').len());
-    out
-}
-
 /// rpm's number for SHA-256 (`PGPHASHALGO_SHA256`).
 const DIGEST_SHA256: u32 = 8;
 
@@ -558,140 +411,4 @@ fn signature(
         signature.set(tag::SIG_OPENPGP_HEADER, Value::Bin(openpgp));
     }
     signature.to_bytes(SIGNATURES_REGION)
-}
-
-/// What [`read_rpm`] finds in a package.
-#[derive(Debug)]
-pub struct RpmContents {
-    /// The `ARCH` tag: RPM's name for the architecture.
-    pub arch: String,
-    /// The payload's files, paths starting `./`.
-    pub files: Vec<Entry>,
-}
-
-/// Opens an `.rpm`: checks the lead, the signature's size and digests
-/// against the header and payload, and the payload digest, then unpacks
-/// the payload.
-pub fn read_rpm(bytes: &[u8]) -> Result<RpmContents> {
-    if bytes.get(..4) != Some(&[0xed, 0xab, 0xee, 0xdb][..]) {
-        bail!("no RPM lead: this is not an .rpm file");
-    }
-    let rest = bytes.get(96..).context("the lead is cut short")?;
-    let (signature, length) = Header::read(rest).context("the signature header is damaged")?;
-    let rest = &rest[length.next_multiple_of(8)..];
-    let (header, length) = Header::read(rest).context("the main header is damaged")?;
-    let (header_bytes, payload) = rest.split_at(length);
-    let text = |header: &Header, tag: u32| match header.get(tag) {
-        Some(Value::String(text)) => Ok(text.clone()),
-        _ => bail!("the header has no tag {tag}"),
-    };
-    if text(&signature, tag::SIG_SHA256)? != hex(&Sha256::digest(header_bytes)) {
-        bail!("the header's SHA-256 does not match the signature's");
-    }
-    let mut md5 = Md5::new();
-    md5.update(header_bytes);
-    md5.update(payload);
-    if signature.get(tag::SIG_MD5) != Some(&Value::Bin(md5.finalize().to_vec())) {
-        bail!("the MD5 of header and payload does not match the signature's");
-    }
-    if header.get(tag::PAYLOAD_DIGEST)
-        != Some(&Value::StringArray(vec![hex(&Sha256::digest(payload))]))
-    {
-        bail!("the payload's SHA-256 does not match the header's");
-    }
-    let cpio = archive::gunzip(payload).context("the payload is not gzip data")?;
-    let files = cpio::read(&cpio)?
-        .into_iter()
-        .map(|(path, mode, data)| match mode & 0o170000 {
-            0o040000 => Entry::dir(path),
-            _ => Entry {
-                path,
-                data: Some(data),
-                mode: mode & 0o7777,
-            },
-        })
-        .collect();
-    Ok(RpmContents {
-        arch: text(&header, tag::ARCH)?,
-        files,
-    })
-}
-
-/// Tag numbers, from rpm's `rpmtag.h`.
-mod tag {
-    pub const I18N_TABLE: u32 = 100;
-    pub const NAME: u32 = 1000;
-    pub const VERSION: u32 = 1001;
-    pub const RELEASE: u32 = 1002;
-    pub const SUMMARY: u32 = 1004;
-    pub const DESCRIPTION: u32 = 1005;
-    pub const BUILD_TIME: u32 = 1006;
-    pub const BUILD_HOST: u32 = 1007;
-    pub const SIZE: u32 = 1009;
-    pub const LICENSE: u32 = 1014;
-    pub const PACKAGER: u32 = 1015;
-    pub const GROUP: u32 = 1016;
-    pub const URL: u32 = 1020;
-    pub const OS: u32 = 1021;
-    pub const ARCH: u32 = 1022;
-    pub const FILE_SIZES: u32 = 1028;
-    pub const FILE_MODES: u32 = 1030;
-    pub const FILE_RDEVS: u32 = 1033;
-    pub const FILE_MTIMES: u32 = 1034;
-    pub const FILE_DIGESTS: u32 = 1035;
-    pub const FILE_LINKTOS: u32 = 1036;
-    pub const FILE_FLAGS: u32 = 1037;
-    pub const FILE_USERNAME: u32 = 1039;
-    pub const FILE_GROUPNAME: u32 = 1040;
-    pub const SOURCE_RPM: u32 = 1044;
-    pub const FILE_VERIFY_FLAGS: u32 = 1045;
-    pub const PROVIDE_NAME: u32 = 1047;
-    pub const REQUIRE_FLAGS: u32 = 1048;
-    pub const REQUIRE_NAME: u32 = 1049;
-    pub const REQUIRE_VERSION: u32 = 1050;
-    pub const CHANGELOG_TIME: u32 = 1080;
-    pub const CHANGELOG_NAME: u32 = 1081;
-    pub const CHANGELOG_TEXT: u32 = 1082;
-    pub const FILE_DEVICES: u32 = 1095;
-    pub const FILE_INODES: u32 = 1096;
-    pub const FILE_LANGS: u32 = 1097;
-    pub const PROVIDE_FLAGS: u32 = 1112;
-    pub const PROVIDE_VERSION: u32 = 1113;
-    pub const DIR_INDEXES: u32 = 1116;
-    pub const BASENAMES: u32 = 1117;
-    pub const DIRNAMES: u32 = 1118;
-    pub const PAYLOAD_FORMAT: u32 = 1124;
-    pub const PAYLOAD_COMPRESSOR: u32 = 1125;
-    pub const PAYLOAD_FLAGS: u32 = 1126;
-    pub const FILE_DIGEST_ALGO: u32 = 5011;
-    pub const ENCODING: u32 = 5062;
-    pub const PAYLOAD_DIGEST: u32 = 5092;
-    pub const PAYLOAD_DIGEST_ALGO: u32 = 5093;
-
-    // The signature header's own tags.
-    pub const SIG_OPENPGP_HEADER: u32 = 268;
-    pub const SIG_SHA256: u32 = 273;
-    pub const SIG_SIZE: u32 = 1000;
-    pub const SIG_MD5: u32 = 1004;
-    pub const SIG_PAYLOAD_SIZE: u32 = 1007;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_description_lines_are_broken_at_spaces_and_short_ones_kept() {
-        let text = "short line\n\n  an indented line that goes on and on past the width\nlast";
-        let wrapped = wrap_long_lines(text, 20);
-        assert_eq!(
-            wrapped,
-            "short line\n\n  an indented line\n  that goes on and\n  on past the width\nlast"
-        );
-        assert!(wrapped.lines().all(|line| line.len() <= 20));
-        assert_eq!(
-            wrap_long_lines("averyveryverylongword x", 5),
-            "averyveryverylongword\nx"
-        );
-    }
 }
