@@ -20,6 +20,8 @@
 //! - [`package`]: the artifact formats, binary inspection, checksums,
 //!   manifest, signing, publishing and verifying;
 //! - [`cargo`]: how the xtask asks cargo to build, test and run;
+//! - [`vocab`]: the types every part shares (artifact formats, tools,
+//!   pinned versions), in a leaf module that does no work;
 //! - [`util`]: small helpers: atomic writes, temporary folders,
 //!   did-you-mean.
 //!
@@ -34,6 +36,7 @@ mod machine;
 mod package;
 mod targets;
 mod util;
+mod vocab;
 mod workspace;
 
 use std::process::ExitCode;

@@ -20,13 +20,14 @@ use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs}
 use crate::commands::{dist, plan, test, verify};
 use crate::machine::pins;
 use crate::package::publish;
-use crate::targets::{Os, Probe, Role, Source, Tool, runs_with};
+use crate::targets::{Os, runs_with};
+use crate::vocab::{Pin, Probe, Role, Source, Tool};
 use crate::workspace::Workspace;
 
 const SBOM_TESTS: &str = "validating the SBOMs in the tests";
 
 /// A Python package from PyPI, present when `module` imports.
-const fn python_module(module: &'static str, pin: &'static pins::Pin) -> Tool {
+const fn python_module(module: &'static str, pin: &'static Pin) -> Tool {
     Tool {
         role: Role::Runner,
         probe: Probe::PythonModule(module),

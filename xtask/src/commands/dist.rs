@@ -29,10 +29,11 @@ use crate::package::rpm::{self, RpmSigner};
 use crate::package::rustflags::ReleaseFlags;
 use crate::package::signing::{self, Signer};
 use crate::package::{
-    Format, elf, headers, installers, macho, macho_strip, publish, reproducible, sbom, universal,
+    elf, headers, installers, macho, macho_strip, publish, reproducible, sbom, universal,
 };
 use crate::targets::{Os, TargetSpec};
 use crate::util::tempdir::TempDir;
+use crate::vocab::Format;
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 

@@ -5,7 +5,8 @@ use anyhow::{Result, bail};
 
 use crate::machine::provision::{self, Missing};
 use crate::machine::tools::{self, Presence};
-use crate::targets::{self, Role, Tool};
+use crate::targets::{self};
+use crate::vocab::{Role, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 

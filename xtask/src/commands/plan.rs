@@ -158,7 +158,7 @@ fn job(configured: &Configured) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::targets::Format;
+    use crate::vocab::Format;
 
     fn configured(triple: &str, ci_runner: Option<&str>) -> Configured {
         let spec = targets::lookup(triple).unwrap();

@@ -8,18 +8,7 @@
 //! crate's own lock file. Debian packages are not listed: the Debian release
 //! the machine runs fixes their versions.
 
-use std::fmt;
-
-/// One pinned tool.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Pin {
-    /// The package name in its registry.
-    pub package: &'static str,
-    pub version: &'static str,
-    /// SHA-256 of each wheel pip may pick (one per host architecture);
-    /// empty for crates and npm packages.
-    pub sha256: &'static [&'static str],
-}
+use crate::vocab::Pin;
 
 /// zig, the C compiler and linker for targets Debian has no cross gcc for.
 pub const ZIGLANG: Pin = Pin {
@@ -136,29 +125,6 @@ pub const TYPING_EXTENSIONS: Pin = Pin {
     version: "4.16.0",
     sha256: &["481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8"],
 };
-
-impl Pin {
-    /// A line of a pip requirements file that pins this version and its
-    /// wheels' hashes.
-    pub fn requirement_line(&self) -> String {
-        let mut line = format!("{}=={}", self.package, self.version);
-        for hash in self.sha256 {
-            line.push_str(&format!(" --hash=sha256:{hash}"));
-        }
-        line
-    }
-
-    /// `name@version`, as `cargo install` and `npm install` take it.
-    pub fn crate_spec(&self) -> String {
-        format!("{}@{}", self.package, self.version)
-    }
-}
-
-impl fmt::Display for Pin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.package, self.version)
-    }
-}
 
 #[cfg(test)]
 mod tests {

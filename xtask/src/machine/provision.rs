@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::machine::pins::Pin;
 use crate::machine::toolchain::Toolchain;
 use crate::machine::tools;
-use crate::targets::{Probe, Role, Source, Tool};
+
 use crate::util::atomic;
+use crate::vocab::{Pin, Probe, Role, Source, Tool};
 use crate::workspace::config::Configured;
 
 /// What is missing for a set of targets, grouped by installer. Each entry

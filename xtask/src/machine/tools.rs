@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use xshell::{Shell, cmd};
 
-use crate::targets::{Probe, Source, TargetSpec, Tool};
+use crate::targets::TargetSpec;
+use crate::vocab::{Probe, Source, Tool};
 
 /// Where the xtask keeps tools it installs from PyPI: a virtual environment
 /// under the target directory, unless `XTASK_TOOLS_DIR` names another (to
@@ -146,7 +147,8 @@ fn is_executable(path: &Path) -> bool {
 mod tests {
     use super::*;
     use crate::machine::pins;
-    use crate::targets::Role;
+    use crate::vocab::Role;
+
     use crate::util::tempdir::TempDir;
 
     /// A PyPI package counts only in the tools environment: the machine's

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::package::Format;
 use crate::package::archive::{self, Entry};
 use crate::package::deb::DebMetadata;
 use crate::package::docs::Docs;
 use crate::package::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::TargetSpec;
+use crate::vocab::Format;
 use crate::workspace::config::Config;
 
 /// Names and contents of every artifact, worked out before building.

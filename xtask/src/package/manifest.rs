@@ -4,7 +4,8 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use crate::targets::{Format, Version};
+use crate::targets::Version;
+use crate::vocab::Format;
 
 /// The manifest's file name.
 pub const FILE: &str = "dist-manifest.json";
@@ -47,6 +48,16 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The text of the release's `SHA256SUMS`: every artifact's SHA-256.
+    pub fn sums_file(&self) -> String {
+        let sums: std::collections::BTreeMap<String, String> = self
+            .artifacts
+            .iter()
+            .map(|artifact| (artifact.name.clone(), artifact.sha256.clone()))
+            .collect();
+        crate::package::checksum::sums_file(&sums)
+    }
+
     pub fn to_json(&self) -> String {
         let artifacts: Vec<Value> = self
             .artifacts

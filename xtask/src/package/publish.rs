@@ -29,18 +29,8 @@ pub fn stage(staging: &Path, name: &str, bytes: &[u8]) -> Result<String> {
     Ok(sha256)
 }
 
-/// The text of the release's `SHA256SUMS`: every artifact of `manifest`.
-pub fn sums_text(manifest: &Manifest) -> String {
-    let sums: BTreeMap<String, String> = manifest
-        .artifacts
-        .iter()
-        .map(|artifact| (artifact.name.clone(), artifact.sha256.clone()))
-        .collect();
-    checksum::sums_file(&sums)
-}
-
 /// Moves the staged artifacts into `out` and writes the manifest,
-/// `signature` (of [`sums_text`], if the release is signed) and SHA256SUMS,
+/// `signature` (of [`Manifest::sums_file`], if the release is signed) and SHA256SUMS,
 /// in an order that never leaves a SHA256SUMS describing files that are not
 /// there: the old SHA256SUMS and signature go first, the new ones come last.
 pub fn publish(
@@ -75,7 +65,7 @@ pub fn publish(
     if let Some(signature) = signature {
         atomic::write(&out.join(signing::SIGNATURE_FILE), signature)?;
     }
-    atomic::write(&sums_path, sums_text(manifest).as_bytes())?;
+    atomic::write(&sums_path, manifest.sums_file().as_bytes())?;
     Ok(())
 }
 
@@ -92,8 +82,9 @@ mod tests {
     use super::*;
     use crate::package::archive::{self, Entry};
     use crate::package::manifest::Artifact;
-    use crate::package::{Format, verify};
+    use crate::package::verify;
     use crate::util::tempdir::TempDir;
+    use crate::vocab::Format;
 
     fn artifact(name: &str, data: &[u8]) -> Artifact {
         Artifact {

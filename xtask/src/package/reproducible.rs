@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::package::rustflags::{Flag, ReleaseFlags};
+use crate::package::rustflags::{Flag, ReleaseFlags, cargo_home};
 use crate::targets::TargetSpec;
 
 /// The time stamped on every archive entry: `SOURCE_DATE_EPOCH` if set (the
@@ -113,13 +113,6 @@ fn link_import_libs_from_target_dir(
     std::os::unix::fs::symlink(system_dir, &link)
         .with_context(|| format!("cannot link {} to {system_dir}", link.display()))?;
     Ok(link)
-}
-
-pub(crate) fn cargo_home() -> PathBuf {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from("/nonexistent"))
 }
 
 #[cfg(test)]

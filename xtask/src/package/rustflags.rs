@@ -201,7 +201,7 @@ fn config_arg(key: &str, flags: &[String]) -> Vec<String> {
 /// ancestor's `.cargo/config.toml` (or `.cargo/config`), then cargo home's.
 fn config_files(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let home = crate::package::reproducible::cargo_home();
+    let home = cargo_home();
     for dir in root.ancestors() {
         for name in ["config.toml", "config"] {
             let path = dir.join(".cargo").join(name);
@@ -219,6 +219,15 @@ fn config_files(root: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Cargo's home folder, where its registry sources and global config are:
+/// `CARGO_HOME`, or `~/.cargo`.
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("/nonexistent"))
 }
 
 #[cfg(test)]

@@ -20,9 +20,6 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use xshell::{Shell, cmd};
 
-/// The file name suffix of an SBOM artifact.
-pub const EXTENSION: &str = "cdx.json";
-
 /// The SBOM of the binary of `package` (a workspace member) for `triple`.
 pub fn for_target(sh: &Shell, package: &str, triple: &str) -> Result<Vec<u8>> {
     let format = "{p}|{l}";

@@ -13,8 +13,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::targets::{Tool, runs_with};
+use crate::targets::runs_with;
 use crate::util::tempdir::TempDir;
+use crate::vocab::Tool;
 
 /// The variable that holds the secret key: the text of a key file made with
 /// `minisign -G -W` (no password: a CI job cannot type one).
@@ -132,7 +133,7 @@ pub fn sign_release(
         return Ok(None);
     };
     let comment = format!("{} {} SHA256SUMS", manifest.package, manifest.version);
-    let sums = crate::package::publish::sums_text(manifest);
+    let sums = manifest.sums_file();
     signer.sign(sh, sums.as_bytes(), &comment).map(Some)
 }
 

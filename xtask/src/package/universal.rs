@@ -17,8 +17,9 @@ use anyhow::{Context, Result, bail};
 use crate::package::archive::{self, Entry};
 use crate::package::checksum;
 use crate::package::manifest::Artifact;
-use crate::package::{Format, macho, publish};
+use crate::package::{macho, publish};
 use crate::targets::{Binary, Version};
+use crate::vocab::Format;
 
 /// The name the universal artifact carries where a target triple goes.
 pub const TARGET: &str = "universal2-apple-darwin";

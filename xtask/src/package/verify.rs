@@ -12,8 +12,9 @@ use anyhow::{Context, Result};
 use crate::package::archive::Entry;
 use crate::package::checksum::{self, SUMS_FILE};
 use crate::package::manifest::{self, Manifest};
-use crate::package::{Format, archive, deb, elf, headers, installers, macho, rpm, sbom, universal};
+use crate::package::{archive, deb, elf, headers, installers, macho, rpm, sbom, universal};
 use crate::targets;
+use crate::vocab::Format;
 
 /// What checking a release folder found.
 #[derive(Debug, Default)]

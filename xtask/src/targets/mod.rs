@@ -25,8 +25,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::machine::pins::Pin;
-pub use crate::package::Format;
+use crate::vocab::{Format, Tool};
 pub use table::{KNOWN_TARGETS, OTHER_HOSTS, REFERENCE_HOST, runs_with};
 pub use version::Version;
 
@@ -164,55 +163,6 @@ pub enum Runner {
 pub enum Builder {
     Cargo,
     Zigbuild,
-}
-
-/// A program or file a target needs on the build machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tool {
-    /// What it is needed for.
-    pub role: Role,
-    /// How to tell whether it is present.
-    pub probe: Probe,
-    /// What installs it.
-    pub source: Source,
-}
-
-/// The job a tool does for a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Linking: without it nothing builds.
-    Linker,
-    /// Running binaries: without it tests and smoke runs cannot run.
-    Runner,
-}
-
-/// A check for a tool's presence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Probe {
-    /// A program on `PATH`.
-    Command(&'static str),
-    /// A file a package installs, for packages that have no program (a
-    /// cross libc's startup files, say).
-    File(&'static str),
-    /// A Python module, importable by the tools environment's `python3`.
-    PythonModule(&'static str),
-}
-
-/// Where a tool comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// A Debian/Ubuntu package, installed with apt.
-    Apt(&'static str),
-    /// A PyPI package at a pinned version, installed into the xtask's own
-    /// virtual environment.
-    Pip(&'static Pin),
-    /// A crate (`name@version`), built with `cargo install` into the same
-    /// folder, whose `bin/` the xtask puts on `PATH`.
-    Cargo(&'static Pin),
-    /// An npm package (`name@version`), installed with the machine's npm
-    /// into the same folder (`npm install --global --prefix`), so its
-    /// programs land in the same `bin/`.
-    Npm(&'static Pin),
 }
 
 /// What to do about a triple rustc knows but the table lacks: which fields
@@ -535,30 +485,10 @@ impl fmt::Display for Linker {
     }
 }
 
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::Apt(package) => write!(f, "apt package {package}"),
-            Source::Pip(pin) => write!(f, "PyPI package {pin}"),
-            Source::Cargo(pin) => write!(f, "crate {pin}"),
-            Source::Npm(pin) => write!(f, "npm package {pin}"),
-        }
-    }
-}
-
-impl fmt::Display for Tool {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.probe {
-            Probe::Command(program) => write!(f, "`{program}`"),
-            Probe::File(path) => write!(f, "{path}"),
-            Probe::PythonModule(module) => write!(f, "python module `{module}`"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::Source;
     use std::process::Command;
 
     #[test]

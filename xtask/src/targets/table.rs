@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::machine::pins;
+use crate::vocab::{Probe, Role, Source};
 
 /// A linker-side program from a Debian package.
 const fn links_with(program: &'static str, package: &'static str) -> Tool {

@@ -13,8 +13,9 @@ use serde_json::Value;
 use xshell::{Shell, cmd};
 
 use crate::package::{installers, universal};
-use crate::targets::{self, Format, TargetSpec, Version, triple};
+use crate::targets::{self, TargetSpec, Version, triple};
 use crate::util::suggest::did_you_mean;
+use crate::vocab::Format;
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]

@@ -17,7 +17,8 @@ use xshell::Shell;
 
 use crate::machine::toolchain::Toolchain;
 use crate::machine::{provision, tools};
-use crate::targets::Tool;
+use crate::vocab::Tool;
+
 use config::{Config, Configured};
 
 /// A loaded workspace.

@@ -18,8 +18,9 @@ use crate::package::deb::{self, DebMetadata};
 use crate::package::docs::Docs;
 use crate::package::layout::ReleaseLayout;
 use crate::package::reproducible;
-use crate::targets::{Runner, Tool, runs_with};
+use crate::targets::{Runner, runs_with};
 use crate::util::tempdir::TempDir;
+use crate::vocab::Tool;
 use crate::workspace::Workspace;
 
 /// Runs per measurement; the median is reported.

@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 
 use super::Release;
-use crate::package::Format;
+
 use crate::package::manifest::Artifact;
 use crate::targets::{self, Os, TargetSpec};
+use crate::vocab::Format;
 
 /// Homebrew's platforms: `(on_macos or on_linux, on_arm or on_intel)`.
 const PLATFORMS: [(&str, &str); 4] = [

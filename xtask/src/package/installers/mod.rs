@@ -20,8 +20,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::package::manifest::Artifact;
-use crate::package::{Format, publish};
+use crate::package::publish;
 use crate::targets::{Os, TargetSpec};
+use crate::vocab::Format;
 use crate::workspace::config::Config;
 
 /// What the manifest says an installer is for, where a target would be.

@@ -6,9 +6,10 @@ use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::Release;
-use crate::package::Format;
+
 use crate::package::manifest::Artifact;
 use crate::targets::{self, Binary, TargetSpec};
+use crate::vocab::Format;
 
 /// Scoop's name for a Windows target's architecture.
 pub fn architecture(spec: &TargetSpec) -> Option<&'static str> {

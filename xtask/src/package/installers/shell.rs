@@ -11,9 +11,10 @@
 use std::fmt::Write as _;
 
 use super::{Release, env_prefix};
-use crate::package::Format;
+
 use crate::package::universal;
 use crate::targets::{self, Os};
+use crate::vocab::Format;
 
 /// One tarball the script can install: on which `uname -s`, which
 /// `uname -m` values, and which libc (`gnu`, `musl`, or `none` on macOS).

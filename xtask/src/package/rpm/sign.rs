@@ -13,8 +13,9 @@
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::targets::{Tool, runs_with};
+use crate::targets::runs_with;
 use crate::util::tempdir::TempDir;
+use crate::vocab::Tool;
 
 /// The variable that holds the secret key: `gpg --armor
 /// --export-secret-keys` of a key without a passphrase.

@@ -1,0 +1,232 @@
+//! The words every part of the xtask shares: the kinds of release
+//! artifact ([`Format`]), the tools a job needs and where they come from
+//! ([`Tool`], [`Source`]), and pinned versions ([`Pin`]). Types only: this
+//! module does no work and depends on no other, so every other can use it.
+
+use std::fmt;
+
+/// The kinds of release artifact: the package formats a target can be
+/// configured with, and the SBOM every target gets beside them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    TarGz,
+    Zip,
+    Deb,
+    Rpm,
+    /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
+    Sbom,
+    /// `<bin>-installer.sh`, for Linux and macOS.
+    ShellInstaller,
+    /// A Homebrew formula, `<package>.rb`.
+    HomebrewFormula,
+    /// A Scoop manifest, `<bin>.json`.
+    ScoopManifest,
+}
+
+impl Format {
+    /// Every kind of artifact, in the order artifacts are listed.
+    pub const ALL: [Format; 8] = [
+        Format::TarGz,
+        Format::Zip,
+        Format::Deb,
+        Format::Rpm,
+        Format::Sbom,
+        Format::ShellInstaller,
+        Format::HomebrewFormula,
+        Format::ScoopManifest,
+    ];
+
+    /// The formats `[workspace.metadata.dist.formats]` can choose.
+    pub const PACKAGES: [Format; 4] = [Format::TarGz, Format::Zip, Format::Deb, Format::Rpm];
+
+    /// The installers `installers` in `[workspace.metadata.dist]` can
+    /// choose, in the order they are made.
+    pub const INSTALLERS: [Format; 3] = [
+        Format::ShellInstaller,
+        Format::HomebrewFormula,
+        Format::ScoopManifest,
+    ];
+
+    /// The name used in configuration and reports, which is also the file
+    /// extension.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::TarGz => "tar.gz",
+            Format::Zip => "zip",
+            Format::Deb => "deb",
+            Format::Rpm => "rpm",
+            Format::Sbom => "cdx.json",
+            Format::ShellInstaller => "sh",
+            Format::HomebrewFormula => "rb",
+            Format::ScoopManifest => "json",
+        }
+    }
+
+    /// The name `installers` in `[workspace.metadata.dist]` uses.
+    pub fn installer_name(&self) -> Option<&'static str> {
+        match self {
+            Format::ShellInstaller => Some("shell"),
+            Format::HomebrewFormula => Some("homebrew"),
+            Format::ScoopManifest => Some("scoop"),
+            _ => None,
+        }
+    }
+
+    /// Whether artifacts of this format hold the program's binary.
+    pub fn holds_binary(&self) -> bool {
+        Format::PACKAGES.contains(self)
+    }
+
+    /// The format of an artifact, from its file name's extension. (A name
+    /// that fits two, like `x.cdx.json`, is the first in [`Format::ALL`].)
+    pub fn of_file_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| {
+            name.strip_suffix(format.name())
+                .is_some_and(|stem| stem.ends_with('.'))
+        })
+    }
+
+    /// Parses a name as written in `dist-manifest.json`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+
+    /// Parses a package format as written in `Cargo.toml`.
+    pub fn package_from_name(name: &str) -> Option<Format> {
+        Format::PACKAGES
+            .into_iter()
+            .find(|format| format.name() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A program or file a target needs on the build machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tool {
+    /// What it is needed for.
+    pub role: Role,
+    /// How to tell whether it is present.
+    pub probe: Probe,
+    /// What installs it.
+    pub source: Source,
+}
+
+/// The job a tool does for a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Linking: without it nothing builds.
+    Linker,
+    /// Running binaries: without it tests and smoke runs cannot run.
+    Runner,
+}
+
+/// A check for a tool's presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// A program on `PATH`.
+    Command(&'static str),
+    /// A file a package installs, for packages that have no program (a
+    /// cross libc's startup files, say).
+    File(&'static str),
+    /// A Python module, importable by the tools environment's `python3`.
+    PythonModule(&'static str),
+}
+
+/// Where a tool comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A Debian/Ubuntu package, installed with apt.
+    Apt(&'static str),
+    /// A PyPI package at a pinned version, installed into the xtask's own
+    /// virtual environment.
+    Pip(&'static Pin),
+    /// A crate (`name@version`), built with `cargo install` into the same
+    /// folder, whose `bin/` the xtask puts on `PATH`.
+    Cargo(&'static Pin),
+    /// An npm package (`name@version`), installed with the machine's npm
+    /// into the same folder (`npm install --global --prefix`), so its
+    /// programs land in the same `bin/`.
+    Npm(&'static Pin),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Apt(package) => write!(f, "apt package {package}"),
+            Source::Pip(pin) => write!(f, "PyPI package {pin}"),
+            Source::Cargo(pin) => write!(f, "crate {pin}"),
+            Source::Npm(pin) => write!(f, "npm package {pin}"),
+        }
+    }
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.probe {
+            Probe::Command(program) => write!(f, "`{program}`"),
+            Probe::File(path) => write!(f, "{path}"),
+            Probe::PythonModule(module) => write!(f, "python module `{module}`"),
+        }
+    }
+}
+
+/// One pinned tool.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Pin {
+    /// The package name in its registry.
+    pub package: &'static str,
+    pub version: &'static str,
+    /// SHA-256 of each wheel pip may pick (one per host architecture);
+    /// empty for crates and npm packages.
+    pub sha256: &'static [&'static str],
+}
+
+impl Pin {
+    /// A line of a pip requirements file that pins this version and its
+    /// wheels' hashes.
+    pub fn requirement_line(&self) -> String {
+        let mut line = format!("{}=={}", self.package, self.version);
+        for hash in self.sha256 {
+            line.push_str(&format!(" --hash=sha256:{hash}"));
+        }
+        line
+    }
+
+    /// `name@version`, as `cargo install` and `npm install` take it.
+    pub fn crate_spec(&self) -> String {
+        format!("{}@{}", self.package, self.version)
+    }
+}
+
+impl fmt::Display for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.package, self.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+        }
+        assert_eq!(Format::from_name("tgz"), None);
+        assert_eq!(
+            Format::of_file_name("app_1.0-1_amd64.deb"),
+            Some(Format::Deb)
+        );
+        assert_eq!(
+            Format::of_file_name("app-1.0-x.tar.gz"),
+            Some(Format::TarGz)
+        );
+        assert_eq!(Format::of_file_name("app-1.0-x.tar.gz.sha256"), None);
+    }
+}
