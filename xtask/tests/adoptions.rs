@@ -7,9 +7,10 @@
 //! runs, and the shipped package moved out of `app/`.
 //!
 //! The copies share one target folder, so the crates they have in common
-//! are compiled once, and so they take turns: cargo names a path crate's
-//! build outputs after its path inside the workspace, so two copies'
-//! `xtask` test binaries would overwrite each other.
+//! are compiled once, and so they take turns, each from its copying on:
+//! cargo names a path crate's build outputs after its path inside the
+//! workspace and judges them fresh by the sources' modification times, so a
+//! copy made before another copy's build would run that copy's binaries.
 
 mod support;
 
@@ -66,7 +67,6 @@ fn configured_in(dir: &Path) -> Vec<String> {
 /// what `cargo xtask ci` alone runs), then `dist` and `verify` succeed.
 /// Returns the release folder and dist's manifest.
 fn own_suite_and_dist_pass(dir: &Path) -> (PathBuf, Value) {
-    let _turn = take_turn();
     succeed(shared(cargo_in(dir, &["fetch"])));
     let tested = succeed(shared(cargo_in(
         dir,
@@ -132,6 +132,7 @@ fn native_glibc(row: &Value) -> bool {
 #[test]
 #[ignore = "adopts a copy and builds two targets in it; run by `cargo xtask ci`"]
 fn a_prerelease_with_other_packaging_settings() {
+    let _turn = take_turn();
     let ws = copy_of_workspace("adopt-prerelease");
     let dir = ws.path();
     let targets = vec![
@@ -219,6 +220,7 @@ fn a_prerelease_with_other_packaging_settings() {
 #[test]
 #[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
 fn a_single_target_this_machine_cannot_run() {
+    let _turn = take_turn();
     let ws = copy_of_workspace("adopt-unrunnable");
     let dir = ws.path();
     let target = pick_target(|row| row["runner"] == "none");
@@ -244,6 +246,7 @@ fn a_single_target_this_machine_cannot_run() {
 #[test]
 #[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
 fn the_shipped_package_moved_out_of_app() {
+    let _turn = take_turn();
     let ws = copy_of_workspace("adopt-moved");
     let dir = ws.path();
     let target = pick_target(|row| row["static_binary"] == true && row["runner"] == "native");
