@@ -287,7 +287,13 @@ pub fn cargo_in(dir: &Path, args: &[&str]) -> Command {
 
 /// `cargo test` gives this process the `[env]` of .cargo/config.toml (the C
 /// compilers); a command run in a copy must get them from the copy's own.
+/// A copy also builds in its own target folder, whatever this process was
+/// given: cargo judges a path crate's outputs by their path inside the
+/// workspace and their sources' times, so copies sharing one folder would
+/// run each other's builds.
 fn without_our_cargo_env(command: &mut Command) {
+    command.env_remove("CARGO_TARGET_DIR");
+    command.env_remove("CARGO_BUILD_TARGET_DIR");
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if ["CC_", "AR_", "CFLAGS_"]
