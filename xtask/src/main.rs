@@ -20,6 +20,7 @@
 //! - [`package`]: the artifact formats, binary inspection, checksums,
 //!   manifest, signing, publishing and verifying;
 //! - [`cargo`]: how the xtask asks cargo to build, test and run;
+//! - [`pins`]: the exact version of every tool the xtask installs;
 //! - [`vocab`]: the types every part shares (artifact formats, tools,
 //!   pinned versions), in a leaf module that does no work;
 //! - [`util`]: small helpers: atomic writes, temporary folders,
@@ -34,6 +35,7 @@ mod cli;
 mod commands;
 mod machine;
 mod package;
+mod pins;
 mod targets;
 mod util;
 mod vocab;

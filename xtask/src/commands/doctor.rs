@@ -76,7 +76,8 @@ pub fn run(ws: &Workspace) -> Result<()> {
             println!("  export {name}='{value}'");
         }
     }
-    let missing = Missing::find(&ws.sh, &ws.tools_dir, &ws.toolchain, &targets, &[]);
+    let specs: Vec<_> = targets.iter().map(|configured| configured.spec).collect();
+    let missing = Missing::find(&ws.sh, &ws.tools_dir, &ws.toolchain, &specs, &[]);
     if missing.is_empty() {
         println!("\nEvery configured target can be built, and every runnable one tested.");
         return Ok(());

@@ -17,10 +17,9 @@ use xshell::{Shell, cmd};
 
 use crate::machine::toolchain::Toolchain;
 use crate::machine::tools;
-
+use crate::targets::TargetSpec;
 use crate::util::atomic;
 use crate::vocab::{Pin, Probe, Role, Source, Tool};
-use crate::workspace::config::Configured;
 
 /// What is missing for a set of targets, grouped by installer. Each entry
 /// maps what to install to the targets (or reasons) that need it.
@@ -41,7 +40,7 @@ impl Missing {
         sh: &Shell,
         tools_dir: &Path,
         toolchain: &Toolchain,
-        targets: &[&Configured],
+        targets: &[&TargetSpec],
         extra: &[(Tool, &'static str)],
     ) -> Missing {
         let mut missing = Missing::default();
@@ -50,8 +49,7 @@ impl Missing {
                 missing.add(*tool, why);
             }
         }
-        for configured in targets {
-            let spec = configured.spec;
+        for &spec in targets {
             if !toolchain.has_std(spec.triple) {
                 missing.rust_std.push(spec.triple);
             }
@@ -371,7 +369,7 @@ impl fmt::Display for Shown<'_> {
 pub fn ensure(
     sh: &Shell,
     tools_dir: &Path,
-    targets: &[&Configured],
+    targets: &[&TargetSpec],
     extra: &[(Tool, &'static str)],
     no_install: bool,
 ) -> Result<()> {
@@ -453,7 +451,7 @@ mod tests {
             .insert("qemu-user", vec!["aarch64-unknown-linux-gnu"]);
         missing
             .pip
-            .push((&crate::machine::pins::ZIGLANG, vec!["aarch64-apple-darwin"]));
+            .push((&crate::pins::ZIGLANG, vec!["aarch64-apple-darwin"]));
         missing
     }
 

@@ -146,7 +146,7 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::machine::pins;
+    use crate::pins;
     use crate::vocab::Role;
 
     use crate::util::tempdir::TempDir;

@@ -3,7 +3,7 @@
 //! here.
 
 use super::*;
-use crate::machine::pins;
+use crate::pins;
 use crate::vocab::{Probe, Role, Source};
 
 /// A linker-side program from a Debian package.

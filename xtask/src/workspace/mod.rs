@@ -63,6 +63,7 @@ impl Workspace {
         extra: &[(Tool, &'static str)],
         no_install: bool,
     ) -> Result<()> {
-        provision::ensure(&self.sh, &self.tools_dir, targets, extra, no_install)
+        let specs: Vec<_> = targets.iter().map(|configured| configured.spec).collect();
+        provision::ensure(&self.sh, &self.tools_dir, &specs, extra, no_install)
     }
 }
