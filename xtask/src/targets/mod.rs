@@ -16,6 +16,7 @@
 //! theirs differ, and [`TargetSpec::cargo_overrides`] tells cargo about the difference.
 
 pub mod ci_runners;
+mod hosts;
 mod table;
 pub mod triple;
 mod version;
@@ -26,7 +27,8 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::vocab::{Format, Tool};
-pub use table::{KNOWN_TARGETS, OTHER_HOSTS, REFERENCE_HOST, runs_with};
+pub use hosts::{OTHER_HOSTS, REFERENCE_HOST};
+pub use table::{KNOWN_TARGETS, runs_with};
 pub use version::Version;
 
 /// One row of the target table.

@@ -7,7 +7,7 @@ use crate::pins;
 use crate::vocab::{Probe, Role, Source};
 
 /// A linker-side program from a Debian package.
-const fn links_with(program: &'static str, package: &'static str) -> Tool {
+pub(super) const fn links_with(program: &'static str, package: &'static str) -> Tool {
     Tool {
         role: Role::Linker,
         probe: Probe::Command(program),
@@ -16,7 +16,7 @@ const fn links_with(program: &'static str, package: &'static str) -> Tool {
 }
 
 /// A linker-side file from a Debian package (a cross libc's startup files).
-const fn links_against(path: &'static str, package: &'static str) -> Tool {
+pub(super) const fn links_against(path: &'static str, package: &'static str) -> Tool {
     Tool {
         role: Role::Linker,
         probe: Probe::File(path),
@@ -35,7 +35,7 @@ pub const fn runs_with(program: &'static str, package: &'static str) -> Tool {
 }
 
 /// zig, from PyPI: the C compiler where Debian has no cross gcc.
-const ZIG: Tool = Tool {
+pub(super) const ZIG: Tool = Tool {
     role: Role::Linker,
     probe: Probe::PythonModule("ziglang"),
     source: Source::Pip(&pins::ZIGLANG),
@@ -43,7 +43,7 @@ const ZIG: Tool = Tool {
 
 /// cargo-zigbuild, from PyPI: what links Mach-O binaries here, and -gnu
 /// release binaries against the glibc floor.
-const ZIGBUILD: Tool = Tool {
+pub(super) const ZIGBUILD: Tool = Tool {
     role: Role::Linker,
     probe: Probe::Command("cargo-zigbuild"),
     source: Source::Pip(&pins::CARGO_ZIGBUILD),
@@ -108,7 +108,7 @@ const MACHO_X86_64: Binary = Binary::MachO {
 const MACOS_ARM64_LOWEST: Version = Version::new(11, 0);
 const MACOS_X86_64_LOWEST: Version = Version::new(10, 12);
 
-const X86_64_LINUX_GNU: TargetSpec = TargetSpec {
+pub(super) const X86_64_LINUX_GNU: TargetSpec = TargetSpec {
     triple: "x86_64-unknown-linux-gnu",
     os: Os::Linux,
     binary: ELF_X86_64,
@@ -126,7 +126,7 @@ const X86_64_LINUX_GNU: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const AARCH64_LINUX_GNU: TargetSpec = TargetSpec {
+pub(super) const AARCH64_LINUX_GNU: TargetSpec = TargetSpec {
     triple: "aarch64-unknown-linux-gnu",
     os: Os::Linux,
     binary: ELF_AARCH64,
@@ -156,7 +156,7 @@ const AARCH64_LINUX_GNU: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const ARMV7_LINUX_GNUEABIHF: TargetSpec = TargetSpec {
+pub(super) const ARMV7_LINUX_GNUEABIHF: TargetSpec = TargetSpec {
     triple: "armv7-unknown-linux-gnueabihf",
     os: Os::Linux,
     binary: ELF_ARM,
@@ -186,7 +186,7 @@ const ARMV7_LINUX_GNUEABIHF: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const RISCV64GC_LINUX_GNU: TargetSpec = TargetSpec {
+pub(super) const RISCV64GC_LINUX_GNU: TargetSpec = TargetSpec {
     triple: "riscv64gc-unknown-linux-gnu",
     os: Os::Linux,
     binary: ELF_RISCV64,
@@ -216,7 +216,7 @@ const RISCV64GC_LINUX_GNU: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const POWERPC64LE_LINUX_GNU: TargetSpec = TargetSpec {
+pub(super) const POWERPC64LE_LINUX_GNU: TargetSpec = TargetSpec {
     triple: "powerpc64le-unknown-linux-gnu",
     os: Os::Linux,
     binary: ELF_PPC64LE,
@@ -249,7 +249,7 @@ const POWERPC64LE_LINUX_GNU: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const I686_LINUX_GNU: TargetSpec = TargetSpec {
+pub(super) const I686_LINUX_GNU: TargetSpec = TargetSpec {
     triple: "i686-unknown-linux-gnu",
     os: Os::Linux,
     binary: ELF_I386,
@@ -278,7 +278,7 @@ const I686_LINUX_GNU: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const X86_64_LINUX_MUSL: TargetSpec = TargetSpec {
+pub(super) const X86_64_LINUX_MUSL: TargetSpec = TargetSpec {
     triple: "x86_64-unknown-linux-musl",
     os: Os::Linux,
     binary: ELF_X86_64,
@@ -296,7 +296,7 @@ const X86_64_LINUX_MUSL: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const AARCH64_LINUX_MUSL: TargetSpec = TargetSpec {
+pub(super) const AARCH64_LINUX_MUSL: TargetSpec = TargetSpec {
     triple: "aarch64-unknown-linux-musl",
     os: Os::Linux,
     binary: ELF_AARCH64,
@@ -317,7 +317,7 @@ const AARCH64_LINUX_MUSL: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
-const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
+pub(super) const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
     triple: "x86_64-pc-windows-gnu",
     os: Os::Windows,
     binary: PE_X86_64,
@@ -343,21 +343,21 @@ const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
     import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
 };
 
-const AARCH64_APPLE_DARWIN: TargetSpec = macos_with_zig(
+pub(super) const AARCH64_APPLE_DARWIN: TargetSpec = macos_with_zig(
     "aarch64-apple-darwin",
     MACHO_ARM64,
     &["arm64"],
     MACOS_ARM64_LOWEST,
 );
 
-const X86_64_APPLE_DARWIN: TargetSpec = macos_with_zig(
+pub(super) const X86_64_APPLE_DARWIN: TargetSpec = macos_with_zig(
     "x86_64-apple-darwin",
     MACHO_X86_64,
     &["x86_64"],
     MACOS_X86_64_LOWEST,
 );
 
-const WASM32_WASIP1: TargetSpec = TargetSpec {
+pub(super) const WASM32_WASIP1: TargetSpec = TargetSpec {
     triple: "wasm32-wasip1",
     os: Os::Wasi,
     binary: Binary::Wasm,
@@ -398,86 +398,6 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     WASM32_WASIP1,
 ];
 
-/// The build machine [`KNOWN_TARGETS`] is written for, and so the one
-/// `.cargo/config.toml` records.
-pub const REFERENCE_HOST: &str = "x86_64-unknown-linux-gnu";
-
-/// The other build machines the xtask runs on, each with the rows that
-/// replace [`KNOWN_TARGETS`]' there. Targets without a row of their own are
-/// built and run there as on the reference host.
-pub const OTHER_HOSTS: &[HostRows] = &[
-    HostRows {
-        host: "aarch64-unknown-linux-gnu",
-        rows: ON_AARCH64_LINUX_HOST,
-    },
-    HostRows {
-        host: "aarch64-apple-darwin",
-        rows: ON_MACOS_HOST,
-    },
-    HostRows {
-        host: "x86_64-apple-darwin",
-        rows: ON_MACOS_HOST,
-    },
-];
-
-/// Rows that replace [`KNOWN_TARGETS`]' on an aarch64 Linux build machine
-/// (GitHub's `ubuntu-24.04-arm`, Graviton, a Raspberry Pi 5): aarch64 runs
-/// natively, x86_64 under qemu with Debian's amd64 cross gcc and libc, and
-/// Windows binaries are build-only, since Debian's arm64 wine runs no x86_64
-/// code. Debian's native gcc answers to its triplet name
-/// (`aarch64-linux-gnu-gcc`), so the linker `.cargo/config.toml` names
-/// works here too.
-pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
-    TargetSpec {
-        c_compiler: CCompiler::Gcc("cc"),
-        runner: Runner::Native,
-        tools: &[links_with("aarch64-linux-gnu-gcc", "gcc"), ZIG, ZIGBUILD],
-        ..AARCH64_LINUX_GNU
-    },
-    TargetSpec {
-        linker: Linker::CrossGcc("x86_64-linux-gnu-gcc"),
-        c_compiler: CCompiler::Gcc("x86_64-linux-gnu-gcc"),
-        runner: Runner::Qemu {
-            program: "qemu-x86_64",
-            sysroot: Some("/usr/x86_64-linux-gnu"),
-        },
-        tools: &[
-            links_with("x86_64-linux-gnu-gcc", "gcc-x86-64-linux-gnu"),
-            links_against("/usr/x86_64-linux-gnu/lib/Scrt1.o", "libc6-dev-amd64-cross"),
-            runs_with("qemu-x86_64", "qemu-user"),
-            ZIG,
-            ZIGBUILD,
-        ],
-        ..X86_64_LINUX_GNU
-    },
-    TargetSpec {
-        runner: Runner::Native,
-        tools: &[ZIG],
-        ..AARCH64_LINUX_MUSL
-    },
-    TargetSpec {
-        runner: Runner::Qemu {
-            program: "qemu-x86_64",
-            sysroot: None,
-        },
-        tools: &[runs_with("qemu-x86_64", "qemu-user"), ZIG],
-        ..X86_64_LINUX_MUSL
-    },
-    TargetSpec {
-        runner: Runner::None,
-        tools: &[links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")],
-        ..X86_64_WINDOWS_GNU
-    },
-];
-
-/// Rows that replace [`KNOWN_TARGETS`]' on a Mac build machine (a macOS CI
-/// runner, say), where Apple's own toolchain links macOS binaries and the
-/// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
-pub const ON_MACOS_HOST: &[TargetSpec] = &[
-    macos_native(AARCH64_APPLE_DARWIN),
-    macos_native(X86_64_APPLE_DARWIN),
-];
-
 /// A macOS target built on Linux: zig links it and nothing runs it.
 ///
 /// Two linker flags for releases: `-S` keeps debug-map paths, and with them
@@ -507,18 +427,5 @@ const fn macos_with_zig(
         tools: &[ZIG, ZIGBUILD],
         release_link_args: &["-Wl,-S", "-Wl,-x"],
         import_libs: None,
-    }
-}
-
-/// A macOS target built on a Mac, from its row for Linux: Apple's
-/// toolchain links it and compiles its C, and the Mac runs it.
-const fn macos_native(on_linux: TargetSpec) -> TargetSpec {
-    TargetSpec {
-        linker: Linker::HostCc,
-        c_compiler: CCompiler::Host,
-        runner: Runner::Native,
-        tools: &[],
-        release_link_args: &[],
-        ..on_linux
     }
 }
