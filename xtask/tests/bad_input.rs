@@ -587,7 +587,7 @@ fn pinned_tool_that_cannot_be_installed_is_named() {
             "cannot install from PyPI",
             "wasmtime 50.0.1",
             "ziglang 0.17.1",
-            "xtask/src/machine/pins.rs",
+            "xtask/src/pins.rs",
         ],
     );
     assert_built_nothing(ws.path(), &stderr);

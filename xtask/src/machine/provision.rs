@@ -337,7 +337,7 @@ impl InstallStep {
                 anyhow::anyhow!(
                     "cannot install {}: `{}` failed, as its output above says. Check that this \
                      machine reaches the package registry (proxy settings, PIP_INDEX_URL) and \
-                     that the versions pinned in xtask/src/machine/pins.rs exist there, then \
+                     that the versions pinned in xtask/src/pins.rs exist there, then \
                      run the command again, or run the install command by hand.",
                     self.what,
                     self.display_for(privilege)

@@ -34,7 +34,7 @@ pub fn add_tools_to_path(sh: &Shell, tools_dir: &Path) -> Result<()> {
 pub enum Presence {
     Present,
     Missing,
-    /// Installed, but not at the version `machine::pins` names.
+    /// Installed, but not at the version `pins` names.
     WrongVersion {
         installed: String,
     },
