@@ -5,6 +5,10 @@
 //! license, authors, `[package.metadata.deb]`) come as cargo resolves them,
 //! workspace inheritance included. Reading them through cargo means the xtask
 //! never disagrees with cargo about what the manifest says.
+//!
+//! This module reads the targets and their formats and checks the keys;
+//! [`package`] reads the shipped package, [`release`] the installers and
+//! universal binary, and [`floors`] the oldest glibc and macOS.
 
 use std::path::{Path, PathBuf};
 
@@ -12,10 +16,17 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::package::{installers, universal};
 use crate::targets::{self, TargetSpec, Version, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
+
+mod floors;
+mod package;
+mod release;
+
+use floors::{GLIBC_FLOOR, MACOS_FLOOR, configured_floor};
+pub use package::Package;
+use release::{base_url, installers, universal2};
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -48,26 +59,6 @@ pub struct Config {
     /// be filled in: `base-url`, by default the GitHub release of the
     /// package's `repository`. Set whenever `installers` is not empty.
     pub base_url: Option<String>,
-}
-
-/// The shipped package, as cargo resolves its manifest.
-#[derive(Debug)]
-pub struct Package {
-    pub name: String,
-    /// The binary's name (the package's one `[[bin]]`).
-    pub bin: String,
-    pub version: String,
-    pub description: Option<String>,
-    pub license: Option<String>,
-    pub authors: Vec<String>,
-    pub homepage: Option<String>,
-    pub repository: Option<String>,
-    /// The folder of the package's Cargo.toml.
-    pub dir: PathBuf,
-    /// `[package.metadata.deb]`, or an empty table.
-    pub deb: serde_json::Map<String, Value>,
-    /// `[package.metadata.generate-rpm]`, or an empty table.
-    pub generate_rpm: serde_json::Map<String, Value>,
 }
 
 /// A configured target and the formats it is released in.
@@ -300,64 +291,6 @@ impl Config {
     }
 }
 
-impl Package {
-    fn from_metadata(package: &Value) -> Result<Package> {
-        let name = str_field(package, "name")?.to_owned();
-        let bins: Vec<&str> = package["targets"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|target| {
-                target["kind"]
-                    .as_array()
-                    .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
-            })
-            .filter_map(|target| target["name"].as_str())
-            .collect();
-        let bin = match bins.as_slice() {
-            [bin] => (*bin).to_owned(),
-            [] => bail!(
-                "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] target."
-            ),
-            _ => bail!(
-                "package `{name}` has several binaries ({}); the xtask ships exactly one. \
-                 Keep one [[bin]] target in the shipped package.",
-                bins.join(", ")
-            ),
-        };
-        let optional = |key: &str| package[key].as_str().map(str::to_owned);
-        Ok(Package {
-            bin,
-            version: str_field(package, "version")?.to_owned(),
-            description: optional("description"),
-            license: optional("license"),
-            authors: package["authors"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|author| author.as_str().map(str::to_owned))
-                .collect(),
-            homepage: optional("homepage"),
-            repository: optional("repository"),
-            dir: Path::new(str_field(package, "manifest_path")?)
-                .parent()
-                .context("a manifest path has a folder")?
-                .to_owned(),
-            deb: package
-                .pointer("/metadata/deb")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
-            generate_rpm: package
-                .pointer("/metadata/generate-rpm")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
-            name,
-        })
-    }
-}
-
 /// The keys `[workspace.metadata.dist]` may have.
 const DIST_KEYS: &[&str] = &[
     "package",
@@ -372,219 +305,6 @@ const DIST_KEYS: &[&str] = &[
     "installers",
     "base-url",
 ];
-
-/// The installers `installers` names, checked against what the targets
-/// ship; without it, every installer some target has artifacts for.
-fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<Format>> {
-    let served = |installer: Format| {
-        targets
-            .iter()
-            .any(|t| installers::serves_target(installer, t.spec, &t.formats))
-    };
-    let Some(listed) = dist.get("installers") else {
-        return Ok(Format::INSTALLERS
-            .into_iter()
-            .filter(|&i| served(i))
-            .collect());
-    };
-    let names: Vec<&str> = listed
-        .as_array()
-        .and_then(|list| list.iter().map(Value::as_str).collect())
-        .context(
-            "[workspace.metadata.dist] `installers` must be a list of installer names, like \
-             [\"shell\", \"homebrew\", \"scoop\"], or [] for none.",
-        )?;
-    let known: Vec<&str> = Format::INSTALLERS
-        .iter()
-        .filter_map(Format::installer_name)
-        .collect();
-    let mut chosen = Vec::new();
-    for name in names {
-        let Some(installer) = Format::INSTALLERS
-            .into_iter()
-            .find(|installer| installer.installer_name() == Some(name))
-        else {
-            bail!(
-                "[workspace.metadata.dist] `installers` names `{name}`, which the xtask cannot \
-                 make. {}It makes: {}.",
-                did_you_mean(name, &known),
-                known.join(", ")
-            );
-        };
-        if !served(installer) {
-            let needs = match installer {
-                Format::ShellInstaller => "a tar.gz of a Linux or macOS target",
-                Format::HomebrewFormula => "a tar.gz of an x86_64 or arm64 macOS or Linux target",
-                _ => "a zip of a Windows target",
-            };
-            bail!(
-                "[workspace.metadata.dist] `installers` asks for `{name}`, but no configured \
-                 target has an artifact it could install: it needs {needs}. Add such a target \
-                 or format, or remove `{name}` from `installers`."
-            );
-        }
-        if !chosen.contains(&installer) {
-            chosen.push(installer);
-        }
-    }
-    Ok(chosen)
-}
-
-/// Where the installers download from: `base-url`, or the GitHub release
-/// of `repository`. Needed only when there are installers.
-fn base_url(dist: &Value, package: &Package, installers: &[Format]) -> Result<Option<String>> {
-    let url = release_base_url(dist, package, installers)?;
-    if let Some(url) = &url
-        && let Some(bad) = url.chars().find(|c| c.is_whitespace() || c.is_control())
-    {
-        bail!(
-            "the installers' base URL {url:?} holds {bad:?}, which no URL does (a space is \
-             %20): each installer would carry it verbatim. Correct `base-url` in \
-             [workspace.metadata.dist], or the package's `repository` it is made from."
-        );
-    }
-    Ok(url)
-}
-
-fn release_base_url(
-    dist: &Value,
-    package: &Package,
-    installers: &[Format],
-) -> Result<Option<String>> {
-    match dist.get("base-url") {
-        Some(Value::String(url)) if url.starts_with("https://") || url.starts_with("http://") => {
-            return Ok(Some(url.clone()));
-        }
-        Some(other) => bail!(
-            "[workspace.metadata.dist] `base-url` is {other}, not an http(s) URL. Set it to \
-             where the release's files can be downloaded, with {{version}} for the version, \
-             like \"https://github.com/OWNER/REPO/releases/download/v{{version}}\"."
-        ),
-        None => {}
-    }
-    let github = package
-        .repository
-        .as_deref()
-        .map(|url| url.trim_end_matches('/').trim_end_matches(".git"))
-        .filter(|url| url.starts_with("https://github.com/"));
-    match (github, installers.is_empty()) {
-        (Some(repository), _) => Ok(Some(format!("{repository}/releases/download/v{{version}}"))),
-        (None, true) => Ok(None),
-        (None, false) => {
-            let names: Vec<&str> = installers
-                .iter()
-                .filter_map(Format::installer_name)
-                .collect();
-            bail!(
-                "the installers ({}) download the release's files, and nothing says from where: \
-                 the package's `repository` is not a GitHub URL and [workspace.metadata.dist] \
-                 has no `base-url`. Set base-url = \"https://…/v{{version}}\" (where the \
-                 release's files are), or installers = [] to make none.",
-                names.join(", ")
-            )
-        }
-    }
-}
-
-/// Whether the universal macOS artifact is made: as `universal2` says, or,
-/// without it, whenever both macOS targets make a tarball to make it from.
-fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
-    let both = universal::SLICES.iter().all(|triple| {
-        targets
-            .iter()
-            .any(|t| t.triple() == *triple && t.formats.contains(&Format::TarGz))
-    });
-    match dist.get("universal2") {
-        None => Ok(both),
-        Some(Value::Bool(false)) => Ok(false),
-        Some(Value::Bool(true)) if both => Ok(true),
-        Some(Value::Bool(true)) => bail!(
-            "[workspace.metadata.dist] asks for `universal2`, the macOS binary with both an \
-             x86_64 and an arm64 slice, but it is made from the tar.gz of each of {} and {}, and \
-             they are not both configured with tar.gz. Add the missing one with `cargo xtask \
-             add-target`, or remove `universal2`.",
-            universal::SLICES[0],
-            universal::SLICES[1]
-        ),
-        Some(other) => {
-            bail!("[workspace.metadata.dist] `universal2` is {other}, not true or false.")
-        }
-    }
-}
-
-/// A `min-…` key of `[workspace.metadata.dist]`: the oldest version of a
-/// system a release must run on.
-struct FloorKey {
-    key: &'static str,
-    system: &'static str,
-    example: &'static str,
-    /// What a release built against the floor is: linked, or built for.
-    done: &'static str,
-}
-
-const GLIBC_FLOOR: FloorKey = FloorKey {
-    key: "min-glibc",
-    system: "glibc",
-    example: "2.28",
-    done: "link each architecture against",
-};
-
-const MACOS_FLOOR: FloorKey = FloorKey {
-    key: "min-macos",
-    system: "macOS",
-    example: "12.0",
-    done: "build each architecture for",
-};
-
-/// The floor `floor.key` sets, if any.
-fn configured_floor(dist: &Value, floor: &FloorKey) -> Result<Option<Version>> {
-    let FloorKey {
-        key,
-        system,
-        example,
-        done,
-    } = floor;
-    match dist.get(*key) {
-        None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.parse::<Version>().with_context(|| {
-            format!(
-                "[workspace.metadata.dist] `{key}` is {text:?}, which is not a {system} \
-                 version. Write it as \"{example}\", or remove it to {done} the lowest \
-                 {system} Rust supports there"
-            )
-        })?)),
-        Some(other) => bail!(
-            "[workspace.metadata.dist] `{key}` is {other}, not a string. Write it as \
-             \"{example}\", or remove it to {done} the lowest {system} Rust supports there."
-        ),
-    }
-}
-
-impl FloorKey {
-    /// The floor of `triple`, whose lowest possible is `lowest` (`None`:
-    /// the floor does not apply to it), given the configured one.
-    fn for_target(
-        &self,
-        triple: &str,
-        lowest: Option<Version>,
-        configured: Option<Version>,
-    ) -> Result<Option<Version>> {
-        let FloorKey {
-            key, system, done, ..
-        } = self;
-        match (lowest, configured) {
-            (None, _) => Ok(None),
-            (Some(lowest), None) => Ok(Some(lowest)),
-            (Some(lowest), Some(floor)) if floor < lowest => bail!(
-                "[workspace.metadata.dist] `{key}` is {floor}, but Rust's standard library \
-                 needs {system} {lowest} or newer on {triple}, so no binary for it can run on \
-                 an older one. Raise `{key}` to {lowest} or more, or remove it to {done} its \
-                 own lowest."
-            ),
-            (Some(_), Some(floor)) => Ok(Some(floor)),
-        }
-    }
-}
 
 /// Refuses keys of `[workspace.metadata.dist]` the xtask would ignore, and
 /// sub-tables that are not tables.

@@ -1,0 +1,153 @@
+//! What a release ships besides each target's packages: the installers
+//! and where they download from, and the universal macOS binary.
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use super::{Configured, Package};
+use crate::package::{installers, universal};
+use crate::util::suggest::did_you_mean;
+use crate::vocab::Format;
+
+/// The installers `installers` names, checked against what the targets
+/// ship; without it, every installer some target has artifacts for.
+pub(super) fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<Format>> {
+    let served = |installer: Format| {
+        targets
+            .iter()
+            .any(|t| installers::serves_target(installer, t.spec, &t.formats))
+    };
+    let Some(listed) = dist.get("installers") else {
+        return Ok(Format::INSTALLERS
+            .into_iter()
+            .filter(|&i| served(i))
+            .collect());
+    };
+    let names: Vec<&str> = listed
+        .as_array()
+        .and_then(|list| list.iter().map(Value::as_str).collect())
+        .context(
+            "[workspace.metadata.dist] `installers` must be a list of installer names, like \
+             [\"shell\", \"homebrew\", \"scoop\"], or [] for none.",
+        )?;
+    let known: Vec<&str> = Format::INSTALLERS
+        .iter()
+        .filter_map(Format::installer_name)
+        .collect();
+    let mut chosen = Vec::new();
+    for name in names {
+        let Some(installer) = Format::INSTALLERS
+            .into_iter()
+            .find(|installer| installer.installer_name() == Some(name))
+        else {
+            bail!(
+                "[workspace.metadata.dist] `installers` names `{name}`, which the xtask cannot \
+                 make. {}It makes: {}.",
+                did_you_mean(name, &known),
+                known.join(", ")
+            );
+        };
+        if !served(installer) {
+            let needs = match installer {
+                Format::ShellInstaller => "a tar.gz of a Linux or macOS target",
+                Format::HomebrewFormula => "a tar.gz of an x86_64 or arm64 macOS or Linux target",
+                _ => "a zip of a Windows target",
+            };
+            bail!(
+                "[workspace.metadata.dist] `installers` asks for `{name}`, but no configured \
+                 target has an artifact it could install: it needs {needs}. Add such a target \
+                 or format, or remove `{name}` from `installers`."
+            );
+        }
+        if !chosen.contains(&installer) {
+            chosen.push(installer);
+        }
+    }
+    Ok(chosen)
+}
+
+/// Where the installers download from: `base-url`, or the GitHub release
+/// of `repository`. Needed only when there are installers.
+pub(super) fn base_url(
+    dist: &Value,
+    package: &Package,
+    installers: &[Format],
+) -> Result<Option<String>> {
+    let url = release_base_url(dist, package, installers)?;
+    if let Some(url) = &url
+        && let Some(bad) = url.chars().find(|c| c.is_whitespace() || c.is_control())
+    {
+        bail!(
+            "the installers' base URL {url:?} holds {bad:?}, which no URL does (a space is \
+             %20): each installer would carry it verbatim. Correct `base-url` in \
+             [workspace.metadata.dist], or the package's `repository` it is made from."
+        );
+    }
+    Ok(url)
+}
+
+fn release_base_url(
+    dist: &Value,
+    package: &Package,
+    installers: &[Format],
+) -> Result<Option<String>> {
+    match dist.get("base-url") {
+        Some(Value::String(url)) if url.starts_with("https://") || url.starts_with("http://") => {
+            return Ok(Some(url.clone()));
+        }
+        Some(other) => bail!(
+            "[workspace.metadata.dist] `base-url` is {other}, not an http(s) URL. Set it to \
+             where the release's files can be downloaded, with {{version}} for the version, \
+             like \"https://github.com/OWNER/REPO/releases/download/v{{version}}\"."
+        ),
+        None => {}
+    }
+    let github = package
+        .repository
+        .as_deref()
+        .map(|url| url.trim_end_matches('/').trim_end_matches(".git"))
+        .filter(|url| url.starts_with("https://github.com/"));
+    match (github, installers.is_empty()) {
+        (Some(repository), _) => Ok(Some(format!("{repository}/releases/download/v{{version}}"))),
+        (None, true) => Ok(None),
+        (None, false) => {
+            let names: Vec<&str> = installers
+                .iter()
+                .filter_map(Format::installer_name)
+                .collect();
+            bail!(
+                "the installers ({}) download the release's files, and nothing says from where: \
+                 the package's `repository` is not a GitHub URL and [workspace.metadata.dist] \
+                 has no `base-url`. Set base-url = \"https://…/v{{version}}\" (where the \
+                 release's files are), or installers = [] to make none.",
+                names.join(", ")
+            )
+        }
+    }
+}
+
+/// Whether the universal macOS artifact is made: as `universal2` says, or,
+/// without it, whenever both macOS targets make a tarball to make it from.
+pub(super) fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
+    let both = universal::SLICES.iter().all(|triple| {
+        targets
+            .iter()
+            .any(|t| t.triple() == *triple && t.formats.contains(&Format::TarGz))
+    });
+    match dist.get("universal2") {
+        None => Ok(both),
+        Some(Value::Bool(false)) => Ok(false),
+        Some(Value::Bool(true)) if both => Ok(true),
+        Some(Value::Bool(true)) => bail!(
+            "[workspace.metadata.dist] asks for `universal2`, the macOS binary with both an \
+             x86_64 and an arm64 slice, but it is made from the tar.gz of each of {} and {}, and \
+             they are not both configured with tar.gz. Add the missing one with `cargo xtask \
+             add-target`, or remove `universal2`.",
+            universal::SLICES[0],
+            universal::SLICES[1]
+        ),
+        Some(other) => {
+            bail!("[workspace.metadata.dist] `universal2` is {other}, not true or false.")
+        }
+    }
+}
