@@ -21,11 +21,7 @@ use crate::package::{macho, publish};
 use crate::targets::{Binary, Version};
 use crate::vocab::Format;
 
-/// The name the universal artifact carries where a target triple goes.
-pub const TARGET: &str = "universal2-apple-darwin";
-
-/// The triples whose binaries it combines, in the order of their slices.
-pub const SLICES: [&str; 2] = ["x86_64-apple-darwin", "aarch64-apple-darwin"];
+pub use crate::targets::platforms::{UNIVERSAL2 as TARGET, UNIVERSAL2_SLICES as SLICES};
 
 const FAT_MAGIC: u32 = 0xcafe_babe;
 const SLICE_ALIGN_LOG2: u32 = 14;

@@ -17,6 +17,7 @@
 
 pub mod ci_runners;
 mod hosts;
+pub mod platforms;
 mod table;
 pub mod triple;
 mod version;

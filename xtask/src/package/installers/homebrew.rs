@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use super::Release;
 
 use crate::package::manifest::Artifact;
-use crate::targets::{self, Os, TargetSpec};
+use crate::targets::{self, TargetSpec, platforms};
 use crate::vocab::Format;
 
 /// Homebrew's platforms: `(on_macos or on_linux, on_arm or on_intel)`.
@@ -21,21 +21,6 @@ const PLATFORMS: [(&str, &str); 4] = [
     ("on_linux", "on_intel"),
 ];
 
-/// The Homebrew platform a target's binaries run on, if it is one.
-pub fn platform(spec: &TargetSpec) -> Option<(&'static str, &'static str)> {
-    let os = match spec.os {
-        Os::Darwin => "on_macos",
-        Os::Linux => "on_linux",
-        _ => return None,
-    };
-    let cpu = match spec.uname_machines {
-        [first, ..] if matches!(*first, "aarch64" | "arm64") => "on_arm",
-        [first, ..] if *first == "x86_64" => "on_intel",
-        _ => return None,
-    };
-    Some((os, cpu))
-}
-
 /// The tarball for a platform: on Linux, musl first.
 fn pick<'a>(release: &Release<'a>, wanted: (&str, &str)) -> Option<&'a Artifact> {
     let mut candidates: Vec<(&TargetSpec, &Artifact)> = release
@@ -43,7 +28,7 @@ fn pick<'a>(release: &Release<'a>, wanted: (&str, &str)) -> Option<&'a Artifact>
         .iter()
         .filter(|artifact| artifact.format == Format::TarGz)
         .filter_map(|artifact| Some((targets::lookup(&artifact.target)?, artifact)))
-        .filter(|(spec, _)| platform(spec) == Some(wanted))
+        .filter(|(spec, _)| platforms::homebrew(spec) == Some(wanted))
         .collect();
     candidates.sort_by_key(|(spec, _)| !spec.static_binary);
     candidates.first().map(|(_, artifact)| *artifact)

@@ -21,7 +21,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::package::manifest::Artifact;
 use crate::package::publish;
-use crate::targets::{Os, TargetSpec};
 use crate::vocab::Format;
 use crate::workspace::config::Config;
 
@@ -49,22 +48,6 @@ impl Release<'_> {
     /// The download URL of the artifact `name`.
     pub fn url(&self, name: &str) -> String {
         format!("{}/{name}", self.base_url)
-    }
-}
-
-/// Whether `installer` could serve the artifacts `spec` is configured with.
-pub fn serves_target(installer: Format, spec: &TargetSpec, formats: &[Format]) -> bool {
-    match installer {
-        Format::ShellInstaller => {
-            matches!(spec.os, Os::Linux | Os::Darwin) && formats.contains(&Format::TarGz)
-        }
-        Format::HomebrewFormula => {
-            homebrew::platform(spec).is_some() && formats.contains(&Format::TarGz)
-        }
-        Format::ScoopManifest => {
-            scoop::architecture(spec).is_some() && formats.contains(&Format::Zip)
-        }
-        _ => false,
     }
 }
 

@@ -8,24 +8,8 @@ use serde_json::{Map, Value, json};
 use super::Release;
 
 use crate::package::manifest::Artifact;
-use crate::targets::{self, Binary, TargetSpec};
+use crate::targets::{self, TargetSpec, platforms};
 use crate::vocab::Format;
-
-/// Scoop's name for a Windows target's architecture.
-pub fn architecture(spec: &TargetSpec) -> Option<&'static str> {
-    match spec.binary {
-        Binary::Pe {
-            machine: 0x8664, ..
-        } => Some("64bit"),
-        Binary::Pe {
-            machine: 0xaa64, ..
-        } => Some("arm64"),
-        Binary::Pe {
-            machine: 0x014c, ..
-        } => Some("32bit"),
-        _ => None,
-    }
-}
 
 /// The zips of the release, with their architecture and target.
 fn zips<'a>(release: &Release<'a>) -> Vec<(&'static str, &'a TargetSpec, &'a Artifact)> {
@@ -35,7 +19,7 @@ fn zips<'a>(release: &Release<'a>) -> Vec<(&'static str, &'a TargetSpec, &'a Art
         .filter(|artifact| artifact.format == Format::Zip)
         .filter_map(|artifact| {
             let spec = targets::lookup(&artifact.target)?;
-            Some((architecture(spec)?, spec, artifact))
+            Some((platforms::scoop(spec)?, spec, artifact))
         })
         .collect()
 }

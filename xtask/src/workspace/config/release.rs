@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::{Configured, Package};
-use crate::package::{installers, universal};
+use crate::targets::platforms;
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 
@@ -15,7 +15,7 @@ pub(super) fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<For
     let served = |installer: Format| {
         targets
             .iter()
-            .any(|t| installers::serves_target(installer, t.spec, &t.formats))
+            .any(|t| platforms::serves(installer, t.spec, &t.formats))
     };
     let Some(listed) = dist.get("installers") else {
         return Ok(Format::INSTALLERS
@@ -129,7 +129,7 @@ fn release_base_url(
 /// Whether the universal macOS artifact is made: as `universal2` says, or,
 /// without it, whenever both macOS targets make a tarball to make it from.
 pub(super) fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
-    let both = universal::SLICES.iter().all(|triple| {
+    let both = platforms::UNIVERSAL2_SLICES.iter().all(|triple| {
         targets
             .iter()
             .any(|t| t.triple() == *triple && t.formats.contains(&Format::TarGz))
@@ -143,8 +143,8 @@ pub(super) fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
              x86_64 and an arm64 slice, but it is made from the tar.gz of each of {} and {}, and \
              they are not both configured with tar.gz. Add the missing one with `cargo xtask \
              add-target`, or remove `universal2`.",
-            universal::SLICES[0],
-            universal::SLICES[1]
+            platforms::UNIVERSAL2_SLICES[0],
+            platforms::UNIVERSAL2_SLICES[1]
         ),
         Some(other) => {
             bail!("[workspace.metadata.dist] `universal2` is {other}, not true or false.")

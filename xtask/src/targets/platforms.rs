@@ -1,0 +1,56 @@
+//! What each target is called by what installs a release on it: Homebrew's
+//! platforms, Scoop's architectures, the macOS slices a universal binary
+//! combines, and so which installers can serve a target at all. Facts about
+//! targets, read by the installers and by the configuration's checks.
+
+use super::{Binary, Os, TargetSpec};
+use crate::vocab::Format;
+
+/// The name the universal macOS artifact carries where a target triple goes.
+pub const UNIVERSAL2: &str = "universal2-apple-darwin";
+
+/// The triples whose binaries it combines, in the order of their slices.
+pub const UNIVERSAL2_SLICES: [&str; 2] = ["x86_64-apple-darwin", "aarch64-apple-darwin"];
+
+/// The Homebrew platform a target's binaries run on, if it is one.
+pub fn homebrew(spec: &TargetSpec) -> Option<(&'static str, &'static str)> {
+    let os = match spec.os {
+        Os::Darwin => "on_macos",
+        Os::Linux => "on_linux",
+        _ => return None,
+    };
+    let cpu = match spec.uname_machines {
+        [first, ..] if matches!(*first, "aarch64" | "arm64") => "on_arm",
+        [first, ..] if *first == "x86_64" => "on_intel",
+        _ => return None,
+    };
+    Some((os, cpu))
+}
+
+/// Scoop's name for a Windows target's architecture.
+pub fn scoop(spec: &TargetSpec) -> Option<&'static str> {
+    match spec.binary {
+        Binary::Pe {
+            machine: 0x8664, ..
+        } => Some("64bit"),
+        Binary::Pe {
+            machine: 0xaa64, ..
+        } => Some("arm64"),
+        Binary::Pe {
+            machine: 0x014c, ..
+        } => Some("32bit"),
+        _ => None,
+    }
+}
+
+/// Whether `installer` could serve the artifacts `spec` is configured with.
+pub fn serves(installer: Format, spec: &TargetSpec, formats: &[Format]) -> bool {
+    match installer {
+        Format::ShellInstaller => {
+            matches!(spec.os, Os::Linux | Os::Darwin) && formats.contains(&Format::TarGz)
+        }
+        Format::HomebrewFormula => homebrew(spec).is_some() && formats.contains(&Format::TarGz),
+        Format::ScoopManifest => scoop(spec).is_some() && formats.contains(&Format::Zip),
+        _ => false,
+    }
+}
