@@ -1,21 +1,23 @@
-//! Removing the local symbols rustc's strip left in a Mach-O binary, and
-//! signing it again.
+//! Stripping a Mach-O binary's local symbols, and signing it again.
 //!
 //! On Apple targets rustc strips after linking with `rust-objcopy
 //! --strip-all`, and only warns when that fails. It does fail on some of
-//! zig's arm64 output (LLVM's objcopy crashes on it, Debian's as well as
-//! rustc's), leaving local symbols: zig's `__thunk` stubs and a C library's
-//! hidden helpers. A release must not carry them (`strip = true`), and an
-//! arm64 binary changed after signing must be signed again, or macOS kills
-//! it at launch.
+//! zig's arm64 output (LLVM's objcopy crashes, Debian's as well as
+//! rustc's), and whether it does depends on where the checkout is: a
+//! release would differ between clones. So dist turns rustc's strip off for
+//! Mach-O (`-Cstrip=none`, in the target table) and strips here. A release
+//! must carry no local symbols (`strip = true`): zig's `__thunk` stubs, a C
+//! library's hidden helpers. An arm64 binary changed after signing must be
+//! signed again, or macOS kills it at launch.
 //!
 //! The local symbols are the first block of the symbol table
 //! (`LC_DYSYMTAB`'s `ilocalsym`, `nlocalsym`). They are removed in place:
-//! the remaining entries move up, the freed tail becomes zeros, and every
-//! index that counts symbols (the rest of `LC_DYSYMTAB`, the indirect
-//! symbol table, external relocations) moves with them. No other byte
-//! moves, so the file keeps its size and layout, and the code signature its
-//! place and size: signing again is hashing the pages anew
+//! the remaining entries move up, the freed tail becomes zeros, every index
+//! that counts symbols (the rest of `LC_DYSYMTAB`, the indirect symbol
+//! table, external relocations) moves with them, and the names no symbol
+//! uses any more are zeroed in the string table. No other byte moves, so
+//! the file keeps its size and layout, and the code signature its place
+//! and size: signing again is hashing the pages anew
 //! ([`codesign::sign_again`]).
 
 use anyhow::{Result, bail};
@@ -123,12 +125,52 @@ fn strip_in_place(binary: &mut [u8]) -> Result<usize> {
     put(binary, symtab + 12, (nsyms - nlocal) as u32);
     binary.copy_within(symoff + nlocal * NLIST_64..table_end, symoff);
     binary[table_end - nlocal * NLIST_64..table_end].fill(0);
+    let kept = nsyms - nlocal;
+    let names: Vec<usize> = (0..kept)
+        .filter_map(|i| word(binary, symoff + i * NLIST_64))
+        .map(|strx| strx as usize)
+        .collect();
+    let (stroff, strsize) = (field(binary, symtab + 16), field(binary, symtab + 20));
+    blank_unused_names(binary, stroff, strsize, &names)?;
 
     if let Some(signature) = find(LC_CODE_SIGNATURE) {
         let (offset, size) = (field(binary, signature + 8), field(binary, signature + 12));
         codesign::sign_again(binary, offset as u32, size as u32)?;
     }
     Ok(nlocal)
+}
+
+/// Zeroes every byte of the string table at `stroff` (of `strsize`
+/// bytes) that is not part of a name in `names` (offsets into it), so that
+/// the removed symbols' names are gone too. The table keeps its size, and
+/// its first two bytes (" \0", the empty name linkers put first).
+fn blank_unused_names(
+    binary: &mut [u8],
+    stroff: usize,
+    strsize: usize,
+    names: &[usize],
+) -> Result<()> {
+    let Some(table) = binary.get_mut(stroff..stroff + strsize) else {
+        bail!("its string table lies outside the file");
+    };
+    let mut used = vec![false; strsize];
+    used.iter_mut().take(2).for_each(|byte| *byte = true);
+    for &start in names {
+        let mut at = start;
+        while at < strsize {
+            used[at] = true;
+            if table[at] == 0 {
+                break;
+            }
+            at += 1;
+        }
+    }
+    for (byte, used) in table.iter_mut().zip(used) {
+        if !used {
+            *byte = 0;
+        }
+    }
+    Ok(())
 }
 
 /// `(cmd, offset)` of each load command.
@@ -188,13 +230,14 @@ mod tests {
             // n_strx, n_type (N_SECT, N_EXT for the last three), n_sect,
             // n_desc, n_value.
             let kind: u8 = if i < locals { 0x0e } else { 0x0f };
-            bytes.extend(1u32.to_le_bytes());
+            let name: u32 = if i < locals { 7 } else { 1 };
+            bytes.extend(name.to_le_bytes());
             bytes.extend([kind, 1, 0, 0]);
             bytes.extend(u64::from(i).to_le_bytes());
         }
         bytes.extend((locals + 1).to_le_bytes());
         bytes.extend((locals + 2).to_le_bytes());
-        bytes.extend(b"\0_main\0_imports\0");
+        bytes.extend(b"\0_main\0_local\0\0\0");
         assert_eq!(bytes.len(), end as usize);
         if !signed {
             return bytes;
@@ -231,6 +274,9 @@ mod tests {
             (word(&binary, indirect), word(&binary, indirect + 4)),
             (Some(1), Some(2))
         );
+        // The removed symbols' names are gone; the kept ones stay.
+        let stroff = word(&binary, symtab + 16).unwrap() as usize;
+        assert_eq!(&binary[stroff..stroff + 16], b"\0_main\0\0\0\0\0\0\0\0\0\0");
         // The same again changes nothing.
         let stripped = binary.clone();
         assert_eq!(strip_local_symbols(&mut binary).unwrap(), 0);

@@ -55,7 +55,7 @@ pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
 /// [`ReleaseFlags`]). The same flags must go to every cargo command that
 /// touches the dist build, or it rebuilds.
 ///
-/// Some linkers need more: the target table's `release_link_args`
+/// Some targets need more: the target table's `release_rustflags`
 /// (GNU ld for Windows stamps the link time into PE headers; zig derives a
 /// Mach-O's UUID from debug-map paths unless told to leave them out, and
 /// keeps hidden C symbols unless told to drop local ones), and its
@@ -71,11 +71,10 @@ pub fn release_flags(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Resul
             recorded: "--remap-path-prefix=<cargo home>=/cargo".to_owned(),
         },
     ];
-    for arg in spec.release_link_args {
-        let flag = format!("-Clink-arg={arg}");
+    for &flag in spec.release_rustflags {
         flags.push(Flag {
-            recorded: flag.clone(),
-            flag,
+            flag: flag.to_owned(),
+            recorded: flag.to_owned(),
         });
     }
     if let Some(system_dir) = spec.import_libs {

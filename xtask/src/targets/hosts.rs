@@ -93,7 +93,7 @@ const fn macos_native(on_linux: TargetSpec) -> TargetSpec {
         c_compiler: CCompiler::Host,
         runner: Runner::Native,
         tools: &[],
-        release_link_args: &[],
+        release_rustflags: &[],
         ..on_linux
     }
 }

@@ -71,10 +71,10 @@ pub struct TargetSpec {
     pub runner: Runner,
     /// The tools the linker and runner need, and where they come from.
     pub tools: &'static [Tool],
-    /// Linker arguments `dist` passes for release builds only: what makes
-    /// them byte-reproducible or fully stripped where `[profile.dist]`
-    /// alone does not (they cost debug builds something).
-    pub release_link_args: &'static [&'static str],
+    /// rustc flags `dist` passes for release builds only: what makes them
+    /// byte-reproducible or fully stripped where `[profile.dist]` alone
+    /// does not (they cost debug builds something).
+    pub release_rustflags: &'static [&'static str],
     /// Where the linker finds the system's import libraries (MinGW's), which
     /// `dist` links through the target folder so that their place in the
     /// import table does not depend on where the checkout is.

@@ -122,7 +122,7 @@ pub(super) const X86_64_LINUX_GNU: TargetSpec = TargetSpec {
     min_macos: None,
     runner: Runner::Native,
     tools: &[links_with("cc", "gcc"), ZIG, ZIGBUILD],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -152,7 +152,7 @@ pub(super) const AARCH64_LINUX_GNU: TargetSpec = TargetSpec {
         ZIG,
         ZIGBUILD,
     ],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -182,7 +182,7 @@ pub(super) const ARMV7_LINUX_GNUEABIHF: TargetSpec = TargetSpec {
         ZIG,
         ZIGBUILD,
     ],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -212,7 +212,7 @@ pub(super) const RISCV64GC_LINUX_GNU: TargetSpec = TargetSpec {
         ZIG,
         ZIGBUILD,
     ],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -245,7 +245,7 @@ pub(super) const POWERPC64LE_LINUX_GNU: TargetSpec = TargetSpec {
         ZIG,
         ZIGBUILD,
     ],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -274,7 +274,7 @@ pub(super) const I686_LINUX_GNU: TargetSpec = TargetSpec {
         ZIG,
         ZIGBUILD,
     ],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -292,7 +292,7 @@ pub(super) const X86_64_LINUX_MUSL: TargetSpec = TargetSpec {
     min_macos: None,
     runner: Runner::Native,
     tools: &[ZIG],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -313,7 +313,7 @@ pub(super) const AARCH64_LINUX_MUSL: TargetSpec = TargetSpec {
         sysroot: None,
     },
     tools: &[runs_with("qemu-aarch64", "qemu-user"), ZIG],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -339,7 +339,7 @@ pub(super) const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
             source: Source::Apt("wine64"),
         },
     ],
-    release_link_args: &["-Wl,--no-insert-timestamp"],
+    release_rustflags: &["-Clink-arg=-Wl,--no-insert-timestamp"],
     import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
 };
 
@@ -378,7 +378,7 @@ pub(super) const WASM32_WASIP1: TargetSpec = TargetSpec {
         },
         ZIG,
     ],
-    release_link_args: &[],
+    release_rustflags: &[],
     import_libs: None,
 };
 
@@ -400,11 +400,13 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
 
 /// A macOS target built on Linux: zig links it and nothing runs it.
 ///
-/// Two linker flags for releases: `-S` keeps debug-map paths, and with them
-/// the clone's location, out of the Mach-O UUID; `-x` drops local symbols,
-/// such as C's hidden helpers (zstd's `HUF_compress1X_repeat`), which the
-/// strip rustc runs after linking keeps. Both act before zig signs the
-/// arm64 binary ad hoc, so its signature covers the final bytes.
+/// Release flags: `-S` keeps debug-map paths, and with them the clone's
+/// location, out of the Mach-O UUID; `-x` drops the local symbols of the
+/// objects linked. rustc's own strip is off (`-Cstrip=none`): it runs
+/// LLVM's objcopy, which crashes on some of zig's arm64 output, depending
+/// on where the checkout is, and rustc only warns. dist strips what is left
+/// itself, the same way everywhere, and signs again
+/// (`package/macho_strip.rs`).
 const fn macos_with_zig(
     triple: &'static str,
     binary: Binary,
@@ -425,7 +427,7 @@ const fn macos_with_zig(
         min_macos: Some(min_macos),
         runner: Runner::None,
         tools: &[ZIG, ZIGBUILD],
-        release_link_args: &["-Wl,-S", "-Wl,-x"],
+        release_rustflags: &["-Clink-arg=-Wl,-S", "-Clink-arg=-Wl,-x", "-Cstrip=none"],
         import_libs: None,
     }
 }
