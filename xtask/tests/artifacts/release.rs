@@ -1,0 +1,57 @@
+//! The release as a whole: verify accepts it and catches a flipped byte, and
+//! the manifest records every artifact.
+
+use super::*;
+
+#[test]
+fn verify_accepts_the_dist_and_catches_a_flipped_byte() {
+    let dir = dist_dir();
+    let ok = xtask(&repo_root(), &["verify", dir.to_str().unwrap()]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+
+    let copy = Scratch::new("verify-corrupt");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+    }
+    let victim = manifest()["artifacts"][0]["name"].as_str().unwrap();
+    let mut bytes = std::fs::read(copy.path().join(victim)).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(copy.path().join(victim), bytes).unwrap();
+    let output = xtask(&repo_root(), &["verify", copy.path().to_str().unwrap()]);
+    assert_fails_with(
+        &output,
+        &[&format!("{victim}: SHA-256 is"), "failed verification"],
+    );
+}
+
+#[test]
+fn manifest_records_every_artifact_and_how_it_was_smoke_run() {
+    let manifest = manifest();
+    assert!(manifest["source_date_epoch"].as_u64().unwrap() > 1_600_000_000);
+    for artifact in manifest["artifacts"].as_array().unwrap() {
+        // An installer is for the whole release, not for a target.
+        let target = chosen_targets()
+            .iter()
+            .find(|target| target["triple"] == artifact["target"]);
+        match target {
+            Some(target) => {
+                assert_eq!(artifact["smoke_run"], target["runner"], "{artifact}");
+                assert_eq!(artifact["glibc_floor"], target["glibc_floor"], "{artifact}");
+            }
+            None => {
+                assert_eq!(artifact["target"], "installer", "{artifact}");
+                assert_eq!(artifact["smoke_run"], "none", "{artifact}");
+            }
+        }
+        let size = std::fs::metadata(dist_dir().join(artifact["name"].as_str().unwrap()))
+            .unwrap()
+            .len();
+        assert_eq!(artifact["size"].as_u64(), Some(size));
+    }
+}
