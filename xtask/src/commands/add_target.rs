@@ -17,9 +17,8 @@ use anyhow::{Context, Result};
 
 use crate::cli::TripleArg;
 use crate::targets;
-use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
-use crate::workspace::{Workspace, cargo_config, gitlab_ci};
+use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let triple = args.triple.as_str();
@@ -45,18 +44,12 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let changes = cargo_config::insert(&mut cargo_config.doc, triple, &recorded);
     let mut configured: Vec<&str> = ws.config.targets.iter().map(|t| t.triple()).collect();
     configured.push(triple);
-    let pipeline = gitlab_ci::updated(root, &configured);
 
     // Written only once every edit has succeeded in memory, and all or
     // nothing.
-    let mut edits = Edits::default();
-    edits.set("Cargo.toml", manifest.doc.to_string());
-    edits.set("rust-toolchain.toml", toolchain.doc.to_string());
-    edits.set(".cargo/config.toml", cargo_config.doc.to_string());
-    let pipeline = gitlab_ci::stage(&mut edits, pipeline);
-    edits
-        .apply(root, &[], || Ok(()))
-        .with_context(|| format!("adding {triple} failed"))?;
+    let pipeline =
+        workspace::save_target_edits(root, [&manifest, &toolchain, &cargo_config], &configured)
+            .with_context(|| format!("adding {triple} failed"))?;
     eprintln!("added {triple}:");
     eprintln!("  Cargo.toml           [workspace.metadata.dist] targets");
     eprintln!("  rust-toolchain.toml  [toolchain] targets");

@@ -10,9 +10,8 @@ use toml_edit::Item;
 
 use crate::cli::TripleArg;
 use crate::targets;
-use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
-use crate::workspace::{Workspace, cargo_config, gitlab_ci};
+use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let triple = args.triple.as_str();
@@ -58,15 +57,9 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         .map(|t| t.triple())
         .filter(|t| *t != triple)
         .collect();
-    let pipeline = gitlab_ci::updated(root, &remaining);
-    let mut edits = Edits::default();
-    edits.set("Cargo.toml", manifest.doc.to_string());
-    edits.set("rust-toolchain.toml", toolchain.doc.to_string());
-    edits.set(".cargo/config.toml", cargo_config.doc.to_string());
-    let pipeline = gitlab_ci::stage(&mut edits, pipeline);
-    edits
-        .apply(root, &[], || Ok(()))
-        .with_context(|| format!("removing {triple} failed"))?;
+    let pipeline =
+        workspace::save_target_edits(root, [&manifest, &toolchain, &cargo_config], &remaining)
+            .with_context(|| format!("removing {triple} failed"))?;
     eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");
     eprintln!("  {}: {pipeline}", gitlab_ci::FILE);
     for line in &changes.done {

@@ -10,7 +10,7 @@ pub mod edit;
 pub mod gitlab_ci;
 pub mod toml_file;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use xshell::Shell;
@@ -20,6 +20,8 @@ use crate::machine::{provision, tools};
 use crate::vocab::Tool;
 
 use config::{Config, Configured};
+use edit::Edits;
+use toml_file::TomlFile;
 
 /// A loaded workspace.
 pub struct Workspace {
@@ -66,4 +68,18 @@ impl Workspace {
         let specs: Vec<_> = targets.iter().map(|configured| configured.spec).collect();
         provision::ensure(&self.sh, &self.tools_dir, &specs, extra, no_install)
     }
+}
+
+/// Writes what adding or removing a target edited, all or nothing: the
+/// TOML `files` and, where the workspace has a GitLab pipeline, its list of
+/// `targets`. Returns what became of the pipeline, for the report.
+pub fn save_target_edits(root: &Path, files: [&TomlFile; 3], targets: &[&str]) -> Result<String> {
+    let mut edits = Edits::default();
+    for file in files {
+        let relative = file.path.strip_prefix(root).unwrap_or(&file.path);
+        edits.set(relative, file.doc.to_string());
+    }
+    let pipeline = gitlab_ci::stage(&mut edits, gitlab_ci::updated(root, targets));
+    edits.apply(root, &[], || Ok(()))?;
+    Ok(pipeline)
 }
