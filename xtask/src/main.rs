@@ -17,25 +17,30 @@
 //! - [`workspace`]: the configuration in `Cargo.toml`, and edits to it;
 //! - [`machine`]: the build machine's toolchain and tools, and installing
 //!   what is missing;
-//! - [`package`]: the artifact formats, binary inspection, checksums,
-//!   manifest, signing, publishing and verifying;
-//! - [`cargo`]: how the xtask asks cargo to build, test and run;
+//! - the pipeline, in order: [`build`] makes the release binaries (cargo,
+//!   flags, reproducibility); [`binary`] reads and checks them (ELF,
+//!   Mach-O, headers, signatures); [`formats`] packs them (tar.gz, zip,
+//!   .deb, .rpm, man pages); [`release`] makes the artifacts one release
+//!   (names, SBOMs, installers, checksums, manifest, signing, publishing,
+//!   verifying);
 //! - [`pins`]: the exact version of every tool the xtask installs;
 //! - [`vocab`]: the types every part shares (artifact formats, tools,
 //!   pinned versions), in a leaf module that does no work;
-//! - [`util`]: small helpers: atomic writes, temporary folders,
-//!   did-you-mean.
+//! - [`util`]: small helpers: atomic writes, hex digests, temporary
+//!   folders, did-you-mean.
 //!
 //! The xtask orchestrates and cargo does the work: linkers and runners come
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
 //! same as `cargo xtask test --target T`.
 
-mod cargo;
+mod binary;
+mod build;
 mod cli;
 mod commands;
+mod formats;
 mod machine;
-mod package;
 mod pins;
+mod release;
 mod targets;
 mod util;
 mod vocab;
@@ -48,7 +53,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::commands::{
-    add_target, bench, build, ci, dist, doctor, merge, plan, remove_target, rename, test, verify,
+    add_target, bench, ci, dist, doctor, merge, plan, remove_target, rename, test, verify,
 };
 use crate::workspace::Workspace;
 
@@ -86,7 +91,7 @@ fn run(command: Command) -> Result<()> {
     match command {
         Command::Targets(args) => commands::targets::run(&ws, &args),
         Command::Doctor => doctor::run(&ws),
-        Command::Build(args) => build::run(&ws, &args),
+        Command::Build(args) => commands::build::run(&ws, &args),
         Command::Test(args) => test::run(&ws, &args),
         Command::Dist(args) => dist::run(&ws, &args),
         Command::Plan(args) => plan::run(&ws, &args),

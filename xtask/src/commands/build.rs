@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::cargo;
+use crate::build::cargo;
 use crate::cli::BuildArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::workspace::Workspace;

@@ -15,11 +15,11 @@
 use anyhow::Result;
 use xshell::cmd;
 
-use crate::cargo;
+use crate::build::cargo;
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
 use crate::commands::{dist, plan, test, verify};
-use crate::package::publish;
 use crate::pins;
+use crate::release::publish;
 use crate::targets::{Os, runs_with};
 use crate::vocab::{Pin, Probe, Role, Source, Tool};
 use crate::workspace::Workspace;

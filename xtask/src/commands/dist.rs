@@ -19,18 +19,18 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cargo;
+use crate::binary::{elf, headers, macho, macho_strip};
+use crate::build::cargo;
+use crate::build::reproducible;
+use crate::build::rustflags::ReleaseFlags;
 use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
-use crate::package::docs::Docs;
-use crate::package::layout::ReleaseLayout;
-use crate::package::manifest::{Artifact, Manifest};
-use crate::package::rpm::{self, RpmSigner};
-use crate::package::rustflags::ReleaseFlags;
-use crate::package::signing::{self, Signer};
-use crate::package::{
-    elf, headers, installers, macho, macho_strip, publish, reproducible, sbom, universal,
-};
+use crate::formats::docs::Docs;
+use crate::formats::rpm::{self, RpmSigner};
+use crate::release::layout::ReleaseLayout;
+use crate::release::manifest::{Artifact, Manifest};
+use crate::release::signing::{self, Signer};
+use crate::release::{installers, publish, sbom, universal};
 use crate::targets::{Os, TargetSpec};
 use crate::util::tempdir::TempDir;
 use crate::vocab::Format;

@@ -13,10 +13,10 @@ use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
 use crate::cli::MergeArgs;
-use crate::package::checksum::SUMS_FILE;
-use crate::package::manifest::{self, Manifest};
-use crate::package::signing::{self, Signer};
-use crate::package::{installers, publish, universal, verify};
+use crate::release::checksum::SUMS_FILE;
+use crate::release::manifest::{self, Manifest};
+use crate::release::signing::{self, Signer};
+use crate::release::{installers, publish, universal, verify};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;

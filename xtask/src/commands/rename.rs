@@ -15,7 +15,7 @@ use toml_edit::value;
 use xshell::cmd;
 
 use crate::cli::RenameArgs;
-use crate::package::deb;
+use crate::formats::deb;
 use crate::workspace::Workspace;
 use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::TomlFile;

@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use crate::cargo;
+use crate::build::cargo;
 use crate::cli::TestArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::workspace::Workspace;

@@ -1,5 +1,5 @@
 //! `cargo xtask verify [DIR]`: is this dist folder complete and intact?
-//! Reports every problem [`crate::package::verify`] finds, not just the
+//! Reports every problem [`crate::release::verify`] finds, not just the
 //! first.
 //!
 //! A release downloaded to any folder is checked without rustc, cargo or a
@@ -9,7 +9,7 @@
 use anyhow::{Result, bail};
 
 use crate::cli::VerifyArgs;
-use crate::package::{publish, signing, verify};
+use crate::release::{publish, signing, verify};
 use crate::workspace::Workspace;
 
 pub fn run(load_workspace: impl Fn() -> Result<Workspace>, args: &VerifyArgs) -> Result<()> {

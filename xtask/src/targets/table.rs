@@ -406,7 +406,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
 /// LLVM's objcopy, which crashes on some of zig's arm64 output, depending
 /// on where the checkout is, and rustc only warns. dist strips what is left
 /// itself, the same way everywhere, and signs again
-/// (`package/macho_strip.rs`).
+/// (`binary/macho_strip.rs`).
 const fn macos_with_zig(
     triple: &'static str,
     binary: Binary,

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use xshell::cmd;
 
+use crate::build::reproducible;
 use crate::commands::dist;
-use crate::package::archive::{self, Entry};
-use crate::package::deb::{self, DebMetadata};
-use crate::package::docs::Docs;
-use crate::package::layout::ReleaseLayout;
-use crate::package::reproducible;
+use crate::formats::archive::{self, Entry};
+use crate::formats::deb::{self, DebMetadata};
+use crate::formats::docs::Docs;
+use crate::release::layout::ReleaseLayout;
 use crate::targets::{Runner, runs_with};
 use crate::util::tempdir::TempDir;
 use crate::vocab::Tool;

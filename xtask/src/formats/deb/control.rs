@@ -8,8 +8,8 @@ use anyhow::{Result, bail};
 use md5::{Digest, Md5};
 
 use super::DebMetadata;
-use crate::package::archive::{self, Entry};
-use crate::package::checksum::hex;
+use crate::formats::archive::{self, Entry};
+use crate::util::digest::hex;
 
 impl DebMetadata {
     /// The `control` file.

@@ -13,7 +13,7 @@
 
 use anyhow::{Result, bail};
 
-use crate::package::codesign::{self, LC_CODE_SIGNATURE};
+use crate::binary::codesign::{self, LC_CODE_SIGNATURE};
 use crate::targets::Version;
 
 const MH_MAGIC_64: u32 = 0xfeed_facf;

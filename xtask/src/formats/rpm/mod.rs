@@ -34,10 +34,10 @@ use anyhow::{Context, Result};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
-use crate::package::archive;
-use crate::package::checksum::hex;
-use crate::package::docs::{Distro, Docs};
+use crate::formats::archive;
+use crate::formats::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
+use crate::util::digest::hex;
 
 use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
 pub use metadata::RpmMetadata;

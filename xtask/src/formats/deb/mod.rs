@@ -26,8 +26,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::package::archive::{self, Entry};
-use crate::package::docs::{Distro, Docs};
+use crate::formats::archive::{self, Entry};
+use crate::formats::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
 use crate::util::suggest::did_you_mean;
 use crate::workspace::config::Package;

@@ -9,11 +9,14 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::package::archive::Entry;
-use crate::package::checksum::{self, SUMS_FILE};
-use crate::package::manifest::{self, Manifest};
-use crate::package::{archive, deb, elf, headers, installers, macho, rpm, sbom, universal};
+use crate::binary::{elf, headers, macho};
+use crate::formats::archive::Entry;
+use crate::formats::{archive, deb, rpm};
+use crate::release::checksum::{self, SUMS_FILE};
+use crate::release::manifest::{self, Manifest};
+use crate::release::{installers, sbom, universal};
 use crate::targets;
+use crate::util::digest;
 use crate::vocab::Format;
 
 /// What checking a release folder found.
@@ -66,7 +69,7 @@ pub fn check(dir: &Path) -> Result<Findings> {
                 continue;
             }
         };
-        let actual = checksum::sha256_hex(&bytes);
+        let actual = digest::sha256_hex(&bytes);
         if &actual != expected {
             problems.push(format!(
                 "{name}: SHA-256 is {actual}, {SUMS_FILE} says {expected}"

@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 
 use super::header::{Header, Value};
 use super::{cpio, tag};
-use crate::package::archive::{self, Entry};
-use crate::package::checksum::hex;
+use crate::formats::archive::{self, Entry};
+use crate::util::digest::hex;
 
 /// What [`read_rpm`] finds in a package.
 #[derive(Debug)]

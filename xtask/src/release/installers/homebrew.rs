@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 
 use super::Release;
 
-use crate::package::manifest::Artifact;
+use crate::release::manifest::Artifact;
 use crate::targets::{self, TargetSpec, platforms};
 use crate::vocab::Format;
 

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use super::{Release, env_prefix};
 
-use crate::package::universal;
+use crate::release::universal;
 use crate::targets::{self, Os};
 use crate::vocab::Format;
 

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::package::archive::{self, Entry};
+use crate::formats::archive::{self, Entry};
 
 /// The shells completions are shipped for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

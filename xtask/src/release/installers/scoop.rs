@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::Release;
 
-use crate::package::manifest::Artifact;
+use crate::release::manifest::Artifact;
 use crate::targets::{self, TargetSpec, platforms};
 use crate::vocab::Format;
 

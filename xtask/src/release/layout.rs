@@ -7,10 +7,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::package::archive::{self, Entry};
-use crate::package::deb::DebMetadata;
-use crate::package::docs::Docs;
-use crate::package::rpm::{RpmMetadata, RpmSigner};
+use crate::formats::archive::{self, Entry};
+use crate::formats::deb::DebMetadata;
+use crate::formats::docs::Docs;
+use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::TargetSpec;
 use crate::vocab::Format;
 use crate::workspace::config::Config;

@@ -22,7 +22,7 @@
 
 use anyhow::{Result, bail};
 
-use crate::package::codesign::{self, LC_CODE_SIGNATURE};
+use crate::binary::codesign::{self, LC_CODE_SIGNATURE};
 
 const MH_MAGIC_64: u32 = 0xfeed_facf;
 const LC_SYMTAB: u32 = 0x2;
@@ -202,7 +202,7 @@ fn put(data: &mut [u8], at: usize, value: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::package::macho;
+    use crate::binary::macho;
 
     /// A Mach-O file as a linker lays one out: header, LC_BUILD_VERSION,
     /// LC_SYMTAB and LC_DYSYMTAB over `locals` local symbols, one exported

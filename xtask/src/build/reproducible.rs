@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::package::rustflags::{Flag, ReleaseFlags, cargo_home};
+use crate::build::rustflags::{Flag, ReleaseFlags, cargo_home};
 use crate::targets::TargetSpec;
 
 /// The time stamped on every archive entry: `SOURCE_DATE_EPOCH` if set (the

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
-use crate::package::elf;
+use crate::binary::elf;
 
 /// The `Depends` a dynamically linked binary needs: for each shared library
 /// it loads (DT_NEEDED), the Debian package that ships it, at least at the

@@ -4,20 +4,9 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
-use sha2::{Digest, Sha256};
 
 /// The name of the file listing every artifact's checksum.
 pub const SUMS_FILE: &str = "SHA256SUMS";
-
-/// The lowercase hex SHA-256 of `data`.
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
 
 /// One `sha256sum` line.
 pub fn line(sha256: &str, name: &str) -> String {
@@ -60,6 +49,7 @@ pub fn parse_sums(text: &str) -> Result<BTreeMap<String, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::digest::sha256_hex;
 
     #[test]
     fn known_digest() {

@@ -14,7 +14,7 @@
 use anyhow::{Context, Result, bail};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 
-use super::{elf, macho, universal};
+use super::{elf, fat, macho};
 use crate::targets::{Binary, TargetSpec};
 
 /// Whether `data` starts like an executable of any format the xtask ships.
@@ -212,14 +212,14 @@ fn check_macho(data: &[u8], cpu: &str) -> Result<String> {
 }
 
 /// Checks a universal macOS binary: a fat Mach-O file with exactly one
-/// slice for each CPU of [`universal::SLICES`], each stripped.
+/// slice for each CPU that [`fat::expected_cpus`] names, each stripped.
 pub fn check_universal(data: &[u8]) -> Result<String> {
     if !macho::is_macho(data) {
         bail!("is not a Mach-O file, but {}", describe(data));
     }
     let slices = macho::slices(data)?;
     let found: Vec<&str> = slices.iter().map(|slice| slice.cpu.as_str()).collect();
-    let expected = universal::expected_cpus();
+    let expected = fat::expected_cpus();
     if found != expected {
         bail!(
             "has the Mach-O slices [{}], but a universal binary has [{}]",
@@ -326,7 +326,7 @@ fn describe(data: &[u8]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::package::codesign;
+    use crate::binary::codesign;
     use crate::targets::lookup;
 
     /// This test binary's own glibc target, and one of another CPU, with
@@ -420,12 +420,12 @@ mod tests {
             thin_macho(0x0100_0007, false),
             thin_macho(0x0100_000c, true),
         );
-        let both = universal::fat_binary(&[&x86, &arm]).unwrap();
+        let both = fat::fat_binary(&[&x86, &arm]).unwrap();
         assert_eq!(
             check_universal(&both).unwrap(),
             "Mach-O universal: x86_64, macOS 11.0+; arm64, macOS 11.0+, signed (1 pages), stripped"
         );
-        let arm_only = universal::fat_binary(&[&arm]).unwrap();
+        let arm_only = fat::fat_binary(&[&arm]).unwrap();
         let err = check_universal(&arm_only).unwrap_err().to_string();
         assert!(err.contains("has the Mach-O slices [arm64]"), "{err}");
         // A fat binary is not what a one-architecture target ships.

@@ -19,8 +19,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::package::manifest::Artifact;
-use crate::package::publish;
+use crate::release::manifest::Artifact;
+use crate::release::publish;
 use crate::vocab::Format;
 use crate::workspace::config::Config;
 

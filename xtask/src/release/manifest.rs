@@ -55,7 +55,7 @@ impl Manifest {
             .iter()
             .map(|artifact| (artifact.name.clone(), artifact.sha256.clone()))
             .collect();
-        crate::package::checksum::sums_file(&sums)
+        crate::release::checksum::sums_file(&sums)
     }
 
     pub fn to_json(&self) -> String {

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::package::checksum::{self, SUMS_FILE};
-use crate::package::manifest::{self, Manifest};
-use crate::package::signing;
+use crate::release::checksum::{self, SUMS_FILE};
+use crate::release::manifest::{self, Manifest};
+use crate::release::signing;
 use crate::util::atomic;
+use crate::util::digest;
 
 /// Where artifacts go without `--out`: `target/distrib`, beside (not inside)
 /// `target/dist`, which is cargo's own folder for the `dist` profile.
@@ -20,7 +21,7 @@ pub fn default_out_dir(target_dir: &Path) -> PathBuf {
 /// Writes an artifact and its `<name>.sha256` into the staging folder, and
 /// returns its SHA-256.
 pub fn stage(staging: &Path, name: &str, bytes: &[u8]) -> Result<String> {
-    let sha256 = checksum::sha256_hex(bytes);
+    let sha256 = digest::sha256_hex(bytes);
     atomic::write(&staging.join(name), bytes)?;
     atomic::write(
         &staging.join(format!("{name}.sha256")),
@@ -80,9 +81,9 @@ fn remove_if_present(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::package::archive::{self, Entry};
-    use crate::package::manifest::Artifact;
-    use crate::package::verify;
+    use crate::formats::archive::{self, Entry};
+    use crate::release::manifest::Artifact;
+    use crate::release::verify;
     use crate::util::tempdir::TempDir;
     use crate::vocab::Format;
 
@@ -92,7 +93,7 @@ mod tests {
             target: "wasm32-wasip1".to_owned(),
             format: Format::TarGz,
             size: data.len() as u64,
-            sha256: checksum::sha256_hex(data),
+            sha256: digest::sha256_hex(data),
             smoke_run: "native".to_owned(),
             glibc_floor: None,
             macos_floor: None,
@@ -149,7 +150,7 @@ mod tests {
         let new_a = std::fs::read(out.path().join("a.tar.gz")).unwrap();
         assert_eq!(
             sums,
-            checksum::line(&checksum::sha256_hex(&new_a), "a.tar.gz")
+            checksum::line(&digest::sha256_hex(&new_a), "a.tar.gz")
         );
         assert!(!out.path().join("gone.tar.gz").exists());
         assert!(!out.path().join("gone.tar.gz.sha256").exists());

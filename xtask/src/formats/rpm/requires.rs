@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use crate::package::elf;
+use crate::binary::elf;
 
 /// What `binary` requires of the system, sorted, without duplicates.
 pub fn shared_library_requires(binary: &[u8]) -> Result<Vec<String>> {

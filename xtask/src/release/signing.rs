@@ -127,7 +127,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn sign_release(
     sh: &Shell,
     signer: Option<&Signer>,
-    manifest: &crate::package::manifest::Manifest,
+    manifest: &crate::release::manifest::Manifest,
 ) -> Result<Option<Vec<u8>>> {
     let Some(signer) = signer else {
         return Ok(None);

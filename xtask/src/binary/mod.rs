@@ -1,0 +1,15 @@
+//! Reading, and in two places rewriting, the built executables.
+//!
+//! [`elf`] and [`macho`] read what a binary needs of the system it runs on;
+//! [`headers`] checks that each shipped binary is what its target says
+//! (format, CPU, OS floor, stripped, signed). The rewrites are Mach-O only:
+//! [`macho_strip`] removes the local symbols rustc's strip leaves,
+//! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
+//! two thin binaries into a universal one.
+
+pub mod codesign;
+pub mod elf;
+pub mod fat;
+pub mod headers;
+pub mod macho;
+pub mod macho_strip;

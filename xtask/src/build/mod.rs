@@ -1,0 +1,8 @@
+//! Building the release binaries: how the xtask calls cargo ([`cargo`]),
+//! and the compiler flags a release build gets ([`rustflags`]), which keep
+//! build paths and other machine facts out of the binaries
+//! ([`reproducible`] checks that they did).
+
+pub mod cargo;
+pub mod reproducible;
+pub mod rustflags;
