@@ -168,7 +168,16 @@ pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// Reads every entry of a `.tar.gz`, failing on any damage.
 pub fn read_tar_gz(bytes: &[u8]) -> Result<Vec<Entry>> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    read_tar_from(flate2::read::GzDecoder::new(bytes))
+}
+
+/// Reads every entry of an uncompressed tar archive.
+pub fn read_tar(bytes: &[u8]) -> Result<Vec<Entry>> {
+    read_tar_from(bytes)
+}
+
+fn read_tar_from(reader: impl std::io::Read) -> Result<Vec<Entry>> {
+    let mut archive = tar::Archive::new(reader);
     let mut entries = Vec::new();
     for entry in archive.entries()? {
         let mut entry = entry?;

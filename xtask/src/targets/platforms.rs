@@ -54,3 +54,52 @@ pub fn serves(installer: Format, spec: &TargetSpec, formats: &[Format]) -> bool 
         _ => false,
     }
 }
+
+/// What an OCI image index calls a Linux target's platform: GOARCH-style
+/// `architecture` and, for Arm, the `variant`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OciPlatform {
+    pub architecture: &'static str,
+    pub variant: Option<&'static str>,
+}
+
+impl std::fmt::Display for OciPlatform {
+    /// `linux/<architecture>[/<variant>]`, as `docker --platform` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "linux/{}", self.architecture)?;
+        match self.variant {
+            Some(variant) => write!(f, "/{variant}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// OCI platforms by Debian architecture: the two name the same CPU
+/// families, so the Debian name the table already holds is the key.
+const OCI_PLATFORMS: &[(&str, &str, Option<&str>)] = &[
+    ("amd64", "amd64", None),
+    ("arm64", "arm64", Some("v8")),
+    ("armhf", "arm", Some("v7")),
+    ("armel", "arm", Some("v6")),
+    ("i386", "386", None),
+    ("riscv64", "riscv64", None),
+    ("ppc64el", "ppc64le", None),
+    ("s390x", "s390x", None),
+];
+
+/// The platform a target's binary has in a container image, if it can be
+/// in one: a statically linked Linux binary, which needs nothing from the
+/// image but itself (`FROM scratch`).
+pub fn container(spec: &TargetSpec) -> Option<OciPlatform> {
+    if spec.os != Os::Linux || !spec.static_binary {
+        return None;
+    }
+    let debian_arch = spec.debian_arch?;
+    OCI_PLATFORMS
+        .iter()
+        .find(|(debian, ..)| *debian == debian_arch)
+        .map(|&(_, architecture, variant)| OciPlatform {
+            architecture,
+            variant,
+        })
+}
