@@ -21,11 +21,14 @@ pub enum Format {
     HomebrewFormula,
     /// A Scoop manifest, `<bin>.json`.
     ScoopManifest,
+    /// A multi-architecture container image, as an OCI image layout
+    /// archive: `<bin>-<version>-oci.tar`.
+    OciImage,
 }
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
@@ -34,6 +37,7 @@ impl Format {
         Format::ShellInstaller,
         Format::HomebrewFormula,
         Format::ScoopManifest,
+        Format::OciImage,
     ];
 
     /// The formats `[workspace.metadata.dist.formats]` can choose.
@@ -59,6 +63,7 @@ impl Format {
             Format::ShellInstaller => "sh",
             Format::HomebrewFormula => "rb",
             Format::ScoopManifest => "json",
+            Format::OciImage => "oci.tar",
         }
     }
 
@@ -81,8 +86,14 @@ impl Format {
     /// that fits two, like `x.cdx.json`, is the first in [`Format::ALL`].)
     pub fn of_file_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| {
+            // The image's `-oci.tar` reads as the rest read `.tar.gz`.
+            let separator = if *format == Format::OciImage {
+                '-'
+            } else {
+                '.'
+            };
             name.strip_suffix(format.name())
-                .is_some_and(|stem| stem.ends_with('.'))
+                .is_some_and(|stem| stem.ends_with(separator))
         })
     }
 
@@ -228,5 +239,10 @@ mod tests {
             Some(Format::TarGz)
         );
         assert_eq!(Format::of_file_name("app-1.0-x.tar.gz.sha256"), None);
+        assert_eq!(
+            Format::of_file_name("app-1.0-oci.tar"),
+            Some(Format::OciImage)
+        );
+        assert_eq!(Format::of_file_name("app-1.0.tar"), None);
     }
 }

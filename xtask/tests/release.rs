@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use support::*;
 
 /// One configured target per runner kind (native, qemu, wine, wasmtime,
-/// none), whose dist builds `cargo xtask ci` has just made, and every macOS
-/// one: with both, dist and merge each make the universal macOS binary.
+/// none), whose dist builds `cargo xtask ci` has just made, every macOS
+/// one and every one of the container image: with them, dist and merge
+/// each make the universal macOS binary and the image.
 fn one_per_runner() -> Vec<String> {
     let mut seen = Vec::new();
     let mut chosen = Vec::new();
@@ -19,7 +20,8 @@ fn one_per_runner() -> Vec<String> {
             .as_str()
             .unwrap()
             .ends_with("-apple-darwin");
-        if macos || !seen.contains(&target["runner"]) {
+        let in_image = target.get("container_platform").is_some();
+        if macos || in_image || !seen.contains(&target["runner"]) {
             seen.push(target["runner"].clone());
             chosen.push(target["triple"].as_str().unwrap().to_owned());
         }
@@ -67,6 +69,13 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
         );
     }
     assert_same_files(&whole, &merged, "the whole and the merged release");
+    // The container image, made from parts by merge as dist makes it.
+    let in_image = configured_targets().iter().any(|target| {
+        target.get("container_platform").is_some()
+            && targets.contains(&target["triple"].as_str().unwrap())
+    });
+    let image = names.iter().any(|name| name.ends_with("-oci.tar"));
+    assert_eq!(image, in_image, "{names:?}");
 
     // With both macOS targets, both made one universal binary, which
     // llvm-objdump reads as a fat file with both slices.

@@ -132,10 +132,16 @@ fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> Stri
 }
 
 /// The targets the pipeline test builds: one for each kind of release
-/// linker on each OS, and one for each runner (native, qemu, wine,
-/// wasmtime, none for macOS), in the configured order.
+/// linker on each OS, one for each runner (native, qemu, wine, wasmtime,
+/// none for macOS), and every one of the container image, whose merged
+/// image must equal dist's, in the configured order.
 fn pipeline_targets() -> Vec<String> {
     let mut chosen = one_per_linker_kind();
+    for target in configured_targets() {
+        if target.get("container_platform").is_some() {
+            chosen.push(target["triple"].as_str().unwrap().to_owned());
+        }
+    }
     let mut runners: Vec<String> = Vec::new();
     for target in configured_targets() {
         let triple = target["triple"].as_str().unwrap().to_owned();

@@ -68,6 +68,14 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         runs_with("ruby", "ruby"),
         "parsing the Homebrew formula in the tests",
     ),
+    (
+        runs_with("skopeo", "skopeo"),
+        "reading and copying the container image in the tests",
+    ),
+    (
+        runs_with("umoci", "umoci"),
+        "unpacking the container image in the tests",
+    ),
     (python_module("cyclonedx", &pins::CYCLONEDX), SBOM_TESTS),
     (python_module("jsonschema", &pins::JSONSCHEMA), SBOM_TESTS),
     (

@@ -30,7 +30,7 @@ use crate::formats::rpm::{self, RpmSigner};
 use crate::release::layout::ReleaseLayout;
 use crate::release::manifest::{Artifact, Manifest};
 use crate::release::signing::{self, Signer};
-use crate::release::{installers, publish, sbom, universal};
+use crate::release::{container, installers, publish, sbom, universal};
 use crate::targets::{Os, TargetSpec};
 use crate::util::tempdir::TempDir;
 use crate::vocab::Format;
@@ -74,11 +74,23 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     }
     report.finish("dist")?;
 
+    let (git_commit, git_dirty) = match reproducible::git_commit(&ws.sh) {
+        Some((commit, dirty)) => (Some(commit), dirty),
+        None => (None, false),
+    };
     if ws.config.universal2 {
         if let Some(made) = universal::stage(&artifacts, staging.path(), mtime)? {
             artifacts.push(made);
         }
     }
+    let image = container::stage(
+        &ws.config,
+        &artifacts,
+        git_commit.as_deref(),
+        staging.path(),
+        mtime,
+    )?;
+    artifacts.extend(image);
     let public_key = match &signer {
         Some(signer) => Some(signer.public_key(&ws.sh)?),
         None => None,
@@ -86,10 +98,6 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     let made = installers::stage(&ws.config, &artifacts, staging.path(), public_key)?;
     artifacts.extend(made);
     artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-    let (git_commit, git_dirty) = match reproducible::git_commit(&ws.sh) {
-        Some((commit, dirty)) => (Some(commit), dirty),
-        None => (None, false),
-    };
     let manifest = Manifest {
         package: ws.config.package.name.clone(),
         version: ws.config.package.version.clone(),
@@ -225,6 +233,7 @@ fn dist_one(
             glibc_floor: configured.glibc_floor,
             macos_floor: configured.macos_floor,
             rustflags: flags.recorded.clone(),
+            image_digest: None,
         });
     }
     Ok(artifacts)

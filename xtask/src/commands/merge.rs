@@ -16,7 +16,7 @@ use crate::cli::MergeArgs;
 use crate::release::checksum::SUMS_FILE;
 use crate::release::manifest::{self, Manifest};
 use crate::release::signing::{self, Signer};
-use crate::release::{installers, publish, universal, verify};
+use crate::release::{container, installers, publish, universal, verify};
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
@@ -145,13 +145,25 @@ fn merge(
         }
     }
     // The macOS parts came from separate jobs; their universal binary is
-    // made here, as dist makes it when it builds both.
+    // made here, as dist makes it when it builds both. So is the container
+    // image, from the static Linux targets' parts.
     if config.universal2 {
         let made = universal::stage(&merged.artifacts, staging.path(), merged.source_date_epoch)?;
         if let Some(made) = made {
             merged.artifacts.push(made);
             merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
         }
+    }
+    let image = container::stage(
+        config,
+        &merged.artifacts,
+        merged.git_commit.as_deref(),
+        staging.path(),
+        merged.source_date_epoch,
+    )?;
+    if let Some(image) = image {
+        merged.artifacts.push(image);
+        merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let public_key = match signer {
         Some(signer) => Some(signer.public_key(sh)?),

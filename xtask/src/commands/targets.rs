@@ -4,7 +4,8 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::cli::TargetsArgs;
-use crate::targets::{self, KNOWN_TARGETS};
+use crate::targets::{self, KNOWN_TARGETS, platforms};
+use crate::vocab::Format;
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 
@@ -24,6 +25,12 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
                 object["configured"] = json!(ws.config.is_configured(configured.triple()));
                 // Whether dist writes its SBOM beside its packages.
                 object["sbom"] = json!(ws.config.sbom);
+                // Where its binary sits in the release's container image.
+                let in_image =
+                    ws.config.container_image && configured.formats.contains(&Format::TarGz);
+                if let Some(platform) = platforms::container(configured.spec).filter(|_| in_image) {
+                    object["container_platform"] = json!(platform.to_string());
+                }
                 object
             })
             .collect();

@@ -170,6 +170,9 @@ impl ReleaseLayout {
             Format::ShellInstaller | Format::HomebrewFormula | Format::ScoopManifest => {
                 bail!("an installer is made from the finished artifacts, not packaged")
             }
+            Format::OciImage => {
+                bail!("a container image is made from the finished tarballs, not packaged")
+            }
         }
     }
 }

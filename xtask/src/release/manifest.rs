@@ -31,6 +31,9 @@ pub struct Artifact {
     /// The rustflags its binary was built with, the user's and dist's, with
     /// the build machine's paths written as `<workspace>` and the like.
     pub rustflags: Vec<String>,
+    /// For a container image, `sha256:…` of its multi-architecture image
+    /// index: the digest a registry shows for the pushed tag.
+    pub image_digest: Option<String>,
 }
 
 /// The whole manifest.
@@ -63,7 +66,7 @@ impl Manifest {
             .artifacts
             .iter()
             .map(|artifact| {
-                json!({
+                let mut entry = json!({
                     "name": artifact.name,
                     "target": artifact.target,
                     "format": artifact.format.name(),
@@ -73,7 +76,12 @@ impl Manifest {
                     "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
                     "macos_floor": artifact.macos_floor.map(|floor| floor.to_string()),
                     "rustflags": artifact.rustflags,
-                })
+                });
+                // Only images have one; other entries stay as they were.
+                if let Some(digest) = &artifact.image_digest {
+                    entry["image_digest"] = json!(digest);
+                }
+                entry
             })
             .collect();
         let value = json!({
@@ -135,6 +143,7 @@ impl Manifest {
                         })
                         .context("`rustflags` is not a list of strings")?,
                 },
+                image_digest: item["image_digest"].as_str().map(str::to_owned),
             });
         }
         if artifacts
@@ -176,6 +185,7 @@ mod tests {
                 glibc_floor: Some(Version::new(2, 17)),
                 macos_floor: None,
                 rustflags: vec!["--remap-path-prefix=<workspace>=.".into()],
+                image_digest: None,
             }],
         };
         assert_eq!(Manifest::from_json(&manifest.to_json()).unwrap(), manifest);

@@ -1,14 +1,16 @@
 //! What turns a folder of artifacts into a release, and checks one.
 //!
 //! [`layout`] names every artifact and lists what an archive holds;
-//! [`universal`] adds the universal macOS tarball and [`sbom`] a CycloneDX
-//! SBOM per archive; [`installers`] writes install.sh, the Homebrew formula
+//! [`universal`] adds the universal macOS tarball, [`container`] the
+//! multi-architecture container image, and [`sbom`] a CycloneDX SBOM per
+//! archive; [`installers`] writes install.sh, the Homebrew formula
 //! and the Scoop manifest. [`checksum`] (SHA256SUMS), [`manifest`]
 //! (`manifest.json`) and [`signing`] (minisign) make the set one release;
 //! [`publish`] moves it into place, and [`verify`] checks a release as a
 //! user would receive it.
 
 pub mod checksum;
+pub mod container;
 pub mod installers;
 pub mod layout;
 pub mod manifest;

@@ -98,6 +98,7 @@ mod tests {
             glibc_floor: None,
             macos_floor: None,
             rustflags: Vec::new(),
+            image_digest: None,
         }
     }
 

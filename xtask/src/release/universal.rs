@@ -62,6 +62,7 @@ pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifa
         glibc_floor: None,
         macos_floor,
         rustflags: Vec::new(),
+        image_digest: None,
     };
     Ok((artifact, bytes))
 }

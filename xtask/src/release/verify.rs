@@ -14,7 +14,7 @@ use crate::formats::archive::Entry;
 use crate::formats::{archive, deb, rpm};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Manifest};
-use crate::release::{installers, sbom, universal};
+use crate::release::{container, installers, sbom, universal};
 use crate::targets;
 use crate::util::digest;
 use crate::vocab::Format;
@@ -106,8 +106,19 @@ pub fn check(dir: &Path) -> Result<Findings> {
                     Vec::new()
                 },
             ),
+            Some(Format::OciImage) => {
+                let listed = manifest
+                    .as_ref()
+                    .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
+                container::check(&bytes, listed.and_then(|a| a.image_digest.as_deref())).map(
+                    |checked| {
+                        binaries.push(format!("{name}: {checked}"));
+                        Vec::new()
+                    },
+                )
+            }
             None => Err(anyhow::anyhow!(
-                "not a .tar.gz, .zip, .deb, .rpm, .cdx.json or installer"
+                "not a .tar.gz, .zip, .deb, .rpm, .cdx.json, -oci.tar or installer"
             )),
         };
         let entries = entries.unwrap_or_else(|err| {

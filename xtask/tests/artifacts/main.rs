@@ -1,6 +1,6 @@
 //! Release artifacts, opened with the tools a user has: tar, unzip,
 //! dpkg-deb, dpkg, lintian, rpm, rpm2cpio, rpmlint, man, bash, file,
-//! readelf and sha256sum.
+//! readelf, sha256sum, skopeo and umoci.
 //!
 //! Runs `cargo xtask dist` for one configured target of each kind (OS and
 //! runner) in the real workspace (fast when `cargo xtask ci` has just built
@@ -11,13 +11,14 @@
 //!
 //! This file makes the one dist every test shares; each module checks one
 //! kind of artifact: [`archives`], [`binaries`], [`sbom`], [`deb`], [`rpm`],
-//! [`installers`], and the [`release`] as a whole.
+//! [`installers`], the [`container`] image, and the [`release`] as a whole.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod archives;
 mod binaries;
+mod container;
 mod deb;
 mod installers;
 mod release;
@@ -31,8 +32,9 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use support::*;
 
-/// One configured target per (OS, runner) pair: every kind of artifact the
-/// configuration can produce, without building every target.
+/// One configured target per (OS, runner) pair, and each one the container
+/// image holds: every kind of artifact the configuration can produce,
+/// without building every target.
 fn chosen_targets() -> &'static [Value] {
     static CHOSEN: OnceLock<Vec<Value>> = OnceLock::new();
     CHOSEN.get_or_init(|| {
@@ -51,7 +53,8 @@ fn chosen_targets() -> &'static [Value] {
                 target["runner"].clone(),
                 target["static_binary"].clone(),
             );
-            if !seen.contains(&kind) {
+            // Every target of the container image, so that dist makes it.
+            if !seen.contains(&kind) || target.get("container_platform").is_some() {
                 seen.push(kind);
                 chosen.push(target);
             }

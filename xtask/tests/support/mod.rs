@@ -357,6 +357,7 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
                         ".zip",
                         ".deb",
                         ".rpm",
+                        ".tar",
                         ".sh",
                         ".rb",
                         ".json",

@@ -136,6 +136,7 @@ pub fn stage(
             glibc_floor: None,
             macos_floor: None,
             rustflags: Vec::new(),
+            image_digest: None,
         });
     }
     Ok(made)

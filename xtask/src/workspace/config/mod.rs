@@ -26,7 +26,7 @@ mod release;
 
 use floors::{GLIBC_FLOOR, MACOS_FLOOR, configured_floor};
 pub use package::Package;
-use release::{base_url, installers, universal2};
+use release::{base_url, container_image, installers, universal2};
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -48,6 +48,11 @@ pub struct Config {
     /// `universal2` in `[workspace.metadata.dist]`, by default whenever
     /// both macOS targets are configured with tar.gz.
     pub universal2: bool,
+    /// Whether releases ship a multi-architecture container image made
+    /// from the static Linux targets: `container-image` in
+    /// `[workspace.metadata.dist]`, by default whenever one is configured
+    /// with tar.gz.
+    pub container_image: bool,
     /// Whether each target gets a CycloneDX SBOM beside its packages:
     /// `sbom` in `[workspace.metadata.dist]`, true unless set false.
     pub sbom: bool,
@@ -231,6 +236,7 @@ impl Config {
             }
         }
         let universal2 = universal2(dist, &targets)?;
+        let container_image = container_image(dist, &targets)?;
         let sbom = match dist.get("sbom") {
             None => true,
             Some(Value::Bool(sbom)) => *sbom,
@@ -246,6 +252,7 @@ impl Config {
             include,
             members,
             universal2,
+            container_image,
             sbom,
             installers,
             base_url,
@@ -301,6 +308,7 @@ const DIST_KEYS: &[&str] = &[
     "min-glibc",
     "min-macos",
     "universal2",
+    "container-image",
     "sbom",
     "installers",
     "base-url",
@@ -702,6 +710,41 @@ mod tests {
         let err = error_of(json!({ "package": "app", "targets": both, "universal2": "yes" }));
         assert!(
             err.contains("`universal2` is \"yes\", not true or false"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_container_image_follows_the_static_linux_targets() {
+        let musl = json!(["aarch64-unknown-linux-musl", "x86_64-pc-windows-gnu"]);
+        assert!(
+            load(json!({ "package": "app", "targets": musl }))
+                .unwrap()
+                .container_image
+        );
+        let off = json!({ "package": "app", "targets": musl, "container-image": false });
+        assert!(!load(off).unwrap().container_image);
+        let gnu = json!(["x86_64-unknown-linux-gnu"]);
+        assert!(
+            !load(json!({ "package": "app", "targets": gnu }))
+                .unwrap()
+                .container_image
+        );
+        let err = error_of(json!({ "package": "app", "targets": gnu, "container-image": true }));
+        assert!(
+            err.contains("asks for `container-image`")
+                && err.contains("x86_64-unknown-linux-musl")
+                && err.contains("cargo xtask add-target"),
+            "{err}"
+        );
+        let zip_only = json!({
+            "package": "app", "targets": musl, "container-image": true,
+            "formats": { "aarch64-unknown-linux-musl": ["zip"] }
+        });
+        assert!(error_of(zip_only).contains("none is configured"));
+        let err = error_of(json!({ "package": "app", "targets": musl, "container-image": 1 }));
+        assert!(
+            err.contains("`container-image` is 1, not true or false"),
             "{err}"
         );
     }

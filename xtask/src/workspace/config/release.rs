@@ -1,5 +1,6 @@
 //! What a release ships besides each target's packages: the installers
-//! and where they download from, and the universal macOS binary.
+//! and where they download from, the universal macOS binary, and the
+//! container image.
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -148,6 +149,36 @@ pub(super) fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
         ),
         Some(other) => {
             bail!("[workspace.metadata.dist] `universal2` is {other}, not true or false.")
+        }
+    }
+}
+
+/// Whether the release ships a container image (an OCI image layout
+/// archive): as `container-image` says, or, without it, whenever a target
+/// whose binary is static Linux makes a tarball to take it from.
+pub(super) fn container_image(dist: &Value, targets: &[Configured]) -> Result<bool> {
+    let serving = targets
+        .iter()
+        .any(|t| platforms::container(t.spec).is_some() && t.formats.contains(&Format::TarGz));
+    match dist.get("container-image") {
+        None => Ok(serving),
+        Some(Value::Bool(false)) => Ok(false),
+        Some(Value::Bool(true)) if serving => Ok(true),
+        Some(Value::Bool(true)) => {
+            let would_serve: Vec<&str> = crate::targets::KNOWN_TARGETS
+                .iter()
+                .filter(|spec| platforms::container(spec).is_some())
+                .map(|spec| spec.triple)
+                .collect();
+            bail!(
+                "[workspace.metadata.dist] asks for `container-image`, but an image is made from \
+                 the tar.gz of a statically linked Linux target, and none is configured. Add one \
+                 of {} with `cargo xtask add-target`, or remove `container-image`.",
+                would_serve.join(", ")
+            )
+        }
+        Some(other) => {
+            bail!("[workspace.metadata.dist] `container-image` is {other}, not true or false.")
         }
     }
 }
