@@ -36,6 +36,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Combine the output folders of several dists into one release
     Merge(MergeArgs),
+    /// Print the WiX source a Windows target's .msi is built from
+    Wxs(WxsArgs),
     /// Check a dist folder: checksums, archives, manifest
     Verify(VerifyArgs),
     /// Rename the program: package, binary, Debian package, README, workflows
@@ -135,6 +137,13 @@ pub struct MergeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct WxsArgs {
+    /// The configured Windows target [default: the first with an .msi]
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The dist folder to check [default: target/distrib]
     #[arg(value_name = "DIR")]
@@ -143,6 +152,9 @@ pub struct VerifyArgs {
     /// base64 text, or a .pub file)
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
+    /// Also check that Authenticode signatures chain to this CA certificate (PEM)
+    #[arg(long, value_name = "FILE")]
+    pub windows_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -100,6 +100,7 @@ fn run(command: Command) -> Result<()> {
         Command::Rename(args) => rename::run(&ws, &args),
         Command::AddTarget(args) => add_target::run(&ws, &args),
         Command::RemoveTarget(args) => remove_target::run(&ws, &args),
+        Command::Wxs(args) => commands::wxs::run(&ws, &args),
         Command::Bench(args) => bench::run(&ws, &args),
         Command::Ci(args) => ci::run(&ws, &args),
     }

@@ -13,6 +13,8 @@ pub enum Format {
     Zip,
     Deb,
     Rpm,
+    /// A Windows Installer package, built with wixl.
+    Msi,
     /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
     Sbom,
     /// `<bin>-installer.sh`, for Linux and macOS.
@@ -28,11 +30,12 @@ pub enum Format {
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
+        Format::Msi,
         Format::Sbom,
         Format::ShellInstaller,
         Format::HomebrewFormula,
@@ -41,7 +44,13 @@ impl Format {
     ];
 
     /// The formats `[workspace.metadata.dist.formats]` can choose.
-    pub const PACKAGES: [Format; 4] = [Format::TarGz, Format::Zip, Format::Deb, Format::Rpm];
+    pub const PACKAGES: [Format; 5] = [
+        Format::TarGz,
+        Format::Zip,
+        Format::Deb,
+        Format::Rpm,
+        Format::Msi,
+    ];
 
     /// The installers `installers` in `[workspace.metadata.dist]` can
     /// choose, in the order they are made.
@@ -59,6 +68,7 @@ impl Format {
             Format::Zip => "zip",
             Format::Deb => "deb",
             Format::Rpm => "rpm",
+            Format::Msi => "msi",
             Format::Sbom => "cdx.json",
             Format::ShellInstaller => "sh",
             Format::HomebrewFormula => "rb",

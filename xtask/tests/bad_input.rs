@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use support::*;
 
@@ -671,5 +671,112 @@ fn a_closed_pipe_ends_the_output_quietly() {
             output.status
         );
         assert!(!stderr.contains("panicked"), "{args:?}:\n{stderr}");
+    }
+}
+
+/// What the .msi cannot hold is refused before anything is built: a
+/// package for a target wixl cannot build for, and a version beyond
+/// Windows Installer's 255.255.65535.
+#[test]
+fn msi_for_a_non_windows_target_or_an_unmappable_version_is_refused() {
+    let ws = fixture_workspace("msi");
+    configure_windows(ws.path());
+    edit_dist(ws.path(), |dist| {
+        let formats: toml_edit::Array = ["tar.gz", "msi"].into_iter().collect();
+        dist["formats"]["x86_64-unknown-linux-gnu"] = toml_edit::value(formats);
+    });
+    let out = ws.path().join("out");
+    let dist = [
+        "dist",
+        "--target",
+        "x86_64-pc-windows-gnu",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_refused(
+        ws.path(),
+        &dist,
+        &[
+            "an .msi of `x86_64-unknown-linux-gnu`",
+            "only for x86 and x64 Windows",
+        ],
+    );
+    edit_dist(ws.path(), |dist| {
+        dist["formats"]
+            .as_table_like_mut()
+            .unwrap()
+            .remove("x86_64-unknown-linux-gnu");
+    });
+    let path = shipped_manifest(ws.path());
+    let mut manifest: toml_edit::DocumentMut =
+        std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    manifest["package"]["version"] = toml_edit::value("256.0.0");
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    assert_refused(
+        ws.path(),
+        &dist,
+        &["256.0.0 cannot be an MSI version", "255.255.65535"],
+    );
+    assert!(!out.exists());
+    assert_refused(
+        ws.path(),
+        &["wxs", "--target", "x86_64-unknown-linux-gnu"],
+        &[
+            "not a configured target with an .msi",
+            "x86_64-pc-windows-gnu",
+        ],
+    );
+}
+
+/// A signing key that is not base64 is refused before anything is built;
+/// one whose password is wrong fails the target, and nothing is published.
+#[test]
+fn bad_windows_signing_keys_are_refused() {
+    let ws = fixture_workspace("authenticode");
+    configure_windows(ws.path());
+    let out = ws.path().join("out");
+    let dist = [
+        "dist",
+        "--target",
+        "x86_64-pc-windows-gnu",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let output = xtask_command(ws.path(), &dist)
+        .env("WINDOWS_SIGNING_KEY", "%%% not base64 %%%")
+        .output()
+        .unwrap();
+    let said = assert_fails_with(
+        &output,
+        &["WINDOWS_SIGNING_KEY is not base64", "base64 -w0"],
+    );
+    assert_built_nothing(ws.path(), &said);
+    let output = xtask_command(ws.path(), &dist)
+        .env("WINDOWS_SIGNING_KEY", "bm90IGEgcGtjczEyIGZpbGU=")
+        .env("WINDOWS_SIGNING_PASSWORD", "wrong")
+        .output()
+        .unwrap();
+    assert_fails_with(
+        &output,
+        &["osslsigncode cannot sign", "WINDOWS_SIGNING_PASSWORD"],
+    );
+    assert_eq!(artifacts_in(&out), Vec::<String>::new());
+}
+
+/// Configures the Windows target in `ws` the way an adopter would, unless
+/// it is configured already.
+fn configure_windows(ws: &Path) {
+    let triple = "x86_64-pc-windows-gnu";
+    let targets = dist_table(ws)["targets"].clone();
+    let listed = targets
+        .as_array()
+        .is_some_and(|list| list.iter().any(|t| t.as_str() == Some(triple)));
+    if !listed {
+        let added = xtask(ws, &["add-target", triple]);
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! [`elf`] and [`macho`] read what a binary needs of the system it runs on;
 //! [`headers`] checks that each shipped binary is what its target says
-//! (format, CPU, OS floor, stripped, signed). The rewrites are Mach-O only:
+//! (format, CPU, OS floor, stripped, signed). The rewrites: for Mach-O,
 //! [`macho_strip`] removes the local symbols rustc's strip leaves,
 //! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
-//! two thin binaries into a universal one.
+//! two thin binaries into a universal one; for Windows, [`authenticode`]
+//! signs executables and packages when a key is given, and checks them.
 
+pub mod authenticode;
 pub mod codesign;
 pub mod elf;
 pub mod fat;

@@ -76,6 +76,14 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         runs_with("umoci", "umoci"),
         "unpacking the container image in the tests",
     ),
+    (
+        runs_with("msiinfo", "msitools"),
+        "reading the .msi packages in the tests",
+    ),
+    (
+        runs_with("osslsigncode", "osslsigncode"),
+        "checking Authenticode signatures in the tests",
+    ),
     (python_module("cyclonedx", &pins::CYCLONEDX), SBOM_TESTS),
     (python_module("jsonschema", &pins::JSONSCHEMA), SBOM_TESTS),
     (
@@ -193,6 +201,7 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
         &VerifyArgs {
             dir: Some(dist_dir),
             key: None,
+            windows_ca: None,
         },
     )?;
 

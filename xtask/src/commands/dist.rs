@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::binary::authenticode::{self, AuthenticodeSigner};
 use crate::binary::{elf, headers, macho, macho_strip};
 use crate::build::cargo;
 use crate::build::reproducible;
@@ -26,6 +27,7 @@ use crate::build::rustflags::ReleaseFlags;
 use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::formats::docs::Docs;
+use crate::formats::msi;
 use crate::formats::rpm::{self, RpmSigner};
 use crate::release::layout::ReleaseLayout;
 use crate::release::manifest::{Artifact, Manifest};
@@ -47,18 +49,32 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     let mut layout = ReleaseLayout::new(&ws.config, mtime)?;
     let staging = prepare_out_dir(&out)?;
     let signer = Signer::from_env()?;
-    let mut signing_tools = Vec::new();
+    // Tools that depend on the formats and keys, not on the targets.
+    let mut extra_tools = Vec::new();
     if signer.is_some() {
-        signing_tools.push(signing::MINISIGN);
+        extra_tools.push(signing::MINISIGN);
     }
     if std::env::var_os(rpm::KEY_VARIABLE).is_some_and(|key| !key.is_empty()) {
-        signing_tools.push(rpm::GPG);
+        extra_tools.push(rpm::GPG);
     }
-    ws.provision(&targets, &signing_tools, args.install.no_install)?;
+    if targets.iter().any(|t| t.formats.contains(&Format::Msi)) {
+        extra_tools.extend(msi::TOOLS);
+    }
+    let windows = targets.iter().any(|t| t.spec.os == Os::Windows);
+    if windows && std::env::var(authenticode::KEY_VARIABLE).is_ok_and(|key| !key.is_empty()) {
+        extra_tools.push(authenticode::OSSLSIGNCODE);
+    }
+    ws.provision(&targets, &extra_tools, args.install.no_install)?;
     if let Some(signer) = &signer {
         signer.check(&ws.sh)?;
     }
     layout.rpm_signer = RpmSigner::from_env(&ws.sh)?;
+    let package = &ws.config.package;
+    let page = package
+        .homepage
+        .as_deref()
+        .or(package.repository.as_deref());
+    layout.authenticode = AuthenticodeSigner::from_env(&package.name, page)?;
 
     let started = Instant::now();
     let mut in_cargo = Duration::ZERO;
@@ -204,6 +220,10 @@ fn dist_one(
     let header = headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
     eprintln!("    {header}");
     let smoke_run = smoke_run(ws, spec, &binary_path, &layout.version)?;
+    let binary = layout.signed_binary(spec, binary)?;
+    if authenticode::is_signed_pe(&binary) {
+        eprintln!("    signed (Authenticode)");
+    }
 
     let mut artifacts = Vec::new();
     let mut made = Vec::new();

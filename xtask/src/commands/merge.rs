@@ -33,6 +33,12 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         ws.provision(&[], &[signing::MINISIGN], false)?;
         signer.check(&ws.sh)?;
     }
+    let tools: Vec<_> = args
+        .parts
+        .iter()
+        .flat_map(|part| verify::tools_needed(part))
+        .collect();
+    ws.provision(&[], &tools, false)?;
     merge(&ws.sh, &args.parts, &out, signer.as_ref(), &ws.config)
 }
 
@@ -47,7 +53,7 @@ fn merge(
 ) -> Result<()> {
     let mut merged: Option<Manifest> = None;
     for part in parts {
-        let problems = verify::check(part)
+        let problems = verify::check(part, None)
             .with_context(|| format!("part {} cannot be merged", part.display()))?
             .problems;
         if !problems.is_empty() {

@@ -16,3 +16,4 @@ pub mod report;
 pub mod targets;
 pub mod test;
 pub mod verify;
+pub mod wxs;

@@ -4,12 +4,15 @@
 //!
 //! A release downloaded to any folder is checked without rustc, cargo or a
 //! workspace: the workspace is loaded only to find the default folder (its
-//! target folder) or to install minisign for `--key`.
+//! target folder), or to install minisign for `--key` or msiextract for an
+//! .msi where they are missing.
 
 use anyhow::{Result, bail};
 
 use crate::cli::VerifyArgs;
+use crate::machine::tools;
 use crate::release::{publish, signing, verify};
+use crate::vocab::{Probe, Tool};
 use crate::workspace::Workspace;
 
 pub fn run(load_workspace: impl Fn() -> Result<Workspace>, args: &VerifyArgs) -> Result<()> {
@@ -17,7 +20,18 @@ pub fn run(load_workspace: impl Fn() -> Result<Workspace>, args: &VerifyArgs) ->
         Some(dir) => dir.clone(),
         None => publish::default_out_dir(&load_workspace()?.config.target_dir),
     };
-    let findings = verify::check(&dir)?;
+    // Only a release with an .msi needs a tool; the workspace is loaded
+    // only to install it where it is missing.
+    let tools = verify::tools_needed(&dir);
+    let sh = xshell::Shell::new()?;
+    let missing = |tool: &Tool| match tool.probe {
+        Probe::Command(program) => tools::find_program(&sh, program).is_none(),
+        _ => true,
+    };
+    if tools.iter().any(|(tool, _)| missing(tool)) {
+        load_workspace()?.provision(&[], &tools, false)?;
+    }
+    let findings = verify::check(&dir, args.windows_ca.as_deref())?;
     for binary in &findings.binaries {
         eprintln!("  {binary}");
     }

@@ -51,6 +51,7 @@ pub fn stage(
         return Ok(None);
     }
     let mut tarballs = Vec::new();
+    let mut missing = None;
     for configured in &config.targets {
         let Some(platform) = platforms::container(configured.spec) else {
             continue;
@@ -63,15 +64,17 @@ pub fn stage(
             .find(|a| a.target == configured.triple() && a.format == Format::TarGz);
         match found {
             Some(tarball) => tarballs.push((platform, tarball)),
-            None => {
-                eprintln!(
-                    "note: no container image from this run: it has no tarball of {}; \
-                     `cargo xtask merge` makes the image from the parts of every target",
-                    configured.triple()
-                );
-                return Ok(None);
-            }
+            None => missing = Some(configured.triple()),
         }
+    }
+    if let Some(missing) = missing {
+        if !tarballs.is_empty() {
+            eprintln!(
+                "note: no container image from this run: it has no tarball of {missing}; \
+                 `cargo xtask merge` makes the image from the parts of every target"
+            );
+        }
+        return Ok(None);
     }
     let Some((_, first)) = tarballs.first() else {
         return Ok(None);

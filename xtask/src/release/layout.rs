@@ -7,11 +7,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::binary::authenticode::AuthenticodeSigner;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::DebMetadata;
 use crate::formats::docs::Docs;
+use crate::formats::msi::MsiMetadata;
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
-use crate::targets::TargetSpec;
+use crate::targets::{Os, TargetSpec};
 use crate::vocab::Format;
 use crate::workspace::config::Config;
 
@@ -26,8 +28,12 @@ pub struct ReleaseLayout {
     deb: Option<DebMetadata>,
     /// Present when any configured target makes an .rpm.
     rpm: Option<RpmMetadata>,
+    /// Present when any configured target makes an .msi.
+    msi: Option<MsiMetadata>,
     /// Signs each .rpm, when a key is given.
     pub rpm_signer: Option<RpmSigner>,
+    /// Signs each Windows executable and .msi, when a key is given.
+    pub authenticode: Option<AuthenticodeSigner>,
 }
 
 impl ReleaseLayout {
@@ -72,6 +78,14 @@ impl ReleaseLayout {
                 rpm.version, package.version
             );
         }
+        let makes_msi = config
+            .targets
+            .iter()
+            .any(|configured| configured.formats.contains(&Format::Msi));
+        let msi = match makes_msi {
+            true => Some(MsiMetadata::from_package(package)?),
+            false => None,
+        };
         let layout = ReleaseLayout {
             mtime,
             bin: package.bin.clone(),
@@ -79,7 +93,9 @@ impl ReleaseLayout {
             extra_files,
             deb,
             rpm,
+            msi,
             rpm_signer: None,
+            authenticode: None,
         };
 
         // Two targets writing the same file would silently lose one.
@@ -137,6 +153,31 @@ impl ReleaseLayout {
         entries
     }
 
+    /// `binary`, signed if it is a Windows executable and a key is given:
+    /// before it is packaged, so every package holds the signed file.
+    pub fn signed_binary(&self, spec: &TargetSpec, binary: Vec<u8>) -> Result<Vec<u8>> {
+        match &self.authenticode {
+            Some(signer) if spec.os == Os::Windows => {
+                signer.sign(&binary, &spec.exe_name(&self.bin), self.mtime)
+            }
+            _ => Ok(binary),
+        }
+    }
+
+    /// The WiX source of `spec`'s .msi.
+    pub fn msi_source(&self, spec: &TargetSpec) -> Result<String> {
+        let msi = self
+            .msi
+            .as_ref()
+            .context("no configured target makes an .msi")?;
+        let included: Vec<&str> = self
+            .extra_files
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        msi.wxs(spec, &included)
+    }
+
     /// The bytes of one artifact.
     pub fn package(
         &self,
@@ -166,6 +207,17 @@ impl ReleaseLayout {
                     self.rpm_signer.as_ref(),
                     self.mtime,
                 ),
+            Format::Msi => {
+                let msi = self
+                    .msi
+                    .as_ref()
+                    .context("an .msi was planned without its metadata")?
+                    .build(spec, binary, &self.extra_files, self.mtime)?;
+                match &self.authenticode {
+                    Some(signer) => signer.sign(&msi, "package.msi", self.mtime),
+                    None => Ok(msi),
+                }
+            }
             Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
             Format::ShellInstaller | Format::HomebrewFormula | Format::ScoopManifest => {
                 bail!("an installer is made from the finished artifacts, not packaged")

@@ -141,7 +141,7 @@ mod tests {
             stage(first.path(), "gone.tar.gz", b"old"),
         ];
         publish(out.path(), first.path(), &manifest(old), None).unwrap();
-        assert!(verify::check(out.path()).unwrap().problems.is_empty());
+        assert!(verify::check(out.path(), None).unwrap().problems.is_empty());
 
         let second = TempDir::new_in(out.path(), "stage").unwrap();
         let new = vec![stage(second.path(), "a.tar.gz", b"new a")];
@@ -157,7 +157,7 @@ mod tests {
         assert!(!out.path().join("gone.tar.gz.sha256").exists());
         let entries = archive::read_tar_gz(&new_a).unwrap();
         assert!(entries[0].data.as_deref().unwrap().ends_with(b"new a"));
-        assert!(verify::check(out.path()).unwrap().problems.is_empty());
+        assert!(verify::check(out.path(), None).unwrap().problems.is_empty());
     }
 
     #[test]
@@ -168,7 +168,7 @@ mod tests {
         publish(out.path(), stage_dir.path(), &manifest(made), None).unwrap();
         // What a run killed between moving artifacts and writing SHA256SUMS leaves.
         std::fs::remove_file(out.path().join(SUMS_FILE)).unwrap();
-        let err = verify::check(out.path()).unwrap_err().to_string();
+        let err = verify::check(out.path(), None).unwrap_err().to_string();
         assert!(err.contains("did not finish"), "{err}");
     }
 }

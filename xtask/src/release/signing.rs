@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
 use crate::targets::runs_with;
-use crate::util::tempdir::TempDir;
+use crate::util::tempdir::{self, TempDir};
 use crate::vocab::Tool;
 
 /// The variable that holds the secret key: the text of a key file made with
@@ -48,7 +48,7 @@ impl Signer {
             .with_context(|| format!("{KEY_VARIABLE} is not text, so it is not a minisign key"))?;
         let key_dir = TempDir::new()?;
         let path = key_dir.path().join("minisign.key");
-        write_private(&path, key.trim_end().as_bytes())?;
+        tempdir::write_private(&path, key.trim_end().as_bytes())?;
         Ok(Some(Signer { key_dir }))
     }
 
@@ -106,19 +106,6 @@ impl Signer {
             .map(str::to_owned)
             .context("minisign wrote a public key file without a key line")
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(bytes)?;
-    Ok(())
 }
 
 /// The signature of `manifest`'s release, if `signer` is given: of the

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::binary::{elf, headers, macho};
+use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
-use crate::formats::{archive, deb, rpm};
+use crate::formats::{archive, deb, msi, rpm};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Manifest};
 use crate::release::{container, installers, sbom, universal};
@@ -29,9 +29,41 @@ pub struct Findings {
     pub binaries: Vec<String>,
 }
 
-/// Checks the release in `dir`. An error means `dir` could not be checked
-/// at all.
-pub fn check(dir: &Path) -> Result<Findings> {
+/// The tools checking the release in `dir` takes beyond the xtask itself:
+/// msiextract where it holds an .msi, and osslsigncode where an .msi or a
+/// zip'd executable is signed.
+pub fn tools_needed(dir: &Path) -> Vec<(crate::vocab::Tool, &'static str)> {
+    let mut needed = Vec::new();
+    let mut signed = false;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let format = Format::of_file_name(&entry.file_name().to_string_lossy());
+        let read = || std::fs::read(entry.path()).unwrap_or_default();
+        match format {
+            Some(Format::Msi) => {
+                needed.push(msi::EXTRACTOR);
+                signed |= authenticode::is_signed_msi(&read());
+            }
+            Some(Format::Zip) => {
+                let entries = archive::read_zip(&read()).unwrap_or_default();
+                signed |= entries
+                    .iter()
+                    .any(|e| e.data.as_deref().is_some_and(authenticode::is_signed_pe));
+            }
+            _ => {}
+        }
+    }
+    if signed {
+        needed.push(authenticode::OSSLSIGNCODE);
+    }
+    needed.dedup();
+    needed
+}
+
+/// Checks the release in `dir`, and each Authenticode signature in it,
+/// against the CA certificate `windows_ca` if given. An error means `dir`
+/// could not be checked at all.
+pub fn check(dir: &Path, windows_ca: Option<&Path>) -> Result<Findings> {
+    let sh = xshell::Shell::new()?;
     let sums_text = std::fs::read_to_string(dir.join(SUMS_FILE)).with_context(|| {
         format!(
             "{} has no readable {SUMS_FILE}: it is not a dist folder, or a dist into it did not \
@@ -91,6 +123,7 @@ pub fn check(dir: &Path) -> Result<Findings> {
                 rpm_arch = Some(contents.arch);
                 contents.files
             }),
+            Some(Format::Msi) => msi::read_msi(&bytes),
             // Not an archive: nothing inside to check but the document.
             Some(Format::Sbom) => sbom::check(&bytes).map(|checked| {
                 binaries.push(format!("{name}: {checked}"));
@@ -118,7 +151,7 @@ pub fn check(dir: &Path) -> Result<Findings> {
                 )
             }
             None => Err(anyhow::anyhow!(
-                "not a .tar.gz, .zip, .deb, .rpm, .cdx.json, -oci.tar or installer"
+                "not a .tar.gz, .zip, .deb, .rpm, .msi, .cdx.json, -oci.tar or installer"
             )),
         };
         let entries = entries.unwrap_or_else(|err| {
@@ -151,6 +184,23 @@ pub fn check(dir: &Path) -> Result<Findings> {
                      cannot be checked",
                     artifact.target
                 )),
+            }
+        }
+        // Signed Windows files: the .msi itself, and the executables inside.
+        let signed_msi = (format == Some(Format::Msi) && authenticode::is_signed_msi(&bytes))
+            .then(|| (name.to_owned(), bytes.as_slice()));
+        let signed_executables = entries.iter().filter_map(|entry| {
+            let data = entry
+                .data
+                .as_deref()
+                .filter(|data| authenticode::is_signed_pe(data))?;
+            Some((format!("{name}: {}", entry.path), data))
+        });
+        for (what, data) in signed_msi.into_iter().chain(signed_executables) {
+            let file_name = what.rsplit(['/', ' ']).next().unwrap_or("signed");
+            match authenticode::verify(&sh, data, file_name, windows_ca) {
+                Ok(checked) => binaries.push(format!("{what}: {checked}")),
+                Err(err) => problems.push(format!("{what}: {err:#}")),
             }
         }
         if let Some(floor) = listed.and_then(|artifact| artifact.glibc_floor) {

@@ -253,6 +253,7 @@ impl TargetSpec {
         match (self.os, self.static_binary) {
             (Os::Linux, false) => &[Format::TarGz, Format::Deb, Format::Rpm],
             (Os::Linux, true) => &[Format::TarGz],
+            (Os::Windows, _) if platforms::msi_arch(self).is_some() => &[Format::Zip, Format::Msi],
             (Os::Windows, _) => &[Format::Zip],
             (Os::Darwin | Os::Wasi, _) => &[Format::TarGz],
         }

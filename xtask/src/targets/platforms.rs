@@ -43,6 +43,20 @@ pub fn scoop(spec: &TargetSpec) -> Option<&'static str> {
     }
 }
 
+/// The architecture wixl builds a Windows target's `.msi` for (`x64`,
+/// `x86`); none for Arm, which wixl 0.101 cannot build.
+pub fn msi_arch(spec: &TargetSpec) -> Option<&'static str> {
+    match spec.binary {
+        Binary::Pe {
+            machine: 0x8664, ..
+        } => Some("x64"),
+        Binary::Pe {
+            machine: 0x014c, ..
+        } => Some("x86"),
+        _ => None,
+    }
+}
+
 /// Whether `installer` could serve the artifacts `spec` is configured with.
 pub fn serves(installer: Format, spec: &TargetSpec, formats: &[Format]) -> bool {
     match installer {

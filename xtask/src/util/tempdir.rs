@@ -1,10 +1,25 @@
-//! Temporary directories that remove themselves, for staging artifacts and
-//! for tests. (Small enough not to need a crate.)
+//! Temporary directories that remove themselves, for staging artifacts,
+//! keys and tests. (Small enough not to need a crate.)
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
+
+/// Writes a new file only its owner can read: for keys and passwords, in a
+/// [`TempDir`].
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(bytes)?;
+    Ok(())
+}
 
 /// A directory that is deleted, with its contents, when dropped.
 #[derive(Debug)]

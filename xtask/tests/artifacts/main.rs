@@ -1,6 +1,7 @@
 //! Release artifacts, opened with the tools a user has: tar, unzip,
 //! dpkg-deb, dpkg, lintian, rpm, rpm2cpio, rpmlint, man, bash, file,
-//! readelf, sha256sum, skopeo and umoci.
+//! readelf, sha256sum, skopeo, umoci, msiinfo, msiextract, wine's msiexec
+//! and osslsigncode.
 //!
 //! Runs `cargo xtask dist` for one configured target of each kind (OS and
 //! runner) in the real workspace (fast when `cargo xtask ci` has just built
@@ -11,7 +12,8 @@
 //!
 //! This file makes the one dist every test shares; each module checks one
 //! kind of artifact: [`archives`], [`binaries`], [`sbom`], [`deb`], [`rpm`],
-//! [`installers`], the [`container`] image, and the [`release`] as a whole.
+//! [`installers`], the [`msi`] packages, the [`container`] image, and the
+//! [`release`] as a whole.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -21,6 +23,7 @@ mod binaries;
 mod container;
 mod deb;
 mod installers;
+mod msi;
 mod release;
 mod rpm;
 mod sbom;
@@ -75,12 +78,15 @@ fn dist_dir() -> &'static Path {
             .map(|target| target["triple"].as_str().unwrap())
             .collect();
         let (minisign_secret, _) = release_key();
+        let windows = windows_key();
         dist_with_env(
             &out,
             &triples,
             &[
                 ("RPM_SIGNING_KEY", &rpm_key().secret),
                 ("MINISIGN_SECRET_KEY", minisign_secret),
+                ("WINDOWS_SIGNING_KEY", &windows.pkcs12_base64),
+                ("WINDOWS_SIGNING_PASSWORD", WindowsKey::PASSWORD),
             ],
         );
         out
@@ -92,6 +98,64 @@ fn dist_dir() -> &'static Path {
 fn rpm_key() -> &'static GpgKey {
     static KEY: OnceLock<GpgKey> = OnceLock::new();
     KEY.get_or_init(|| GpgKey::generate(repo_root().join("target/xtask-test-gpg")))
+}
+
+/// A throwaway CA and a code-signing certificate it issued, which dist
+/// signs the Windows executables and .msi packages with.
+struct WindowsKey {
+    /// `base64 -w0` of the certificate and key as PKCS#12.
+    pkcs12_base64: String,
+    /// The CA's certificate (PEM), which the signatures chain to.
+    ca: PathBuf,
+}
+
+impl WindowsKey {
+    const PASSWORD: &str = "throwaway";
+}
+
+fn windows_key() -> &'static WindowsKey {
+    static KEY: OnceLock<WindowsKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let dir = repo_root().join("target/xtask-test-authenticode");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // Each command's words; no argument holds a space.
+        let openssl = |command: &str| {
+            let args: Vec<&str> = command.split_whitespace().collect();
+            run(Command::new("openssl").args(args).current_dir(&dir))
+        };
+        openssl(
+            "req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
+             -subj /CN=throwaway-test-ca -addext basicConstraints=critical,CA:TRUE \
+             -addext keyUsage=critical,keyCertSign,cRLSign",
+        );
+        openssl(
+            "req -newkey rsa:2048 -nodes -keyout signer.key -out signer.csr \
+             -subj /CN=throwaway-test-signer",
+        );
+        std::fs::write(
+            dir.join("signer.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n\
+             extendedKeyUsage=codeSigning\n",
+        )
+        .unwrap();
+        openssl(
+            "x509 -req -in signer.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out signer.pem \
+             -days 30 -extfile signer.ext",
+        );
+        let password = WindowsKey::PASSWORD;
+        openssl(&format!(
+            "pkcs12 -export -out signer.p12 -inkey signer.key -in signer.pem -certfile ca.pem \
+             -passout pass:{password}"
+        ));
+        let pkcs12_base64 = run(Command::new("base64")
+            .args(["-w0", "signer.p12"])
+            .current_dir(&dir));
+        WindowsKey {
+            pkcs12_base64,
+            ca: dir.join("ca.pem"),
+        }
+    })
 }
 
 /// The minisign key that dist signs SHA256SUMS with: the secret key's

@@ -358,6 +358,7 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
                         ".deb",
                         ".rpm",
                         ".tar",
+                        ".msi",
                         ".sh",
                         ".rb",
                         ".json",

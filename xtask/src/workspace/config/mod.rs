@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::targets::{self, TargetSpec, Version, triple};
+use crate::targets::{self, TargetSpec, Version, platforms, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 
@@ -391,6 +391,12 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
                  architecture for it. Remove \"rpm\" from its formats."
             );
         }
+        if format == Format::Msi && platforms::msi_arch(spec).is_none() {
+            bail!(
+                "[workspace.metadata.dist.formats] asks for an .msi of `{triple}`, but wixl builds \
+                 them only for x86 and x64 Windows targets. Remove \"msi\" from its formats."
+            );
+        }
         if formats.contains(&format) {
             bail!(
                 "[workspace.metadata.dist.formats] lists `{name}` twice for `{triple}`. Remove one."
@@ -468,7 +474,7 @@ mod tests {
             config.targets[0].formats,
             [Format::TarGz, Format::Deb, Format::Rpm]
         );
-        assert_eq!(config.targets[1].formats, [Format::Zip]);
+        assert_eq!(config.targets[1].formats, [Format::Zip, Format::Msi]);
     }
 
     #[test]

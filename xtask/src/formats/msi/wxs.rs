@@ -1,0 +1,153 @@
+//! The WiX source (`.wxs`) of a package, in the WiX v3 dialect that wixl
+//! reads. Every file it names sits beside it, so the text printed by
+//! `cargo xtask wxs` is exactly what dist builds from.
+
+use std::fmt::Write;
+
+use super::MsiMetadata;
+
+/// One file the package installs into its folder under Program Files.
+pub struct InstalledFile<'a> {
+    /// Its name there, which is also its name beside the `.wxs`.
+    pub name: &'a str,
+    /// A stable GUID for its component (see [`super::guid`]).
+    pub component_guid: String,
+}
+
+/// The `.wxs` of `metadata` for the architecture `arch` (wixl's `x64` or
+/// `x86`), installing `binary` (on PATH) and `others` (the licenses and
+/// README) into `Program Files\<name>`.
+pub fn source(
+    metadata: &MsiMetadata,
+    arch: &str,
+    binary: &InstalledFile,
+    others: &[InstalledFile],
+) -> String {
+    let (program_files, win64) = match arch {
+        "x64" => ("ProgramFiles64Folder", " Win64=\"yes\""),
+        _ => ("ProgramFilesFolder", ""),
+    };
+    let name = text(&metadata.name);
+    let manufacturer = text(&metadata.manufacturer);
+    let mut wxs = String::new();
+    let mut line = |indent: usize, text: &str| {
+        let _ = writeln!(wxs, "{:indent$}{text}", "", indent = indent * 2);
+    };
+    line(0, r#"<?xml version="1.0" encoding="utf-8"?>"#);
+    for comment in [
+        "<!-- Written by `cargo xtask dist` from Cargo.toml: edit that, not this.",
+        "     wixl builds the .msi from it; msibuild then adds the PATH entry",
+        "     (Environment table), lets a release replace its pre-release (Upgrade",
+        "     table) and sets the summary information (xtask/src/formats/msi/). -->",
+    ] {
+        line(0, comment);
+    }
+    line(
+        0,
+        r#"<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">"#,
+    );
+    line(
+        1,
+        &format!(
+            r#"<Product Id="{}" Name="{name}" Language="1033" Version="{}" Manufacturer="{manufacturer}" UpgradeCode="{}">"#,
+            metadata.product_code, metadata.msi_version, metadata.upgrade_code
+        ),
+    );
+    line(
+        2,
+        &format!(
+            r#"<Package InstallerVersion="500" Compressed="yes" InstallScope="perMachine" Description="{}" Manufacturer="{manufacturer}"/>"#,
+            text(&metadata.description)
+        ),
+    );
+    line(
+        2,
+        &format!(
+            r#"<MajorUpgrade DowngradeErrorMessage="A newer version of {name} is already installed."/>"#
+        ),
+    );
+    line(2, r#"<Media Id="1" Cabinet="package.cab" EmbedCab="yes"/>"#);
+    if let Some(url) = &metadata.url {
+        line(
+            2,
+            &format!(r#"<Property Id="ARPURLINFOABOUT" Value="{}"/>"#, text(url)),
+        );
+    }
+    line(2, r#"<Directory Id="TARGETDIR" Name="SourceDir">"#);
+    line(3, &format!(r#"<Directory Id="{program_files}">"#));
+    line(
+        4,
+        &format!(r#"<Directory Id="{}" Name="{name}">"#, super::INSTALL_DIR),
+    );
+    let components: Vec<(String, &InstalledFile)> = [(super::BINARY_COMPONENT.to_owned(), binary)]
+        .into_iter()
+        .chain(
+            others
+                .iter()
+                .enumerate()
+                .map(|(i, file)| (format!("File{}", i + 1), file)),
+        )
+        .collect();
+    for (id, file) in &components {
+        line(
+            5,
+            &format!(
+                r#"<Component Id="{id}" Guid="{}"{win64}>"#,
+                file.component_guid
+            ),
+        );
+        line(
+            6,
+            &format!(
+                r#"<File Id="{id}" Source="{0}" Name="{0}" KeyPath="yes"/>"#,
+                text(file.name)
+            ),
+        );
+        line(5, "</Component>");
+    }
+    line(4, "</Directory>");
+    line(3, "</Directory>");
+    line(2, "</Directory>");
+    line(2, r#"<Feature Id="Complete" Level="1">"#);
+    for (id, _) in &components {
+        line(3, &format!(r#"<ComponentRef Id="{id}"/>"#));
+    }
+    line(2, "</Feature>");
+    line(1, "</Product>");
+    line(0, "</Wix>");
+    wxs
+}
+
+/// `value` as attribute text that comes through wixl unchanged: XML's five
+/// characters escaped, and `$` doubled, since wixl's preprocessor reads
+/// `$(…)` as a variable everywhere.
+pub fn text(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '$' => escaped.push_str("$$"),
+            c if c.is_control() => escaped.push(' '),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_survives_xml_and_the_preprocessor() {
+        assert_eq!(
+            text(r#"A & B <c> "d" 'e' $(var.X)"#),
+            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos; $$(var.X)"
+        );
+        assert_eq!(text("two\nlines"), "two lines");
+    }
+}
