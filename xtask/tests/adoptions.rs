@@ -4,7 +4,8 @@
 //! xtask's included, passes in it, and its `dist` and `verify` succeed.
 //! These are the configurations the suite must not assume away: a
 //! pre-release with other packaging settings, a single target nothing here
-//! runs, and the shipped package moved out of `app/`.
+//! runs, the shipped package moved out of `app/`, and two shipped packages,
+//! one with two binaries.
 //!
 //! The copies share one target folder, so the crates they have in common
 //! are compiled once, and so they take turns, each from its copying on:
@@ -283,5 +284,196 @@ fn the_shipped_package_moved_out_of_app() {
         artifacts_in(&out)
             .iter()
             .any(|n| n.ends_with(&format!("-{target}.tar.gz")))
+    );
+}
+
+/// Two shipped packages: the program, and `toolbox`, a second member with
+/// two binaries, one compiling C. Every binary is in every format of every
+/// target, as the users' own tools read them, the installers install both
+/// tools, the container image holds all three, and a release merged from
+/// per-target parts is the same as one built in one go.
+#[test]
+#[ignore = "adopts a copy and builds three targets of two packages in it; run by `cargo xtask ci`"]
+fn two_packages_one_with_two_binaries() {
+    let _turn = take_turn();
+    let ws = copy_of_workspace("adopt-several");
+    let dir = ws.path();
+    let glibc = pick_target(native_glibc);
+    let windows = pick_target(|row| row["runner"] == "wine");
+    let musl = pick_target(|row| row["static_binary"] == true && row["runner"] == "native");
+    // In the table's order, which is the order they are configured in.
+    let known = known_targets(dir);
+    let mut targets = vec![glibc.clone(), windows.clone(), musl.clone()];
+    targets.sort_by_key(|triple| {
+        known
+            .iter()
+            .position(|row| row["triple"] == triple.as_str())
+    });
+    configure_targets(dir, &targets);
+    replace_program(dir);
+    add_toolbox(dir);
+    let (out, manifest) = own_suite_and_dist_pass(dir);
+    let names = artifacts_in(&out);
+    let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
+    let tools = ["fetch", "stash"];
+
+    // Each archive holds both tools; tar and unzip list them.
+    let tarball = format!("toolbox-0.3.0-{glibc}.tar.gz");
+    has(&tarball);
+    let listed = run_in_dir(&out, "tar", &["-tzf", &tarball]);
+    for tool in tools {
+        assert!(
+            listed.contains(&format!("toolbox-0.3.0-{glibc}/{tool}\n")),
+            "{listed}"
+        );
+    }
+    let zip = format!("toolbox-0.3.0-{windows}.zip");
+    has(&zip);
+    let listed = run_in_dir(&out, "unzip", &["-l", &zip]);
+    for tool in tools {
+        assert!(listed.contains(&format!("{tool}.exe")), "{listed}");
+    }
+    // The .deb and .rpm install both, as dpkg-deb and rpm read them.
+    let glibc_row = known_targets(dir)
+        .into_iter()
+        .find(|row| row["triple"] == glibc.as_str())
+        .unwrap();
+    let deb = format!(
+        "toolbox_0.3.0-1_{}.deb",
+        glibc_row["debian_arch"].as_str().unwrap()
+    );
+    has(&deb);
+    let listed = run_in_dir(&out, "dpkg-deb", &["-c", &deb]);
+    let rpm = format!(
+        "toolbox-0.3.0-1.{}.rpm",
+        glibc_row["rpm_arch"].as_str().unwrap()
+    );
+    has(&rpm);
+    let rpm_listed = run_in_dir(&out, "rpm", &["-qlp", &rpm]);
+    for tool in tools {
+        assert!(listed.contains(&format!("./usr/bin/{tool}\n")), "{listed}");
+        assert!(
+            rpm_listed.contains(&format!("/usr/bin/{tool}\n")),
+            "{rpm_listed}"
+        );
+    }
+    let depends = run_in_dir(&out, "dpkg-deb", &["-f", &deb, "Depends"]);
+    assert!(depends.contains("libc6"), "{depends}");
+    // The .msi installs both; msiextract lists them.
+    let msi = format!("toolbox-0.3.0-{windows}.msi");
+    has(&msi);
+    let extracted = Scratch::new("several-msi");
+    let listed = run_in_dir(
+        &out,
+        "msiextract",
+        &["-C", extracted.path().to_str().unwrap(), &msi],
+    );
+    for tool in tools {
+        assert!(listed.contains(&format!("{tool}.exe")), "{listed}");
+    }
+    // The SBOM of the package with the C dependency lists it.
+    let sbom = std::fs::read_to_string(out.join(format!("toolbox-0.3.0-{musl}.cdx.json"))).unwrap();
+    assert!(
+        sbom.contains("pkg:cargo/zstd@"),
+        "no zstd in the toolbox SBOM"
+    );
+
+    // The manifest says which package and binaries each artifact holds.
+    for artifact in manifest["artifacts"].as_array().unwrap() {
+        if artifact["name"].as_str().unwrap().starts_with("toolbox") {
+            assert_eq!(artifact["package"], "toolbox", "{artifact}");
+            assert_eq!(artifact["binaries"], serde_json::json!(tools), "{artifact}");
+        }
+    }
+
+    // install.sh of the toolbox installs both tools from the release.
+    has("toolbox-installer.sh");
+    let bin_dir = dir.join("installed");
+    let installed = std::process::Command::new("sh")
+        .arg(out.join("toolbox-installer.sh"))
+        .args(["--prefix", bin_dir.to_str().unwrap()])
+        .env(
+            "TOOLBOX_INSTALL_BASE_URL",
+            format!("file://{}", out.display()),
+        )
+        .output()
+        .unwrap();
+    succeed(installed);
+    for tool in tools {
+        let version = run_in_dir(dir, bin_dir.join(tool).to_str().unwrap(), &["--version"]);
+        assert!(version.starts_with(&format!("{tool} 0.3.0 (")), "{version}");
+    }
+    // Homebrew and Scoop list both.
+    let formula = std::fs::read_to_string(out.join("toolbox.rb")).unwrap();
+    run_in_dir(&out, "ruby", &["-c", "toolbox.rb"]);
+    let scoop: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("toolbox.json")).unwrap()).unwrap();
+    assert_eq!(scoop["bin"], serde_json::json!(["fetch.exe", "stash.exe"]));
+    for tool in tools {
+        assert!(
+            formula.contains(&format!("bin.install \"{tool}\"")),
+            "{formula}"
+        );
+    }
+
+    // The container image holds the program and both tools.
+    let musl_row = known_targets(dir)
+        .into_iter()
+        .find(|row| row["triple"] == musl.as_str())
+        .unwrap();
+    let platform = musl_row["container_platform"]
+        .as_str()
+        .expect("the musl target is in the image");
+    let arch = platform.split('/').nth(1).unwrap();
+    let image = names
+        .iter()
+        .find(|name| name.ends_with("-oci.tar"))
+        .expect("a container image");
+    let layout = dir.join("oci");
+    let source = format!("oci-archive:{}", out.join(image).display());
+    let copy = ["--override-arch", arch, "copy", "--quiet", &source];
+    let dest = format!("oci:{}:one", layout.display());
+    run_in_dir(dir, "skopeo", &[&copy[..], &[dest.as_str()]].concat());
+    let bundle = dir.join("bundle");
+    let image_ref = format!("{}:one", layout.display());
+    run_in_dir(
+        dir,
+        "umoci",
+        &[
+            "unpack",
+            "--rootless",
+            "--image",
+            &image_ref,
+            bundle.to_str().unwrap(),
+        ],
+    );
+    for tool in ["fetch", "stash", app()] {
+        assert!(
+            bundle.join("rootfs/usr/local/bin").join(tool).is_file(),
+            "no {tool} in the image"
+        );
+    }
+
+    // A release merged from one part per target is the same.
+    let parts = dir.join("parts");
+    let mut merge = vec!["merge".to_owned()];
+    for target in &targets {
+        let part = parts.join(target);
+        let mut dist = xtask_command(
+            dir,
+            &["dist", "--target", target, "--out", part.to_str().unwrap()],
+        );
+        dist.env("CARGO_TARGET_DIR", shared_target_dir());
+        succeed(dist.output().unwrap());
+        merge.push(part.to_str().unwrap().to_owned());
+    }
+    let merged = dir.join("merged");
+    merge.extend(["--out".to_owned(), merged.to_str().unwrap().to_owned()]);
+    let merge: Vec<&str> = merge.iter().map(String::as_str).collect();
+    succeed(xtask(dir, &merge));
+    assert_same_files(
+        &out,
+        &merged,
+        "one dist and the merged parts of two packages",
     );
 }

@@ -307,10 +307,16 @@ fn cargo_deb_keys_are_acted_on_or_refused_by_name() {
     );
     let output = xtask(dir, &dist);
     assert!(output.status.success(), "dist: {output:?}");
-    let deb = std::fs::read_dir(&out)
+    // The shipped package's .deb (other packages may ship too).
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap()).unwrap();
+    let package = shipped_package(dir)["name"].clone();
+    let deb = manifest["artifacts"]
+        .as_array()
         .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .find(|path| path.extension().is_some_and(|ext| ext == "deb"))
+        .iter()
+        .find(|artifact| artifact["format"] == "deb" && artifact["package"] == package)
+        .map(|artifact| out.join(artifact["name"].as_str().unwrap()))
         .expect("dist made a .deb");
     let contents = Command::new("dpkg-deb")
         .arg("--contents")

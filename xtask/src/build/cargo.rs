@@ -73,8 +73,8 @@ pub fn run(command: Cmd<'_>, spec: &TargetSpec) -> Result<()> {
 /// What a build made, from cargo's JSON messages.
 #[derive(Debug)]
 pub struct Built {
-    /// The binary.
-    pub executable: PathBuf,
+    /// `(name, path)` of each binary asked for, in the order asked.
+    pub executables: Vec<(String, PathBuf)>,
     /// Its package's build script output folder (`OUT_DIR`), if it has a
     /// build script.
     pub out_dir: Option<PathBuf>,
@@ -83,39 +83,44 @@ pub struct Built {
 /// Runs a `cargo build` of the binary `bin` for `spec`, as [`run`] does,
 /// and reads from cargo's JSON messages where the binary and its build
 /// script's output went.
-pub fn build(command: Cmd<'_>, spec: &TargetSpec, bin: &str) -> Result<Built> {
+pub fn build(command: Cmd<'_>, spec: &TargetSpec, bins: &[String]) -> Result<Built> {
     let command = command.arg("--message-format=json-render-diagnostics");
     let messages = run_capturing(command, spec, true)?;
-    read_messages(&messages, bin).with_context(|| {
-        format!(
-            "cargo built {}, but its messages name no binary `{bin}`",
-            spec.triple
-        )
-    })
+    read_messages(&messages, bins)
 }
 
-/// The binary `bin` and its package's `OUT_DIR` in cargo's JSON messages
-/// (one JSON object a line).
-fn read_messages(messages: &str, bin: &str) -> Option<Built> {
+/// The binaries `bins` and their package's `OUT_DIR` in cargo's JSON
+/// messages (one JSON object a line).
+fn read_messages(messages: &str, bins: &[String]) -> Result<Built> {
     let messages: Vec<serde_json::Value> = messages
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    let artifact = messages.iter().find(|message| {
-        message["reason"] == "compiler-artifact"
-            && message["target"]["name"] == bin
-            && message["executable"].is_string()
-    })?;
+    let mut executables = Vec::new();
+    let mut package_id = None;
+    for bin in bins {
+        let artifact = messages
+            .iter()
+            .find(|message| {
+                message["reason"] == "compiler-artifact"
+                    && message["target"]["name"] == bin.as_str()
+                    && message["executable"].is_string()
+            })
+            .with_context(|| format!("cargo's messages name no binary `{bin}`"))?;
+        package_id = Some(&artifact["package_id"]);
+        let path = artifact["executable"].as_str().unwrap_or_default();
+        executables.push((bin.clone(), PathBuf::from(path)));
+    }
     let out_dir = messages
         .iter()
         .find(|message| {
             message["reason"] == "build-script-executed"
-                && message["package_id"] == artifact["package_id"]
+                && Some(&message["package_id"]) == package_id
         })
         .and_then(|message| message["out_dir"].as_str())
         .map(PathBuf::from);
-    Some(Built {
-        executable: PathBuf::from(artifact["executable"].as_str()?),
+    Ok(Built {
+        executables,
         out_dir,
     })
 }
@@ -250,21 +255,40 @@ mod tests {
     }
 
     #[test]
-    fn built_reads_the_binary_and_its_build_script_output_from_cargo_messages() {
+    fn built_reads_the_binaries_and_their_build_script_output_from_cargo_messages() {
         let messages = r#"{"reason":"build-script-executed","package_id":"dep 1.0","out_dir":"/t/build/dep-1/out"}
 {"reason":"compiler-artifact","package_id":"dep 1.0","target":{"name":"dep"},"executable":null}
 {"reason":"build-script-executed","package_id":"app 0.1","out_dir":"/t/build/app-2/out"}
 {"reason":"compiler-artifact","package_id":"app 0.1","target":{"name":"app"},"executable":"/t/app"}
+{"reason":"compiler-artifact","package_id":"app 0.1","target":{"name":"appd"},"executable":"/t/appd"}
 {"reason":"build-finished","success":true}"#;
-        let built = read_messages(messages, "app").unwrap();
-        assert_eq!(built.executable, PathBuf::from("/t/app"));
+        let bins = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| name.to_string())
+                .collect::<Vec<_>>()
+        };
+        let built = read_messages(messages, &bins(&["appd", "app"])).unwrap();
+        assert_eq!(
+            built.executables,
+            [
+                ("appd".to_owned(), PathBuf::from("/t/appd")),
+                ("app".to_owned(), PathBuf::from("/t/app"))
+            ]
+        );
         assert_eq!(built.out_dir, Some(PathBuf::from("/t/build/app-2/out")));
         let without_script = messages.replace(
             "build-script-executed\",\"package_id\":\"app",
             "x\",\"package_id\":\"app",
         );
-        assert_eq!(read_messages(&without_script, "app").unwrap().out_dir, None);
-        assert!(read_messages(messages, "other").is_none());
+        assert_eq!(
+            read_messages(&without_script, &bins(&["app"]))
+                .unwrap()
+                .out_dir,
+            None
+        );
+        let err = read_messages(messages, &bins(&["app", "other"])).unwrap_err();
+        assert!(err.to_string().contains("no binary `other`"), "{err}");
     }
 
     #[test]

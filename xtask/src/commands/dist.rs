@@ -15,6 +15,7 @@
 //! it was.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -27,8 +28,8 @@ use crate::build::rustflags::ReleaseFlags;
 use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::formats::docs::Docs;
-use crate::formats::msi;
 use crate::formats::rpm::{self, RpmSigner};
+use crate::formats::{ShippedBinary, msi};
 use crate::release::layout::ReleaseLayout;
 use crate::release::manifest::{Artifact, Manifest};
 use crate::release::signing::{self, Signer};
@@ -37,7 +38,7 @@ use crate::targets::{Os, TargetSpec};
 use crate::util::tempdir::TempDir;
 use crate::vocab::Format;
 use crate::workspace::Workspace;
-use crate::workspace::config::Configured;
+use crate::workspace::config::{Configured, Package};
 
 pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     let targets = ws.select(&args.selection.targets)?;
@@ -46,7 +47,7 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| publish::default_out_dir(&ws.config.target_dir));
     let mtime = reproducible::source_date_epoch(&ws.sh)?;
-    let mut layout = ReleaseLayout::new(&ws.config, mtime)?;
+    let mut layouts = ReleaseLayout::all(&ws.config, mtime)?;
     let staging = prepare_out_dir(&out)?;
     let signer = Signer::from_env()?;
     // Tools that depend on the formats and keys, not on the targets.
@@ -68,20 +69,38 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     if let Some(signer) = &signer {
         signer.check(&ws.sh)?;
     }
-    layout.rpm_signer = RpmSigner::from_env(&ws.sh)?;
-    let package = &ws.config.package;
-    let page = package
-        .homepage
-        .as_deref()
-        .or(package.repository.as_deref());
-    layout.authenticode = AuthenticodeSigner::from_env(&package.name, page)?;
+    let rpm_signer = RpmSigner::from_env(&ws.sh)?.map(Rc::new);
+    for (layout, package) in layouts.iter_mut().zip(&ws.config.packages) {
+        layout.rpm_signer = rpm_signer.clone();
+        // Each package's signatures name it and its page.
+        let page = package
+            .homepage
+            .as_deref()
+            .or(package.repository.as_deref());
+        layout.authenticode = AuthenticodeSigner::from_env(&package.name, page)?.map(Rc::new);
+    }
 
     let started = Instant::now();
     let mut in_cargo = Duration::ZERO;
     let mut report = Report::default();
     let mut artifacts = Vec::new();
     for configured in &targets {
-        let made = dist_one(ws, &layout, configured, staging.path(), &mut in_cargo);
+        // Every shipped package of the target, or the target fails.
+        let made: Result<Vec<Artifact>> = layouts
+            .iter()
+            .zip(&ws.config.packages)
+            .map(|(layout, package)| {
+                dist_one(
+                    ws,
+                    layout,
+                    package,
+                    configured,
+                    staging.path(),
+                    &mut in_cargo,
+                )
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(|made| made.into_iter().flatten().collect());
         let done = Outcome::ran_or_build_only(configured.spec);
         report.push(
             configured.triple(),
@@ -95,9 +114,8 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         None => (None, false),
     };
     if ws.config.universal2 {
-        if let Some(made) = universal::stage(&artifacts, staging.path(), mtime)? {
-            artifacts.push(made);
-        }
+        let made = universal::stage(&artifacts, staging.path(), mtime)?;
+        artifacts.extend(made);
     }
     let image = container::stage(
         &ws.config,
@@ -115,8 +133,8 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     artifacts.extend(made);
     artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     let manifest = Manifest {
-        package: ws.config.package.name.clone(),
-        version: ws.config.package.version.clone(),
+        package: ws.config.primary().name.clone(),
+        version: ws.config.primary().version.clone(),
         source_date_epoch: mtime,
         git_commit,
         git_dirty,
@@ -159,70 +177,93 @@ fn prepare_out_dir(out: &Path) -> Result<TempDir> {
     TempDir::new_in(out, "dist-staging").map_err(|err| problem(&err.root_cause()))
 }
 
-/// Builds, smoke-runs and packages one target into `staging`.
+/// Builds, smoke-runs and packages one package for one target into
+/// `staging`.
 fn dist_one(
     ws: &Workspace,
     layout: &ReleaseLayout,
+    package: &Package,
     configured: &Configured,
     staging: &Path,
     in_cargo: &mut Duration,
 ) -> Result<Vec<Artifact>> {
     let spec = configured.spec;
+    // Which package, where there are several.
+    let of = match ws.config.packages.len() {
+        1 => String::new(),
+        _ => format!(" ({})", package.name),
+    };
     match configured.glibc_floor {
         Some(floor) => eprintln!(
-            "==> dist {}: building with cargo zigbuild, against glibc {floor}",
+            "==> dist {}{of}: building with cargo zigbuild, against glibc {floor}",
             spec.triple
         ),
         None => match configured.macos_floor {
             Some(floor) => eprintln!(
-                "==> dist {}: building with {}, for macOS {floor} and newer",
+                "==> dist {}{of}: building with {}, for macOS {floor} and newer",
                 spec.triple, spec.linker
             ),
-            None => eprintln!("==> dist {}: building with {}", spec.triple, spec.linker),
+            None => eprintln!(
+                "==> dist {}{of}: building with {}",
+                spec.triple, spec.linker
+            ),
         },
     }
     // The SBOM needs only the dependency graph: a graph cargo cannot
     // resolve stops the target before its build.
     let sbom = match ws.config.sbom {
-        true => Some(sbom::for_target(
-            &ws.sh,
-            &ws.config.package.name,
-            spec.triple,
-        )?),
+        true => Some(sbom::for_target(&ws.sh, &package.name, spec.triple)?),
         false => None,
     };
     let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
     let build_started = Instant::now();
-    let built = build_release_binary(ws, configured, &flags);
+    let built = build_release_binaries(ws, package, configured, &flags);
     *in_cargo += build_started.elapsed();
     let built = built?;
-    let binary_path = built.executable;
-    let docs = Docs::read(built.out_dir.as_deref(), &ws.config.package.bin)?;
-    let mut binary = std::fs::read(&binary_path)
-        .with_context(|| format!("cannot read {}", binary_path.display()))?;
-    let what = format!("the {} binary", spec.triple);
-    if spec.os == Os::Darwin && macho::is_macho(&binary) {
-        // rustc's strip is off for Mach-O (see the table's macOS rows):
-        // dist strips the same way wherever the checkout is.
-        let removed = macho_strip::strip_local_symbols(&mut binary)
-            .with_context(|| format!("cannot strip the local symbols of {what}"))?;
-        if removed > 0 {
-            eprintln!("    stripped {removed} local symbols, and signed again where signed");
+    let docs = Docs::read(built.out_dir.as_deref(), &package.bins)?;
+    let mut smoke_run = spec.runner.kind();
+    let mut binaries = Vec::new();
+    for (name, path) in &built.executables {
+        let mut binary =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let what = match package.bins.len() {
+            1 => format!("the {} binary", spec.triple),
+            _ => format!("the {} binary {name}", spec.triple),
+        };
+        if spec.os == Os::Darwin && macho::is_macho(&binary) {
+            // rustc's strip is off for Mach-O (see the table's macOS rows):
+            // dist strips the same way wherever the checkout is.
+            let removed = macho_strip::strip_local_symbols(&mut binary)
+                .with_context(|| format!("cannot strip the local symbols of {what}"))?;
+            if removed > 0 {
+                eprintln!("    stripped {removed} local symbols, and signed again where signed");
+            }
         }
-    }
-    if let Some(floor) = configured.glibc_floor {
-        elf::check_glibc_floor(&what, &binary, floor)?;
-    }
-    if let Some(floor) = configured.macos_floor {
-        macho::check_macos_floor(&what, &binary, floor)?;
-    }
-    // Its errors read as the rest of a sentence about the binary.
-    let header = headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
-    eprintln!("    {header}");
-    let smoke_run = smoke_run(ws, spec, &binary_path, &layout.version)?;
-    let binary = layout.signed_binary(spec, binary)?;
-    if authenticode::is_signed_pe(&binary) {
-        eprintln!("    signed (Authenticode)");
+        if let Some(floor) = configured.glibc_floor {
+            elf::check_glibc_floor(&what, &binary, floor)?;
+        }
+        if let Some(floor) = configured.macos_floor {
+            macho::check_macos_floor(&what, &binary, floor)?;
+        }
+        // Its errors read as the rest of a sentence about the binary.
+        let header =
+            headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
+        eprintln!("    {header}");
+        smoke_run = run_smoke_test(ws, spec, name, path, &layout.version)?;
+        if !docs.covers(name) {
+            eprintln!("    {name}: no man page or completions (its build script wrote none)");
+        }
+        let binary = layout.signed_binary(
+            spec,
+            ShippedBinary {
+                name: name.clone(),
+                data: binary,
+            },
+        )?;
+        if authenticode::is_signed_pe(&binary.data) {
+            eprintln!("    signed (Authenticode)");
+        }
+        binaries.push(binary);
     }
 
     let mut artifacts = Vec::new();
@@ -230,7 +271,7 @@ fn dist_one(
     for &format in &configured.formats {
         let name = layout.artifact_name(spec, format);
         let bytes = layout
-            .package(spec, format, &binary, &docs)
+            .package(spec, format, &binaries, &docs)
             .with_context(|| format!("cannot make {name}"))?;
         made.push((name, format, bytes));
     }
@@ -254,37 +295,40 @@ fn dist_one(
             macos_floor: configured.macos_floor,
             rustflags: flags.recorded.clone(),
             image_digest: None,
+            package: package.name.clone(),
+            binaries: package.bins.clone(),
         });
     }
     Ok(artifacts)
 }
 
-/// Builds the shipped package of `configured` with `--profile dist`, the
-/// reproducibility flags and its glibc floor, and returns where the binary
-/// and its build script's output (man pages, completions) are.
-pub fn build_release_binary(
+/// Builds `package` for `configured` with `--profile dist`, the
+/// reproducibility flags and its glibc floor, and returns where its
+/// binaries and its build script's output (man pages, completions) are.
+pub fn build_release_binaries(
     ws: &Workspace,
+    package: &Package,
     configured: &Configured,
     flags: &ReleaseFlags,
 ) -> Result<cargo::Built> {
     let spec = configured.spec;
-    let package = &ws.config.package.name;
     let build = cargo::release_build(&ws.sh, configured).args([
         "--profile",
         "dist",
         "--locked",
         "--package",
-        package,
+        &package.name,
     ]);
-    cargo::build(flags.apply(build), spec, &ws.config.package.bin)
+    cargo::build(flags.apply(build), spec, &package.bins)
 }
 
 /// Runs the freshly built binary's `--version` under the target's runner
 /// (the one `.cargo/config.toml` gives cargo) and checks it names its own
 /// target. Returns how it ran, `none` for build-only targets.
-fn smoke_run(
+fn run_smoke_test(
     ws: &Workspace,
     spec: &TargetSpec,
+    bin: &str,
     binary: &Path,
     version: &str,
 ) -> Result<&'static str> {
@@ -309,7 +353,7 @@ fn smoke_run(
         .arg("--version")
         .read()
         .context("the smoke run failed")?;
-    let expected = format!("{} {version} ({})", ws.config.package.bin, spec.triple);
+    let expected = format!("{bin} {version} ({})", spec.triple);
     if output.trim() != expected {
         bail!(
             "the smoke run printed {:?}, expected {expected:?}",

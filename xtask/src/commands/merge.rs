@@ -67,7 +67,7 @@ fn merge(
         // The installers are made below from this checkout's configuration
         // and name its package and version: a part of another would give
         // installers that fetch one version and call it another.
-        let package = &config.package;
+        let package = config.primary();
         if (&manifest.package, &manifest.version) != (&package.name, &package.version) {
             bail!(
                 "part {} is {} {}, but this checkout releases {} {}. Run merge in a checkout of \
@@ -155,10 +155,8 @@ fn merge(
     // image, from the static Linux targets' parts.
     if config.universal2 {
         let made = universal::stage(&merged.artifacts, staging.path(), merged.source_date_epoch)?;
-        if let Some(made) = made {
-            merged.artifacts.push(made);
-            merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-        }
+        merged.artifacts.extend(made);
+        merged.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let image = container::stage(
         config,

@@ -1,8 +1,8 @@
 //! `cargo xtask rename NEW_NAME`: turn the template into your project.
 //!
-//! The shipped package's name is also its binary's name, its Debian
-//! package's name and the stem of every artifact, so it appears in a handful
-//! of files: the app's `Cargo.toml` and sources, `package` in
+//! The shipped package's name (the primary one's, where several ship) is
+//! also its binary's name, its Debian package's name and the stem of every
+//! artifact, so it appears in a handful of files: the app's `Cargo.toml` and sources, `package` in
 //! `[workspace.metadata.dist]`, `Cargo.lock`, the README and the workflows.
 //! This changes each, after checking the new name against Cargo's and
 //! Debian's rules. The `app/` folder keeps its name: it is where the
@@ -22,7 +22,9 @@ use crate::workspace::toml_file::TomlFile;
 
 pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
     let new = args.new_name.as_str();
-    let old = ws.config.package.name.as_str();
+    // The primary package: the release's name. Other shipped packages keep
+    // theirs.
+    let old = ws.config.primary().name.as_str();
     if old == new {
         eprintln!("the package is already called {new}; nothing to change.");
         return Ok(());
@@ -37,7 +39,18 @@ pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
     }
     let root = &ws.config.root;
     let mut manifest = TomlFile::load(&root.join("Cargo.toml"))?;
-    manifest.doc["workspace"]["metadata"]["dist"]["package"] = value(new);
+    let dist = &mut manifest.doc["workspace"]["metadata"]["dist"];
+    match dist
+        .get_mut("packages")
+        .and_then(|list| list.as_array_mut())
+    {
+        Some(list) => {
+            if let Some(first) = list.get_mut(0) {
+                *first = new.into();
+            }
+        }
+        None => dist["package"] = value(new),
+    }
     let mut edits = Edits::default();
     edits.set("Cargo.toml", manifest.doc.to_string());
     for file in text_files(root)? {

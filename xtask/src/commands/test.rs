@@ -46,13 +46,14 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
     // wine) and which compiler built its C. A display, not a test: your
     // own program may have no `info` command.
     // Its stdin is empty, so a program that reads it does not wait.
-    let package = &ws.config.package.name;
+    let package = &ws.config.primary().name;
+    let bin = &ws.config.primary().bins[0];
     let shown = cargo::command(&ws.sh, spec, "run")
-        .args(["--quiet", "--package", package, "--", "info"])
+        .args(["--quiet", "--package", package, "--bin", bin, "--", "info"])
         .stdin("")
         .run();
     if shown.is_err() {
-        eprintln!("    (`{package} info` did not run; the tests above are what counts)");
+        eprintln!("    (`{bin} info` did not run; the tests above are what counts)");
     }
     Outcome::Passed
 }

@@ -43,8 +43,10 @@ pub fn run(ws: &Workspace, args: &WxsArgs) -> Result<()> {
         .find(|configured| configured.triple() == triple)
         .map(|configured| configured.spec)
         .expect("chosen among the configured targets");
-    // The layout dist packages with, so the source is the one it builds.
-    let layout = ReleaseLayout::new(&ws.config, 0)?;
-    print!("{}", layout.msi_source(spec)?);
+    // The layouts dist packages with, so each source is the one it builds:
+    // one .msi per shipped package.
+    for layout in ReleaseLayout::all(&ws.config, 0)? {
+        print!("{}", layout.msi_source(spec)?);
+    }
     Ok(())
 }

@@ -6,7 +6,8 @@
 //! clap_complete), into its `OUT_DIR`:
 //!
 //! - `man/<page>.<section>`: man pages, any number;
-//! - `completions/<bin>.bash`, `completions/_<bin>`, `completions/<bin>.fish`.
+//! - `completions/<bin>.bash`, `completions/_<bin>`, `completions/<bin>.fish`,
+//!   for each binary of the package.
 //!
 //! What is there ships; a program whose build script writes none of them
 //! ships without. Archives carry them in `man/` and `completions/` beside the
@@ -60,19 +61,20 @@ pub enum Distro {
     Fedora,
 }
 
-/// The man pages and completions of one build.
+/// The man pages and completions of one package's build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Docs {
     /// `(file name, roff source)`, e.g. `("app.1", …)`, sorted by name.
     pub man_pages: Vec<(String, Vec<u8>)>,
-    /// The completion scripts there are, in the order of [`Shell::ALL`].
-    pub completions: Vec<(Shell, Vec<u8>)>,
+    /// `(binary, shell, script)`: the completion scripts there are, by
+    /// binary in the package's order, then in the order of [`Shell::ALL`].
+    pub completions: Vec<(String, Shell, Vec<u8>)>,
 }
 
 impl Docs {
-    /// What the build script wrote into `out_dir`; nothing when the package
-    /// has no build script (`None`) or wrote none.
-    pub fn read(out_dir: Option<&Path>, bin: &str) -> Result<Docs> {
+    /// What the build script wrote into `out_dir` for the binaries `bins`;
+    /// nothing when the package has no build script (`None`) or wrote none.
+    pub fn read(out_dir: Option<&Path>, bins: &[String]) -> Result<Docs> {
         let mut docs = Docs::default();
         let Some(out_dir) = out_dir else {
             return Ok(docs);
@@ -92,20 +94,29 @@ impl Docs {
             }
         }
         docs.man_pages.sort();
-        for shell in Shell::ALL {
-            let path = out_dir.join("completions").join(shell.file_name(bin));
-            if path.is_file() {
-                let script = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                docs.completions.push((shell, script));
+        for bin in bins {
+            for shell in Shell::ALL {
+                let path = out_dir.join("completions").join(shell.file_name(bin));
+                if path.is_file() {
+                    let script = std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    docs.completions.push((bin.clone(), shell, script));
+                }
             }
         }
         Ok(docs)
     }
 
+    /// Whether `bin` has a man page (`<bin>.<section>`) or a completion.
+    pub fn covers(&self, bin: &str) -> bool {
+        let page = |name: &String| name.rsplit_once('.').is_some_and(|(stem, _)| stem == bin);
+        self.man_pages.iter().any(|(name, _)| page(name))
+            || self.completions.iter().any(|(owner, ..)| owner == bin)
+    }
+
     /// The entries an archive holds under its folder `stem`: `man/` and
     /// `completions/`, as written.
-    pub fn archive_entries(&self, stem: &str, bin: &str) -> Vec<Entry> {
+    pub fn archive_entries(&self, stem: &str) -> Vec<Entry> {
         let mut entries = Vec::new();
         if !self.man_pages.is_empty() {
             entries.push(Entry::dir(format!("{stem}/man")));
@@ -116,7 +127,7 @@ impl Docs {
         if !self.completions.is_empty() {
             entries.push(Entry::dir(format!("{stem}/completions")));
         }
-        for (shell, script) in &self.completions {
+        for (bin, shell, script) in &self.completions {
             entries.push(Entry::file(
                 format!("{stem}/completions/{}", shell.file_name(bin)),
                 script.clone(),
@@ -129,7 +140,7 @@ impl Docs {
     /// gzipped (`gzip -9n`, as Debian policy asks) under
     /// `/usr/share/man/man<section>/`, completions where `distro`'s shells
     /// look.
-    pub fn installed_files(&self, bin: &str, distro: Distro) -> Result<Vec<(String, Vec<u8>)>> {
+    pub fn installed_files(&self, distro: Distro) -> Result<Vec<(String, Vec<u8>)>> {
         let mut files = Vec::new();
         for (name, page) in &self.man_pages {
             let section = man_section(name).expect("only pages with a section are read");
@@ -138,7 +149,7 @@ impl Docs {
                 archive::gzip_best(page)?,
             ));
         }
-        for (shell, script) in &self.completions {
+        for (bin, shell, script) in &self.completions {
             files.push((shell.installed_path(bin, distro), script.clone()));
         }
         Ok(files)
@@ -176,13 +187,15 @@ mod tests {
         ] {
             std::fs::write(out.join(path), text).unwrap();
         }
-        let docs = Docs::read(Some(out), "tool").unwrap();
+        let bins = ["tool".to_owned()];
+        let docs = Docs::read(Some(out), &bins).unwrap();
         let pages: Vec<&str> = docs.man_pages.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(pages, ["tool-sub.1", "tool.1"]);
-        let shells: Vec<Shell> = docs.completions.iter().map(|(s, _)| *s).collect();
+        let shells: Vec<Shell> = docs.completions.iter().map(|(_, s, _)| *s).collect();
         assert_eq!(shells, [Shell::Bash, Shell::Fish]);
 
-        let installed = docs.installed_files("tool", Distro::Fedora).unwrap();
+        assert!(docs.covers("tool") && !docs.covers("other"));
+        let installed = docs.installed_files(Distro::Fedora).unwrap();
         let paths: Vec<&str> = installed.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(
             paths,
@@ -193,9 +206,9 @@ mod tests {
                 "/usr/share/fish/vendor_completions.d/tool.fish",
             ]
         );
-        assert_eq!(Docs::read(None, "tool").unwrap(), Docs::default());
+        assert_eq!(Docs::read(None, &bins).unwrap(), Docs::default());
         assert_eq!(
-            Docs::read(Some(&out.join("absent")), "tool").unwrap(),
+            Docs::read(Some(&out.join("absent")), &bins).unwrap(),
             Docs::default()
         );
     }

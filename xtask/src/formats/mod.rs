@@ -11,3 +11,11 @@ pub mod docs;
 pub mod msi;
 pub mod oci;
 pub mod rpm;
+
+/// One binary of a package, as built for a target: what every format packs.
+#[derive(Debug, Clone)]
+pub struct ShippedBinary {
+    /// Its name without the target's suffix (`app`, not `app.exe`).
+    pub name: String,
+    pub data: Vec<u8>,
+}

@@ -22,7 +22,7 @@ use crate::formats::archive::{self, Entry};
 use crate::formats::oci;
 use crate::release::manifest::Artifact;
 use crate::release::publish;
-use crate::targets::platforms;
+use crate::targets::platforms::{self, OciPlatform};
 use crate::util::digest;
 use crate::vocab::Format;
 use crate::workspace::config::Config;
@@ -59,12 +59,17 @@ pub fn stage(
         if !configured.formats.contains(&Format::TarGz) {
             continue;
         }
-        let found = artifacts
-            .iter()
-            .find(|a| a.target == configured.triple() && a.format == Format::TarGz);
-        match found {
-            Some(tarball) => tarballs.push((platform, tarball)),
-            None => missing = Some(configured.triple()),
+        // Every shipped package's tarball of the target.
+        for package in &config.packages {
+            let found = artifacts.iter().find(|a| {
+                a.package == package.name
+                    && a.target == configured.triple()
+                    && a.format == Format::TarGz
+            });
+            match found {
+                Some(tarball) => tarballs.push((platform, package, tarball)),
+                None => missing = Some(configured.triple()),
+            }
         }
     }
     if let Some(missing) = missing {
@@ -76,28 +81,34 @@ pub fn stage(
         }
         return Ok(None);
     }
-    let Some((_, first)) = tarballs.first() else {
+    let Some(&(_, _, first)) = tarballs.first() else {
         return Ok(None);
     };
     let name = first.name.replace(
         &format!("{}.{}", first.target, Format::TarGz.name()),
         &format!("{TARGET}.tar"),
     );
+    let mut platforms: Vec<OciPlatform> = tarballs.iter().map(|(platform, ..)| *platform).collect();
+    platforms.dedup();
     eprintln!(
         "==> {TARGET}: a container image of {} platforms",
-        tarballs.len()
+        platforms.len()
     );
-    let package = &config.package;
+    let package = config.primary();
     let mut images = Vec::new();
-    for (platform, tarball) in &tarballs {
-        let bytes = std::fs::read(staging.join(&tarball.name))
-            .with_context(|| format!("cannot read {}", tarball.name))?;
-        let entries = archive::read_tar_gz(&bytes)
-            .with_context(|| format!("cannot open {}", tarball.name))?;
-        let (files, entrypoint) = root_filesystem(&entries, &package.name, &package.bin)
-            .with_context(|| format!("cannot make an image of {}", tarball.name))?;
+    for platform in platforms {
+        let mut contents = Vec::new();
+        for (_, shipped, tarball) in tarballs.iter().filter(|(p, ..)| *p == platform) {
+            let bytes = std::fs::read(staging.join(&tarball.name))
+                .with_context(|| format!("cannot read {}", tarball.name))?;
+            let entries = archive::read_tar_gz(&bytes)
+                .with_context(|| format!("cannot open {}", tarball.name))?;
+            contents.push((shipped.name.as_str(), entries));
+        }
+        let (files, entrypoint) = root_filesystem(&contents, &package.bins[0])
+            .with_context(|| format!("cannot make the {platform} image"))?;
         images.push(oci::Image {
-            platform: *platform,
+            platform,
             files,
             entrypoint,
         });
@@ -139,6 +150,8 @@ pub fn stage(
         macos_floor: None,
         rustflags: Vec::new(),
         image_digest: Some(layout.index_digest),
+        package: package.name.clone(),
+        binaries: Vec::new(),
     }))
 }
 
@@ -196,38 +209,48 @@ pub fn tag_of(version: &str) -> String {
     version.replace('+', "_")
 }
 
-/// An image's files from a target's tarball entries (one top folder):
-/// its ELF executables into `/usr/local/bin`, its other top-level files
-/// into `/usr/share/doc/<package>`; man pages and completions, which
-/// nothing in the image would read, stay out. Returns the files and the
-/// entrypoint, the binary named `bin`.
-fn root_filesystem(entries: &[Entry], package: &str, bin: &str) -> Result<(Vec<Entry>, String)> {
-    let doc = format!("usr/share/doc/{package}");
-    let mut files: Vec<Entry> = ["etc", "usr", "usr/local", "usr/local/bin", "usr/share"]
-        .into_iter()
-        .chain(["usr/share/doc", doc.as_str()])
-        .map(Entry::dir)
-        .collect();
+/// An image's files from one target's tarballs (each one top folder), by
+/// package: their ELF executables into `/usr/local/bin`, their other
+/// top-level files into `/usr/share/doc/<package>`; man pages and
+/// completions, which nothing in the image would read, stay out. Returns
+/// the files and the entrypoint, the binary named `bin`.
+fn root_filesystem(tarballs: &[(&str, Vec<Entry>)], bin: &str) -> Result<(Vec<Entry>, String)> {
+    let mut files: Vec<Entry> = [
+        "etc",
+        "usr",
+        "usr/local",
+        "usr/local/bin",
+        "usr/share",
+        "usr/share/doc",
+    ]
+    .into_iter()
+    .map(Entry::dir)
+    .collect();
     files.push(Entry::file("etc/passwd", PASSWD.as_bytes().to_vec()));
     files.push(Entry::file("etc/group", GROUP.as_bytes().to_vec()));
     let mut entrypoint = None;
-    for entry in entries {
-        let (Some(data), Some((_, file_name))) = (&entry.data, entry.path.split_once('/')) else {
-            continue;
-        };
-        if file_name.contains('/') {
-            continue;
-        }
-        if elf::is_elf(data) {
-            if file_name == bin {
-                entrypoint = Some(format!("/usr/local/bin/{file_name}"));
+    for (package, entries) in tarballs {
+        let doc = format!("usr/share/doc/{package}");
+        files.push(Entry::dir(doc.clone()));
+        for entry in entries {
+            let (Some(data), Some((_, file_name))) = (&entry.data, entry.path.split_once('/'))
+            else {
+                continue;
+            };
+            if file_name.contains('/') {
+                continue;
             }
-            files.push(Entry::executable(
-                format!("usr/local/bin/{file_name}"),
-                data.clone(),
-            ));
-        } else {
-            files.push(Entry::file(format!("{doc}/{file_name}"), data.clone()));
+            if elf::is_elf(data) {
+                if file_name == bin {
+                    entrypoint = Some(format!("/usr/local/bin/{file_name}"));
+                }
+                files.push(Entry::executable(
+                    format!("usr/local/bin/{file_name}"),
+                    data.clone(),
+                ));
+            } else {
+                files.push(Entry::file(format!("{doc}/{file_name}"), data.clone()));
+            }
         }
     }
     let Some(entrypoint) = entrypoint else {
@@ -257,7 +280,8 @@ mod tests {
                 b".TH".to_vec(),
             ),
         ];
-        let (files, entrypoint) = root_filesystem(&entries, "tool-pkg", "tool").unwrap();
+        let tarballs = [("tool-pkg", entries)];
+        let (files, entrypoint) = root_filesystem(&tarballs, "tool").unwrap();
         assert_eq!(entrypoint, "/usr/local/bin/tool");
         let paths: Vec<&str> = files
             .iter()
@@ -273,7 +297,7 @@ mod tests {
                 "usr/share/doc/tool-pkg/LICENSE"
             ]
         );
-        let err = root_filesystem(&entries, "tool-pkg", "other").unwrap_err();
+        let err = root_filesystem(&tarballs, "other").unwrap_err();
         assert!(
             err.to_string().contains("no ELF binary named other"),
             "{err}"

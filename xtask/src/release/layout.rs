@@ -4,10 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
 
 use crate::binary::authenticode::AuthenticodeSigner;
+use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::DebMetadata;
 use crate::formats::docs::Docs;
@@ -15,12 +17,14 @@ use crate::formats::msi::MsiMetadata;
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::{Os, TargetSpec};
 use crate::vocab::Format;
-use crate::workspace::config::Config;
+use crate::workspace::config::{Config, Package};
 
-/// Names and contents of every artifact, worked out before building.
+/// Names and contents of one shipped package's artifacts, worked out
+/// before building; a release of several packages has one of each.
 pub struct ReleaseLayout {
     mtime: u64,
-    bin: String,
+    /// What its artifacts are named after (see [`Package::artifact_name`]).
+    name: String,
     pub version: String,
     /// `(path inside the archive, contents)` of the included files.
     extra_files: Vec<(String, Vec<u8>)>,
@@ -30,15 +34,15 @@ pub struct ReleaseLayout {
     rpm: Option<RpmMetadata>,
     /// Present when any configured target makes an .msi.
     msi: Option<MsiMetadata>,
-    /// Signs each .rpm, when a key is given.
-    pub rpm_signer: Option<RpmSigner>,
+    /// Signs each .rpm, when a key is given (shared by the packages).
+    pub rpm_signer: Option<Rc<RpmSigner>>,
     /// Signs each Windows executable and .msi, when a key is given.
-    pub authenticode: Option<AuthenticodeSigner>,
+    pub authenticode: Option<Rc<AuthenticodeSigner>>,
 }
 
 impl ReleaseLayout {
-    pub fn new(config: &Config, mtime: u64) -> Result<ReleaseLayout> {
-        let package = &config.package;
+    /// The layout of `package`, one of `config`'s.
+    pub fn new(config: &Config, package: &Package, mtime: u64) -> Result<ReleaseLayout> {
         let mut extra_files = Vec::new();
         for name in &config.include {
             let path = config.root.join(name);
@@ -88,7 +92,7 @@ impl ReleaseLayout {
         };
         let layout = ReleaseLayout {
             mtime,
-            bin: package.bin.clone(),
+            name: package.artifact_name().to_owned(),
             version: package.version.clone(),
             extra_files,
             deb,
@@ -98,27 +102,49 @@ impl ReleaseLayout {
             authenticode: None,
         };
 
-        // Two targets writing the same file would silently lose one.
-        let mut owners: BTreeMap<String, &str> = BTreeMap::new();
-        for configured in &config.targets {
-            for &format in &configured.formats {
-                let name = layout.artifact_name(configured.spec, format);
-                if let Some(first) = owners.insert(name.clone(), configured.triple()) {
-                    bail!(
-                        "targets {first} and {} would both produce {name}. Give one of them \
-                         other formats in [workspace.metadata.dist.formats] in Cargo.toml.",
-                        configured.triple()
-                    );
-                }
-            }
-        }
         Ok(layout)
     }
 
-    /// `{bin}-{version}-{target}`: the archive's top-level folder and, with
-    /// an extension, its file name.
+    /// The layout of each shipped package of `config`, in order. Two
+    /// targets, or two packages, that would write the same file are refused:
+    /// one would silently be lost.
+    pub fn all(config: &Config, mtime: u64) -> Result<Vec<ReleaseLayout>> {
+        let layouts = config
+            .packages
+            .iter()
+            .map(|package| ReleaseLayout::new(config, package, mtime))
+            .collect::<Result<Vec<_>>>()?;
+        let mut owners: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+        for (layout, package) in layouts.iter().zip(&config.packages) {
+            for configured in &config.targets {
+                for &format in &configured.formats {
+                    let name = layout.artifact_name(configured.spec, format);
+                    let owner = (package.name.as_str(), configured.triple());
+                    match owners.insert(name.clone(), owner) {
+                        Some((first, triple)) if first == owner.0 => bail!(
+                            "targets {triple} and {} would both produce {name}. Give one of \
+                             them other formats in [workspace.metadata.dist.formats] in \
+                             Cargo.toml.",
+                            owner.1
+                        ),
+                        Some((first, _)) => bail!(
+                            "packages `{first}` and `{}` would both produce {name}. Give one \
+                             of them another name (its artifacts are named after its binary \
+                             when it ships one, else after the package).",
+                            owner.0
+                        ),
+                        None => {}
+                    }
+                }
+            }
+        }
+        Ok(layouts)
+    }
+
+    /// `{name}-{version}-{target}`: the archive's top-level folder and,
+    /// with an extension, its file name.
     pub fn archive_stem(&self, spec: &TargetSpec) -> String {
-        format!("{}-{}-{}", self.bin, self.version, spec.triple)
+        format!("{}-{}-{}", self.name, self.version, spec.triple)
     }
 
     pub fn artifact_name(&self, spec: &TargetSpec, format: Format) -> String {
@@ -135,31 +161,37 @@ impl ReleaseLayout {
         }
     }
 
-    /// What a tar.gz or zip of `spec` holds: one folder with the binary,
+    /// What a tar.gz or zip of `spec` holds: one folder with the binaries,
     /// the included files, and the man pages and completions.
-    pub fn archive_entries(&self, spec: &TargetSpec, binary: &[u8], docs: &Docs) -> Vec<Entry> {
+    pub fn archive_entries(
+        &self,
+        spec: &TargetSpec,
+        binaries: &[ShippedBinary],
+        docs: &Docs,
+    ) -> Vec<Entry> {
         let stem = self.archive_stem(spec);
-        let mut entries = vec![
-            Entry::dir(stem.clone()),
-            Entry::executable(
-                format!("{stem}/{}", spec.exe_name(&self.bin)),
-                binary.to_vec(),
-            ),
-        ];
+        let mut entries = vec![Entry::dir(stem.clone())];
+        for binary in binaries {
+            entries.push(Entry::executable(
+                format!("{stem}/{}", spec.exe_name(&binary.name)),
+                binary.data.clone(),
+            ));
+        }
         for (name, data) in &self.extra_files {
             entries.push(Entry::file(format!("{stem}/{name}"), data.clone()));
         }
-        entries.extend(docs.archive_entries(&stem, &self.bin));
+        entries.extend(docs.archive_entries(&stem));
         entries
     }
 
     /// `binary`, signed if it is a Windows executable and a key is given:
     /// before it is packaged, so every package holds the signed file.
-    pub fn signed_binary(&self, spec: &TargetSpec, binary: Vec<u8>) -> Result<Vec<u8>> {
+    pub fn signed_binary(&self, spec: &TargetSpec, binary: ShippedBinary) -> Result<ShippedBinary> {
         match &self.authenticode {
-            Some(signer) if spec.os == Os::Windows => {
-                signer.sign(&binary, &spec.exe_name(&self.bin), self.mtime)
-            }
+            Some(signer) if spec.os == Os::Windows => Ok(ShippedBinary {
+                data: signer.sign(&binary.data, &spec.exe_name(&binary.name), self.mtime)?,
+                ..binary
+            }),
             _ => Ok(binary),
         }
     }
@@ -183,10 +215,10 @@ impl ReleaseLayout {
         &self,
         spec: &TargetSpec,
         format: Format,
-        binary: &[u8],
+        binaries: &[ShippedBinary],
         docs: &Docs,
     ) -> Result<Vec<u8>> {
-        let entries = || self.archive_entries(spec, binary, docs);
+        let entries = || self.archive_entries(spec, binaries, docs);
         match format {
             Format::TarGz => archive::tar_gz(&entries(), self.mtime),
             Format::Zip => archive::zip(&entries(), self.mtime),
@@ -194,17 +226,17 @@ impl ReleaseLayout {
                 .deb
                 .as_ref()
                 .context("a .deb was planned without Debian metadata")?
-                .build(spec, binary, docs, self.mtime),
+                .build(spec, binaries, docs, self.mtime),
             Format::Rpm => self
                 .rpm
                 .as_ref()
                 .context("an .rpm was planned without RPM metadata")?
                 .build(
                     spec,
-                    binary,
+                    binaries,
                     &self.extra_files,
                     docs,
-                    self.rpm_signer.as_ref(),
+                    self.rpm_signer.as_deref(),
                     self.mtime,
                 ),
             Format::Msi => {
@@ -212,7 +244,7 @@ impl ReleaseLayout {
                     .msi
                     .as_ref()
                     .context("an .msi was planned without its metadata")?
-                    .build(spec, binary, &self.extra_files, self.mtime)?;
+                    .build(spec, binaries, &self.extra_files, self.mtime)?;
                 match &self.authenticode {
                     Some(signer) => signer.sign(&msi, "package.msi", self.mtime),
                     None => Ok(msi),

@@ -34,6 +34,10 @@ pub struct Artifact {
     /// For a container image, `sha256:…` of its multi-architecture image
     /// index: the digest a registry shows for the pushed tag.
     pub image_digest: Option<String>,
+    /// The shipped package it is of, and the binaries it holds; for what
+    /// serves the whole release (the image), the primary package and none.
+    pub package: String,
+    pub binaries: Vec<String>,
 }
 
 /// The whole manifest.
@@ -76,6 +80,8 @@ impl Manifest {
                     "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
                     "macos_floor": artifact.macos_floor.map(|floor| floor.to_string()),
                     "rustflags": artifact.rustflags,
+                    "package": artifact.package,
+                    "binaries": artifact.binaries,
                 });
                 // Only images have one; other entries stay as they were.
                 if let Some(digest) = &artifact.image_digest {
@@ -115,6 +121,13 @@ impl Manifest {
                 _ => bail!("`{key}` is not a version string"),
             }
         };
+        let strings = |value: &Value| -> Option<Vec<String>> {
+            value
+                .as_array()?
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        };
         let mut artifacts = Vec::new();
         for item in value["artifacts"]
             .as_array()
@@ -144,6 +157,16 @@ impl Manifest {
                         .context("`rustflags` is not a list of strings")?,
                 },
                 image_digest: item["image_digest"].as_str().map(str::to_owned),
+                // Manifests from before several packages could ship have
+                // neither: their one package is the release's.
+                package: match &item["package"] {
+                    Value::Null => string(&value, "package")?,
+                    _ => string(item, "package")?,
+                },
+                binaries: match &item["binaries"] {
+                    Value::Null => Vec::new(),
+                    listed => strings(listed).context("`binaries` is not a list of strings")?,
+                },
             });
         }
         if artifacts
@@ -186,6 +209,8 @@ mod tests {
                 macos_floor: None,
                 rustflags: vec!["--remap-path-prefix=<workspace>=.".into()],
                 image_digest: None,
+                package: "app".into(),
+                binaries: vec!["app".into()],
             }],
         };
         assert_eq!(Manifest::from_json(&manifest.to_json()).unwrap(), manifest);

@@ -99,6 +99,9 @@ mod tests {
             macos_floor: None,
             rustflags: Vec::new(),
             image_digest: None,
+            package: "app".to_owned(),
+            // What [`stage`] packs: `x.wasm`.
+            binaries: vec!["x".to_owned()],
         }
     }
 
@@ -158,6 +161,20 @@ mod tests {
         let entries = archive::read_tar_gz(&new_a).unwrap();
         assert!(entries[0].data.as_deref().unwrap().ends_with(b"new a"));
         assert!(verify::check(out.path(), None).unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn verify_reports_a_binary_the_manifest_lists_but_the_archive_lacks() {
+        let out = TempDir::new().unwrap();
+        let stage_dir = TempDir::new_in(out.path(), "stage").unwrap();
+        let mut made = stage(stage_dir.path(), "a.tar.gz", b"a");
+        made.binaries.push("y".to_owned());
+        publish(out.path(), stage_dir.path(), &manifest(vec![made]), None).unwrap();
+        let problems = verify::check(out.path(), None).unwrap().problems;
+        assert_eq!(
+            problems,
+            ["a.tar.gz: dist-manifest.json lists the binary y, which it does not hold"]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::binary::{fat, macho};
 use crate::formats::archive::{self, Entry};
@@ -25,30 +25,44 @@ pub use crate::targets::platforms::{UNIVERSAL2 as TARGET, UNIVERSAL2_SLICES as S
 /// tarball's folder, renamed, with the fat binary in place of its own.
 /// Returns the artifact's manifest entry and bytes.
 pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifact, Vec<u8>)> {
-    let mut binaries = Vec::new();
-    for (artifact, bytes) in tarballs {
-        let entries = archive::read_tar_gz(bytes)
-            .with_context(|| format!("cannot open {}", artifact.name))?;
-        let binary = entries
-            .into_iter()
-            .find_map(|entry| entry.data.filter(|data| macho::is_macho(data)))
-            .with_context(|| format!("{} holds no Mach-O binary", artifact.name))?;
-        binaries.push(binary);
+    // Each Mach-O file of the x86_64 tarball, by its name in the folder.
+    let (x86_64, x86_64_bytes) = tarballs[0];
+    let x86_64_binaries: Vec<(String, Vec<u8>)> = archive::read_tar_gz(x86_64_bytes)
+        .with_context(|| format!("cannot open {}", x86_64.name))?
+        .into_iter()
+        .filter_map(|entry| {
+            let data = entry.data.filter(|data| macho::is_macho(data))?;
+            Some((entry.path.rsplit('/').next()?.to_owned(), data))
+        })
+        .collect();
+    if x86_64_binaries.is_empty() {
+        bail!("{} holds no Mach-O binary", x86_64.name);
     }
-    let fat = fat::fat_binary(&[&binaries[0], &binaries[1]])?;
 
     let (arm64, arm64_bytes) = tarballs[1];
     let name = arm64.name.replace(SLICES[1], TARGET);
-    let entries: Vec<Entry> = archive::read_tar_gz(arm64_bytes)?
-        .into_iter()
-        .map(|entry| {
-            let path = entry.path.replace(SLICES[1], TARGET);
-            match &entry.data {
-                Some(data) if macho::is_macho(data) => Entry::executable(path, fat.clone()),
-                _ => Entry { path, ..entry },
+    let mut joined = 0;
+    let mut entries = Vec::new();
+    for entry in
+        archive::read_tar_gz(arm64_bytes).with_context(|| format!("cannot open {}", arm64.name))?
+    {
+        let path = entry.path.replace(SLICES[1], TARGET);
+        let file_name = entry.path.rsplit('/').next().unwrap_or_default();
+        entries.push(match &entry.data {
+            Some(data) if macho::is_macho(data) => {
+                let (_, x86_64_slice) = x86_64_binaries
+                    .iter()
+                    .find(|(name, _)| name == file_name)
+                    .with_context(|| format!("{} has no {file_name} to join", x86_64.name))?;
+                joined += 1;
+                Entry::executable(path, fat::fat_binary(&[x86_64_slice, data])?)
             }
-        })
-        .collect();
+            _ => Entry { path, ..entry },
+        });
+    }
+    if joined != x86_64_binaries.len() {
+        bail!("{} and {} hold different binaries", x86_64.name, arm64.name);
+    }
     let bytes = archive::tar_gz(&entries, mtime)?;
     // Each slice starts on its own floor; the artifact promises the later.
     let macos_floor: Option<Version> = tarballs.iter().filter_map(|(a, _)| a.macos_floor).max();
@@ -63,32 +77,44 @@ pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifa
         macos_floor,
         rustflags: Vec::new(),
         image_digest: None,
+        package: arm64.package.clone(),
+        binaries: arm64.binaries.clone(),
     };
     Ok((artifact, bytes))
 }
 
-/// The universal macOS artifact, staged in `staging`, if `artifacts` (of
-/// this run, or of the parts of a merge) hold both macOS tarballs and not
-/// the universal one yet.
-pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Option<Artifact>> {
-    if artifacts.iter().any(|a| a.target == TARGET) {
-        return Ok(None);
+/// The universal macOS artifact of each package, staged in `staging`,
+/// where `artifacts` (of this run, or of the parts of a merge) hold both of
+/// its macOS tarballs and not its universal one yet.
+pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<Artifact>> {
+    let mut packages: Vec<&str> = artifacts.iter().map(|a| a.package.as_str()).collect();
+    packages.sort_unstable();
+    packages.dedup();
+    let mut made = Vec::new();
+    for package in packages {
+        let of_package = |triple: &str, format: Format| {
+            artifacts
+                .iter()
+                .find(|a| a.package == package && a.target == triple && a.format == format)
+        };
+        if of_package(TARGET, Format::TarGz).is_some() {
+            continue;
+        }
+        let (Some(x86_64), Some(arm64)) = (
+            of_package(SLICES[0], Format::TarGz),
+            of_package(SLICES[1], Format::TarGz),
+        ) else {
+            continue;
+        };
+        eprintln!("==> {TARGET}: one binary with both macOS slices ({package})");
+        let read = |artifact: &Artifact| {
+            std::fs::read(staging.join(&artifact.name))
+                .with_context(|| format!("cannot read {}", artifact.name))
+        };
+        let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
+        let (artifact, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
+        publish::stage(staging, &artifact.name, &bytes)?;
+        made.push(artifact);
     }
-    let tarball = |triple: &str| {
-        artifacts
-            .iter()
-            .find(|a| a.target == triple && a.format == Format::TarGz)
-    };
-    let (Some(x86_64), Some(arm64)) = (tarball(SLICES[0]), tarball(SLICES[1])) else {
-        return Ok(None);
-    };
-    eprintln!("==> {TARGET}: one binary with both macOS slices");
-    let read = |artifact: &Artifact| {
-        std::fs::read(staging.join(&artifact.name))
-            .with_context(|| format!("cannot read {}", artifact.name))
-    };
-    let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
-    let (made, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
-    publish::stage(staging, &made.name, &bytes)?;
-    Ok(Some(made))
+    Ok(made)
 }

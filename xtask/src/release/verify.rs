@@ -186,6 +186,22 @@ pub fn check(dir: &Path, windows_ca: Option<&Path>) -> Result<Findings> {
                 )),
             }
         }
+        // Every binary the manifest says it holds, by its file name.
+        if let Some(artifact) = listed.filter(|_| holds_binary) {
+            for bin in &artifact.binaries {
+                let exe = targets::lookup(&artifact.target)
+                    .map_or_else(|| bin.clone(), |spec| spec.exe_name(bin));
+                let held = entries.iter().any(|entry| {
+                    entry.data.is_some() && entry.path.rsplit('/').next() == Some(exe.as_str())
+                });
+                if !held {
+                    problems.push(format!(
+                        "{name}: {} lists the binary {bin}, which it does not hold",
+                        manifest::FILE
+                    ));
+                }
+            }
+        }
         // Signed Windows files: the .msi itself, and the executables inside.
         let signed_msi = (format == Some(Format::Msi) && authenticode::is_signed_msi(&bytes))
             .then(|| (name.to_owned(), bytes.as_slice()));

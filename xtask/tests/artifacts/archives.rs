@@ -11,7 +11,7 @@ fn every_chosen_target_made_each_of_its_formats() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|artifact| artifact["target"] == target["triple"])
+            .filter(|artifact| artifact["target"] == target["triple"] && of_primary(artifact))
             .map(|artifact| artifact["format"].as_str().unwrap())
             .collect();
         // Every target's packages, and its SBOM unless that is turned off.

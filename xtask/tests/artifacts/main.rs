@@ -179,13 +179,20 @@ fn manifest() -> &'static Value {
     })
 }
 
-/// Every artifact of `format`, with its configured target.
+/// Whether `artifact` is of the shipped package these tests check: the
+/// primary one, where several ship (tests/adoptions.rs checks the others).
+fn of_primary(artifact: &Value) -> bool {
+    artifact["package"] == app()
+}
+
+/// Every artifact of `format` of the primary package, with its configured
+/// target.
 fn artifacts(format: &str) -> Vec<(PathBuf, &'static Value)> {
     manifest()["artifacts"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|artifact| artifact["format"] == format)
+        .filter(|artifact| artifact["format"] == format && of_primary(artifact))
         .map(|artifact| {
             let target = chosen_targets()
                 .iter()
@@ -298,13 +305,14 @@ fn shipped_binaries() -> Vec<(&'static Value, Vec<u8>)> {
     binaries
 }
 
-/// The one artifact of `format` (an installer), if the release has one.
+/// The primary package's one artifact of `format` (an installer), if the
+/// release has one.
 fn installer(format: &str) -> Option<PathBuf> {
     let found: Vec<&Value> = manifest()["artifacts"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|artifact| artifact["format"] == format)
+        .filter(|artifact| artifact["format"] == format && of_primary(artifact))
         .collect();
     assert!(found.len() <= 1, "two artifacts of format {format}");
     found

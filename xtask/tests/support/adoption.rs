@@ -117,3 +117,57 @@ pub fn add_dependency(path: &Path, name: &str, version: &str) {
     manifest["dependencies"][name] = toml_edit::value(version);
     std::fs::write(path, manifest.to_string()).unwrap();
 }
+
+/// A second member for a workspace shipping several packages: `toolbox`,
+/// version 0.3.0, with two binaries, `fetch` and `stash`; `stash` round-trips
+/// its input through zstd (C). Its build script keeps the target triple
+/// for `--version` and writes no man page or completions.
+pub fn add_toolbox(dir: &Path) {
+    let package = dir.join("toolbox");
+    std::fs::create_dir_all(package.join("src/bin")).unwrap();
+    let manifest = format!(
+        r#"[package]
+name = "toolbox"
+version = "0.3.0"
+edition = "2021"
+description = "Two small tools shipped from one package"
+license = "MIT"
+authors = ["Toolbox Makers <toolbox@example.com>"]
+publish = false
+
+[dependencies]
+zstd = "{ZSTD}"
+"#
+    );
+    std::fs::write(package.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(package.join("build.rs"), ADOPTED_BUILD_SCRIPT).unwrap();
+    let version = r#"    if std::env::args().nth(1).as_deref() == Some("--version") {
+        let name = env!("CARGO_BIN_NAME");
+        println!("{name} {} ({})", env!("CARGO_PKG_VERSION"), env!("APP_BUILD_TARGET"));
+        return;
+    }
+"#;
+    let fetch = format!("fn main() {{\n{version}    println!(\"fetched nothing\");\n}}\n");
+    let stash = format!(
+        "fn main() {{\n{version}    let packed = zstd::encode_all(&b\"stash\"[..], 3).unwrap();\n    \
+         assert_eq!(zstd::decode_all(&packed[..]).unwrap(), b\"stash\");\n    \
+         println!(\"stashed {{}} bytes\", packed.len());\n}}\n"
+    );
+    std::fs::write(package.join("src/bin/fetch.rs"), fetch).unwrap();
+    std::fs::write(package.join("src/bin/stash.rs"), stash).unwrap();
+
+    let root = dir.join("Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&root).unwrap().parse().unwrap();
+    for list in ["members", "default-members"] {
+        if let Some(members) = doc["workspace"][list].as_array_mut() {
+            members.push("toolbox");
+        }
+    }
+    let dist = doc["workspace"]["metadata"]["dist"].as_table_mut().unwrap();
+    let primary = dist.remove("package").unwrap();
+    let mut packages = toml_edit::Array::new();
+    packages.push(primary.as_str().unwrap());
+    packages.push("toolbox");
+    dist.insert("packages", toml_edit::value(packages));
+    std::fs::write(&root, doc.to_string()).unwrap();
+}

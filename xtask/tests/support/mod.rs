@@ -18,21 +18,14 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// The shipped package's name, which `cargo xtask rename` changes: the
-/// `package` of `[workspace.metadata.dist]` in the workspace's Cargo.toml.
+/// `package` of `[workspace.metadata.dist]` in the workspace's Cargo.toml,
+/// or the first of its `packages` (the primary one) where several ship.
 pub fn app() -> &'static str {
     static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     NAME.get_or_init(|| {
-        let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
-        let dist = manifest
-            .split("[workspace.metadata.dist]")
-            .nth(1)
-            .expect("a dist table");
-        let line = dist
-            .lines()
-            .find(|line| line.starts_with("package = "))
-            .expect("package = ...");
-        line.trim_start_matches("package = ")
-            .trim_matches('"')
+        shipped_package(&repo_root())["name"]
+            .as_str()
+            .unwrap()
             .to_owned()
     })
 }
@@ -49,17 +42,19 @@ pub fn version() -> &'static str {
     })
 }
 
-/// The shipped package of the workspace in `dir`, as `cargo metadata`
-/// describes it (`name`, `version`, `manifest_path`, `targets`, …),
-/// wherever the adopter moved it.
+/// The shipped package of the workspace in `dir` (the primary one, where
+/// several ship), as `cargo metadata` describes it (`name`, `version`,
+/// `manifest_path`, `targets`, …), wherever the adopter moved it.
 pub fn shipped_package(dir: &Path) -> serde_json::Value {
     let output = cargo_in(dir, &["metadata", "--no-deps", "--format-version", "1"])
         .output()
         .unwrap();
     assert!(output.status.success(), "cargo metadata: {output:?}");
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let name = metadata["metadata"]["dist"]["package"]
+    let dist = &metadata["metadata"]["dist"];
+    let name = dist["package"]
         .as_str()
+        .or_else(|| dist["packages"][0].as_str())
         .expect("[workspace.metadata.dist] names a package")
         .to_owned();
     metadata["packages"]

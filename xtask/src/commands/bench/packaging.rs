@@ -14,6 +14,7 @@ use xshell::cmd;
 
 use crate::build::reproducible;
 use crate::commands::dist;
+use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::{self, DebMetadata};
 use crate::formats::docs::Docs;
@@ -47,20 +48,28 @@ pub fn run(ws: &Workspace) -> Result<()> {
     ws.provision(&[host], BENCH_TOOLS, false)?;
     // The very binary `dist` ships (and so, after a dist, no rebuild).
     let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
-    let built = dist::build_release_binary(ws, host, &flags)?;
-    let binary = std::fs::read(&built.executable)?;
-    let docs = Docs::read(built.out_dir.as_deref(), &ws.config.package.bin)?;
+    let package = ws.config.primary();
+    let built = dist::build_release_binaries(ws, package, host, &flags)?;
+    let mut binaries = Vec::new();
+    for (name, path) in &built.executables {
+        let data = std::fs::read(path)?;
+        binaries.push(ShippedBinary {
+            name: name.clone(),
+            data,
+        });
+    }
+    let docs = Docs::read(built.out_dir.as_deref(), &package.bins)?;
     let mtime = 1_700_000_000;
 
     // The same tree, on disk for the tools and in memory for the xtask.
-    let layout = ReleaseLayout::new(&ws.config, mtime)?;
+    let layout = ReleaseLayout::new(&ws.config, package, mtime)?;
     let stem = layout.archive_stem(spec);
-    let entries = layout.archive_entries(spec, &binary, &docs);
+    let entries = layout.archive_entries(spec, &binaries, &docs);
     let scratch = TempDir::new()?;
     let tree = scratch.path().join("tree");
     write_tree(&entries, &tree)?;
-    let deb_metadata = DebMetadata::from_package(&ws.config.package, &ws.config.root, mtime)?;
-    let deb_bytes = deb_metadata.build(spec, &binary, &docs, mtime)?;
+    let deb_metadata = DebMetadata::from_package(package, &ws.config.root, mtime)?;
+    let deb_bytes = deb_metadata.build(spec, &binaries, &docs, mtime)?;
     // dpkg-deb gets exactly the files of our own .deb, laid out on disk.
     let deb_contents = deb::read_deb(&deb_bytes)?;
     let deb_tree = scratch.path().join("debtree");
@@ -112,7 +121,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
         (
             "deb",
             median(|| {
-                let bytes = deb_metadata.build(spec, &binary, &docs, mtime)?;
+                let bytes = deb_metadata.build(spec, &binaries, &docs, mtime)?;
                 std::fs::write(out.join("x.deb"), &bytes)?;
                 Ok(bytes.len() as u64)
             })?,
@@ -129,9 +138,12 @@ pub fn run(ws: &Workspace) -> Result<()> {
         ),
     ];
     println!(
-        "packaging {} ({} bytes of binary), median of {RUNS} runs",
+        "packaging {} ({} bytes of binaries), median of {RUNS} runs",
         spec.triple,
-        binary.len()
+        binaries
+            .iter()
+            .map(|binary| binary.data.len())
+            .sum::<usize>()
     );
     println!(
         "{:<8} {:>10} {:>10} {:>7} {:>10} {:>10} {:>7}",

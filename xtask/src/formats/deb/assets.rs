@@ -35,14 +35,16 @@ pub struct Asset {
 /// Where an asset's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// The binary dist builds for the target.
-    Binary,
+    /// One of the binaries dist builds for the target, by name.
+    Binary(String),
     /// A file of the package, read when the configuration is checked.
     File(Vec<u8>),
 }
 
-/// Reads `assets` for the package in `package_dir` whose binary is `bin`.
-pub fn parse(assets: &Value, package_dir: &Path, bin: &str) -> Result<Vec<Asset>> {
+/// Reads `assets` for the package in `package_dir` whose binaries are
+/// `bins`; each must be listed.
+pub fn parse(assets: &Value, package_dir: &Path, bins: &[String]) -> Result<Vec<Asset>> {
+    let bin = bins.first().map_or("app", String::as_str);
     let Value::Array(entries) = assets else {
         bail!(
             "[package.metadata.deb] `assets` must be a list of [source, destination, mode], \
@@ -51,7 +53,7 @@ pub fn parse(assets: &Value, package_dir: &Path, bin: &str) -> Result<Vec<Asset>
     };
     let mut parsed: Vec<Asset> = Vec::new();
     for entry in entries {
-        let asset = parse_one(entry, package_dir, bin)?;
+        let asset = parse_one(entry, package_dir, bins)?;
         if parsed.iter().any(|known| known.dest == asset.dest) {
             bail!(
                 "[package.metadata.deb] `assets` installs two files as /{}. Give each its own \
@@ -61,16 +63,23 @@ pub fn parse(assets: &Value, package_dir: &Path, bin: &str) -> Result<Vec<Asset>
         }
         parsed.push(asset);
     }
-    if !parsed.iter().any(|asset| asset.source == Source::Binary) {
-        bail!(
-            "[package.metadata.deb] `assets` does not list the binary, so the .deb would not \
-             install {bin}. Add [\"target/release/{bin}\", \"usr/bin/\", \"755\"] to it."
-        );
+    for bin in bins {
+        if !parsed
+            .iter()
+            .any(|asset| asset.source == Source::Binary(bin.clone()))
+        {
+            bail!(
+                "[package.metadata.deb] `assets` does not list the binary {bin}, so the .deb \
+                 would not install it. Add [\"target/release/{bin}\", \"usr/bin/\", \"755\"] \
+                 to it."
+            );
+        }
     }
     Ok(parsed)
 }
 
-fn parse_one(entry: &Value, package_dir: &Path, bin: &str) -> Result<Asset> {
+fn parse_one(entry: &Value, package_dir: &Path, bins: &[String]) -> Result<Asset> {
+    let bin = bins.first().map_or("app", String::as_str);
     let field = |index: usize, key: &str| -> Option<&str> {
         match entry {
             Value::Array(items) => items.get(index)?.as_str(),
@@ -101,14 +110,15 @@ fn parse_one(entry: &Value, package_dir: &Path, bin: &str) -> Result<Asset> {
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let source = if source.starts_with("target/") {
-        if file_name != bin {
+        if !bins.contains(&file_name) {
             bail!(
                 "[package.metadata.deb] `assets` lists {source}, a build output other than the \
-                 binary {bin}; dist builds only the binary. List a file from the package's \
-                 folder instead."
+                 binaries ({}); dist builds only those. List a file from the package's folder \
+                 instead.",
+                bins.join(", ")
             );
         }
-        Source::Binary
+        Source::Binary(file_name.clone())
     } else {
         let path = package_dir.join(source);
         let data = std::fs::read(&path).with_context(|| {
@@ -147,10 +157,10 @@ mod tests {
                 { "source": "Cargo.toml", "dest": "/usr/share/doc/tool/manifest", "mode": "0644" }
             ]),
             dir,
-            "tool",
+            &["tool".to_owned()],
         )
         .unwrap();
-        assert_eq!(assets[0].source, Source::Binary);
+        assert_eq!(assets[0].source, Source::Binary("tool".to_owned()));
         assert_eq!(assets[0].dest, "usr/bin/tool");
         assert_eq!(assets[0].mode, 0o755);
         assert_eq!(
@@ -164,7 +174,11 @@ mod tests {
     #[test]
     fn bad_assets_are_refused_by_what_is_wrong() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let error = |assets: Value| parse(&assets, dir, "tool").unwrap_err().to_string();
+        let error = |assets: Value| {
+            parse(&assets, dir, &["tool".to_owned()])
+                .unwrap_err()
+                .to_string()
+        };
         let binary = json!(["target/release/tool", "usr/bin/", "755"]);
         for (assets, needle) in [
             (json!("README.md"), "must be a list"),
@@ -182,7 +196,7 @@ mod tests {
             ),
             (
                 json!([binary, ["target/release/other", "x/", "755"]]),
-                "other than the binary",
+                "other than the binaries",
             ),
             (
                 json!([binary, ["Cargo.toml", "../etc/", "644"]]),

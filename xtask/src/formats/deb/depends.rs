@@ -7,13 +7,16 @@ use anyhow::{Result, bail};
 
 use crate::binary::elf;
 
-/// The `Depends` a dynamically linked binary needs: for each shared library
-/// it loads (DT_NEEDED), the Debian package that ships it, at least at the
-/// newest symbol version the binary asks of it.
-pub fn shared_library_depends(binary: &[u8]) -> Result<Option<String>> {
-    let needs = elf::needed_libraries(binary)?;
+/// The `Depends` dynamically linked binaries need: for each shared library
+/// one of them loads (DT_NEEDED), the Debian package that ships it, at
+/// least at the newest symbol version any of them asks of it.
+pub fn shared_library_depends(binaries: &[&[u8]]) -> Result<Option<String>> {
+    let mut needs = Vec::new();
+    for binary in binaries {
+        needs.extend(elf::needed_libraries(binary)?);
+    }
     // The shared libraries Rust binaries load, and who ships them.
-    // Versions come from the symbol versions the binary needs.
+    // Versions come from the symbol versions the binaries need.
     let mut packages: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (library, versions) in &needs {
         let (package, prefix) = if library == "libgcc_s.so.1" {
@@ -74,7 +77,9 @@ mod tests {
     #[test]
     fn glibc_binaries_depend_on_libc6_at_their_newest_symbol_version() {
         let binary = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-        let depends = shared_library_depends(&binary).unwrap().unwrap();
+        let depends = shared_library_depends(&[&binary, &binary])
+            .unwrap()
+            .unwrap();
         assert!(depends.starts_with("libc6 (>= 2."), "{depends}");
     }
 }

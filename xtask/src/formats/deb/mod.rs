@@ -26,6 +26,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
@@ -116,10 +117,8 @@ pub struct DebMetadata {
     pub depends: Option<String>,
     /// The DEP-5 `/usr/share/doc/<name>/copyright` file.
     pub copyright: String,
-    /// The binary's name under `/usr/bin`.
-    pub bin: String,
     /// cargo-deb's `assets`: what the package installs in place of the
-    /// binary under `/usr/bin`.
+    /// binaries under `/usr/bin`.
     pub assets: Option<Vec<Asset>>,
 }
 
@@ -191,9 +190,8 @@ impl DebMetadata {
             },
             assets: deb
                 .get("assets")
-                .map(|assets| assets::parse(assets, &package.dir, &package.bin))
+                .map(|assets| assets::parse(assets, &package.dir, &package.bins))
                 .transpose()?,
-            bin: package.bin.clone(),
         })
     }
 
@@ -202,12 +200,12 @@ impl DebMetadata {
         format!("{}_{}_{arch}.deb", self.name, self.version)
     }
 
-    /// Builds the package of `binary`, with its man pages and completions,
-    /// for `spec`'s architecture.
+    /// Builds the package of `binaries`, with their man pages and
+    /// completions, for `spec`'s architecture.
     pub fn build(
         &self,
         spec: &TargetSpec,
-        binary: &[u8],
+        binaries: &[ShippedBinary],
         docs: &Docs,
         mtime: u64,
     ) -> Result<Vec<u8>> {
@@ -225,23 +223,34 @@ impl DebMetadata {
                 archive::gzip_best(self.changelog(arch, mtime).as_bytes())?,
             ),
         ];
-        files.extend(docs.installed_files(&self.bin, Distro::Debian)?);
-        let mut data_entries = match &self.assets {
-            None => vec![Entry::executable(
-                format!("./usr/bin/{}", self.bin),
-                binary.to_vec(),
-            )],
-            Some(assets) => assets
+        files.extend(docs.installed_files(Distro::Debian)?);
+        let built = |name: &str| {
+            binaries
                 .iter()
-                .map(|asset| Entry {
-                    path: format!("./{}", asset.dest),
-                    data: Some(match &asset.source {
-                        assets::Source::Binary => binary.to_vec(),
-                        assets::Source::File(data) => data.clone(),
-                    }),
-                    mode: asset.mode,
+                .find(|binary| binary.name == name)
+                .map(|binary| binary.data.clone())
+                .with_context(|| format!("the binary {name} was not built"))
+        };
+        let mut data_entries: Vec<Entry> = match &self.assets {
+            None => binaries
+                .iter()
+                .map(|binary| {
+                    Entry::executable(format!("./usr/bin/{}", binary.name), binary.data.clone())
                 })
                 .collect(),
+            Some(assets) => assets
+                .iter()
+                .map(|asset| {
+                    Ok(Entry {
+                        path: format!("./{}", asset.dest),
+                        data: Some(match &asset.source {
+                            assets::Source::Binary(name) => built(name)?,
+                            assets::Source::File(data) => data.clone(),
+                        }),
+                        mode: asset.mode,
+                    })
+                })
+                .collect::<Result<_>>()?,
         };
         for (path, data) in files {
             let path = format!(".{path}");
@@ -270,7 +279,11 @@ impl DebMetadata {
         let computed = if spec.static_binary {
             None
         } else {
-            shared_library_depends(binary).with_context(|| {
+            let all: Vec<&[u8]> = binaries
+                .iter()
+                .map(|binary| binary.data.as_slice())
+                .collect();
+            shared_library_depends(&all).with_context(|| {
                 format!("cannot work out what the {} binary depends on", spec.triple)
             })?
         };
@@ -363,7 +376,7 @@ mod tests {
     fn package(deb: Value) -> Package {
         Package {
             name: "tool".to_owned(),
-            bin: "tool".to_owned(),
+            bins: vec!["tool".to_owned()],
             version: "1.0.0".to_owned(),
             description: Some("A tool".to_owned()),
             license: Some("MIT".to_owned()),
@@ -373,6 +386,13 @@ mod tests {
             dir: Path::new(env!("CARGO_MANIFEST_DIR")).to_owned(),
             deb: deb.as_object().unwrap().clone(),
             generate_rpm: serde_json::Map::new(),
+        }
+    }
+
+    fn binary(name: &str) -> ShippedBinary {
+        ShippedBinary {
+            name: name.to_owned(),
+            data: b"binary".to_vec(),
         }
     }
 
@@ -416,7 +436,7 @@ mod tests {
         let metadata = DebMetadata::from_package(&clash, root, 0).unwrap();
         let spec = crate::targets::lookup("x86_64-unknown-linux-musl").unwrap();
         let err = metadata
-            .build(spec, b"binary", &Docs::default(), 0)
+            .build(spec, &[binary("tool")], &Docs::default(), 0)
             .unwrap_err()
             .to_string();
         assert!(

@@ -24,6 +24,7 @@ mod wxs;
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
+use crate::formats::ShippedBinary;
 use crate::targets::{TargetSpec, platforms, runs_with};
 use crate::util::digest::{hex, sha256_hex};
 use crate::util::tempdir::TempDir;
@@ -57,8 +58,8 @@ const BINARY_COMPONENT: &str = "Binary";
 pub struct MsiMetadata {
     /// The product's name and its folder's: the package name.
     pub name: String,
-    /// The binary's name, without `.exe`.
-    pub bin: String,
+    /// The binaries' names, without `.exe`.
+    pub bins: Vec<String>,
     /// Cargo's version, for the summary information.
     pub version: String,
     /// `major.minor.patch`, as Windows Installer compares versions.
@@ -96,7 +97,7 @@ impl MsiMetadata {
         );
         Ok(MsiMetadata {
             name: package.name.clone(),
-            bin: package.bin.clone(),
+            bins: package.bins.clone(),
             version: package.version.clone(),
             msi_version,
             manufacturer,
@@ -117,7 +118,7 @@ impl MsiMetadata {
         MsiMetadata {
             product_code: guid(&["product", &self.name, &self.version, spec.triple]),
             name: self.name.clone(),
-            bin: self.bin.clone(),
+            bins: self.bins.clone(),
             version: self.version.clone(),
             msi_version: self.msi_version.clone(),
             manufacturer: self.manufacturer.clone(),
@@ -128,30 +129,31 @@ impl MsiMetadata {
     }
 
     /// The `.wxs` the package of `spec` is built from, with the included
-    /// files (by name) installed beside the binary.
+    /// files (by name) installed beside the binaries.
     pub fn wxs(&self, spec: &TargetSpec, included: &[&str]) -> Result<String> {
         let arch = platforms::msi_arch(spec)
             .with_context(|| format!("wixl cannot build a package for {}", spec.triple))?;
-        let exe = spec.exe_name(&self.bin);
+        let exes: Vec<String> = self.bins.iter().map(|bin| spec.exe_name(bin)).collect();
         let file = |name| wxs::InstalledFile {
             name,
             component_guid: guid(&["component", &self.name, spec.triple, name]),
         };
+        let binaries: Vec<wxs::InstalledFile> = exes.iter().map(|exe| file(exe.as_str())).collect();
         let others: Vec<wxs::InstalledFile> = included.iter().map(|name| file(*name)).collect();
         Ok(wxs::source(
             &self.for_target(spec),
             arch,
-            &file(&exe),
+            &binaries,
             &others,
         ))
     }
 
-    /// Builds the package of `binary` and the included files (`(file
+    /// Builds the package of `binaries` and the included files (`(file
     /// name, contents)`) for `spec`, stamped `mtime`.
     pub fn build(
         &self,
         spec: &TargetSpec,
-        binary: &[u8],
+        binaries: &[ShippedBinary],
         included: &[(String, Vec<u8>)],
         mtime: u64,
     ) -> Result<Vec<u8>> {
@@ -159,12 +161,18 @@ impl MsiMetadata {
         let wxs = self.wxs(spec, &names)?;
         let arch = platforms::msi_arch(spec).unwrap_or_default();
         let dir = TempDir::new()?;
-        let exe = spec.exe_name(&self.bin);
-        let files = [(exe.as_str(), binary)].into_iter().chain(
-            included
-                .iter()
-                .map(|(name, data)| (name.as_str(), data.as_slice())),
-        );
+        let exes: Vec<(String, &[u8])> = binaries
+            .iter()
+            .map(|binary| (spec.exe_name(&binary.name), binary.data.as_slice()))
+            .collect();
+        let files = exes
+            .iter()
+            .map(|(name, data)| (name.as_str(), *data))
+            .chain(
+                included
+                    .iter()
+                    .map(|(name, data)| (name.as_str(), data.as_slice())),
+            );
         let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
         for (name, data) in files {
             let path = dir.path().join(name);
@@ -211,7 +219,10 @@ impl MsiMetadata {
             &self.name,
             &self.version,
             spec.triple,
-            &sha256_hex(binary),
+            &binaries
+                .iter()
+                .map(|binary| sha256_hex(&binary.data))
+                .collect::<String>(),
             &sha256_hex(wxs.as_bytes()),
         ]);
         let subject = format!("{} {}", self.name, self.version);

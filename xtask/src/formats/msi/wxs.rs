@@ -15,12 +15,13 @@ pub struct InstalledFile<'a> {
 }
 
 /// The `.wxs` of `metadata` for the architecture `arch` (wixl's `x64` or
-/// `x86`), installing `binary` (on PATH) and `others` (the licenses and
-/// README) into `Program Files\<name>`.
+/// `x86`), installing `binaries` and `others` (the licenses and README)
+/// into `Program Files\<name>`, which the first binary's component puts on
+/// PATH.
 pub fn source(
     metadata: &MsiMetadata,
     arch: &str,
-    binary: &InstalledFile,
+    binaries: &[InstalledFile],
     others: &[InstalledFile],
 ) -> String {
     let (program_files, win64) = match arch {
@@ -79,8 +80,14 @@ pub fn source(
         4,
         &format!(r#"<Directory Id="{}" Name="{name}">"#, super::INSTALL_DIR),
     );
-    let components: Vec<(String, &InstalledFile)> = [(super::BINARY_COMPONENT.to_owned(), binary)]
-        .into_iter()
+    // The first binary keeps the id `Binary`, which the PATH entry names;
+    // a package of one binary reads as it always has.
+    let binary_ids = (0..binaries.len()).map(|i| match i {
+        0 => super::BINARY_COMPONENT.to_owned(),
+        _ => format!("{}{}", super::BINARY_COMPONENT, i + 1),
+    });
+    let components: Vec<(String, &InstalledFile)> = binary_ids
+        .zip(binaries)
         .chain(
             others
                 .iter()

@@ -32,8 +32,6 @@ pub struct RpmMetadata {
     /// `requires` from `[package.metadata.generate-rpm]`: `(name, flags,
     /// version)`, added to what the binary needs.
     pub requires: Vec<(String, u32, String)>,
-    /// The binary's name under `/usr/bin`.
-    pub bin: String,
 }
 
 impl RpmMetadata {
@@ -120,7 +118,6 @@ impl RpmMetadata {
             summary,
             license,
             requires,
-            bin: package.bin.clone(),
         })
     }
 

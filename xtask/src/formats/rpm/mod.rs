@@ -34,6 +34,7 @@ use anyhow::{Context, Result};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+use crate::formats::ShippedBinary;
 use crate::formats::archive;
 use crate::formats::docs::{Distro, Docs};
 use crate::targets::TargetSpec;
@@ -65,14 +66,14 @@ const RPMLIB_FEATURES: [(&str, &str); 3] = [
 ];
 
 impl RpmMetadata {
-    /// Builds the package of `binary`, the included files (`(file name,
+    /// Builds the package of `binaries`, the included files (`(file name,
     /// contents)`: licenses go to `/usr/share/licenses/<name>/`, the rest
     /// to `/usr/share/doc/<name>/`), man pages and completions, for
     /// `spec`'s architecture.
     pub fn build(
         &self,
         spec: &TargetSpec,
-        binary: &[u8],
+        binaries: &[ShippedBinary],
         included: &[(String, Vec<u8>)],
         docs: &Docs,
         signer: Option<&RpmSigner>,
@@ -81,7 +82,7 @@ impl RpmMetadata {
         let arch = spec
             .rpm_arch
             .with_context(|| format!("{} has no RPM architecture", spec.triple))?;
-        let files = self.files(binary, included, docs)?;
+        let files = self.files(binaries, included, docs)?;
         let mtime = u32::try_from(mtime).context("SOURCE_DATE_EPOCH is after 2106")?;
 
         let members: Vec<cpio::Member> = files
@@ -99,9 +100,19 @@ impl RpmMetadata {
 
         let mut requires: Vec<(String, u32, String)> = Vec::new();
         if !spec.static_binary {
-            let found = requires::shared_library_requires(binary).with_context(|| {
-                format!("cannot work out what the {} binary requires", spec.triple)
-            })?;
+            let mut found = Vec::new();
+            for binary in binaries {
+                found.extend(
+                    requires::shared_library_requires(&binary.data).with_context(|| {
+                        format!(
+                            "cannot work out what the {} binary {} requires",
+                            spec.triple, binary.name
+                        )
+                    })?,
+                );
+            }
+            found.sort();
+            found.dedup();
             requires.extend(
                 found
                     .into_iter()
@@ -141,16 +152,21 @@ impl RpmMetadata {
     /// files up by binary search).
     fn files(
         &self,
-        binary: &[u8],
+        binaries: &[ShippedBinary],
         included: &[(String, Vec<u8>)],
         docs: &Docs,
     ) -> Result<Vec<File>> {
-        let mut files = vec![File::new(
-            format!("/usr/bin/{}", self.bin),
-            0o100755,
-            binary.to_vec(),
-            0,
-        )];
+        let mut files: Vec<File> = binaries
+            .iter()
+            .map(|binary| {
+                File::new(
+                    format!("/usr/bin/{}", binary.name),
+                    0o100755,
+                    binary.data.clone(),
+                    0,
+                )
+            })
+            .collect();
         for (folder, flags, is_license) in [
             (
                 format!("/usr/share/licenses/{}", self.name),
@@ -175,7 +191,7 @@ impl RpmMetadata {
                 ));
             }
         }
-        for (path, data) in docs.installed_files(&self.bin, Distro::Fedora)? {
+        for (path, data) in docs.installed_files(Distro::Fedora)? {
             let flags = if path.starts_with("/usr/share/man/") {
                 FILE_DOC
             } else {

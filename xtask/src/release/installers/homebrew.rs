@@ -107,7 +107,6 @@ fn ruby_string(text: &str) -> String {
 
 /// The formula.
 pub fn formula(release: &Release<'_>) -> Result<String> {
-    let bin = release.bin;
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -153,23 +152,28 @@ pub fn formula(release: &Release<'_>) -> Result<String> {
         }
         let _ = writeln!(text, "  end");
     }
-    let _ = write!(
-        text,
-        r##"
-  def install
-    bin.install "{bin}"
-    man1.install Dir["man/*.1"]
-    bash_completion.install "completions/{bin}.bash" => "{bin}" if File.exist?("completions/{bin}.bash")
+    let _ = writeln!(text, "\n  def install");
+    for bin in release.bins {
+        let _ = writeln!(text, "    bin.install \"{bin}\"");
+    }
+    let _ = writeln!(text, "    man1.install Dir[\"man/*.1\"]");
+    for bin in release.bins {
+        let _ = write!(
+            text,
+            r##"    bash_completion.install "completions/{bin}.bash" => "{bin}" if File.exist?("completions/{bin}.bash")
     zsh_completion.install "completions/_{bin}" if File.exist?("completions/_{bin}")
     fish_completion.install "completions/{bin}.fish" if File.exist?("completions/{bin}.fish")
-  end
-
-  test do
-    assert_match version.to_s, shell_output("#{{bin}}/{bin} --version")
-  end
-end
 "##
-    );
+        );
+    }
+    let _ = writeln!(text, "  end\n\n  test do");
+    for bin in release.bins {
+        let _ = writeln!(
+            text,
+            "    assert_match version.to_s, shell_output(\"#{{bin}}/{bin} --version\")"
+        );
+    }
+    let _ = writeln!(text, "  end\nend");
     Ok(text)
 }
 

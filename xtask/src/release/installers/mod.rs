@@ -22,14 +22,18 @@ use anyhow::{Context, Result, bail};
 use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::vocab::Format;
-use crate::workspace::config::Config;
+use crate::workspace::config::{Config, Package};
 
 /// What the manifest says an installer is for, where a target would be.
 pub const TARGET: &str = "installer";
 
-/// What an installer is made from.
+/// What an installer is made from: one shipped package's artifacts.
 pub struct Release<'a> {
-    pub bin: &'a str,
+    /// What the installer is named after: the package's binary if it has
+    /// one, else the package.
+    pub name: &'a str,
+    /// The binaries it installs.
+    pub bins: &'a [String],
     pub package: &'a str,
     pub version: &'a str,
     pub description: Option<&'a str>,
@@ -40,7 +44,7 @@ pub struct Release<'a> {
     pub base_url: String,
     /// The minisign public key `SHA256SUMS` is signed with, if it is.
     pub minisign_public_key: Option<String>,
-    /// The release's artifacts.
+    /// The package's artifacts.
     pub artifacts: &'a [Artifact],
 }
 
@@ -51,12 +55,12 @@ impl Release<'_> {
     }
 }
 
-/// The file name of `installer` in the release.
-pub fn file_name(installer: Format, config: &Config) -> String {
+/// The file name of `installer` for `package`.
+pub fn file_name(installer: Format, package: &Package) -> String {
     match installer {
-        Format::ShellInstaller => format!("{}-installer.sh", config.package.bin),
-        Format::HomebrewFormula => format!("{}.rb", homebrew::formula_name(&config.package.name)),
-        _ => format!("{}.json", config.package.bin),
+        Format::ShellInstaller => format!("{}-installer.sh", package.artifact_name()),
+        Format::HomebrewFormula => format!("{}.rb", homebrew::formula_name(&package.name)),
+        _ => format!("{}.json", package.artifact_name()),
     }
 }
 
@@ -91,40 +95,59 @@ pub fn stage(
     if config.installers.is_empty() {
         return Ok(Vec::new());
     }
-    let package = &config.package;
     let template = config
         .base_url
         .as_deref()
         .context("installers need a base URL; the configuration was checked without one")?;
-    // By name, as the manifest lists them: dist and merge gather them in
-    // different orders, and must write the same installers.
-    let mut artifacts = artifacts.to_vec();
-    artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-    let release = Release {
-        bin: &package.bin,
-        package: &package.name,
-        version: &package.version,
-        description: package.description.as_deref(),
-        homepage: package
-            .homepage
-            .as_deref()
-            .or(package.repository.as_deref()),
-        license: package.license.as_deref(),
-        base_url: base_url(template, &package.version),
-        minisign_public_key,
-        artifacts: &artifacts,
-    };
+    let mut made = Vec::new();
+    for package in &config.packages {
+        // By name, as the manifest lists them: dist and merge gather them
+        // in different orders, and must write the same installers.
+        let mut artifacts: Vec<Artifact> = artifacts
+            .iter()
+            .filter(|artifact| artifact.package == package.name)
+            .cloned()
+            .collect();
+        artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        let release = Release {
+            name: package.artifact_name(),
+            bins: &package.bins,
+            package: &package.name,
+            version: &package.version,
+            description: package.description.as_deref(),
+            homepage: package
+                .homepage
+                .as_deref()
+                .or(package.repository.as_deref()),
+            license: package.license.as_deref(),
+            // The release is where the primary package's version says.
+            base_url: base_url(template, &config.primary().version),
+            minisign_public_key: minisign_public_key.clone(),
+            artifacts: &artifacts,
+        };
+        made.extend(stage_package(config, package, &release, staging)?);
+    }
+    Ok(made)
+}
+
+/// Writes each configured installer of one package's `release`.
+fn stage_package(
+    config: &Config,
+    package: &Package,
+    release: &Release<'_>,
+    staging: &Path,
+) -> Result<Vec<Artifact>> {
     let mut made = Vec::new();
     for &installer in &config.installers {
         let text = match installer {
-            Format::ShellInstaller if shell::serves(&release) => shell::script(&release),
-            Format::HomebrewFormula if homebrew::serves(&release) => homebrew::formula(&release)?,
-            Format::ScoopManifest if scoop::serves(&release) => scoop::manifest(&release),
+            Format::ShellInstaller if shell::serves(release) => shell::script(release),
+            Format::HomebrewFormula if homebrew::serves(release) => homebrew::formula(release)?,
+            Format::ScoopManifest if scoop::serves(release) => scoop::manifest(release),
             // This run (a dist of some targets) has nothing it serves;
             // the whole release (a dist of all, or merge) has.
             _ => continue,
         };
-        let name = file_name(installer, config);
+        let name = file_name(installer, package);
         let sha256 = publish::stage(staging, &name, text.as_bytes())?;
         made.push(Artifact {
             name,
@@ -137,6 +160,8 @@ pub fn stage(
             macos_floor: None,
             rustflags: Vec::new(),
             image_digest: None,
+            package: package.name.clone(),
+            binaries: package.bins.clone(),
         });
     }
     Ok(made)

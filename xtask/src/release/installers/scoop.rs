@@ -32,9 +32,9 @@ pub fn serves(release: &Release<'_>) -> bool {
 /// The manifest.
 pub fn manifest(release: &Release<'_>) -> String {
     let mut architectures = Map::new();
-    let mut exe = String::new();
+    let mut exes = Vec::new();
     for (architecture, spec, artifact) in zips(release) {
-        exe = spec.exe_name(release.bin);
+        exes = release.bins.iter().map(|bin| spec.exe_name(bin)).collect();
         architectures.insert(
             architecture.to_owned(),
             json!({
@@ -59,7 +59,12 @@ pub fn manifest(release: &Release<'_>) -> String {
         manifest.insert("license".into(), json!(license));
     }
     manifest.insert("architecture".into(), Value::Object(architectures));
-    manifest.insert("bin".into(), json!(exe));
+    // Scoop takes one binary as a string, several as a list.
+    let bin = match exes.as_slice() {
+        [exe] => json!(exe),
+        _ => json!(exes),
+    };
+    manifest.insert("bin".into(), bin);
     serde_json::to_string_pretty(&Value::Object(manifest)).expect("JSON values serialize") + "\n"
 }
 

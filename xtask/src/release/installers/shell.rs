@@ -112,19 +112,39 @@ pub fn script(release: &Release<'_>) -> String {
     // the shell takes literally: a base URL with `$(…)`, a quote or a
     // backtick in it stays text. The comment lines show them bare;
     // `Config` refuses line breaks, the one thing that could end a comment.
-    let prefix = env_prefix(release.bin);
+    let prefix = env_prefix(release.name);
     let minisign_key = release.minisign_public_key.as_deref().unwrap_or_default();
+    // A package of several binaries installs each in turn; the script and
+    // its messages are named after the package.
+    let install = match release.bins {
+        [_] => INSTALL_ONE.to_owned(),
+        bins => bins
+            .iter()
+            .map(|bin| format!("BIN={}\n{INSTALL_ONE}", quoted(bin)))
+            .collect(),
+    };
     TEMPLATE
-        .replace("@BIN_WORD@", &quoted(release.bin))
+        .replace("@INSTALL@", &install)
+        .replace("@BIN_WORD@", &quoted(release.name))
         .replace("@VERSION_WORD@", &quoted(release.version))
         .replace("@BASE_URL_WORD@", &quoted(&release.base_url))
         .replace("@MINISIGN_KEY_WORD@", &quoted(minisign_key))
-        .replace("@BIN@", release.bin)
+        .replace("@BIN@", release.name)
         .replace("@VERSION@", release.version)
         .replace("@BASE_URL@", &release.base_url)
         .replace("@PREFIX@", &prefix)
         .replace("@CASES@\n", &cases)
 }
+
+/// The lines that install the binary `$BIN` from the unpacked tarball.
+const INSTALL_ONE: &str = r#"binary="$tmp/${artifact%.tar.gz}/$BIN"
+[ -f "$binary" ] || fail "$artifact does not hold ${artifact%.tar.gz}/$BIN"
+mkdir -p "$INSTALL_DIR" || fail "cannot create $INSTALL_DIR; choose another folder with --prefix"
+cp "$binary" "$INSTALL_DIR/.$BIN.partial" || fail "cannot write to $INSTALL_DIR; choose another folder with --prefix"
+chmod 755 "$INSTALL_DIR/.$BIN.partial"
+mv -f "$INSTALL_DIR/.$BIN.partial" "$INSTALL_DIR/$BIN"
+say "installed $BIN $VERSION to $INSTALL_DIR/$BIN"
+"#;
 
 /// `text` as one single-quoted sh word: taken literally, `'` spelled `'\''`.
 fn quoted(text: &str) -> String {
@@ -271,14 +291,7 @@ actual=$(sha256_of "$tmp/$artifact")
     fail "$artifact has SHA-256 $actual, but SHA256SUMS says $expected; nothing was installed"
 
 tar -xzf "$tmp/$artifact" -C "$tmp" || fail "$artifact is not a readable tar.gz"
-binary="$tmp/${artifact%.tar.gz}/$BIN"
-[ -f "$binary" ] || fail "$artifact does not hold ${artifact%.tar.gz}/$BIN"
-mkdir -p "$INSTALL_DIR" || fail "cannot create $INSTALL_DIR; choose another folder with --prefix"
-cp "$binary" "$INSTALL_DIR/.$BIN.partial" || fail "cannot write to $INSTALL_DIR; choose another folder with --prefix"
-chmod 755 "$INSTALL_DIR/.$BIN.partial"
-mv -f "$INSTALL_DIR/.$BIN.partial" "$INSTALL_DIR/$BIN"
-say "installed $BIN $VERSION to $INSTALL_DIR/$BIN"
-case ":${PATH:-}:" in
+@INSTALL@case ":${PATH:-}:" in
     *":$INSTALL_DIR:"*) ;;
     *) say "$INSTALL_DIR is not on your PATH; add it to run $BIN by name" ;;
 esac

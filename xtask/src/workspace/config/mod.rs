@@ -35,8 +35,10 @@ pub struct Config {
     pub root: PathBuf,
     /// Cargo's target directory.
     pub target_dir: PathBuf,
-    /// The package whose binary is shipped.
-    pub package: Package,
+    /// The packages whose binaries are shipped, in the configured order;
+    /// the first is the primary one, whose name and version the release
+    /// carries.
+    pub packages: Vec<Package>,
     /// Every configured target, in the order `Cargo.toml` lists them.
     pub targets: Vec<Configured>,
     /// Files (relative to the root) that go into every archive beside the
@@ -128,22 +130,7 @@ impl Config {
         };
 
         check_keys(dist)?;
-        let package_name = dist
-            .get("package")
-            .and_then(Value::as_str)
-            .context("[workspace.metadata.dist] needs `package = \"<name>\"`: the package whose binary is shipped.")?;
-        let package = metadata["packages"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|package| package["name"] == package_name)
-            .with_context(|| {
-                format!(
-                    "[workspace.metadata.dist] names package `{package_name}`, but no workspace member \
-                     has that name. Set `package` to the name in the app's Cargo.toml."
-                )
-            })?;
-        let package = Package::from_metadata(package)?;
+        let packages = shipped_packages(metadata, dist)?;
         let members = metadata["packages"]
             .as_array()
             .into_iter()
@@ -243,11 +230,11 @@ impl Config {
             Some(other) => bail!("[workspace.metadata.dist] `sbom` is {other}, not true or false."),
         };
         let installers = installers(dist, &targets)?;
-        let base_url = base_url(dist, &package, &installers)?;
+        let base_url = base_url(dist, &packages[0], &installers)?;
         Ok(Config {
             root,
             target_dir,
-            package,
+            packages,
             targets,
             include,
             members,
@@ -290,6 +277,11 @@ impl Config {
 }
 
 impl Config {
+    /// The primary package: the release's name and version are its.
+    pub fn primary(&self) -> &Package {
+        &self.packages[0]
+    }
+
     /// Whether `triple` is among the configured targets.
     pub fn is_configured(&self, triple: &str) -> bool {
         self.targets
@@ -301,6 +293,8 @@ impl Config {
 /// The keys `[workspace.metadata.dist]` may have.
 const DIST_KEYS: &[&str] = &[
     "package",
+    "packages",
+    "bins",
     "include",
     "targets",
     "formats",
@@ -412,6 +406,79 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
     Ok(formats)
 }
 
+/// The packages `package` (one) or `packages` (a list) name, each with the
+/// binaries `[workspace.metadata.dist.bins]` narrows it to. Refuses an
+/// unknown package, one named twice, and two that ship a binary of the same
+/// name, which would overwrite each other once installed.
+fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
+    let names: Vec<&str> = match (dist.get("package"), dist.get("packages")) {
+        (Some(_), Some(_)) => bail!(
+            "[workspace.metadata.dist] has both `package` and `packages`. Keep one: \
+             `packages = [\"a\", \"b\"]` lists every package to ship."
+        ),
+        (Some(one), None) => vec![one.as_str().context(
+            "[workspace.metadata.dist] `package` must be a package name, like \"app\".",
+        )?],
+        (None, Some(list)) => list
+            .as_array()
+            .and_then(|list| list.iter().map(Value::as_str).collect())
+            .filter(|names: &Vec<&str>| !names.is_empty())
+            .context(
+                "[workspace.metadata.dist] `packages` must be a list of package names, like \
+                 [\"app\", \"appd\"].",
+            )?,
+        (None, None) => bail!(
+            "[workspace.metadata.dist] needs `package = \"<name>\"`: the package whose binary \
+             is shipped (or `packages = [...]` for several)."
+        ),
+    };
+    let members: Vec<&Value> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let member_names: Vec<&str> = members.iter().filter_map(|m| m["name"].as_str()).collect();
+    let narrowing = dist.get("bins").and_then(Value::as_object);
+    if let Some(table) = narrowing {
+        if let Some(other) = table.keys().find(|key| !names.contains(&key.as_str())) {
+            bail!(
+                "[workspace.metadata.dist.bins] narrows `{other}`, which is not a shipped package \
+                 ({}). Fix the name or remove the entry.",
+                names.join(", ")
+            );
+        }
+    }
+    let mut packages: Vec<Package> = Vec::new();
+    for (i, &name) in names.iter().enumerate() {
+        if names[..i].contains(&name) {
+            bail!("[workspace.metadata.dist] names package `{name}` twice. Remove one.");
+        }
+        let member = members
+            .iter()
+            .find(|member| member["name"] == name)
+            .with_context(|| {
+                format!(
+                    "[workspace.metadata.dist] names package `{name}`, but no workspace member has \
+                 that name. {}Set it to a name from a member's Cargo.toml.",
+                    did_you_mean(name, &member_names)
+                )
+            })?;
+        let package = Package::from_metadata(member, narrowing.and_then(|table| table.get(name)))?;
+        for earlier in &packages {
+            if let Some(bin) = package.bins.iter().find(|bin| earlier.bins.contains(bin)) {
+                bail!(
+                    "packages `{}` and `{name}` both ship a binary named `{bin}`, and installed \
+                     side by side one would overwrite the other. Rename one ([[bin]] name), or \
+                     leave it out with [workspace.metadata.dist.bins].",
+                    earlier.name
+                );
+            }
+        }
+        packages.push(package);
+    }
+    Ok(packages)
+}
+
 fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str> {
     value[key]
         .as_str()
@@ -467,9 +534,9 @@ mod tests {
     #[test]
     fn reads_targets_and_default_formats() {
         let config = load(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-gnu"] })).unwrap();
-        assert_eq!(config.package.bin, "app");
-        assert_eq!(config.package.version, "1.2.3");
-        assert_eq!(config.package.deb["section"], "utils");
+        assert_eq!(config.primary().bins, ["app"]);
+        assert_eq!(config.primary().version, "1.2.3");
+        assert_eq!(config.primary().deb["section"], "utils");
         assert_eq!(
             config.targets[0].formats,
             [Format::TarGz, Format::Deb, Format::Rpm]
@@ -718,6 +785,91 @@ mod tests {
             err.contains("`universal2` is \"yes\", not true or false"),
             "{err}"
         );
+    }
+
+    /// `metadata` with two more members: `tools` (binaries `fetch` and
+    /// `app`) and `docs` (a library only).
+    fn with_more_packages(dist: Value) -> Result<Config> {
+        let mut metadata = metadata(dist);
+        let member = |name: &str, targets: Value| {
+            json!({
+                "name": name, "version": "0.3.0", "manifest_path": format!("/ws/{name}/Cargo.toml"),
+                "targets": targets,
+            })
+        };
+        let packages = metadata["packages"].as_array_mut().unwrap();
+        packages.push(member(
+            "tools",
+            json!([{ "name": "fetch", "kind": ["bin"] }, { "name": "app", "kind": ["bin"] }]),
+        ));
+        packages.push(member("docs", json!([{ "name": "docs", "kind": ["lib"] }])));
+        Config::from_metadata(&metadata, &rustc_targets(), "x86_64-unknown-linux-gnu")
+    }
+
+    #[test]
+    fn several_packages_ship_each_binary_once() {
+        let targets = json!(["x86_64-unknown-linux-gnu"]);
+        let err = |dist: Value| format!("{:#}", with_more_packages(dist).unwrap_err());
+        let said = err(json!({ "packages": ["app", "tools"], "targets": targets }));
+        assert!(
+            said.contains("`app` and `tools` both ship a binary named `app`"),
+            "{said}"
+        );
+        let narrowed = json!({
+            "packages": ["app", "tools"], "targets": targets, "bins": { "tools": ["fetch"] }
+        });
+        let config = with_more_packages(narrowed).unwrap();
+        let shipped: Vec<(&str, &[String])> = config
+            .packages
+            .iter()
+            .map(|package| (package.name.as_str(), package.bins.as_slice()))
+            .collect();
+        assert_eq!(
+            shipped,
+            [
+                ("app", &["app".to_owned()][..]),
+                ("tools", &["fetch".to_owned()][..])
+            ]
+        );
+        assert_eq!(config.primary().name, "app");
+        assert_eq!(config.packages[1].artifact_name(), "fetch");
+        for (dist, needle) in [
+            (
+                json!({ "packages": ["app", "tols"], "targets": targets }),
+                "no workspace member has that name. Did you mean `tools`",
+            ),
+            (
+                json!({ "packages": ["app", "docs"], "targets": targets }),
+                "package `docs` has no binary to ship",
+            ),
+            (
+                json!({ "packages": ["app", "app"], "targets": targets }),
+                "names package `app` twice",
+            ),
+            (
+                json!({ "packages": [], "targets": targets }),
+                "must be a list of package names",
+            ),
+            (
+                json!({ "package": "app", "packages": ["app"], "targets": targets }),
+                "both `package` and `packages`",
+            ),
+            (
+                json!({ "packages": ["app", "tools"], "targets": targets, "bins": { "tools": ["fetc"] } }),
+                "lists `fetc` for package `tools`, which has no such binary. Did you mean `fetch`?",
+            ),
+            (
+                json!({ "packages": ["app", "tools"], "targets": targets, "bins": { "other": ["x"] } }),
+                "narrows `other`, which is not a shipped package",
+            ),
+            (
+                json!({ "packages": ["app", "tools"], "targets": targets, "bins": { "tools": [] } }),
+                "must be a list of some of its binaries",
+            ),
+        ] {
+            let said = err(dist);
+            assert!(said.contains(needle), "{needle}: {said}");
+        }
     }
 
     #[test]

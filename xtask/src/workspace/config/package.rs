@@ -7,13 +7,15 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::str_field;
+use crate::util::suggest::did_you_mean;
 
 /// The shipped package, as cargo resolves its manifest.
 #[derive(Debug)]
 pub struct Package {
     pub name: String,
-    /// The binary's name (the package's one `[[bin]]`).
-    pub bin: String,
+    /// The binaries it ships: every `[[bin]]`, or those
+    /// `[workspace.metadata.dist.bins]` names, in the package's order.
+    pub bins: Vec<String>,
     pub version: String,
     pub description: Option<String>,
     pub license: Option<String>,
@@ -29,9 +31,11 @@ pub struct Package {
 }
 
 impl Package {
-    pub(super) fn from_metadata(package: &Value) -> Result<Package> {
+    /// The package as `cargo metadata` describes it, shipping the binaries
+    /// `narrowed` names (`[workspace.metadata.dist.bins]`), or every one.
+    pub(super) fn from_metadata(package: &Value, narrowed: Option<&Value>) -> Result<Package> {
         let name = str_field(package, "name")?.to_owned();
-        let bins: Vec<&str> = package["targets"]
+        let all: Vec<&str> = package["targets"]
             .as_array()
             .into_iter()
             .flatten()
@@ -42,20 +46,46 @@ impl Package {
             })
             .filter_map(|target| target["name"].as_str())
             .collect();
-        let bin = match bins.as_slice() {
-            [bin] => (*bin).to_owned(),
-            [] => bail!(
-                "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] target."
-            ),
-            _ => bail!(
-                "package `{name}` has several binaries ({}); the xtask ships exactly one. \
-                 Keep one [[bin]] target in the shipped package.",
-                bins.join(", ")
-            ),
+        if all.is_empty() {
+            bail!(
+                "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] \
+                 target, or take it out of `packages` in [workspace.metadata.dist]."
+            );
+        }
+        let bins: Vec<String> = match narrowed {
+            None => all.iter().map(|bin| (*bin).to_owned()).collect(),
+            Some(list) => {
+                let listed: Vec<&str> = list
+                    .as_array()
+                    .and_then(|list| list.iter().map(Value::as_str).collect())
+                    .filter(|listed: &Vec<&str>| !listed.is_empty())
+                    .with_context(|| {
+                        format!(
+                            "[workspace.metadata.dist.bins] `{name}` must be a list of some of its \
+                             binaries, like [\"{}\"].",
+                            all[0]
+                        )
+                    })?;
+                for bin in &listed {
+                    if !all.contains(bin) {
+                        bail!(
+                            "[workspace.metadata.dist.bins] lists `{bin}` for package `{name}`, \
+                             which has no such binary. {}Its binaries: {}.",
+                            did_you_mean(bin, &all),
+                            all.join(", ")
+                        );
+                    }
+                }
+                // In the package's own order, so the list's order does not matter.
+                all.iter()
+                    .filter(|bin| listed.contains(bin))
+                    .map(|bin| (*bin).to_owned())
+                    .collect()
+            }
         };
         let optional = |key: &str| package[key].as_str().map(str::to_owned);
         Ok(Package {
-            bin,
+            bins,
             version: str_field(package, "version")?.to_owned(),
             description: optional("description"),
             license: optional("license"),
@@ -83,5 +113,16 @@ impl Package {
                 .unwrap_or_default(),
             name,
         })
+    }
+}
+
+impl Package {
+    /// What its artifacts are named after: its binary, if it ships one,
+    /// else the package (`app-1.0-<target>.tar.gz`, `app-installer.sh`).
+    pub fn artifact_name(&self) -> &str {
+        match self.bins.as_slice() {
+            [bin] => bin,
+            _ => &self.name,
+        }
     }
 }
