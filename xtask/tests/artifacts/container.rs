@@ -137,12 +137,7 @@ fn skopeo_and_umoci_read_the_image_and_its_binaries_run() {
             config["process"]["args"][0].as_str(),
             Some(format!("/usr/local/bin/{}", app()).as_str())
         );
-        let runner = target["cargo_config"]["runner"]
-            .as_str()
-            .unwrap_or_default();
-        let mut words: Vec<String> = runner.split_whitespace().map(str::to_owned).collect();
-        words.push(binary.display().to_string());
-        let version = run(Command::new(&words[0]).args(&words[1..]).arg("--version"));
+        let version = version_under_runner(target, &binary);
         assert_eq!(version.trim(), version_line(triple), "{platform}");
         let docs = bundle
             .join("rootfs/usr/share/doc")

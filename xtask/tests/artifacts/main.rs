@@ -234,6 +234,17 @@ fn included_files() -> Vec<String> {
     }
 }
 
+/// `binary --version`, run under `target`'s runner (as `.cargo/config.toml`
+/// gives it: nothing for a native target, qemu for a foreign one).
+fn version_under_runner(target: &Value, binary: &Path) -> String {
+    let runner = target["cargo_config"]["runner"]
+        .as_str()
+        .unwrap_or_default();
+    let mut words: Vec<String> = runner.split_whitespace().map(str::to_owned).collect();
+    words.push(binary.display().to_string());
+    run(Command::new(&words[0]).args(&words[1..]).arg("--version"))
+}
+
 fn run(command: &mut Command) -> String {
     let output = command
         .output()

@@ -149,12 +149,7 @@ fn rpms_install_into_a_scratch_root_and_run() {
         let installed = run(&mut with_root(&["-q", &name]));
         assert!(installed.starts_with(&name), "{installed}");
         let binary = root.path().join(format!("usr/bin/{}", app()));
-        let runner = target["cargo_config"]["runner"]
-            .as_str()
-            .unwrap_or_default();
-        let mut words: Vec<String> = runner.split_whitespace().map(str::to_owned).collect();
-        words.push(binary.display().to_string());
-        let version = run(Command::new(&words[0]).args(&words[1..]).arg("--version"));
+        let version = version_under_runner(target, &binary);
         assert_eq!(
             version.trim(),
             version_line(target["triple"].as_str().unwrap())
