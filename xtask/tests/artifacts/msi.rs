@@ -48,6 +48,27 @@ fn properties(msi: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The zip of `triple`'s executable, unpacked with unzip: the scratch
+/// folder holding it, and its path.
+fn zipped_exe(triple: &str) -> (Scratch, PathBuf) {
+    let zip = dist_dir().join(format!(
+        "{}-{}-{triple}.zip",
+        app(),
+        manifest()["version"].as_str().unwrap()
+    ));
+    let unzipped = Scratch::new("msi-zip");
+    run(Command::new("unzip")
+        .arg("-q")
+        .arg(&zip)
+        .arg("-d")
+        .arg(unzipped.path()));
+    let exe = unzipped
+        .path()
+        .join(stem(&zip, ".zip"))
+        .join(format!("{}.exe", app()));
+    (unzipped, exe)
+}
+
 fn msis() -> Vec<(PathBuf, &'static Value)> {
     let msis = artifacts("msi");
     if msis.is_empty() {
@@ -136,18 +157,8 @@ fn msiextract_gives_the_binary_of_the_zip() {
                 "{listed}"
             );
         }
-        let zip = dist_dir().join(format!(
-            "{}-{}-{triple}.zip",
-            app(),
-            manifest()["version"].as_str().unwrap()
-        ));
-        let unzipped = Scratch::new("msi-zip");
-        run(Command::new("unzip")
-            .arg("-q")
-            .arg(&zip)
-            .arg("-d")
-            .arg(unzipped.path()));
-        let from_zip = std::fs::read(unzipped.path().join(stem(&zip, ".zip")).join(&exe)).unwrap();
+        let (_unzipped, zipped) = zipped_exe(triple);
+        let from_zip = std::fs::read(zipped).unwrap();
         let from_msi = std::fs::read(extracted.path().join(installed)).unwrap();
         assert!(
             from_zip == from_msi,
@@ -224,21 +235,7 @@ fn authenticode_signatures_verify_and_a_changed_byte_is_refused() {
     let ca = windows_key().ca.to_str().unwrap();
     for (msi, target) in msis() {
         let triple = target["triple"].as_str().unwrap();
-        let zip = dist_dir().join(format!(
-            "{}-{}-{triple}.zip",
-            app(),
-            manifest()["version"].as_str().unwrap()
-        ));
-        let unzipped = Scratch::new("signed-zip");
-        run(Command::new("unzip")
-            .arg("-q")
-            .arg(&zip)
-            .arg("-d")
-            .arg(unzipped.path()));
-        let exe = unzipped
-            .path()
-            .join(stem(&zip, ".zip"))
-            .join(format!("{}.exe", app()));
+        let (_unzipped, exe) = zipped_exe(triple);
         for signed in [exe.to_str().unwrap(), msi.to_str().unwrap()] {
             let checked = output_of("osslsigncode", &["verify", "-CAfile", ca, "-in", signed]);
             assert!(

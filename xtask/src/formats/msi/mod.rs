@@ -70,8 +70,6 @@ pub struct MsiMetadata {
     /// The product's page, from `homepage` or `repository`.
     pub url: Option<String>,
     pub upgrade_code: String,
-    /// Set by [`MsiMetadata::for_target`].
-    product_code: String,
 }
 
 impl MsiMetadata {
@@ -108,24 +106,13 @@ impl MsiMetadata {
                 .or_else(|| package.repository.clone())
                 .map(|url| ascii_only("`homepage`", url)),
             upgrade_code: guid(&["upgrade", &package.name]),
-            product_code: String::new(),
         })
     }
 
-    /// The metadata as it is for one target: the ProductCode differs per
-    /// version and per target, since both can be installed side by side.
-    fn for_target(&self, spec: &TargetSpec) -> MsiMetadata {
-        MsiMetadata {
-            product_code: guid(&["product", &self.name, &self.version, spec.triple]),
-            name: self.name.clone(),
-            bins: self.bins.clone(),
-            version: self.version.clone(),
-            msi_version: self.msi_version.clone(),
-            manufacturer: self.manufacturer.clone(),
-            description: self.description.clone(),
-            url: self.url.clone(),
-            upgrade_code: self.upgrade_code.clone(),
-        }
+    /// The ProductCode of `spec`'s package: it differs per version and per
+    /// target, since both can be installed side by side.
+    fn product_code(&self, spec: &TargetSpec) -> String {
+        guid(&["product", &self.name, &self.version, spec.triple])
     }
 
     /// The `.wxs` the package of `spec` is built from, with the included
@@ -141,7 +128,8 @@ impl MsiMetadata {
         let binaries: Vec<wxs::InstalledFile> = exes.iter().map(|exe| file(exe.as_str())).collect();
         let others: Vec<wxs::InstalledFile> = included.iter().map(|name| file(*name)).collect();
         Ok(wxs::source(
-            &self.for_target(spec),
+            self,
+            &self.product_code(spec),
             arch,
             &binaries,
             &others,

@@ -14,12 +14,13 @@ pub struct InstalledFile<'a> {
     pub component_guid: String,
 }
 
-/// The `.wxs` of `metadata` for the architecture `arch` (wixl's `x64` or
+/// The `.wxs` of `metadata`, as the product `product_code`, for the architecture `arch` (wixl's `x64` or
 /// `x86`), installing `binaries` and `others` (the licenses and README)
 /// into `Program Files\<name>`, which the first binary's component puts on
 /// PATH.
 pub fn source(
     metadata: &MsiMetadata,
+    product_code: &str,
     arch: &str,
     binaries: &[InstalledFile],
     others: &[InstalledFile],
@@ -51,7 +52,7 @@ pub fn source(
         1,
         &format!(
             r#"<Product Id="{}" Name="{name}" Language="1033" Version="{}" Manufacturer="{manufacturer}" UpgradeCode="{}">"#,
-            metadata.product_code, metadata.msi_version, metadata.upgrade_code
+            product_code, metadata.msi_version, metadata.upgrade_code
         ),
     );
     line(
