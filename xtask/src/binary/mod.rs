@@ -7,6 +7,7 @@
 //! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
 //! two thin binaries into a universal one; for Windows, [`authenticode`]
 //! signs executables and packages when a key is given, and checks them.
+//! [`smoke`] starts each one under its target's runner before it ships.
 
 pub mod authenticode;
 pub mod codesign;
@@ -15,3 +16,4 @@ pub mod fat;
 pub mod headers;
 pub mod macho;
 pub mod macho_strip;
+pub mod smoke;

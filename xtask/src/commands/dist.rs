@@ -1,12 +1,14 @@
 //! `cargo xtask dist`: release artifacts for every configured target.
 //!
-//! The pipeline, per target: build with `--profile dist` and the
-//! reproducibility flags added to the user's rustflags (glibc targets with
-//! `cargo zigbuild`, against the glibc floor) → check the binary needs no
-//! newer glibc → smoke-run it under its runner (it must print its own target
-//! triple) → package it in each of the target's formats → checksum. Then,
-//! once every target has succeeded, publish: move the artifacts into the
-//! output folder and write `SHA256SUMS` and `dist-manifest.json` last.
+//! The pipeline, per target: build with the release profile (`dist` unless
+//! configured), the package's features and the reproducibility flags added
+//! to the user's rustflags (glibc targets with `cargo zigbuild`, against the
+//! glibc floor) → check the binary's headers and floors → smoke-run it
+//! under its runner (it must report the release's version) → package it in
+//! each of the target's formats → checksum. Then, once every target has
+//! succeeded, [`finish`] makes what serves several targets and publishes:
+//! it moves the artifacts into the output folder and writes `SHA256SUMS`
+//! and `dist-manifest.json` last, exactly as `merge` does.
 //!
 //! Everything that can be checked without building is checked first (names,
 //! Debian metadata, the output folder), so bad configuration fails in a
@@ -14,14 +16,14 @@
 //! the output folder: a failed or killed run leaves the previous release as
 //! it was.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::binary::authenticode::{self, AuthenticodeSigner};
-use crate::binary::{elf, headers, macho, macho_strip};
+use crate::binary::{elf, headers, macho, macho_strip, smoke};
 use crate::build::cargo;
 use crate::build::reproducible;
 use crate::build::rustflags::ReleaseFlags;
@@ -30,13 +32,14 @@ use crate::commands::report::{Outcome, Report};
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
 use crate::formats::{ShippedBinary, msi};
-use crate::release::layout::ReleaseLayout;
-use crate::release::manifest::{Artifact, Manifest};
+use crate::release::finish::{self, Provenance, Release};
+use crate::release::layout::{ReleaseLayout, Signers};
+use crate::release::manifest::{Artifact, Manifest, SmokeResult};
 use crate::release::signing::{self, Signer};
-use crate::release::{container, installers, publish, sbom, universal};
-use crate::targets::{Os, TargetSpec};
+use crate::release::{publish, sbom};
+use crate::targets::Os;
 use crate::util::tempdir::TempDir;
-use crate::vocab::Format;
+use crate::vocab::{Format, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::{Configured, Package};
 
@@ -47,57 +50,103 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| publish::default_out_dir(&ws.config.target_dir));
     let mtime = reproducible::source_date_epoch(&ws.sh)?;
-    let mut layouts = ReleaseLayout::all(&ws.config, mtime)?;
+    let layouts = ReleaseLayout::all(&ws.config, &targets, mtime)?;
     let staging = prepare_out_dir(&out)?;
     let signer = Signer::from_env()?;
-    // Tools that depend on the formats and keys, not on the targets.
-    let mut extra_tools = Vec::new();
-    if signer.is_some() {
-        extra_tools.push(signing::MINISIGN);
-    }
-    if std::env::var_os(rpm::KEY_VARIABLE).is_some_and(|key| !key.is_empty()) {
-        extra_tools.push(rpm::GPG);
-    }
-    if targets.iter().any(|t| t.formats.contains(&Format::Msi)) {
-        extra_tools.extend(msi::TOOLS);
-    }
-    let windows = targets.iter().any(|t| t.spec.os == Os::Windows);
-    if windows && std::env::var(authenticode::KEY_VARIABLE).is_ok_and(|key| !key.is_empty()) {
-        extra_tools.push(authenticode::OSSLSIGNCODE);
-    }
-    ws.provision(&targets, &extra_tools, args.install.no_install)?;
+    let tools = tools_for_keys_and_formats(&targets, signer.is_some());
+    ws.provision(&targets, &tools, args.install.no_install)?;
     if let Some(signer) = &signer {
         signer.check(&ws.sh)?;
     }
-    let rpm_signer = RpmSigner::from_env(&ws.sh)?.map(Rc::new);
-    for (layout, package) in layouts.iter_mut().zip(&ws.config.packages) {
-        layout.rpm_signer = rpm_signer.clone();
-        // Each package's signatures name it and its page.
+    let layouts = with_signers(ws, layouts)?;
+
+    let started = Instant::now();
+    let built = build_every_target(ws, &layouts, &targets, staging.path())?;
+    let release = Release {
+        config: &ws.config,
+        per_target: built.artifacts,
+        provenance: provenance(ws, mtime),
+        signer: signer.as_ref(),
+        staging: staging.path(),
+        out: &out,
+    };
+    let manifest = finish::finish(&ws.sh, release)?;
+    print_summary(&manifest, &out, started.elapsed(), built.in_cargo);
+    Ok(())
+}
+
+/// The tools that the keys given and the formats asked for need, beside
+/// the targets' own.
+fn tools_for_keys_and_formats(
+    targets: &[&Configured],
+    minisign: bool,
+) -> Vec<(Tool, &'static str)> {
+    let mut tools = Vec::new();
+    if minisign {
+        tools.push(signing::MINISIGN);
+    }
+    if std::env::var_os(rpm::KEY_VARIABLE).is_some_and(|key| !key.is_empty()) {
+        tools.push(rpm::GPG);
+    }
+    if targets.iter().any(|t| t.formats.contains(&Format::Msi)) {
+        tools.extend(msi::TOOLS);
+    }
+    let windows = targets.iter().any(|t| t.spec.os == Os::Windows);
+    if windows && std::env::var(authenticode::KEY_VARIABLE).is_ok_and(|key| !key.is_empty()) {
+        tools.push(authenticode::OSSLSIGNCODE);
+    }
+    tools
+}
+
+/// Each package's layout, signing with the keys given: the .rpm key is
+/// shared, and each package's Authenticode signatures name it and its page.
+fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<ReleaseLayout>> {
+    let rpm = RpmSigner::from_env(&ws.sh)?.map(Rc::new);
+    let mut signed = Vec::new();
+    for (layout, package) in layouts.into_iter().zip(&ws.config.packages) {
         let page = package
             .homepage
             .as_deref()
             .or(package.repository.as_deref());
-        layout.authenticode = AuthenticodeSigner::from_env(&package.name, page)?.map(Rc::new);
+        let authenticode = AuthenticodeSigner::from_env(&package.name, page)?.map(Rc::new);
+        signed.push(layout.with_signers(Signers {
+            rpm: rpm.clone(),
+            authenticode,
+        }));
     }
+    Ok(signed)
+}
 
-    let started = Instant::now();
+/// What the builds of every target made, and how long cargo took.
+struct Built {
+    artifacts: Vec<Artifact>,
+    in_cargo: Duration,
+}
+
+/// Builds, checks and packages every package for every target into
+/// `staging`, and fails, after the table of results, if any target failed.
+fn build_every_target(
+    ws: &Workspace,
+    layouts: &[ReleaseLayout],
+    targets: &[&Configured],
+    staging: &Path,
+) -> Result<Built> {
     let mut in_cargo = Duration::ZERO;
     let mut report = Report::default();
     let mut artifacts = Vec::new();
-    for configured in &targets {
+    for configured in targets {
         // Every shipped package of the target, or the target fails.
         let made: Result<Vec<Artifact>> = layouts
             .iter()
             .zip(&ws.config.packages)
             .map(|(layout, package)| {
-                dist_one(
+                let target = OneTarget {
                     ws,
                     layout,
                     package,
                     configured,
-                    staging.path(),
-                    &mut in_cargo,
-                )
+                };
+                target.dist(staging, &mut in_cargo)
             })
             .collect::<Result<Vec<_>>>()
             .map(|made| made.into_iter().flatten().collect());
@@ -108,40 +157,28 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         );
     }
     report.finish("dist")?;
+    Ok(Built {
+        artifacts,
+        in_cargo,
+    })
+}
 
+/// The commit and source date the release is built from.
+fn provenance(ws: &Workspace, source_date_epoch: u64) -> Provenance {
     let (git_commit, git_dirty) = match reproducible::git_commit(&ws.sh) {
         Some((commit, dirty)) => (Some(commit), dirty),
         None => (None, false),
     };
-    if ws.config.universal2 {
-        let made = universal::stage(&artifacts, staging.path(), mtime)?;
-        artifacts.extend(made);
-    }
-    let image = container::stage(
-        &ws.config,
-        &artifacts,
-        git_commit.as_deref(),
-        staging.path(),
-        mtime,
-    )?;
-    artifacts.extend(image);
-    let public_key = match &signer {
-        Some(signer) => Some(signer.public_key(&ws.sh)?),
-        None => None,
-    };
-    let made = installers::stage(&ws.config, &artifacts, staging.path(), public_key)?;
-    artifacts.extend(made);
-    artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-    let manifest = Manifest {
-        package: ws.config.primary().name.clone(),
-        version: ws.config.primary().version.clone(),
-        source_date_epoch: mtime,
+    Provenance {
+        source_date_epoch,
         git_commit,
         git_dirty,
-        artifacts,
-    };
-    let signature = signing::sign_release(&ws.sh, signer.as_ref(), &manifest)?;
-    publish::publish(&out, staging.path(), &manifest, signature.as_deref())?;
+    }
+}
+
+/// The artifacts, and what dist cost on top of the builds it asked cargo
+/// for.
+fn print_summary(manifest: &Manifest, out: &Path, total: Duration, in_cargo: Duration) {
     eprintln!(
         "\n{} artifacts in {}:",
         manifest.artifacts.len(),
@@ -150,18 +187,17 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     for artifact in &manifest.artifacts {
         eprintln!(
             "  {:<52} {:>9} bytes  smoke run: {}",
-            artifact.name, artifact.size, artifact.smoke_run
+            artifact.name,
+            artifact.size,
+            artifact.smoke_run.name()
         );
     }
-    // What dist costs on top of the builds it asks cargo for.
-    let total = started.elapsed();
     eprintln!(
         "dist took {:.1} s, of which the cargo builds {:.1} s ({:.3}x)",
         total.as_secs_f64(),
         in_cargo.as_secs_f64(),
         total.as_secs_f64() / in_cargo.as_secs_f64().max(f64::EPSILON)
     );
-    Ok(())
 }
 
 /// Creates the output folder if needed and a staging folder inside it, which
@@ -177,56 +213,87 @@ fn prepare_out_dir(out: &Path) -> Result<TempDir> {
     TempDir::new_in(out, "dist-staging").map_err(|err| problem(&err.root_cause()))
 }
 
-/// Builds, smoke-runs and packages one package for one target into
-/// `staging`.
-fn dist_one(
-    ws: &Workspace,
-    layout: &ReleaseLayout,
-    package: &Package,
-    configured: &Configured,
-    staging: &Path,
-    in_cargo: &mut Duration,
-) -> Result<Vec<Artifact>> {
-    let spec = configured.spec;
-    // Which package, where there are several.
-    let of = match ws.config.packages.len() {
-        1 => String::new(),
-        _ => format!(" ({})", package.name),
-    };
-    match configured.glibc_floor {
-        Some(floor) => eprintln!(
-            "==> dist {}{of}: building with cargo zigbuild, against glibc {floor}",
-            spec.triple
-        ),
-        None => match configured.macos_floor {
-            Some(floor) => eprintln!(
-                "==> dist {}{of}: building with {}, for macOS {floor} and newer",
-                spec.triple, spec.linker
-            ),
-            None => eprintln!(
-                "==> dist {}{of}: building with {}",
-                spec.triple, spec.linker
-            ),
-        },
+/// One shipped package on one target.
+struct OneTarget<'a> {
+    ws: &'a Workspace,
+    layout: &'a ReleaseLayout,
+    package: &'a Package,
+    configured: &'a Configured,
+}
+
+impl OneTarget<'_> {
+    /// Builds, checks, smoke-runs and packages it into `staging`.
+    fn dist(&self, staging: &Path, in_cargo: &mut Duration) -> Result<Vec<Artifact>> {
+        self.announce();
+        // The SBOM needs only the dependency graph: a graph cargo cannot
+        // resolve stops the target before its build.
+        let sbom = match self.ws.config.sbom {
+            true => Some(sbom::for_target(
+                &self.ws.sh,
+                self.package,
+                self.configured.triple(),
+            )?),
+            false => None,
+        };
+        let config = &self.ws.config;
+        let spec = self.configured.spec;
+        let flags = reproducible::release_flags(&config.root, &config.target_dir, spec)?;
+        let build_started = Instant::now();
+        let built = build_release_binaries(self.ws, self.package, self.configured, &flags);
+        *in_cargo += build_started.elapsed();
+        let built = built?;
+        let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?;
+        let mut smoke_run = SmokeResult::NotRun;
+        let mut binaries = Vec::new();
+        for (name, path) in &built.executables {
+            let (binary, smoked) = self.checked_binary(name, path)?;
+            smoke_run = smoked;
+            if !docs.covers(name) {
+                eprintln!("    {name}: no man page or completions (its build script wrote none)");
+            }
+            binaries.push(binary);
+        }
+        let mut made = self.packaged(&binaries, &docs, sbom)?;
+        for (artifact, bytes) in &mut made {
+            artifact.smoke_run = smoke_run;
+            artifact.glibc_floor = self.configured.glibc_floor;
+            artifact.macos_floor = self.configured.macos_floor;
+            artifact.rustflags = flags.recorded.clone();
+            publish::stage(staging, artifact, bytes)?;
+        }
+        Ok(made.into_iter().map(|(artifact, _)| artifact).collect())
     }
-    // The SBOM needs only the dependency graph: a graph cargo cannot
-    // resolve stops the target before its build.
-    let sbom = match ws.config.sbom {
-        true => Some(sbom::for_target(&ws.sh, &package.name, spec.triple)?),
-        false => None,
-    };
-    let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, spec)?;
-    let build_started = Instant::now();
-    let built = build_release_binaries(ws, package, configured, &flags);
-    *in_cargo += build_started.elapsed();
-    let built = built?;
-    let docs = Docs::read(built.out_dir.as_deref(), &package.bins)?;
-    let mut smoke_run = spec.runner.kind();
-    let mut binaries = Vec::new();
-    for (name, path) in &built.executables {
+
+    fn announce(&self) {
+        let spec = self.configured.spec;
+        // Which package, where there are several.
+        let of = match self.ws.config.packages.len() {
+            1 => String::new(),
+            _ => format!(" ({})", self.package.name),
+        };
+        let how = match (self.configured.glibc_floor, self.configured.macos_floor) {
+            (Some(floor), _) => format!("cargo zigbuild, against glibc {floor}"),
+            (None, Some(floor)) => format!("{}, for macOS {floor} and newer", spec.linker),
+            (None, None) => spec.linker.to_string(),
+        };
+        let features = &self.package.features;
+        let features = match features.is_default() {
+            true => String::new(),
+            false => format!(" ({})", features.cargo_args().join(" ")),
+        };
+        eprintln!(
+            "==> dist {}{of}: building with {how}{features}",
+            spec.triple
+        );
+    }
+
+    /// The binary `name` at `path`, stripped (Mach-O), checked against its
+    /// target and floors, smoke-run, and signed where a key is given.
+    fn checked_binary(&self, name: &str, path: &Path) -> Result<(ShippedBinary, SmokeResult)> {
+        let spec = self.configured.spec;
         let mut binary =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let what = match package.bins.len() {
+        let what = match self.package.bins.len() {
             1 => format!("the {} binary", spec.triple),
             _ => format!("the {} binary {name}", spec.triple),
         };
@@ -239,72 +306,80 @@ fn dist_one(
                 eprintln!("    stripped {removed} local symbols, and signed again where signed");
             }
         }
-        if let Some(floor) = configured.glibc_floor {
+        if let Some(floor) = self.configured.glibc_floor {
             elf::check_glibc_floor(&what, &binary, floor)?;
         }
-        if let Some(floor) = configured.macos_floor {
+        if let Some(floor) = self.configured.macos_floor {
             macho::check_macos_floor(&what, &binary, floor)?;
         }
         // Its errors read as the rest of a sentence about the binary.
         let header =
             headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
         eprintln!("    {header}");
-        smoke_run = run_smoke_test(ws, spec, name, path, &layout.version)?;
-        if !docs.covers(name) {
-            eprintln!("    {name}: no man page or completions (its build script wrote none)");
-        }
-        let binary = layout.signed_binary(
+        let smoked = smoke::run(
+            &self.ws.sh,
+            &self.ws.config.root,
             spec,
-            ShippedBinary {
-                name: name.clone(),
-                data: binary,
-            },
+            name,
+            path,
+            &self.layout.version,
+            &self.package.smoke_run,
         )?;
+        let shipped = ShippedBinary {
+            name: name.to_owned(),
+            data: binary,
+        };
+        let binary = self.layout.signed_binary(spec, shipped)?;
         if authenticode::is_signed_pe(&binary.data) {
             eprintln!("    signed (Authenticode)");
         }
-        binaries.push(binary);
+        Ok((binary, smoked))
     }
 
-    let mut artifacts = Vec::new();
-    let mut made = Vec::new();
-    for &format in &configured.formats {
-        let name = layout.artifact_name(spec, format);
-        let bytes = layout
-            .package(spec, format, &binaries, &docs)
-            .with_context(|| format!("cannot make {name}"))?;
-        made.push((name, format, bytes));
+    /// Each of the target's formats of `binaries`, and the SBOM, with
+    /// their bytes.
+    fn packaged(
+        &self,
+        binaries: &[ShippedBinary],
+        docs: &Docs,
+        sbom: Option<Vec<u8>>,
+    ) -> Result<Vec<(Artifact, Vec<u8>)>> {
+        let spec = self.configured.spec;
+        let mut made = Vec::new();
+        for &format in &self.configured.formats {
+            let name = self.layout.artifact_name(spec, format);
+            let bytes = self
+                .layout
+                .package(spec, format, binaries, docs)
+                .with_context(|| format!("cannot make {name}"))?;
+            made.push((name, format, bytes));
+        }
+        if let Some(bytes) = sbom {
+            let name = self.layout.artifact_name(spec, Format::Sbom);
+            made.push((name, Format::Sbom, bytes));
+        }
+        let package = self.package;
+        Ok(made
+            .into_iter()
+            .map(|(name, format, bytes)| {
+                let artifact = Artifact::new(
+                    name,
+                    spec.triple,
+                    format,
+                    &bytes,
+                    &package.name,
+                    &package.bins,
+                );
+                (artifact, bytes)
+            })
+            .collect())
     }
-    if let Some(bytes) = sbom {
-        made.push((
-            layout.artifact_name(spec, Format::Sbom),
-            Format::Sbom,
-            bytes,
-        ));
-    }
-    for (name, format, bytes) in made {
-        let sha256 = publish::stage(staging, &name, &bytes)?;
-        artifacts.push(Artifact {
-            name,
-            target: spec.triple.to_owned(),
-            format,
-            size: bytes.len() as u64,
-            sha256,
-            smoke_run: smoke_run.to_owned(),
-            glibc_floor: configured.glibc_floor,
-            macos_floor: configured.macos_floor,
-            rustflags: flags.recorded.clone(),
-            image_digest: None,
-            package: package.name.clone(),
-            binaries: package.bins.clone(),
-        });
-    }
-    Ok(artifacts)
 }
 
-/// Builds `package` for `configured` with `--profile dist`, the
-/// reproducibility flags and its glibc floor, and returns where its
-/// binaries and its build script's output (man pages, completions) are.
+/// Builds `package` for `configured` with the release profile, its
+/// features, the reproducibility flags and its glibc floor, and returns
+/// where its binaries and its build script's output (man pages,
+/// completions) are.
 pub fn build_release_binaries(
     ws: &Workspace,
     package: &Package,
@@ -312,54 +387,9 @@ pub fn build_release_binaries(
     flags: &ReleaseFlags,
 ) -> Result<cargo::Built> {
     let spec = configured.spec;
-    let build = cargo::release_build(&ws.sh, configured).args([
-        "--profile",
-        "dist",
-        "--locked",
-        "--package",
-        &package.name,
-    ]);
+    let build = cargo::release_build(&ws.sh, configured)
+        .args(["--profile", &ws.config.profile, "--locked"])
+        .args(["--package", &package.name])
+        .args(package.features.cargo_args());
     cargo::build(flags.apply(build), spec, &package.bins)
-}
-
-/// Runs the freshly built binary's `--version` under the target's runner
-/// (the one `.cargo/config.toml` gives cargo) and checks it names its own
-/// target. Returns how it ran, `none` for build-only targets.
-fn run_smoke_test(
-    ws: &Workspace,
-    spec: &TargetSpec,
-    bin: &str,
-    binary: &Path,
-    version: &str,
-) -> Result<&'static str> {
-    if !spec.is_runnable() {
-        eprintln!(
-            "==> dist {}: not smoke-run: nothing here runs its binaries",
-            spec.triple
-        );
-        return Ok(spec.runner.kind());
-    }
-    eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);
-    let runner = spec
-        .cargo_config()
-        .runner_command(&ws.config.root)
-        .unwrap_or_default();
-    let mut words = runner.iter().map(PathBuf::from).chain([binary.to_owned()]);
-    let program = words.next().expect("the binary, at least");
-    let output = ws
-        .sh
-        .cmd(program)
-        .args(words)
-        .arg("--version")
-        .read()
-        .context("the smoke run failed")?;
-    let expected = format!("{bin} {version} ({})", spec.triple);
-    if output.trim() != expected {
-        bail!(
-            "the smoke run printed {:?}, expected {expected:?}",
-            output.trim()
-        );
-    }
-    eprintln!("    {expected}");
-    Ok(spec.runner.kind())
 }

@@ -36,16 +36,16 @@ pub fn run(ws: &Workspace, args: &WxsArgs) -> Result<()> {
              [workspace.metadata.dist.formats]."
         ),
     };
-    let spec = ws
+    let configured = ws
         .config
         .targets
         .iter()
         .find(|configured| configured.triple() == triple)
-        .map(|configured| configured.spec)
         .expect("chosen among the configured targets");
+    let spec = configured.spec;
     // The layouts dist packages with, so each source is the one it builds:
     // one .msi per shipped package.
-    for layout in ReleaseLayout::all(&ws.config, 0)? {
+    for layout in ReleaseLayout::all(&ws.config, &[configured], 0)? {
         print!("{}", layout.msi_source(spec)?);
     }
     Ok(())

@@ -23,7 +23,6 @@ use crate::formats::oci;
 use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::targets::platforms::{self, OciPlatform};
-use crate::util::digest;
 use crate::vocab::Format;
 use crate::workspace::config::Config;
 
@@ -138,21 +137,17 @@ pub fn stage(
         mtime,
     };
     let layout = oci::write(&images, &metadata)?;
-    publish::stage(staging, &name, &layout.bytes)?;
-    Ok(Some(Artifact {
+    let mut artifact = Artifact::new(
         name,
-        target: TARGET.to_owned(),
-        format: Format::OciImage,
-        size: layout.bytes.len() as u64,
-        sha256: digest::sha256_hex(&layout.bytes),
-        smoke_run: "none".to_owned(),
-        glibc_floor: None,
-        macos_floor: None,
-        rustflags: Vec::new(),
-        image_digest: Some(layout.index_digest),
-        package: package.name.clone(),
-        binaries: Vec::new(),
-    }))
+        TARGET,
+        Format::OciImage,
+        &layout.bytes,
+        &package.name,
+        &[],
+    );
+    artifact.image_digest = Some(layout.index_digest);
+    publish::stage(staging, &artifact, &layout.bytes)?;
+    Ok(Some(artifact))
 }
 
 /// Checks an image archive: every blob against its digest (see

@@ -17,7 +17,7 @@ use crate::formats::msi::MsiMetadata;
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::{Os, TargetSpec};
 use crate::vocab::Format;
-use crate::workspace::config::{Config, Package};
+use crate::workspace::config::{Config, Configured, Package};
 
 /// Names and contents of one shipped package's artifacts, worked out
 /// before building; a release of several packages has one of each.
@@ -34,15 +34,27 @@ pub struct ReleaseLayout {
     rpm: Option<RpmMetadata>,
     /// Present when any configured target makes an .msi.
     msi: Option<MsiMetadata>,
-    /// Signs each .rpm, when a key is given (shared by the packages).
-    pub rpm_signer: Option<Rc<RpmSigner>>,
-    /// Signs each Windows executable and .msi, when a key is given.
+    signers: Signers,
+}
+
+/// What signs a package's artifacts, where keys are given.
+#[derive(Default)]
+pub struct Signers {
+    /// Signs each .rpm (shared by the packages).
+    pub rpm: Option<Rc<RpmSigner>>,
+    /// Signs each Windows executable and .msi.
     pub authenticode: Option<Rc<AuthenticodeSigner>>,
 }
 
 impl ReleaseLayout {
-    /// The layout of `package`, one of `config`'s.
-    pub fn new(config: &Config, package: &Package, mtime: u64) -> Result<ReleaseLayout> {
+    /// The layout of `package`, one of `config`'s, with the package
+    /// metadata of the formats that `targets` (the ones built) make.
+    pub fn new(
+        config: &Config,
+        package: &Package,
+        targets: &[&Configured],
+        mtime: u64,
+    ) -> Result<ReleaseLayout> {
         let mut extra_files = Vec::new();
         for name in &config.include {
             let path = config.root.join(name);
@@ -58,8 +70,7 @@ impl ReleaseLayout {
                 .context("an included path names a file")?;
             extra_files.push((file_name.to_string_lossy().into_owned(), data));
         }
-        let makes_deb = config
-            .targets
+        let makes_deb = targets
             .iter()
             .any(|configured| configured.formats.contains(&Format::Deb));
         let deb = if makes_deb {
@@ -67,8 +78,7 @@ impl ReleaseLayout {
         } else {
             None
         };
-        let makes_rpm = config
-            .targets
+        let makes_rpm = targets
             .iter()
             .any(|configured| configured.formats.contains(&Format::Rpm));
         let rpm = match makes_rpm {
@@ -82,8 +92,7 @@ impl ReleaseLayout {
                 rpm.version, package.version
             );
         }
-        let makes_msi = config
-            .targets
+        let makes_msi = targets
             .iter()
             .any(|configured| configured.formats.contains(&Format::Msi));
         let msi = match makes_msi {
@@ -98,21 +107,25 @@ impl ReleaseLayout {
             deb,
             rpm,
             msi,
-            rpm_signer: None,
-            authenticode: None,
+            signers: Signers::default(),
         };
 
         Ok(layout)
     }
 
-    /// The layout of each shipped package of `config`, in order. Two
-    /// targets, or two packages, that would write the same file are refused:
-    /// one would silently be lost.
-    pub fn all(config: &Config, mtime: u64) -> Result<Vec<ReleaseLayout>> {
+    /// The layout, its artifacts signed by `signers`.
+    pub fn with_signers(self, signers: Signers) -> ReleaseLayout {
+        ReleaseLayout { signers, ..self }
+    }
+
+    /// The layout of each shipped package of `config`, in order, for
+    /// building `targets`. Two configured targets, or two packages, that
+    /// would write the same file are refused: one would silently be lost.
+    pub fn all(config: &Config, targets: &[&Configured], mtime: u64) -> Result<Vec<ReleaseLayout>> {
         let layouts = config
             .packages
             .iter()
-            .map(|package| ReleaseLayout::new(config, package, mtime))
+            .map(|package| ReleaseLayout::new(config, package, targets, mtime))
             .collect::<Result<Vec<_>>>()?;
         let mut owners: BTreeMap<String, (&str, &str)> = BTreeMap::new();
         for (layout, package) in layouts.iter().zip(&config.packages) {
@@ -187,7 +200,7 @@ impl ReleaseLayout {
     /// `binary`, signed if it is a Windows executable and a key is given:
     /// before it is packaged, so every package holds the signed file.
     pub fn signed_binary(&self, spec: &TargetSpec, binary: ShippedBinary) -> Result<ShippedBinary> {
-        match &self.authenticode {
+        match &self.signers.authenticode {
             Some(signer) if spec.os == Os::Windows => Ok(ShippedBinary {
                 data: signer.sign(&binary.data, &spec.exe_name(&binary.name), self.mtime)?,
                 ..binary
@@ -236,7 +249,7 @@ impl ReleaseLayout {
                     binaries,
                     &self.extra_files,
                     docs,
-                    self.rpm_signer.as_deref(),
+                    self.signers.rpm.as_deref(),
                     self.mtime,
                 ),
             Format::Msi => {
@@ -245,7 +258,7 @@ impl ReleaseLayout {
                     .as_ref()
                     .context("an .msi was planned without its metadata")?
                     .build(spec, binaries, &self.extra_files, self.mtime)?;
-                match &self.authenticode {
+                match &self.signers.authenticode {
                     Some(signer) => signer.sign(&msi, "package.msi", self.mtime),
                     None => Ok(msi),
                 }

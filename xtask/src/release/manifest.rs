@@ -20,8 +20,8 @@ pub struct Artifact {
     pub format: Format,
     pub size: u64,
     pub sha256: String,
-    /// How its binary was smoke-run: `native`, `qemu`, `wine` or `none`.
-    pub smoke_run: String,
+    /// How its binaries were smoke-run.
+    pub smoke_run: SmokeResult,
     /// For glibc targets, the newest glibc its binary may need; `verify`
     /// checks the binary against it.
     pub glibc_floor: Option<Version>,
@@ -38,6 +38,75 @@ pub struct Artifact {
     /// serves the whole release (the image), the primary package and none.
     pub package: String,
     pub binaries: Vec<String>,
+}
+
+impl Artifact {
+    /// `bytes`, shipped as `name`, made for `target` in `format` from
+    /// `package`'s `binaries`; nothing else is recorded (not smoke-run, no
+    /// floors, flags or image digest) until the maker sets it.
+    pub fn new(
+        name: String,
+        target: &str,
+        format: Format,
+        bytes: &[u8],
+        package: &str,
+        binaries: &[String],
+    ) -> Artifact {
+        Artifact {
+            name,
+            target: target.to_owned(),
+            format,
+            size: bytes.len() as u64,
+            sha256: crate::util::digest::sha256_hex(bytes),
+            smoke_run: SmokeResult::NotRun,
+            glibc_floor: None,
+            macos_floor: None,
+            rustflags: Vec::new(),
+            image_digest: None,
+            package: package.to_owned(),
+            binaries: binaries.to_vec(),
+        }
+    }
+}
+
+/// How an artifact's binaries were smoke-run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmokeResult {
+    /// They ran under this runner (`native`, `qemu`, `wine`, `wasmtime`)
+    /// and reported the release's version.
+    Ran(&'static str),
+    /// Nothing here runs the target's binaries, or the artifact holds none
+    /// of its own (an installer, the image).
+    NotRun,
+    /// The package's `smoke-run = { skip = "…" }` turned it off.
+    Skipped,
+}
+
+impl SmokeResult {
+    /// The runners a smoke run can have run under.
+    const RUNNERS: [&'static str; 4] = ["native", "qemu", "wine", "wasmtime"];
+
+    /// As the manifest writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SmokeResult::Ran(runner) => runner,
+            SmokeResult::NotRun => "none",
+            SmokeResult::Skipped => "skipped",
+        }
+    }
+
+    /// The result a run under the runner of kind `kind` had
+    /// ([`crate::targets::Runner::kind`]), or that of [`SmokeResult::name`].
+    pub fn from_name(name: &str) -> Option<SmokeResult> {
+        match name {
+            "none" => Some(SmokeResult::NotRun),
+            "skipped" => Some(SmokeResult::Skipped),
+            _ => Self::RUNNERS
+                .into_iter()
+                .find(|runner| *runner == name)
+                .map(SmokeResult::Ran),
+        }
+    }
 }
 
 /// The whole manifest.
@@ -76,7 +145,7 @@ impl Manifest {
                     "format": artifact.format.name(),
                     "size": artifact.size,
                     "sha256": artifact.sha256,
-                    "smoke_run": artifact.smoke_run,
+                    "smoke_run": artifact.smoke_run.name(),
                     "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
                     "macos_floor": artifact.macos_floor.map(|floor| floor.to_string()),
                     "rustflags": artifact.rustflags,
@@ -141,7 +210,11 @@ impl Manifest {
                     .with_context(|| format!("unknown format {format}"))?,
                 size: number(item, "size")?,
                 sha256: string(item, "sha256")?,
-                smoke_run: string(item, "smoke_run")?,
+                smoke_run: {
+                    let name = string(item, "smoke_run")?;
+                    SmokeResult::from_name(&name)
+                        .with_context(|| format!("unknown smoke run `{name}`"))?
+                },
                 glibc_floor: version(item, "glibc_floor")?,
                 macos_floor: version(item, "macos_floor")?,
                 rustflags: match &item["rustflags"] {
@@ -204,7 +277,7 @@ mod tests {
                 format: Format::TarGz,
                 size: 3,
                 sha256: "00".repeat(32),
-                smoke_run: "native".into(),
+                smoke_run: SmokeResult::Ran("native"),
                 glibc_floor: Some(Version::new(2, 17)),
                 macos_floor: None,
                 rustflags: vec!["--remap-path-prefix=<workspace>=.".into()],

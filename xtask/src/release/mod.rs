@@ -6,11 +6,13 @@
 //! archive; [`installers`] writes install.sh, the Homebrew formula
 //! and the Scoop manifest. [`checksum`] (SHA256SUMS), [`manifest`]
 //! (`manifest.json`) and [`signing`] (minisign) make the set one release;
-//! [`publish`] moves it into place, and [`verify`] checks a release as a
-//! user would receive it.
+//! [`publish`] moves it into place, and [`finish`] is the one path through
+//! these last steps that `dist` and `merge` share. [`verify`] checks a
+//! release as a user would receive it.
 
 pub mod checksum;
 pub mod container;
+pub mod finish;
 pub mod installers;
 pub mod layout;
 pub mod manifest;

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::release::checksum::{self, SUMS_FILE};
-use crate::release::manifest::{self, Manifest};
+use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing;
 use crate::util::atomic;
-use crate::util::digest;
 
 /// Where artifacts go without `--out`: `target/distrib`, beside (not inside)
 /// `target/dist`, which is cargo's own folder for the `dist` profile.
@@ -18,16 +17,15 @@ pub fn default_out_dir(target_dir: &Path) -> PathBuf {
     target_dir.join("distrib")
 }
 
-/// Writes an artifact and its `<name>.sha256` into the staging folder, and
-/// returns its SHA-256.
-pub fn stage(staging: &Path, name: &str, bytes: &[u8]) -> Result<String> {
-    let sha256 = digest::sha256_hex(bytes);
+/// Writes `bytes`, the artifact `artifact` describes (and has hashed), and
+/// its `<name>.sha256` into the staging folder.
+pub fn stage(staging: &Path, artifact: &Artifact, bytes: &[u8]) -> Result<()> {
+    let name = &artifact.name;
     atomic::write(&staging.join(name), bytes)?;
     atomic::write(
         &staging.join(format!("{name}.sha256")),
-        checksum::line(&sha256, name).as_bytes(),
-    )?;
-    Ok(sha256)
+        checksum::line(&artifact.sha256, name).as_bytes(),
+    )
 }
 
 /// Moves the staged artifacts into `out` and writes the manifest,
@@ -82,27 +80,24 @@ fn remove_if_present(path: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::formats::archive::{self, Entry};
-    use crate::release::manifest::Artifact;
+    use crate::release::manifest::SmokeResult;
     use crate::release::verify;
+    use crate::util::digest;
     use crate::util::tempdir::TempDir;
     use crate::vocab::Format;
 
     fn artifact(name: &str, data: &[u8]) -> Artifact {
-        Artifact {
-            name: name.to_owned(),
-            target: "wasm32-wasip1".to_owned(),
-            format: Format::TarGz,
-            size: data.len() as u64,
-            sha256: digest::sha256_hex(data),
-            smoke_run: "native".to_owned(),
-            glibc_floor: None,
-            macos_floor: None,
-            rustflags: Vec::new(),
-            image_digest: None,
-            package: "app".to_owned(),
-            // What [`stage`] packs: `x.wasm`.
-            binaries: vec!["x".to_owned()],
-        }
+        // What [`stage`] packs: `x.wasm`.
+        let mut artifact = Artifact::new(
+            name.to_owned(),
+            "wasm32-wasip1",
+            Format::TarGz,
+            data,
+            "app",
+            &["x".to_owned()],
+        );
+        artifact.smoke_run = SmokeResult::Ran("native");
+        artifact
     }
 
     fn manifest(artifacts: Vec<Artifact>) -> Manifest {

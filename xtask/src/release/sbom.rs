@@ -3,8 +3,9 @@
 //! URL and, for crates from a registry, the SHA-256 Cargo.lock pins.
 //!
 //! The crates are the ones `cargo tree` resolves for the shipped package on
-//! that target (`--target <triple> --package <app> -e normal,no-proc-macro`):
-//! the dependency graph and features of `cargo build --package <app>`, so
+//! that target (`--target <triple> --package <app> -e normal,no-proc-macro`,
+//! with the release build's features): the dependency graph and features of
+//! the release build, so
 //! another platform's crates (no Windows crate in the Linux SBOM, and the
 //! reverse), build scripts' and tests' crates and procedural macros, none of
 //! which are in the binary, are left out. (`cargo metadata
@@ -20,13 +21,17 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use xshell::{Shell, cmd};
 
-/// The SBOM of the binary of `package` (a workspace member) for `triple`.
-pub fn for_target(sh: &Shell, package: &str, triple: &str) -> Result<Vec<u8>> {
+use crate::workspace::config::Package;
+
+/// The SBOM of the release binary of `package` for `triple`.
+pub fn for_target(sh: &Shell, package: &Package, triple: &str) -> Result<Vec<u8>> {
     let format = "{p}|{l}";
+    let name = &package.name;
+    let features = package.features.cargo_args();
     let tree = cmd!(
         sh,
-        "cargo tree --locked --target {triple} --package {package} -e normal,no-proc-macro
-         --prefix depth --format {format}"
+        "cargo tree --locked --target {triple} --package {name} -e normal,no-proc-macro
+         --prefix depth --format {format} {features...}"
     )
     .quiet()
     .read()

@@ -15,7 +15,6 @@ use crate::formats::archive::{self, Entry};
 use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::targets::Version;
-use crate::util::digest;
 use crate::vocab::Format;
 
 pub use crate::targets::platforms::{UNIVERSAL2 as TARGET, UNIVERSAL2_SLICES as SLICES};
@@ -66,20 +65,15 @@ pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifa
     let bytes = archive::tar_gz(&entries, mtime)?;
     // Each slice starts on its own floor; the artifact promises the later.
     let macos_floor: Option<Version> = tarballs.iter().filter_map(|(a, _)| a.macos_floor).max();
-    let artifact = Artifact {
+    let mut artifact = Artifact::new(
         name,
-        target: TARGET.to_owned(),
-        format: Format::TarGz,
-        size: bytes.len() as u64,
-        sha256: digest::sha256_hex(&bytes),
-        smoke_run: "none".to_owned(),
-        glibc_floor: None,
-        macos_floor,
-        rustflags: Vec::new(),
-        image_digest: None,
-        package: arm64.package.clone(),
-        binaries: arm64.binaries.clone(),
-    };
+        TARGET,
+        Format::TarGz,
+        &bytes,
+        &arm64.package,
+        &arm64.binaries,
+    );
+    artifact.macos_floor = macos_floor;
     Ok((artifact, bytes))
 }
 
@@ -113,7 +107,7 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<A
         };
         let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
         let (artifact, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
-        publish::stage(staging, &artifact.name, &bytes)?;
+        publish::stage(staging, &artifact, &bytes)?;
         made.push(artifact);
     }
     Ok(made)

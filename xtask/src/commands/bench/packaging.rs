@@ -62,7 +62,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let mtime = 1_700_000_000;
 
     // The same tree, on disk for the tools and in memory for the xtask.
-    let layout = ReleaseLayout::new(&ws.config, package, mtime)?;
+    let layout = ReleaseLayout::new(&ws.config, package, &[host], mtime)?;
     let stem = layout.archive_stem(spec);
     let entries = layout.archive_entries(spec, &binaries, &docs);
     let scratch = TempDir::new()?;

@@ -40,7 +40,9 @@ use copyright::copyright_file;
 use depends::shared_library_depends;
 
 /// The keys of `[package.metadata.deb]` dist reads, as cargo-deb names them.
-pub const KEYS: [&str; 9] = [
+/// `features` and `default-features` are the release build's (see
+/// `workspace/config/features.rs`): every format holds the same binary.
+pub const KEYS: [&str; 11] = [
     "name",
     "maintainer",
     "copyright",
@@ -50,10 +52,12 @@ pub const KEYS: [&str; 9] = [
     "revision",
     "extended-description",
     "assets",
+    "features",
+    "default-features",
 ];
 
 /// cargo-deb keys dist does not implement, each with what to do instead.
-const UNSUPPORTED: [(&str, &str); 4] = [
+const UNSUPPORTED: [(&str, &str); 3] = [
     (
         "maintainer-scripts",
         "dist writes no maintainer scripts (preinst, postinst, …)",
@@ -65,10 +69,6 @@ const UNSUPPORTED: [(&str, &str); 4] = [
     (
         "systemd-units",
         "dist installs and enables no systemd units",
-    ),
-    (
-        "features",
-        "dist builds the package's default features, for every format alike",
     ),
 ];
 
@@ -386,6 +386,8 @@ mod tests {
             dir: Path::new(env!("CARGO_MANIFEST_DIR")).to_owned(),
             deb: deb.as_object().unwrap().clone(),
             generate_rpm: serde_json::Map::new(),
+            features: Default::default(),
+            smoke_run: Default::default(),
         }
     }
 

@@ -148,21 +148,16 @@ fn stage_package(
             _ => continue,
         };
         let name = file_name(installer, package);
-        let sha256 = publish::stage(staging, &name, text.as_bytes())?;
-        made.push(Artifact {
+        let artifact = Artifact::new(
             name,
-            target: TARGET.to_owned(),
-            format: installer,
-            size: text.len() as u64,
-            sha256,
-            smoke_run: "none".to_owned(),
-            glibc_floor: None,
-            macos_floor: None,
-            rustflags: Vec::new(),
-            image_digest: None,
-            package: package.name.clone(),
-            binaries: package.bins.clone(),
-        });
+            TARGET,
+            installer,
+            text.as_bytes(),
+            &package.name,
+            &package.bins,
+        );
+        publish::stage(staging, &artifact, text.as_bytes())?;
+        made.push(artifact);
     }
     Ok(made)
 }

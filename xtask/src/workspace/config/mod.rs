@@ -20,13 +20,16 @@ use crate::targets::{self, TargetSpec, Version, platforms, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 
+mod features;
 mod floors;
 mod package;
 mod release;
+mod smoke;
 
 use floors::{GLIBC_FLOOR, MACOS_FLOOR, configured_floor};
 pub use package::Package;
 use release::{base_url, container_image, installers, universal2};
+pub use smoke::SmokeRun;
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -46,6 +49,10 @@ pub struct Config {
     pub include: Vec<String>,
     /// The names of every package in the workspace.
     pub members: Vec<String>,
+    /// The cargo profile release binaries are built with: `profile` in
+    /// `[workspace.metadata.dist]`, by default `dist`, so a project that
+    /// already has a release profile keeps it.
+    pub profile: String,
     /// Whether releases also ship the universal macOS tarball:
     /// `universal2` in `[workspace.metadata.dist]`, by default whenever
     /// both macOS targets are configured with tar.gz.
@@ -112,7 +119,55 @@ pub fn load(sh: &Shell, rustc_targets: &[String], host: &str) -> Result<Config> 
         .context("`cargo metadata` failed; is the current directory inside the workspace?")?;
     let metadata: Value =
         serde_json::from_str(&json).context("`cargo metadata` printed invalid JSON")?;
-    Config::from_metadata(&metadata, rustc_targets, host)
+    let config = Config::from_metadata(&metadata, rustc_targets, host)?;
+    check_profile_defined(&config.root, &config.profile)?;
+    Ok(config)
+}
+
+/// The profile dist builds with when none is configured.
+const DEFAULT_PROFILE: &str = "dist";
+
+/// `profile` of `[workspace.metadata.dist]`, or [`DEFAULT_PROFILE`].
+fn release_profile(dist: &Value) -> Result<String> {
+    match dist.get("profile") {
+        None => Ok(DEFAULT_PROFILE.to_owned()),
+        Some(Value::String(name)) if !name.is_empty() => Ok(name.clone()),
+        Some(other) => bail!(
+            "[workspace.metadata.dist] `profile` is {other}: name the cargo profile release \
+             binaries are built with, like \"dist\" or \"release\"."
+        ),
+    }
+}
+
+/// Refuses a profile that neither cargo nor the workspace defines, before
+/// anything is built: cargo's own error would come target by target.
+fn check_profile_defined(root: &Path, profile: &str) -> Result<()> {
+    const BUILT_IN: [&str; 4] = ["dev", "release", "test", "bench"];
+    if BUILT_IN.contains(&profile) {
+        return Ok(());
+    }
+    let mut defined: Vec<String> = BUILT_IN.map(str::to_owned).to_vec();
+    for file in [root.join("Cargo.toml"), root.join(".cargo/config.toml")] {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let doc: toml_edit::DocumentMut = text
+            .parse()
+            .with_context(|| format!("{} is not valid TOML", file.display()))?;
+        if let Some(profiles) = doc.get("profile").and_then(|item| item.as_table_like()) {
+            defined.extend(profiles.iter().map(|(name, _)| name.to_owned()));
+        }
+    }
+    if !defined.iter().any(|name| name == profile) {
+        bail!(
+            "[workspace.metadata.dist] builds releases with the profile `{profile}`, which \
+             neither cargo nor the workspace defines. {}Define [profile.{profile}] in Cargo.toml \
+             (`inherits = \"release\"`), or set `profile` to one of: {}.",
+            did_you_mean(profile, &defined),
+            defined.join(", ")
+        );
+    }
+    Ok(())
 }
 
 impl Config {
@@ -231,6 +286,7 @@ impl Config {
         };
         let installers = installers(dist, &targets)?;
         let base_url = base_url(dist, &packages[0], &installers)?;
+        let profile = release_profile(dist)?;
         Ok(Config {
             root,
             target_dir,
@@ -238,6 +294,7 @@ impl Config {
             targets,
             include,
             members,
+            profile,
             universal2,
             container_image,
             sbom,
@@ -306,6 +363,10 @@ const DIST_KEYS: &[&str] = &[
     "sbom",
     "installers",
     "base-url",
+    "profile",
+    features::KEYS[0],
+    features::KEYS[1],
+    features::KEYS[2],
 ];
 
 /// Refuses keys of `[workspace.metadata.dist]` the xtask would ignore, and
@@ -463,7 +524,8 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
                     did_you_mean(name, &member_names)
                 )
             })?;
-        let package = Package::from_metadata(member, narrowing.and_then(|table| table.get(name)))?;
+        let package =
+            Package::from_metadata(member, narrowing.and_then(|table| table.get(name)), dist)?;
         for earlier in &packages {
             if let Some(bin) = package.bins.iter().find(|bin| earlier.bins.contains(bin)) {
                 bail!(

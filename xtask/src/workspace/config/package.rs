@@ -1,4 +1,5 @@
-//! The shipped package: what `cargo metadata` says of it, and its
+//! The shipped package: what `cargo metadata` says of it, its release
+//! build's settings (`[package.metadata.dist]`), and its
 //! `[package.metadata.deb]` and `.generate-rpm]` tables.
 
 use std::path::{Path, PathBuf};
@@ -6,8 +7,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use super::features::{self, Features};
+use super::smoke::SmokeRun;
 use super::str_field;
 use crate::util::suggest::did_you_mean;
+
+/// The keys `[package.metadata.dist]` may have.
+const PACKAGE_DIST_KEYS: [&str; 4] = [
+    features::KEYS[0],
+    features::KEYS[1],
+    features::KEYS[2],
+    "smoke-run",
+];
 
 /// The shipped package, as cargo resolves its manifest.
 #[derive(Debug)]
@@ -28,13 +39,24 @@ pub struct Package {
     pub deb: serde_json::Map<String, Value>,
     /// `[package.metadata.generate-rpm]`, or an empty table.
     pub generate_rpm: serde_json::Map<String, Value>,
+    /// The features its release build turns on.
+    pub features: Features,
+    /// How dist smoke-runs its binaries.
+    pub smoke_run: SmokeRun,
 }
 
 impl Package {
     /// The package as `cargo metadata` describes it, shipping the binaries
-    /// `narrowed` names (`[workspace.metadata.dist.bins]`), or every one.
-    pub(super) fn from_metadata(package: &Value, narrowed: Option<&Value>) -> Result<Package> {
+    /// `narrowed` names (`[workspace.metadata.dist.bins]`), or every one,
+    /// built as `dist` (`[workspace.metadata.dist]`) and its own
+    /// `[package.metadata.dist]` say.
+    pub(super) fn from_metadata(
+        package: &Value,
+        narrowed: Option<&Value>,
+        dist: &Value,
+    ) -> Result<Package> {
         let name = str_field(package, "name")?.to_owned();
+        check_package_dist_keys(package, &name)?;
         let all: Vec<&str> = package["targets"]
             .as_array()
             .into_iter()
@@ -111,9 +133,32 @@ impl Package {
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default(),
+            features: Features::of_package(dist, package)?,
+            smoke_run: SmokeRun::from_setting(package.pointer("/metadata/dist/smoke-run"), &name)?,
             name,
         })
     }
+}
+
+/// Refuses a key of `[package.metadata.dist]` dist would ignore.
+fn check_package_dist_keys(package: &Value, name: &str) -> Result<()> {
+    let Some(table) = package.pointer("/metadata/dist") else {
+        return Ok(());
+    };
+    let table = table
+        .as_object()
+        .with_context(|| format!("[package.metadata.dist] of `{name}` must be a table."))?;
+    for key in table.keys() {
+        if !PACKAGE_DIST_KEYS.contains(&key.as_str()) {
+            bail!(
+                "[package.metadata.dist] of `{name}` has a key `{key}` the xtask does not know, \
+                 so it would be ignored. {}The keys are: {}.",
+                did_you_mean(key, &PACKAGE_DIST_KEYS),
+                PACKAGE_DIST_KEYS.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 impl Package {

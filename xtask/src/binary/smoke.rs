@@ -1,0 +1,146 @@
+//! The smoke run: each release binary started under its target's runner
+//! (the one `.cargo/config.toml` gives cargo), as a user would start it,
+//! before it is packaged.
+//!
+//! It proves the binary starts there and is this release's build: it must
+//! exit 0 and print the release's version somewhere in its output, as
+//! `tool 1.2.3`, `tool v1.2.3 (rev abc)` or several lines do. Which
+//! architecture and OS it is for is proven by the header checks
+//! ([`super::headers`]), not by what it prints.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use xshell::Shell;
+
+use crate::release::manifest::SmokeResult;
+use crate::targets::TargetSpec;
+use crate::workspace::config::SmokeRun;
+
+/// Smoke-runs `binary`, the release build of `bin` for `spec`, as
+/// `setting` says, from the workspace at `root`.
+pub fn run(
+    sh: &Shell,
+    root: &Path,
+    spec: &TargetSpec,
+    bin: &str,
+    binary: &Path,
+    version: &str,
+    setting: &SmokeRun,
+) -> Result<SmokeResult> {
+    let args = match setting {
+        SmokeRun::Skip(why) => {
+            eprintln!("==> dist {}: {bin} not smoke-run: {why}", spec.triple);
+            return Ok(SmokeResult::Skipped);
+        }
+        SmokeRun::Args(args) => args,
+    };
+    if !spec.is_runnable() {
+        eprintln!(
+            "==> dist {}: not smoke-run: nothing here runs its binaries",
+            spec.triple
+        );
+        return Ok(SmokeResult::NotRun);
+    }
+    eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);
+    let runner = spec.cargo_config().runner_command(root).unwrap_or_default();
+    let mut words = runner.iter().map(PathBuf::from).chain([binary.to_owned()]);
+    let program = words.next().expect("the binary, at least");
+    let command = format!("{bin} {}", args.join(" "));
+    let output = sh
+        .cmd(program)
+        .args(words)
+        .args(args)
+        .ignore_status()
+        .output()
+        .with_context(|| format!("the smoke run `{command}` could not start"))?;
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if !output.status.success() {
+        bail!(
+            "the smoke run `{command}` failed ({}); it printed {:?}. A binary that cannot start \
+             here can set `smoke-run = {{ skip = \"why\" }}` in [package.metadata.dist].",
+            output.status,
+            printed.trim()
+        );
+    }
+    if !reports_version(&printed, version) {
+        bail!(
+            "the smoke run `{command}` printed {:?}, which does not name the release's version \
+             {version}: the binary is not this release's build, or reports its version with \
+             other arguments (set them with `smoke-run = [\"...\"]` in [package.metadata.dist]).",
+            printed.trim()
+        );
+    }
+    for line in printed.trim().lines() {
+        eprintln!("    {line}");
+    }
+    Ok(SmokeResult::Ran(spec.runner.kind()))
+}
+
+/// Whether `output` names `version` as a whole version: `1.2.3` or
+/// `v1.2.3`, but not inside `11.2.3` or `1.2.30`.
+pub fn reports_version(output: &str, version: &str) -> bool {
+    let part_of_a_version = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+');
+    output.match_indices(version).any(|(at, _)| {
+        let before = output[..at].chars().next_back();
+        let after = output[at + version.len()..].chars().next();
+        let starts = match before {
+            None => true,
+            Some('v') => !output[..at - 1]
+                .chars()
+                .next_back()
+                .is_some_and(part_of_a_version),
+            Some(c) => !part_of_a_version(c),
+        };
+        let ends = match after {
+            None => true,
+            // A sentence's full stop, not a longer version.
+            Some('.') => !output[at + version.len() + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric()),
+            Some(c) => !part_of_a_version(c),
+        };
+        starts && ends
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reports_version;
+
+    #[test]
+    fn the_version_anywhere_in_what_real_programs_print() {
+        for printed in [
+            "tool 1.2.3",
+            "tool 1.2.3\n",
+            "tool v1.2.3 (rev 4f2a1c0)",
+            "ripgrep 1.2.3\nfeatures:+pcre2\nsimd(compile):+SSE2",
+            "app 1.2.3 (x86_64-unknown-linux-gnu)",
+            "Version: 1.2.3.",
+        ] {
+            assert!(reports_version(printed, "1.2.3"), "{printed:?}");
+        }
+        assert!(reports_version("tool 1.2.3-rc.1", "1.2.3-rc.1"));
+    }
+
+    #[test]
+    fn other_versions_are_not_this_one() {
+        for printed in [
+            "tool 1.2.30",
+            "tool 11.2.3",
+            "tool 1.2.3.4",
+            "tool 0.1.2.3",
+            "tool 1.2.3-rc.1",
+            "tool 1.2.3-1",
+            "tool v2.0.0",
+            "",
+        ] {
+            assert!(!reports_version(printed, "1.2.3"), "{printed:?}");
+        }
+    }
+}
