@@ -46,6 +46,8 @@ pub enum Command {
     AddTarget(TripleArg),
     /// Undo add-target: take a target out of all three files
     RemoveTarget(TripleArg),
+    /// Bring this template's release machinery into an existing Cargo project, or upgrade it
+    Init(InitArgs),
     /// Benchmark packaging against tar, zip and dpkg-deb, and the xtask's compile time
     Bench(BenchArgs),
     /// Everything CI checks: formatting, clippy, tests of every target, dist, verify
@@ -66,6 +68,17 @@ pub struct InstallPolicy {
     /// Do not install missing tools; say what to run
     #[arg(long)]
     pub no_install: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project's folder (its workspace root, or any package in it)
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// A target to configure (repeatable) [default: the project's, else the
+    /// build machine's and the usual Linux, Windows and macOS ones]
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Debug, Args)]

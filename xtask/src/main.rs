@@ -6,8 +6,8 @@
 //! universal macOS binary, install.sh, Homebrew and Scoop installers, man
 //! pages and completions), signs and verifies them, plans and merges
 //! releases built on several CI runners (GitHub and GitLab), and edits the
-//! workspace when a target is added or removed or the program renamed. It
-//! checks that the machine has what each job takes, installing it if
+//! workspace when a target is added or removed or the program renamed; `init`
+//! brings all of it into an existing project. It checks that the machine has what each job takes, installing it if
 //! allowed.
 //!
 //! The folders say what it is made of:
@@ -53,7 +53,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::commands::{
-    add_target, bench, ci, dist, doctor, merge, plan, remove_target, rename, test, verify,
+    add_target, bench, ci, dist, doctor, init, merge, plan, remove_target, rename, test, verify,
 };
 use crate::workspace::Workspace;
 
@@ -100,6 +100,7 @@ fn run(command: Command) -> Result<()> {
         Command::Rename(args) => rename::run(&ws, &args),
         Command::AddTarget(args) => add_target::run(&ws, &args),
         Command::RemoveTarget(args) => remove_target::run(&ws, &args),
+        Command::Init(args) => init::run(&ws, &args),
         Command::Wxs(args) => commands::wxs::run(&ws, &args),
         Command::Bench(args) => bench::run(&ws, &args),
         Command::Ci(args) => ci::run(&ws, &args),

@@ -8,6 +8,7 @@ pub mod build;
 pub mod ci;
 pub mod dist;
 pub mod doctor;
+pub mod init;
 pub mod merge;
 pub mod plan;
 pub mod remove_target;

@@ -23,6 +23,18 @@ pub fn sums_file(sums: &BTreeMap<String, String>) -> String {
 /// Parses `sha256sum` output into name → hash. Refuses anything else, so a
 /// damaged SHA256SUMS is reported rather than half-read.
 pub fn parse_sums(text: &str) -> Result<BTreeMap<String, String>> {
+    parse(text, |name| !name.contains('/'))
+}
+
+/// As [`parse_sums`], for files in folders below the sums' own:
+/// `xtask/src/main.rs`, never `/etc/passwd` or `../x`.
+pub fn parse_relative_sums(text: &str) -> Result<BTreeMap<String, String>> {
+    parse(text, |name| {
+        !name.starts_with('/') && name.split('/').all(|part| !part.is_empty() && part != "..")
+    })
+}
+
+fn parse(text: &str, name_is_valid: impl Fn(&str) -> bool) -> Result<BTreeMap<String, String>> {
     let mut sums = BTreeMap::new();
     for (number, line) in text.lines().enumerate() {
         let parsed = line.split_once("  ").filter(|(hash, name)| {
@@ -31,7 +43,7 @@ pub fn parse_sums(text: &str) -> Result<BTreeMap<String, String>> {
                     .bytes()
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                 && !name.is_empty()
-                && !name.contains('/')
+                && name_is_valid(name)
         });
         let Some((hash, name)) = parsed else {
             bail!(

@@ -79,6 +79,69 @@ pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
     changes
 }
 
+/// The keys of `doc` that already say something other than `wanted` for
+/// `triple` (`[target.<triple>] runner`, `[env] CC_<triple>`): what
+/// [`merge`] would have to overwrite, and so will not.
+pub fn conflicts(doc: &DocumentMut, triple: &str, wanted: &CargoConfig) -> Vec<String> {
+    let mut found = Vec::new();
+    let table = doc.get("target").and_then(|targets| targets.get(triple));
+    for (key, want) in [("linker", &wanted.linker), ("runner", &wanted.runner)] {
+        let have = table
+            .and_then(|table| table.get(key))
+            .and_then(Item::as_value);
+        if let (Some(have), Some(want)) = (have, want) {
+            if !same_value(have, &want.as_str().into()) {
+                found.push(format!(
+                    "[target.{triple}] {key} is {}, where the xtask would write \"{want}\"",
+                    have.to_string().trim()
+                ));
+            }
+        }
+    }
+    let env = doc.get("env").and_then(Item::as_table_like);
+    for var in &wanted.env {
+        let have = env
+            .and_then(|env| env.get(&var.name))
+            .and_then(Item::as_value);
+        if let Some(have) = have.filter(|have| !same_value(have, &env_value(var))) {
+            found.push(format!(
+                "[env] {} is {}, where the xtask would write {}",
+                var.name,
+                have.to_string().trim(),
+                env_value(var).to_string().trim()
+            ));
+        }
+    }
+    found
+}
+
+/// As [`insert`], but into a `[target.<triple>]` table that is already
+/// there it adds the keys it lacks. Callers check [`conflicts`] first.
+pub fn merge(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
+    let existing = doc
+        .get_mut("target")
+        .and_then(|targets| targets.get_mut(triple))
+        .and_then(Item::as_table_like_mut);
+    let Some(existing) = existing else {
+        return insert(doc, triple, wanted);
+    };
+    let mut changes = Changes::default();
+    for (key, want) in [("linker", &wanted.linker), ("runner", &wanted.runner)] {
+        if let Some(want) = want.as_ref().filter(|_| !existing.contains_key(key)) {
+            existing.insert(key, value(want.as_str()));
+            changes.done.push(format!("[target.{triple}] {key}"));
+        }
+    }
+    let only_env = CargoConfig {
+        linker: None,
+        runner: None,
+        env: wanted.env.clone(),
+    };
+    let env = insert(doc, triple, &only_env);
+    changes.done.extend(env.done);
+    changes
+}
+
 /// Removes what [`insert`] would have written for `triple`, where it still
 /// reads exactly so, in whichever of TOML's table spellings it is. A table
 /// or variable that differs (edited by hand, or written by hand before

@@ -42,18 +42,41 @@ impl Edits {
             .map(|file| root.join(file))
             .collect();
         let originals = Snapshot::take(&touched)?;
+        let mut created = Vec::new();
         let written = (|| -> Result<()> {
             for (file, text) in &self.files {
-                atomic::write(&root.join(file), text.as_bytes())?;
+                let path = root.join(file);
+                created.extend(create_parents(&path)?);
+                atomic::write(&path, text.as_bytes())?;
             }
             after()
         })();
         if let Err(err) = written {
             originals.restore()?;
+            // Deepest first, so each is empty by the time it goes.
+            for dir in created.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
             return Err(err.context("nothing was changed: every file is back as it was"));
         }
         Ok(())
     }
+}
+
+/// Creates the folders missing above `path`; returns them, outermost
+/// first, so a failed edit can take them away again.
+fn create_parents(path: &Path) -> Result<Vec<PathBuf>> {
+    let mut missing: Vec<PathBuf> = path
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| !dir.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    for dir in &missing {
+        std::fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(missing)
 }
 
 /// The bytes of some files, to put back if an edit fails halfway; `None`
@@ -107,12 +130,16 @@ mod tests {
         let mut edits = Edits::default();
         edits.set("a", "new a".to_owned());
         edits.set("c", "new c".to_owned());
-        // In a folder that does not exist: this write fails.
-        edits.set("missing/b", "new b".to_owned());
+        // A folder that is missing is made; a file in place of a folder
+        // fails the write.
+        std::fs::write(root.join("file"), "a file").unwrap();
+        edits.set("new/dir/d", "new d".to_owned());
+        edits.set("file/b", "new b".to_owned());
         let err = edits.apply(root, &[], || Ok(())).unwrap_err();
         assert!(format!("{err:#}").contains("every file is back as it was"));
         assert_eq!(std::fs::read_to_string(root.join("a")).unwrap(), "old a");
         assert!(!root.join("c").exists());
+        assert!(!root.join("new").exists(), "the folders it made are gone");
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The workspace the xtask acts on: a shell at its root, its release
 //! configuration ([`config`]), format-preserving edits of its TOML files
 //! ([`toml_file`]) written all or nothing ([`edit`]), each target's part of
-//! `.cargo/config.toml` ([`cargo_config`]), and the GitLab pipeline's list
-//! of targets ([`gitlab_ci`]).
+//! `.cargo/config.toml` ([`cargo_config`]), the GitLab pipeline's list
+//! of targets ([`gitlab_ci`]), and the template's files that `init`
+//! installs in a project, with their record ([`template_files`]).
 
 pub mod cargo_config;
 pub mod config;
 pub mod edit;
 pub mod gitlab_ci;
+pub mod template_files;
 pub mod toml_file;
 
 use std::path::{Path, PathBuf};
