@@ -91,7 +91,8 @@ impl Snapshot {
         for path in paths {
             let bytes = match std::fs::read(path) {
                 Ok(bytes) => Some(bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                // Not there, or below something that is not a folder.
+                Err(_) if !path.exists() => None,
                 Err(err) => {
                     return Err(err).with_context(|| format!("cannot read {}", path.display()));
                 }
