@@ -7,12 +7,14 @@
 //! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
 //! two thin binaries into a universal one; for Windows, [`authenticode`]
 //! signs executables and packages when a key is given, and checks them.
-//! [`smoke`] starts each one under its target's runner before it ships.
+//! [`smoke`] starts each one under its target's runner before it ships, and
+//! [`generated_docs`] has it print its own man pages and completions.
 
 pub mod authenticode;
 pub mod codesign;
 pub mod elf;
 pub mod fat;
+pub mod generated_docs;
 pub mod headers;
 pub mod macho;
 pub mod macho_strip;

@@ -16,6 +16,8 @@
 //! the output folder: a failed or killed run leaves the previous release as
 //! it was.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -23,6 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::binary::authenticode::{self, AuthenticodeSigner};
+use crate::binary::generated_docs::{self, Printed};
 use crate::binary::{elf, headers, macho, macho_strip, smoke};
 use crate::build::cargo;
 use crate::build::reproducible;
@@ -37,7 +40,7 @@ use crate::release::layout::{ReleaseLayout, Signers};
 use crate::release::manifest::{Artifact, Manifest, SmokeResult};
 use crate::release::signing::{self, Signer};
 use crate::release::{publish, sbom};
-use crate::targets::Os;
+use crate::targets::{self, Os, Runner};
 use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Tool};
 use crate::workspace::Workspace;
@@ -125,6 +128,8 @@ struct Built {
 
 /// Builds, checks and packages every package for every target into
 /// `staging`, and fails, after the table of results, if any target failed.
+/// Targets that run natively go first: their binaries print the man pages
+/// and completions every target ships (`generate`).
 fn build_every_target(
     ws: &Workspace,
     layouts: &[ReleaseLayout],
@@ -134,7 +139,10 @@ fn build_every_target(
     let mut in_cargo = Duration::ZERO;
     let mut report = Report::default();
     let mut artifacts = Vec::new();
-    for configured in targets {
+    let printed = RefCell::new(BTreeMap::new());
+    let mut ordered = targets.to_vec();
+    ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
+    for configured in ordered {
         // Every shipped package of the target, or the target fails.
         let made: Result<Vec<Artifact>> = layouts
             .iter()
@@ -145,6 +153,7 @@ fn build_every_target(
                     layout,
                     package,
                     configured,
+                    printed: &printed,
                 };
                 target.dist(staging, &mut in_cargo)
             })
@@ -219,6 +228,9 @@ struct OneTarget<'a> {
     layout: &'a ReleaseLayout,
     package: &'a Package,
     configured: &'a Configured,
+    /// What each package's binaries printed of `generate`, by package:
+    /// printed once, by the first build that runs here.
+    printed: &'a RefCell<BTreeMap<String, Vec<Printed>>>,
 }
 
 impl OneTarget<'_> {
@@ -242,7 +254,8 @@ impl OneTarget<'_> {
         let built = build_release_binaries(self.ws, self.package, self.configured, &flags);
         *in_cargo += build_started.elapsed();
         let built = built?;
-        let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?;
+        let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?
+            .with_printed(&self.printed_docs(&built)?);
         let mut smoke_run = SmokeResult::NotRun;
         let mut binaries = Vec::new();
         for (name, path) in &built.executables {
@@ -262,6 +275,50 @@ impl OneTarget<'_> {
             publish::stage(staging, artifact, bytes)?;
         }
         Ok(made.into_iter().map(|(artifact, _)| artifact).collect())
+    }
+
+    /// The man pages and completions the package's binaries print: from
+    /// this build where it runs natively, else from one that did, else
+    /// from a build for the build machine itself.
+    fn printed_docs(&self, built: &cargo::Built) -> Result<Vec<Printed>> {
+        let generate = &self.package.generate;
+        if generate.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Some(printed) = self.printed.borrow().get(&self.package.name) {
+            return Ok(printed.clone());
+        }
+        let printed = match self.configured.spec.runner {
+            Runner::Native => generated_docs::print(&self.ws.sh, generate, &built.executables)?,
+            _ => {
+                let host = self.host_build()?;
+                generated_docs::print(&self.ws.sh, generate, &host.executables)?
+            }
+        };
+        let mut cache = self.printed.borrow_mut();
+        cache.insert(self.package.name.clone(), printed.clone());
+        Ok(printed)
+    }
+
+    /// The package built for the build machine, with the release's profile
+    /// and features, to print its documentation where no configured
+    /// target runs here.
+    fn host_build(&self) -> Result<cargo::Built> {
+        let ws = self.ws;
+        let spec = targets::resolve(
+            &ws.toolchain.host,
+            &ws.toolchain.host,
+            &ws.toolchain.known_targets,
+        )?;
+        eprintln!(
+            "==> {}: built for {} to print its man pages and completions",
+            self.package.name, spec.triple
+        );
+        let build = cargo::command(&ws.sh, spec, "build")
+            .args(["--profile", &ws.config.profile, "--locked"])
+            .args(["--package", &self.package.name])
+            .args(self.package.features.cargo_args());
+        cargo::build(build, spec, &self.package.bins)
     }
 
     fn announce(&self) {

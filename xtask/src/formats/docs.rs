@@ -107,6 +107,36 @@ impl Docs {
         Ok(docs)
     }
 
+    /// These, with the files the binaries printed themselves (see
+    /// `binary/generated_docs.rs`) in place of any of the same name.
+    pub fn with_printed(mut self, printed: &[(String, &str, Vec<u8>)]) -> Docs {
+        if printed.is_empty() {
+            return self;
+        }
+        for (bin, kind, bytes) in printed {
+            let shell = match *kind {
+                "bash" => Shell::Bash,
+                "zsh" => Shell::Zsh,
+                "fish" => Shell::Fish,
+                _ => {
+                    let page = format!("{bin}.1");
+                    self.man_pages.retain(|(name, _)| *name != page);
+                    self.man_pages.push((page, bytes.clone()));
+                    continue;
+                }
+            };
+            self.completions
+                .retain(|(owner, known, _)| (owner, *known) != (bin, shell));
+            self.completions.push((bin.clone(), shell, bytes.clone()));
+        }
+        self.man_pages.sort();
+        self.completions.sort_by_key(|(bin, shell, _)| {
+            let order = Shell::ALL.iter().position(|known| known == shell);
+            (bin.clone(), order)
+        });
+        self
+    }
+
     /// Whether `bin` has a man page (`<bin>.<section>`) or a completion.
     pub fn covers(&self, bin: &str) -> bool {
         let page = |name: &String| name.rsplit_once('.').is_some_and(|(stem, _)| stem == bin);

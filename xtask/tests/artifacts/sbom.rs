@@ -7,6 +7,7 @@ use super::*;
 /// which `cargo xtask ci` installs into the tools environment) accepts
 /// every SBOM as CycloneDX 1.5.
 #[test]
+#[ignore = "needs the cyclonedx validator from PyPI, which `cargo xtask ci` installs; run by `cargo xtask ci`"]
 fn sboms_pass_the_cyclonedx_schema_validator() {
     let tools = std::env::var_os("XTASK_TOOLS_DIR")
         .map(PathBuf::from)

@@ -17,6 +17,10 @@
 //! package installs what it lists (which must include the binary) plus
 //! what dist always adds: the copyright file, changelog, man pages and
 //! completions. Globs, which cargo-deb also takes, are not expanded here.
+//! An entry whose source is one of the man pages or completions dist has
+//! the program print (`generate` in `[package.metadata.dist]`), as
+//! ripgrep's `deployment/deb/rg.1`, is that file: dist installs it where
+//! Debian's man and shells look, as it installs every man page.
 
 use std::path::Path;
 
@@ -42,8 +46,14 @@ pub enum Source {
 }
 
 /// Reads `assets` for the package in `package_dir` whose binaries are
-/// `bins`; each must be listed.
-pub fn parse(assets: &Value, package_dir: &Path, bins: &[String]) -> Result<Vec<Asset>> {
+/// `bins`; each must be listed. `generated` names the man pages and
+/// completions dist makes from the binaries.
+pub fn parse(
+    assets: &Value,
+    package_dir: &Path,
+    bins: &[String],
+    generated: &[String],
+) -> Result<Vec<Asset>> {
     let bin = bins.first().map_or("app", String::as_str);
     let Value::Array(entries) = assets else {
         bail!(
@@ -53,7 +63,9 @@ pub fn parse(assets: &Value, package_dir: &Path, bins: &[String]) -> Result<Vec<
     };
     let mut parsed: Vec<Asset> = Vec::new();
     for entry in entries {
-        let asset = parse_one(entry, package_dir, bins)?;
+        let Some(asset) = parse_one(entry, package_dir, bins, generated)? else {
+            continue;
+        };
         if parsed.iter().any(|known| known.dest == asset.dest) {
             bail!(
                 "[package.metadata.deb] `assets` installs two files as /{}. Give each its own \
@@ -78,7 +90,12 @@ pub fn parse(assets: &Value, package_dir: &Path, bins: &[String]) -> Result<Vec<
     Ok(parsed)
 }
 
-fn parse_one(entry: &Value, package_dir: &Path, bins: &[String]) -> Result<Asset> {
+fn parse_one(
+    entry: &Value,
+    package_dir: &Path,
+    bins: &[String],
+    generated: &[String],
+) -> Result<Option<Asset>> {
     let bin = bins.first().map_or("app", String::as_str);
     let field = |index: usize, key: &str| -> Option<&str> {
         match entry {
@@ -121,10 +138,15 @@ fn parse_one(entry: &Value, package_dir: &Path, bins: &[String]) -> Result<Asset
         Source::Binary(file_name.clone())
     } else {
         let path = package_dir.join(source);
+        if !path.exists() && generated.contains(&file_name) {
+            return Ok(None);
+        }
         let data = std::fs::read(&path).with_context(|| {
             format!(
                 "[package.metadata.deb] `assets` lists {source}, which cannot be read at {}. \
-                 Sources are relative to the package's folder (globs are not expanded).",
+                 Sources are relative to the package's folder (globs are not expanded); a man \
+                 page or completion the program prints is made by `generate` in \
+                 [package.metadata.dist].",
                 path.display()
             )
         })?;
@@ -140,7 +162,7 @@ fn parse_one(entry: &Value, package_dir: &Path, bins: &[String]) -> Result<Asset
     if dest.ends_with('/') {
         dest.push_str(&file_name);
     }
-    Ok(Asset { source, dest, mode })
+    Ok(Some(Asset { source, dest, mode }))
 }
 
 #[cfg(test)]
@@ -154,12 +176,15 @@ mod tests {
         let assets = parse(
             &json!([
                 ["target/release/tool", "usr/bin/", "755"],
-                { "source": "Cargo.toml", "dest": "/usr/share/doc/tool/manifest", "mode": "0644" }
+                { "source": "Cargo.toml", "dest": "/usr/share/doc/tool/manifest", "mode": "0644" },
+                ["deployment/deb/tool.1", "usr/share/man/man1/tool.1", "644"]
             ]),
             dir,
             &["tool".to_owned()],
+            &["tool.1".to_owned()],
         )
         .unwrap();
+        assert_eq!(assets.len(), 2, "the printed man page is dist's to install");
         assert_eq!(assets[0].source, Source::Binary("tool".to_owned()));
         assert_eq!(assets[0].dest, "usr/bin/tool");
         assert_eq!(assets[0].mode, 0o755);
@@ -175,7 +200,7 @@ mod tests {
     fn bad_assets_are_refused_by_what_is_wrong() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
         let error = |assets: Value| {
-            parse(&assets, dir, &["tool".to_owned()])
+            parse(&assets, dir, &["tool".to_owned()], &[])
                 .unwrap_err()
                 .to_string()
         };

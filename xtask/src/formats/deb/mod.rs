@@ -190,7 +190,10 @@ impl DebMetadata {
             },
             assets: deb
                 .get("assets")
-                .map(|assets| assets::parse(assets, &package.dir, &package.bins))
+                .map(|assets| {
+                    let generated = package.generate.outputs(&package.bins);
+                    assets::parse(assets, &package.dir, &package.bins, &generated)
+                })
                 .transpose()?,
         })
     }
@@ -388,6 +391,7 @@ mod tests {
             generate_rpm: serde_json::Map::new(),
             features: Default::default(),
             smoke_run: Default::default(),
+            generate: Default::default(),
         }
     }
 

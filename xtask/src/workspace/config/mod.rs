@@ -22,11 +22,13 @@ use crate::vocab::Format;
 
 mod features;
 mod floors;
+mod generate;
 mod package;
 mod release;
 mod smoke;
 
 use floors::{GLIBC_FLOOR, MACOS_FLOOR, configured_floor};
+pub use generate::Generate;
 pub use package::Package;
 use release::{base_url, container_image, installers, universal2};
 pub use smoke::SmokeRun;

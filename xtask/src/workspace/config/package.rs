@@ -8,16 +8,18 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::features::{self, Features};
+use super::generate::Generate;
 use super::smoke::SmokeRun;
 use super::str_field;
 use crate::util::suggest::did_you_mean;
 
 /// The keys `[package.metadata.dist]` may have.
-const PACKAGE_DIST_KEYS: [&str; 4] = [
+const PACKAGE_DIST_KEYS: [&str; 5] = [
     features::KEYS[0],
     features::KEYS[1],
     features::KEYS[2],
     "smoke-run",
+    "generate",
 ];
 
 /// The shipped package, as cargo resolves its manifest.
@@ -43,6 +45,8 @@ pub struct Package {
     pub features: Features,
     /// How dist smoke-runs its binaries.
     pub smoke_run: SmokeRun,
+    /// The commands of its binaries that print man pages and completions.
+    pub generate: Generate,
 }
 
 impl Package {
@@ -135,6 +139,7 @@ impl Package {
                 .unwrap_or_default(),
             features: Features::of_package(dist, package)?,
             smoke_run: SmokeRun::from_setting(package.pointer("/metadata/dist/smoke-run"), &name)?,
+            generate: Generate::from_setting(package.pointer("/metadata/dist/generate"), &name)?,
             name,
         })
     }
