@@ -1,8 +1,10 @@
 //! Building the release binaries: how the xtask calls cargo ([`cargo`]),
 //! and the compiler flags a release build gets ([`rustflags`]), which keep
 //! build paths and other machine facts out of the binaries
-//! ([`reproducible`] checks that they did).
+//! ([`reproducible`] checks that they did); and what a macOS build needs
+//! that zig does not have ([`apple_frameworks`]).
 
+pub mod apple_frameworks;
 pub mod cargo;
 pub mod reproducible;
 pub mod rustflags;

@@ -22,14 +22,14 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::binary::authenticode::{self, AuthenticodeSigner};
 use crate::binary::generated_docs::{self, Printed};
 use crate::binary::{elf, headers, macho, macho_strip, smoke};
-use crate::build::cargo;
 use crate::build::reproducible;
 use crate::build::rustflags::ReleaseFlags;
+use crate::build::{apple_frameworks, cargo};
 use crate::cli::DistArgs;
 use crate::commands::report::{Outcome, Report};
 use crate::formats::docs::Docs;
@@ -40,7 +40,7 @@ use crate::release::layout::{ReleaseLayout, Signers};
 use crate::release::manifest::{Artifact, Manifest, SmokeResult};
 use crate::release::signing::{self, Signer};
 use crate::release::{publish, sbom};
-use crate::targets::{self, Os, Runner};
+use crate::targets::{self, Builder, Os, Runner};
 use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Tool};
 use crate::workspace::Workspace;
@@ -143,6 +143,10 @@ fn build_every_target(
     let mut ordered = targets.to_vec();
     ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
     for configured in ordered {
+        if let Some(reason) = why_not_here(ws, configured)? {
+            report.push(configured.triple(), Outcome::NotHere(reason));
+            continue;
+        }
         // Every shipped package of the target, or the target fails.
         let made: Result<Vec<Artifact>> = layouts
             .iter()
@@ -165,11 +169,35 @@ fn build_every_target(
             Outcome::of(made.map(|made| artifacts.extend(made)), done),
         );
     }
+    let built_any = report.any_built();
     report.finish("dist")?;
+    if !built_any {
+        bail!(
+            "nothing to build here: no selected target can be built on this machine (the table \
+             above says why). Select other targets, or build these where it says."
+        );
+    }
     Ok(Built {
         artifacts,
         in_cargo,
     })
+}
+
+/// Why `configured` cannot be built on this machine, if it cannot: a macOS
+/// target that zig links (a Mac links with its own SDK) of a package that
+/// links Apple frameworks, with no SDK.
+fn why_not_here(ws: &Workspace, configured: &Configured) -> Result<Option<String>> {
+    let spec = configured.spec;
+    if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
+        return Ok(None);
+    }
+    for package in &ws.config.packages {
+        if let Some(reason) = apple_frameworks::why_not_here(&ws.sh, package, configured.triple())?
+        {
+            return Ok(Some(reason));
+        }
+    }
+    Ok(None)
 }
 
 /// The commit and source date the release is built from.

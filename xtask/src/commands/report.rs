@@ -13,6 +13,9 @@ pub enum Outcome {
     BuildOnly,
     /// Built and nothing more was asked.
     Built,
+    /// Not built on this machine, for the reason given, which also says
+    /// where it is built instead; the other targets go on.
+    NotHere(String),
     /// Something failed; the message says what.
     Failed(String),
 }
@@ -48,6 +51,13 @@ impl Report {
         self.rows.push((triple.to_owned(), outcome));
     }
 
+    /// Whether any target got as far as its build.
+    pub fn any_built(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|(_, outcome)| !matches!(outcome, Outcome::NotHere(_)))
+    }
+
     /// Prints the table and fails if any target failed.
     pub fn finish(self, what: &str) -> Result<()> {
         eprintln!("\n{what} results:");
@@ -64,6 +74,7 @@ impl Report {
                     "build-only (nothing here runs this target's binaries)".to_owned()
                 }
                 Outcome::Built => "built".to_owned(),
+                Outcome::NotHere(reason) => format!("not built here: {reason}"),
                 Outcome::Failed(reason) => format!("FAILED: {reason}"),
             };
             eprintln!("  {triple:<width$}  {text}");

@@ -19,12 +19,13 @@ use serde_json::Value;
 
 use crate::util::suggest::did_you_mean;
 
-/// What each command writes, and the file name it ships as for `bin`.
-const KINDS: [(&str, fn(&str) -> String); 4] = [
-    ("man", |bin| format!("{bin}.1")),
-    ("bash", |bin| format!("{bin}.bash")),
-    ("zsh", |bin| format!("_{bin}")),
-    ("fish", |bin| format!("{bin}.fish")),
+/// What each command writes, and what the binary's name gets before and
+/// after it in the name the file ships as (`_rg`, `rg.1`).
+const KINDS: [(&str, &str, &str); 4] = [
+    ("man", "", ".1"),
+    ("bash", "", ".bash"),
+    ("zsh", "_", ""),
+    ("fish", "", ".fish"),
 ];
 
 /// The package's generate commands, in [`KINDS`] order.
@@ -40,7 +41,7 @@ impl Generate {
         let Some(setting) = setting else {
             return Ok(Generate::default());
         };
-        let kinds: Vec<&str> = KINDS.iter().map(|(kind, _)| *kind).collect();
+        let kinds: Vec<&str> = KINDS.iter().map(|(kind, ..)| *kind).collect();
         let Some(table) = setting.as_object() else {
             bail!(
                 "[package.metadata.dist] of `{package}` has `generate = {setting}`: it is a \
@@ -59,7 +60,7 @@ impl Generate {
             }
         }
         let mut commands = Vec::new();
-        for (kind, _) in KINDS {
+        for (kind, ..) in KINDS {
             let Some(args) = table.get(kind) else {
                 continue;
             };
@@ -85,11 +86,11 @@ impl Generate {
 
     /// The name `kind`'s output ships as, for the binary `bin`.
     pub fn file_name(kind: &str, bin: &str) -> String {
-        let (_, name) = KINDS
+        let (_, before, after) = KINDS
             .iter()
-            .find(|(known, _)| *known == kind)
+            .find(|(known, ..)| *known == kind)
             .expect("a kind from KINDS");
-        name(bin)
+        format!("{before}{bin}{after}")
     }
 
     /// Every file name the commands make for `bins`.

@@ -1,0 +1,210 @@
+//! What a macOS build asks Apple's linker for beyond libSystem: frameworks
+//! (`-framework Foundation`) and `-lobjc`, and which crates ask.
+//!
+//! zig links Mach-O binaries against its own stubs of libSystem and has no
+//! Apple frameworks, so a program that needs one links here only with a
+//! macOS SDK made on a Mac (`SDKROOT`, which cargo-zigbuild passes to
+//! zig). Without one, dist does not build such a program's macOS targets
+//! and says why, before building, while its other targets ship.
+//!
+//! The requests are read from the source of every crate `cargo tree`
+//! resolves for the target: `#[link(name = "X", kind = "framework")]`
+//! (also inside `cfg_attr`), `link(name = "objc")`, and a build script's
+//! `rustc-link-lib=framework=X`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use xshell::{Shell, cmd};
+
+use crate::workspace::config::Package;
+
+/// Libraries libSystem's stubs lack, which a crate may link by name.
+const NOT_IN_LIBSYSTEM: [&str; 1] = ["objc"];
+
+/// One thing a crate asks the linker for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Request {
+    /// `name version`, as cargo prints it (`objc2 v0.6.5`).
+    pub by: String,
+    /// `framework Foundation`, or `library objc`.
+    pub what: String,
+}
+
+/// Why `package` cannot be built for the macOS target `triple` here, if it
+/// asks for what only an SDK has and `SDKROOT` names none.
+pub fn why_not_here(sh: &Shell, package: &Package, triple: &str) -> Result<Option<String>> {
+    if std::env::var_os("SDKROOT").is_some_and(|root| !root.is_empty()) {
+        return Ok(None);
+    }
+    let requests = requests(sh, package, triple)?;
+    if requests.is_empty() {
+        return Ok(None);
+    }
+    let wanted: BTreeSet<&str> = requests.iter().map(|r| r.what.as_str()).collect();
+    let asking: Vec<String> = requests
+        .iter()
+        .map(|request| format!("{} ({})", request.by, request.what))
+        .collect();
+    Ok(Some(format!(
+        "`{}` links Apple's {} on macOS, which zig does not have: asked for by {}. Set SDKROOT \
+         to a macOS SDK (made on a Mac, as cargo-zigbuild documents) to link them here, or \
+         build the macOS targets on the macOS runner `cargo xtask plan` puts them on",
+        package.name,
+        wanted.into_iter().collect::<Vec<_>>().join(", "),
+        asking.join(", ")
+    )))
+}
+
+/// What the crates of `package`'s build for `triple` ask the linker for.
+pub fn requests(sh: &Shell, package: &Package, triple: &str) -> Result<Vec<Request>> {
+    let name = &package.name;
+    let features = package.features.cargo_args();
+    let format = "{p}";
+    let tree = cmd!(
+        sh,
+        "cargo tree --locked --target {triple} --package {name} -e normal,build
+         --prefix none --format {format} {features...}"
+    )
+    .quiet()
+    .read()
+    .with_context(|| format!("`cargo tree --target {triple}` failed (its error is above)"))?;
+    let crates: BTreeSet<&str> = tree
+        .lines()
+        .map(|line| {
+            line.trim_end_matches(" (*)")
+                .trim_end_matches(" (proc-macro)")
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    let json = cmd!(
+        sh,
+        "cargo metadata --locked --format-version 1 --filter-platform {triple}"
+    )
+    .quiet()
+    .read()?;
+    let metadata: Value = serde_json::from_str(&json)?;
+    let mut found = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let id = format!(
+            "{} v{}",
+            package["name"].as_str().unwrap_or_default(),
+            package["version"].as_str().unwrap_or_default()
+        );
+        if !crates.iter().any(|listed| listed.starts_with(&id)) {
+            continue;
+        }
+        let dir = Path::new(package["manifest_path"].as_str().unwrap_or_default())
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for what in asked_for_in(&dir)? {
+            found.push(Request {
+                by: id.clone(),
+                what,
+            });
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// The frameworks and libraries the Rust sources below `dir` link.
+fn asked_for_in(dir: &Path) -> Result<BTreeSet<String>> {
+    let mut found = BTreeSet::new();
+    for file in rust_sources(dir)? {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        found.extend(link_requests(&text));
+    }
+    Ok(found)
+}
+
+/// `src/` and `build.rs`: what is compiled into the crate or run to build
+/// it (tests, examples and benches are not).
+fn rust_sources(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let build_script = dir.join("build.rs");
+    if build_script.is_file() {
+        files.push(build_script);
+    }
+    let mut pending = vec![dir.join("src")];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The link requests in one source file's text.
+fn link_requests(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("link(") {
+        let attribute = &text[at..];
+        let attribute = &attribute[..attribute.find(')').unwrap_or(attribute.len())];
+        let Some(name) = quoted_after(attribute, "name = \"") else {
+            continue;
+        };
+        if attribute.contains("kind = \"framework\"") {
+            found.push(format!("framework {name}"));
+        } else if NOT_IN_LIBSYSTEM.contains(&name) {
+            found.push(format!("library {name}"));
+        }
+    }
+    for (at, _) in text.match_indices("rustc-link-lib=framework=") {
+        let rest = &text[at + "rustc-link-lib=framework=".len()..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end > 0 {
+            found.push(format!("framework {}", &rest[..end]));
+        }
+    }
+    found
+}
+
+fn quoted_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let start = text.find(prefix)? + prefix.len();
+    let end = text[start..].find('"')?;
+    Some(&text[start..start + end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_requests;
+
+    #[test]
+    fn frameworks_and_objc_as_real_crates_ask_for_them() {
+        // As core-foundation-sys, objc2 and a build script write them.
+        let text = r#"
+            #[cfg_attr(all(target_vendor = "apple"), link(name = "CoreFoundation", kind = "framework"))]
+            extern "C" {}
+            #[cfg_attr(not(feature = "unstable-objfw"), link(name = "objc", kind = "dylib"))]
+            #[link(name = "c")]
+            extern "C" {}
+            fn main() { println!("cargo:rustc-link-lib=framework=IOKit"); }
+        "#;
+        assert_eq!(
+            link_requests(text),
+            [
+                "framework CoreFoundation",
+                "library objc",
+                "framework IOKit"
+            ]
+        );
+        assert!(link_requests("#[link(name = \"m\")] extern {}").is_empty());
+    }
+}

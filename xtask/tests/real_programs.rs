@@ -1,0 +1,363 @@
+//! Real command-line programs from crates.io, fetched by version with
+//! cargo and not changed in any way, brought in with `cargo xtask init`,
+//! shipped with `dist` and checked with `verify` and the tools a user has:
+//!
+//! - hexyl: a package at its project's root whose `--version` is
+//!   `hexyl 0.17.0`, and whose license is Cargo's old `MIT/Apache-2.0`;
+//!   shipped for a glibc, a musl, a Windows and a macOS target;
+//! - b3sum: BLAKE3, whose C and assembly objects go through zig for both
+//!   macOS targets, then through dist's Mach-O strip and ad hoc signature;
+//! - ripgrep: its cargo-deb configuration turns on `pcre2`, which compiles
+//!   PCRE2's C; its `--version` prints several lines; and it prints its own
+//!   man page and completions (`rg --generate man`).
+//!
+//! They build in one target folder of their own, so the crates they share
+//! are compiled once; they are different packages at different paths, so
+//! none can take another's build for its own.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::adoption::succeed;
+use support::*;
+
+/// Where the programs build.
+fn shared_target_dir() -> PathBuf {
+    repo_root().join("target/xtask-test-real-programs")
+}
+
+/// The source of `name` at `version`, as crates.io has it, copied from
+/// cargo's registry into `into`: `cargo fetch` downloads it as a
+/// dependency of a scratch package (cargo ignores a dependency that has
+/// no library, but fetches and unpacks it all the same).
+fn fetch(name: &str, version: &str, into: &Path) -> PathBuf {
+    let fetcher = into.join("fetcher");
+    std::fs::create_dir_all(fetcher.join("src")).unwrap();
+    std::fs::write(fetcher.join("src/lib.rs"), "").unwrap();
+    std::fs::write(
+        fetcher.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"fetcher\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\n{name} = \"={version}\"\n"
+        ),
+    )
+    .unwrap();
+    succeed(cargo_in(&fetcher, &["fetch"]).output().unwrap());
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let source = std::fs::read_dir(cargo_home.join("registry/src"))
+        .unwrap()
+        .map(|registry| registry.unwrap().path().join(format!("{name}-{version}")))
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .unwrap_or_else(|| panic!("cargo fetched no {name} {version}"));
+    let project = into.join(name);
+    run_in_dir(
+        into,
+        "cp",
+        &["-r", source.to_str().unwrap(), project.to_str().unwrap()],
+    );
+    project
+}
+
+/// `init` of `project` for `targets`, from the template.
+fn init(project: &Path, targets: &[&str]) {
+    let mut args = vec!["init", project.to_str().unwrap()];
+    for target in targets {
+        args.extend(["--target", target]);
+    }
+    succeed(xtask(&repo_root(), &args));
+}
+
+/// The xtask in `project`, building into [`shared_target_dir`].
+fn in_project(project: &Path, args: &[&str]) -> String {
+    let mut command = xtask_command(project, args);
+    command.env("CARGO_TARGET_DIR", shared_target_dir());
+    succeed(command.output().unwrap())
+}
+
+/// `dist` and `verify` of `project`; returns the release folder and what
+/// dist printed.
+fn ship(project: &Path) -> (PathBuf, String) {
+    let out = project.join("release");
+    let said = in_project(project, &["dist", "--out", out.to_str().unwrap()]);
+    succeed(xtask(project, &["verify", out.to_str().unwrap()]));
+    run_in_dir(&out, "sha256sum", &["--check", "--quiet", "SHA256SUMS"]);
+    (out, said)
+}
+
+/// What `dist` printed, and whether it succeeded.
+fn dist_of(project: &Path, args: &[&str]) -> std::process::Output {
+    let mut command = xtask_command(project, &[&["dist"], args].concat());
+    command.env("CARGO_TARGET_DIR", shared_target_dir());
+    command.output().unwrap()
+}
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap()).unwrap()
+}
+
+/// The targets of the manifest's artifacts of `format`.
+fn targets_with(out: &Path, format: &str) -> Vec<String> {
+    let mut targets: Vec<String> = manifest(out)["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|artifact| artifact["format"] == format)
+        .map(|artifact| artifact["target"].as_str().unwrap().to_owned())
+        .collect();
+    targets.sort();
+    targets
+}
+
+fn tool_output(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{command:?}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+#[ignore = "fetches hexyl from crates.io and builds it for four targets; run by `cargo xtask ci`"]
+fn hexyl_ships_for_glibc_musl_windows_and_macos() {
+    let scratch = Scratch::new("hexyl");
+    let project = fetch("hexyl", "0.17.0", scratch.path());
+    let targets = [
+        "x86_64-unknown-linux-gnu",
+        "x86_64-unknown-linux-musl",
+        "x86_64-pc-windows-gnu",
+        "aarch64-apple-darwin",
+    ];
+    init(&project, &targets);
+    let (out, said) = ship(&project);
+    assert!(
+        said.contains("    hexyl 0.17.0\n"),
+        "its own --version passes:\n{said}"
+    );
+    let mut expected: Vec<String> = targets.iter().map(|t| (*t).to_owned()).collect();
+    expected.retain(|t| !t.contains("windows"));
+    expected.sort();
+    assert_eq!(targets_with(&out, "tar.gz"), expected);
+    assert_eq!(targets_with(&out, "zip"), ["x86_64-pc-windows-gnu"]);
+    // The .deb installs its license texts, from Cargo's `MIT/Apache-2.0`.
+    let deb = artifacts_in(&out)
+        .into_iter()
+        .find(|n| n.ends_with(".deb"))
+        .unwrap();
+    let root = out.join("deb");
+    run_in_dir(&out, "dpkg-deb", &["-x", &deb, root.to_str().unwrap()]);
+    let copyright = std::fs::read_to_string(root.join("usr/share/doc/hexyl/copyright")).unwrap();
+    assert!(
+        copyright.contains("License: MIT or Apache-2.0"),
+        "{copyright}"
+    );
+    let listing = run_in_dir(
+        &out,
+        "unzip",
+        &["-l", "hexyl-0.17.0-x86_64-pc-windows-gnu.zip"],
+    );
+    assert!(listing.contains("hexyl.exe"), "{listing}");
+}
+
+#[test]
+#[ignore = "fetches b3sum from crates.io and builds it for three targets; run by `cargo xtask ci`"]
+fn b3sum_with_assembly_ships_stripped_and_signed_for_both_macos_targets() {
+    let scratch = Scratch::new("b3sum");
+    let project = fetch("b3sum", "1.8.7", scratch.path());
+    init(
+        &project,
+        &[
+            "x86_64-unknown-linux-gnu",
+            "aarch64-apple-darwin",
+            "x86_64-apple-darwin",
+        ],
+    );
+    let (out, said) = ship(&project);
+    assert!(said.contains("    b3sum 1.8.7\n"), "{said}");
+    assert!(said.contains("stripped"), "the Mach-O strip ran:\n{said}");
+    let tarballs = targets_with(&out, "tar.gz");
+    assert!(
+        tarballs.contains(&"universal2-apple-darwin".to_owned()),
+        "{tarballs:?}"
+    );
+    // BLAKE3's own kernels: its x86_64 assembly, and its NEON C.
+    for (triple, kernel) in [
+        ("x86_64-apple-darwin", "_blake3_compress_in_place_sse2"),
+        ("aarch64-apple-darwin", "_blake3_hash_many_neon"),
+    ] {
+        let unpacked = out.join(triple);
+        std::fs::create_dir_all(&unpacked).unwrap();
+        let tarball = out.join(format!("b3sum-1.8.7-{triple}.tar.gz"));
+        run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
+        let binary = unpacked.join(format!("b3sum-1.8.7-{triple}/b3sum"));
+        // llvm-objdump reads the symbol table as Apple's tools would: the
+        // kernel is there, and no local symbol is left.
+        let symbols = tool_output(Command::new("llvm-objdump").arg("--syms").arg(&binary));
+        assert!(symbols.contains(kernel), "{triple} lacks {kernel}");
+        let local: Vec<&str> = symbols
+            .lines()
+            .filter(|line| line.contains(" l "))
+            .collect();
+        assert!(local.is_empty(), "{triple} keeps local symbols: {local:?}");
+        // Apple silicon runs only signed code; the signature was renewed
+        // after the strip (verify has checked it against the pages).
+        let commands = tool_output(
+            Command::new("llvm-objdump")
+                .args(["--macho", "--private-headers"])
+                .arg(&binary),
+        );
+        let signed = commands.contains("LC_CODE_SIGNATURE");
+        assert_eq!(signed, triple.starts_with("aarch64"), "{triple}");
+    }
+    // Its license has an SPDX exception, which the .deb's DEP-5 file spells
+    // as Debian does.
+    let deb = artifacts_in(&out)
+        .into_iter()
+        .find(|n| n.ends_with(".deb"))
+        .unwrap();
+    let root = out.join("deb");
+    run_in_dir(&out, "dpkg-deb", &["-x", &deb, root.to_str().unwrap()]);
+    let copyright = std::fs::read_to_string(root.join("usr/share/doc/b3sum/copyright")).unwrap();
+    assert!(
+        copyright.contains("Apache-2.0 with LLVM exception"),
+        "{copyright}"
+    );
+}
+
+#[test]
+#[ignore = "fetches ripgrep from crates.io and builds it for two targets; run by `cargo xtask ci`"]
+fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
+    let scratch = Scratch::new("ripgrep");
+    let project = fetch("ripgrep", "15.2.0", scratch.path());
+    init(
+        &project,
+        &["x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl"],
+    );
+    // What a ripgrep maintainer would add: how rg prints its documentation.
+    let manifest_path = project.join("Cargo.toml");
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&manifest_path)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut generate = toml_edit::Table::new();
+    for (kind, argument) in [
+        ("man", "man"),
+        ("bash", "complete-bash"),
+        ("zsh", "complete-zsh"),
+        ("fish", "complete-fish"),
+    ] {
+        generate.insert(
+            kind,
+            toml_edit::value(toml_edit::Array::from_iter(["--generate", argument])),
+        );
+    }
+    doc["package"]["metadata"]["dist"]["generate"] = toml_edit::Item::Table(generate);
+    std::fs::write(&manifest_path, doc.to_string()).unwrap();
+
+    let (out, said) = ship(&project);
+    // cargo-deb's `features = ["pcre2"]` built every format, and the
+    // several lines of `rg --version` say so.
+    assert!(said.contains("--features pcre2"), "{said}");
+    assert!(
+        said.contains("ripgrep 15.2.0") && said.contains("+pcre2"),
+        "{said}"
+    );
+    let sbom =
+        std::fs::read_to_string(out.join("ripgrep-15.2.0-x86_64-unknown-linux-musl.cdx.json"))
+            .unwrap();
+    assert!(
+        sbom.contains("pkg:cargo/pcre2-sys@"),
+        "the SBOM lists PCRE2"
+    );
+    let deb = artifacts_in(&out)
+        .into_iter()
+        .find(|n| n.ends_with(".deb"))
+        .unwrap();
+    let contents = run_in_dir(&out, "dpkg-deb", &["-c", &deb]);
+    for installed in [
+        "./usr/bin/rg",
+        "./usr/share/man/man1/rg.1.gz",
+        "./usr/share/bash-completion/completions/rg",
+        "./usr/share/zsh/vendor-completions/_rg",
+        "./usr/share/fish/vendor_completions.d/rg.fish",
+        "./usr/share/doc/ripgrep/FAQ",
+    ] {
+        assert!(
+            contents.contains(installed),
+            "{installed} is not in the .deb:\n{contents}"
+        );
+    }
+    // man reads the page rg printed, from the tarball.
+    let unpacked = out.join("unpacked");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    run_in_dir(
+        &unpacked,
+        "tar",
+        &["-xzf", "../ripgrep-15.2.0-x86_64-unknown-linux-musl.tar.gz"],
+    );
+    let page = unpacked.join("ripgrep-15.2.0-x86_64-unknown-linux-musl/man/rg.1");
+    let rendered = tool_output(
+        Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANWIDTH", "80"),
+    );
+    assert!(rendered.contains("rg - recursively search"), "{rendered}");
+}
+
+/// Three real programs that link different Apple frameworks on macOS: the
+/// refusal names them and the crates that ask, before anything is built.
+/// genact's other target ships.
+#[test]
+#[ignore = "fetches three programs from crates.io and builds one of them; run by `cargo xtask ci`"]
+fn programs_that_link_apple_frameworks_are_refused_for_macos_and_the_rest_ship() {
+    let scratch = Scratch::new("frameworks");
+    for (name, version, asked) in [
+        (
+            "genact",
+            "1.4.2",
+            &["by core-foundation-sys v0.8.6 (framework CoreFoundation)"][..],
+        ),
+        (
+            "du-dust",
+            "1.2.3",
+            &["by sysinfo v0.27.8 (framework IOKit)"][..],
+        ),
+        (
+            "tealdeer",
+            "1.7.2",
+            &["by security-framework-sys v2.12.0 (framework Security)"][..],
+        ),
+    ] {
+        let project = fetch(name, version, scratch.path());
+        init(
+            &project,
+            &["x86_64-unknown-linux-gnu", "aarch64-apple-darwin"],
+        );
+        let output = dist_of(&project, &["--target", "aarch64-apple-darwin"]);
+        let stderr = assert_fails_with(
+            &output,
+            &["nothing to build here", "SDKROOT", "macOS runner"],
+        );
+        for what in asked {
+            assert!(
+                stderr.contains(what),
+                "{name}: {what} is not named:\n{stderr}"
+            );
+        }
+        assert!(
+            !stderr.contains("Compiling"),
+            "{name}: something was built:\n{stderr}"
+        );
+    }
+    let project = scratch.path().join("genact");
+    let out = project.join("release");
+    let said = succeed(dist_of(&project, &["--out", out.to_str().unwrap()]));
+    assert!(
+        said.contains("aarch64-apple-darwin  not built here"),
+        "{said}"
+    );
+    assert_eq!(targets_with(&out, "tar.gz"), ["x86_64-unknown-linux-gnu"]);
+    succeed(xtask(&project, &["verify", out.to_str().unwrap()]));
+}
