@@ -9,10 +9,18 @@
 //! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
 //! 5. the xtask's own tests, including the slow ones: artifacts opened with
 //!    tar, unzip, dpkg-deb, lintian, rpm, rpmlint, man and sha256sum, the
-//!    parts-equal-whole release test, and the reproducibility test that
-//!    builds two fresh clones.
+//!    parts-equal-whole release test, the reproducibility test that builds
+//!    two fresh clones, and real programs from crates.io brought in with
+//!    init; one test binary at a time.
+//!
+//! It ends with each step's time (each test binary's too), so a slow CI
+//! says where the time went. In a project `init` brought the xtask into,
+//! the pipelines it checks are the ones the project has, and the tools
+//! only the template's own suite opens artifacts with are not installed.
 
-use anyhow::Result;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
 use xshell::cmd;
 
 use crate::build::cargo;
@@ -22,7 +30,8 @@ use crate::pins;
 use crate::release::publish;
 use crate::targets::{Os, runs_with};
 use crate::vocab::{Pin, Probe, Role, Source, Tool};
-use crate::workspace::Workspace;
+use crate::workspace::config::Configured;
+use crate::workspace::{Workspace, gitlab_ci};
 
 const SBOM_TESTS: &str = "validating the SBOMs in the tests";
 
@@ -136,31 +145,106 @@ const CI_TOOLS: &[(Tool, &str)] = &[
 ];
 
 pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
-    let sh = &ws.sh;
-    let no_install = install.no_install;
+    let mut steps = Steps::default();
+    let outcome = every_step(ws, install.no_install, &mut steps);
+    steps.print();
+    outcome
+}
+
+fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()> {
     let targets = ws.select(&[])?;
-    ws.provision(&targets, CI_TOOLS, no_install)?;
+    // The template's own suite opens artifacts with these; a project that
+    // init brought the xtask into has the xtask without that suite.
+    let tools: &[(Tool, &str)] = match has_own_suite(ws) {
+        true => CI_TOOLS,
+        false => &[],
+    };
+    steps.time("provisioning", || ws.provision(&targets, tools, no_install))?;
+    steps.time("formatting", || {
+        cmd!(ws.sh, "cargo fmt --all --check")
+            .run()
+            .map_err(Into::into)
+    })?;
+    steps.time("workflows", || check_pipelines(ws))?;
+    steps.time("clippy", || lint(ws, &targets))?;
+    steps.time("docs", || {
+        cmd!(
+            ws.sh,
+            "cargo doc --workspace --no-deps --document-private-items --locked"
+        )
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .run()
+        .map_err(Into::into)
+    })?;
+    let every_target = || TargetSelection { targets: vec![] };
+    let install = || InstallPolicy { no_install };
+    steps.time("tests of every target", || {
+        test::run(
+            ws,
+            &TestArgs {
+                selection: every_target(),
+                install: install(),
+            },
+        )
+    })?;
+    steps.time("dist of every target", || {
+        dist::run(
+            ws,
+            &DistArgs {
+                selection: every_target(),
+                out: None,
+                install: install(),
+            },
+        )
+    })?;
+    steps.time("verify", || {
+        let dir = Some(publish::default_out_dir(&ws.config.target_dir));
+        verify::run(
+            Workspace::load,
+            &VerifyArgs {
+                dir,
+                key: None,
+                windows_ca: None,
+            },
+        )
+    })?;
+    the_xtasks_own_tests(ws, steps)
+}
 
-    eprintln!("==> formatting");
-    cmd!(sh, "cargo fmt --all --check").run()?;
+/// Whether the xtask has the template's integration tests (a project init
+/// brought the xtask into has its sources only).
+fn has_own_suite(ws: &Workspace) -> bool {
+    ws.config.root.join("xtask/tests").is_dir()
+}
 
-    eprintln!("==> workflows");
-    cmd!(sh, "actionlint").run()?;
-    // gitlab-ci-local checks the file against GitLab's schema as it lists
-    // the jobs; plan checks its matrix is the configured targets.
-    cmd!(sh, "gitlab-ci-local --list").run()?;
-    plan::gitlab(ws, false)?;
+/// actionlint on the GitHub workflows, and gitlab-ci-local's check of the
+/// GitLab pipeline and plan's of its matrix, for the pipelines there are.
+fn check_pipelines(ws: &Workspace) -> Result<()> {
+    let sh = &ws.sh;
+    if ws.config.root.join(".github/workflows").is_dir() {
+        cmd!(sh, "actionlint").run()?;
+    }
+    if ws.config.root.join(gitlab_ci::FILE).is_file() {
+        // gitlab-ci-local checks the file against GitLab's schema as it
+        // lists the jobs; plan checks its matrix is the configured targets.
+        cmd!(sh, "gitlab-ci-local --list").run()?;
+        plan::gitlab(ws, false)?;
+    }
+    Ok(())
+}
 
-    // cfg-gated code only compiles, and so only lints, for its own OS: lint
-    // once per OS among the configured targets (the host covers the xtask).
-    eprintln!("==> clippy");
+/// clippy with warnings denied, once for the host (which covers the xtask)
+/// and once per OS among the configured targets: cfg-gated code only
+/// compiles, and so only lints, for its own OS.
+fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
+    let sh = &ws.sh;
     cmd!(
         sh,
         "cargo clippy --workspace --all-targets --locked -- -D warnings"
     )
     .run()?;
     let mut linted: Vec<Os> = Vec::new();
-    for configured in &targets {
+    for configured in targets {
         if !linted.contains(&configured.spec.os) {
             linted.push(configured.spec.os);
             cargo::command(sh, configured.spec, "clippy")
@@ -169,47 +253,101 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
                 .run()?;
         }
     }
-
-    eprintln!("==> docs");
-    cmd!(
-        sh,
-        "cargo doc --workspace --no-deps --document-private-items --locked"
-    )
-    .env("RUSTDOCFLAGS", "-D warnings")
-    .run()?;
-
-    let every_target = || TargetSelection { targets: vec![] };
-    let install = || InstallPolicy { no_install };
-    test::run(
-        ws,
-        &TestArgs {
-            selection: every_target(),
-            install: install(),
-        },
-    )?;
-    dist::run(
-        ws,
-        &DistArgs {
-            selection: every_target(),
-            out: None,
-            install: install(),
-        },
-    )?;
-    let dist_dir = publish::default_out_dir(&ws.config.target_dir);
-    verify::run(
-        Workspace::load,
-        &VerifyArgs {
-            dir: Some(dist_dir),
-            key: None,
-            windows_ca: None,
-        },
-    )?;
-
-    eprintln!("==> the xtask's own tests");
-    cmd!(
-        sh,
-        "cargo test --package xtask --locked --no-fail-fast -- --include-ignored"
-    )
-    .run()?;
     Ok(())
+}
+
+/// The xtask's own tests, the slow ones included, one test binary at a
+/// time so that each one's time is on the summary; every binary runs
+/// even if one before it failed.
+fn the_xtasks_own_tests(ws: &Workspace, steps: &mut Steps) -> Result<()> {
+    let sh = &ws.sh;
+    eprintln!("==> the xtask's own tests");
+    let mut failed = Vec::new();
+    for binary in test_binaries(ws)? {
+        let args: Vec<&str> = match &binary {
+            None => vec!["--bins"],
+            Some(name) => vec!["--test", name],
+        };
+        let label = format!("cargo test {}", args.join(" "));
+        let passed = steps.time(&label, || {
+            cmd!(
+                sh,
+                "cargo test --package xtask --locked {args...} -- --include-ignored"
+            )
+            .run()
+            .map_err(Into::into)
+        });
+        if passed.is_err() {
+            failed.push(label);
+        }
+    }
+    match failed.is_empty() {
+        true => Ok(()),
+        false => bail!("the xtask's own tests failed: {}", failed.join(", ")),
+    }
+}
+
+/// The xtask's unit tests (`None`) and the name of each of its
+/// integration test binaries, as `cargo metadata` lists them.
+fn test_binaries(ws: &Workspace) -> Result<Vec<Option<String>>> {
+    let json = cmd!(
+        ws.sh,
+        "cargo metadata --no-deps --format-version 1 --locked"
+    )
+    .quiet()
+    .read()?;
+    let metadata: serde_json::Value = serde_json::from_str(&json)?;
+    let xtask = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|package| package["name"] == "xtask")
+        .context("the workspace has no xtask package")?;
+    let mut binaries = vec![None];
+    for target in xtask["targets"].as_array().into_iter().flatten() {
+        if target["kind"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|k| k == "test"))
+        {
+            binaries.push(target["name"].as_str().map(str::to_owned));
+        }
+    }
+    Ok(binaries)
+}
+
+/// How long each step of the run took, printed at the end.
+#[derive(Default)]
+struct Steps {
+    timed: Vec<(String, Duration, bool)>,
+}
+
+impl Steps {
+    /// Runs `step`, announced as `==> name`, and records its time.
+    fn time<T>(&mut self, name: &str, step: impl FnOnce() -> Result<T>) -> Result<T> {
+        eprintln!("==> {name}");
+        let started = Instant::now();
+        let result = step();
+        self.timed
+            .push((name.to_owned(), started.elapsed(), result.is_ok()));
+        if result.is_err() {
+            self.print();
+        }
+        result
+    }
+
+    fn print(&self) {
+        let total: Duration = self.timed.iter().map(|(_, took, _)| *took).sum();
+        let width = self
+            .timed
+            .iter()
+            .map(|(name, ..)| name.len())
+            .max()
+            .unwrap_or(0);
+        eprintln!("\nci steps:");
+        for (name, took, passed) in &self.timed {
+            let mark = if *passed { "" } else { "  FAILED" };
+            eprintln!("  {name:<width$}  {:>7.1} s{mark}", took.as_secs_f64());
+        }
+        eprintln!("  {:<width$}  {:>7.1} s", "total", total.as_secs_f64());
+    }
 }
