@@ -4,7 +4,7 @@
 //! `dist-manifest.json` in agreement. Used by `verify`, and by `merge` on
 //! each part.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -13,7 +13,7 @@ use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
 use crate::formats::{archive, deb, msi, rpm};
 use crate::release::checksum::{self, SUMS_FILE};
-use crate::release::manifest::{self, Manifest};
+use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
 use crate::targets;
 use crate::util::digest;
@@ -63,7 +63,6 @@ pub fn tools_needed(dir: &Path) -> Vec<(crate::vocab::Tool, &'static str)> {
 /// against the CA certificate `windows_ca` if given. An error means `dir`
 /// could not be checked at all.
 pub fn check(dir: &Path, windows_ca: Option<&Path>) -> Result<Findings> {
-    let sh = xshell::Shell::new()?;
     let sums_text = std::fs::read_to_string(dir.join(SUMS_FILE)).with_context(|| {
         format!(
             "{} has no readable {SUMS_FILE}: it is not a dist folder, or a dist into it did not \
@@ -73,138 +72,219 @@ pub fn check(dir: &Path, windows_ca: Option<&Path>) -> Result<Findings> {
     })?;
     let sums =
         checksum::parse_sums(&sums_text).with_context(|| format!("{SUMS_FILE} is damaged"))?;
-    let mut problems = Vec::new();
-    let mut binaries = Vec::new();
+    let mut findings = Findings::default();
     if sums.is_empty() {
-        problems.push(format!("{SUMS_FILE} lists no artifacts"));
+        findings
+            .problems
+            .push(format!("{SUMS_FILE} lists no artifacts"));
     }
-
     let manifest = std::fs::read_to_string(dir.join(manifest::FILE))
         .map_err(anyhow::Error::from)
         .and_then(|text| Manifest::from_json(&text));
     let manifest = match manifest {
         Ok(manifest) => Some(manifest),
         Err(err) => {
-            problems.push(format!("{} is missing or damaged: {err:#}", manifest::FILE));
+            let problem = format!("{} is missing or damaged: {err:#}", manifest::FILE);
+            findings.problems.push(problem);
             None
         }
     };
-
+    let mut checker = Checker {
+        sh: xshell::Shell::new()?,
+        dir,
+        windows_ca,
+        sums: &sums,
+        manifest: manifest.as_ref(),
+        findings,
+    };
     for (name, expected) in &sums {
-        let path = dir.join(name);
-        let bytes = match std::fs::read(&path) {
+        checker.artifact(name, expected);
+    }
+    checker.manifest_lists_only_what_is_summed();
+    checker.nothing_left_over()?;
+    Ok(checker.findings)
+}
+
+/// The release being checked, and what was found so far.
+struct Checker<'a> {
+    sh: xshell::Shell,
+    dir: &'a Path,
+    windows_ca: Option<&'a Path>,
+    sums: &'a BTreeMap<String, String>,
+    manifest: Option<&'a Manifest>,
+    findings: Findings,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, problem: String) {
+        self.findings.problems.push(problem);
+    }
+
+    fn checked(&mut self, line: String) {
+        self.findings.binaries.push(line);
+    }
+
+    /// Every check of the artifact `name`, whose SHA-256 SHA256SUMS gives
+    /// as `expected`.
+    fn artifact(&mut self, name: &str, expected: &str) {
+        let bytes = match std::fs::read(self.dir.join(name)) {
             Ok(bytes) => bytes,
             Err(err) => {
-                problems.push(format!(
+                self.problem(format!(
                     "{name}: listed in {SUMS_FILE} but cannot be read: {err}"
                 ));
-                continue;
+                return;
             }
         };
-        let actual = digest::sha256_hex(&bytes);
-        if &actual != expected {
-            problems.push(format!(
+        self.checksums(name, expected, &bytes);
+        let listed = self
+            .manifest
+            .and_then(|manifest| manifest.artifacts.iter().find(|a| a.name == name));
+        let format = Format::of_file_name(name);
+        let (entries, rpm_arch) = self.opened(name, format, &bytes, listed);
+        if let Some(artifact) = listed.filter(|_| format.is_some_and(|f| f.holds_binary())) {
+            self.binaries_fit_the_target(name, artifact, &entries, rpm_arch.as_deref());
+            self.listed_binaries_are_held(name, artifact, &entries);
+        }
+        self.signatures(name, format, &bytes, &entries);
+        if let Some(artifact) = listed {
+            self.floors(name, artifact, &entries);
+        }
+        if self.manifest.is_some() {
+            match listed {
+                Some(artifact)
+                    if artifact.sha256 == expected && artifact.size == bytes.len() as u64 => {}
+                Some(_) => self.problem(format!(
+                    "{name}: {} gives another size or SHA-256",
+                    manifest::FILE
+                )),
+                None => self.problem(format!("{name}: missing from {}", manifest::FILE)),
+            }
+        }
+    }
+
+    /// Its SHA-256 against SHA256SUMS, and its `.sha256` file.
+    fn checksums(&mut self, name: &str, expected: &str, bytes: &[u8]) {
+        let actual = digest::sha256_hex(bytes);
+        if actual != expected {
+            self.problem(format!(
                 "{name}: SHA-256 is {actual}, {SUMS_FILE} says {expected}"
             ));
         }
-        match std::fs::read_to_string(dir.join(format!("{name}.sha256"))) {
+        match std::fs::read_to_string(self.dir.join(format!("{name}.sha256"))) {
             Ok(line) if line == checksum::line(expected, name) => {}
-            Ok(_) => problems.push(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
-            Err(_) => problems.push(format!("{name}.sha256 is missing")),
+            Ok(_) => self.problem(format!("{name}.sha256 disagrees with {SUMS_FILE}")),
+            Err(_) => self.problem(format!("{name}.sha256 is missing")),
         }
-        let format = Format::of_file_name(name);
+    }
+
+    /// The files inside it, each read (and the .rpm's architecture); for
+    /// what is no archive, its own check. Nothing where it cannot be opened.
+    fn opened(
+        &mut self,
+        name: &str,
+        format: Option<Format>,
+        bytes: &[u8],
+        listed: Option<&Artifact>,
+    ) -> (Vec<Entry>, Option<String>) {
         let mut rpm_arch = None;
-        let holds_binary = format.is_some_and(|format| format.holds_binary());
-        let entries = match format {
-            Some(Format::TarGz) => archive::read_tar_gz(&bytes),
-            Some(Format::Zip) => archive::read_zip(&bytes),
-            Some(Format::Deb) => deb::read_deb(&bytes).map(|contents| contents.data),
-            Some(Format::Rpm) => rpm::read_rpm(&bytes).map(|contents| {
+        let document = |checked: Result<String>| checked.map(|line| (Vec::new(), Some(line)));
+        let opened = match format {
+            Some(Format::TarGz) => archive::read_tar_gz(bytes).map(|e| (e, None)),
+            Some(Format::Zip) => archive::read_zip(bytes).map(|e| (e, None)),
+            Some(Format::Deb) => deb::read_deb(bytes).map(|contents| (contents.data, None)),
+            Some(Format::Rpm) => rpm::read_rpm(bytes).map(|contents| {
                 rpm_arch = Some(contents.arch);
-                contents.files
+                (contents.files, None)
             }),
-            Some(Format::Msi) => msi::read_msi(&bytes),
+            Some(Format::Msi) => msi::read_msi(bytes).map(|e| (e, None)),
             // Not an archive: nothing inside to check but the document.
-            Some(Format::Sbom) => sbom::check(&bytes).map(|checked| {
-                binaries.push(format!("{name}: {checked}"));
-                Vec::new()
-            }),
+            Some(Format::Sbom) => document(sbom::check(bytes)),
             Some(
                 installer @ (Format::ShellInstaller
                 | Format::HomebrewFormula
                 | Format::ScoopManifest),
-            ) => installers::check(installer, &String::from_utf8_lossy(&bytes), &sums).map(
-                |covered| {
-                    binaries.push(format!("{name}: {covered}"));
-                    Vec::new()
-                },
-            ),
-            Some(Format::OciImage) => {
-                let listed = manifest
-                    .as_ref()
-                    .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
-                container::check(&bytes, listed.and_then(|a| a.image_digest.as_deref())).map(
-                    |checked| {
-                        binaries.push(format!("{name}: {checked}"));
-                        Vec::new()
-                    },
-                )
-            }
+            ) => document(installers::check(
+                installer,
+                &String::from_utf8_lossy(bytes),
+                self.sums,
+            )),
+            Some(Format::OciImage) => document(container::check(
+                bytes,
+                listed.and_then(|a| a.image_digest.as_deref()),
+            )),
             None => Err(anyhow::anyhow!(
                 "not a .tar.gz, .zip, .deb, .rpm, .msi, .cdx.json, -oci.tar or installer"
             )),
         };
-        let entries = entries.unwrap_or_else(|err| {
-            problems.push(format!("{name}: cannot be opened: {err:#}"));
-            Vec::new()
-        });
-        let listed = manifest
-            .as_ref()
-            .and_then(|manifest| manifest.artifacts.iter().find(|a| &a.name == name));
-        if let Some(artifact) = listed.filter(|_| holds_binary) {
-            let target = artifact.target.as_str();
-            match targets::lookup(target) {
-                _ if target == universal::TARGET => {
-                    let check = headers::check_universal;
-                    check_binaries(name, &entries, check, &mut binaries, &mut problems)
+        match opened {
+            Ok((entries, line)) => {
+                if let Some(line) = line {
+                    self.checked(format!("{name}: {line}"));
                 }
-                Some(spec) => {
-                    if rpm_arch.is_some() && rpm_arch.as_deref() != spec.rpm_arch {
-                        problems.push(format!(
-                            "{name}: its header says architecture {}, but {target} is {}",
-                            rpm_arch.as_deref().unwrap_or_default(),
-                            spec.rpm_arch.unwrap_or("not an RPM architecture")
-                        ));
-                    }
-                    let check = |data: &[u8]| headers::check(spec, data);
-                    check_binaries(name, &entries, check, &mut binaries, &mut problems)
-                }
-                None => problems.push(format!(
-                    "{name}: its target {} is not in the xtask's target table, so its binary \
-                     cannot be checked",
-                    artifact.target
-                )),
+                (entries, rpm_arch)
+            }
+            Err(err) => {
+                self.problem(format!("{name}: cannot be opened: {err:#}"));
+                (Vec::new(), rpm_arch)
             }
         }
-        // Every binary the manifest says it holds, by its file name.
-        if let Some(artifact) = listed.filter(|_| holds_binary) {
-            for bin in &artifact.binaries {
-                let exe = targets::lookup(&artifact.target)
-                    .map_or_else(|| bin.clone(), |spec| spec.exe_name(bin));
-                let held = entries.iter().any(|entry| {
-                    entry.data.is_some() && entry.path.rsplit('/').next() == Some(exe.as_str())
-                });
-                if !held {
+    }
+
+    /// Each executable inside against the artifact's target (the .rpm's
+    /// architecture too), or against both slices of the universal binary.
+    fn binaries_fit_the_target(
+        &mut self,
+        name: &str,
+        artifact: &Artifact,
+        entries: &[Entry],
+        rpm_arch: Option<&str>,
+    ) {
+        let target = artifact.target.as_str();
+        let (binaries, problems) = (&mut self.findings.binaries, &mut self.findings.problems);
+        match targets::lookup(target) {
+            _ if target == universal::TARGET => {
+                check_binaries(name, entries, headers::check_universal, binaries, problems)
+            }
+            Some(spec) => {
+                if rpm_arch.is_some() && rpm_arch != spec.rpm_arch {
                     problems.push(format!(
-                        "{name}: {} lists the binary {bin}, which it does not hold",
-                        manifest::FILE
+                        "{name}: its header says architecture {}, but {target} is {}",
+                        rpm_arch.unwrap_or_default(),
+                        spec.rpm_arch.unwrap_or("not an RPM architecture")
                     ));
                 }
+                let check = |data: &[u8]| headers::check(spec, data);
+                check_binaries(name, entries, check, binaries, problems)
+            }
+            None => problems.push(format!(
+                "{name}: its target {target} is not in the xtask's target table, so its binary \
+                 cannot be checked"
+            )),
+        }
+    }
+
+    /// Every binary the manifest says it holds, by its file name.
+    fn listed_binaries_are_held(&mut self, name: &str, artifact: &Artifact, entries: &[Entry]) {
+        for bin in &artifact.binaries {
+            let exe = targets::lookup(&artifact.target)
+                .map_or_else(|| bin.clone(), |spec| spec.exe_name(bin));
+            let held = entries.iter().any(|entry| {
+                entry.data.is_some() && entry.path.rsplit('/').next() == Some(exe.as_str())
+            });
+            if !held {
+                self.problem(format!(
+                    "{name}: {} lists the binary {bin}, which it does not hold",
+                    manifest::FILE
+                ));
             }
         }
-        // Signed Windows files: the .msi itself, and the executables inside.
-        let signed_msi = (format == Some(Format::Msi) && authenticode::is_signed_msi(&bytes))
-            .then(|| (name.to_owned(), bytes.as_slice()));
+    }
+
+    /// Signed Windows files: the .msi itself, and the executables inside.
+    fn signatures(&mut self, name: &str, format: Option<Format>, bytes: &[u8], entries: &[Entry]) {
+        let signed_msi = (format == Some(Format::Msi) && authenticode::is_signed_msi(bytes))
+            .then(|| (name.to_owned(), bytes));
         let signed_executables = entries.iter().filter_map(|entry| {
             let data = entry
                 .data
@@ -214,71 +294,68 @@ pub fn check(dir: &Path, windows_ca: Option<&Path>) -> Result<Findings> {
         });
         for (what, data) in signed_msi.into_iter().chain(signed_executables) {
             let file_name = what.rsplit(['/', ' ']).next().unwrap_or("signed");
-            match authenticode::verify(&sh, data, file_name, windows_ca) {
-                Ok(checked) => binaries.push(format!("{what}: {checked}")),
-                Err(err) => problems.push(format!("{what}: {err:#}")),
+            match authenticode::verify(&self.sh, data, file_name, self.windows_ca) {
+                Ok(checked) => self.checked(format!("{what}: {checked}")),
+                Err(err) => self.problem(format!("{what}: {err:#}")),
             }
-        }
-        if let Some(floor) = listed.and_then(|artifact| artifact.glibc_floor) {
-            problems.extend(floor_problems(name, &entries, elf::is_elf, |what, data| {
-                elf::check_glibc_floor(what, data, floor)
-            }));
-        }
-        if let Some(floor) = listed.and_then(|artifact| artifact.macos_floor) {
-            problems.extend(floor_problems(
-                name,
-                &entries,
-                macho::is_macho,
-                |what, data| macho::check_macos_floor(what, data, floor),
-            ));
-        }
-        if let Some(manifest) = &manifest {
-            match manifest
-                .artifacts
-                .iter()
-                .find(|artifact| &artifact.name == name)
-            {
-                Some(artifact)
-                    if &artifact.sha256 == expected && artifact.size == bytes.len() as u64 => {}
-                Some(_) => problems.push(format!(
-                    "{name}: {} gives another size or SHA-256",
-                    manifest::FILE
-                )),
-                None => problems.push(format!("{name}: missing from {}", manifest::FILE)),
-            }
-        }
-    }
-    if let Some(manifest) = &manifest {
-        for artifact in manifest
-            .artifacts
-            .iter()
-            .filter(|artifact| !sums.contains_key(&artifact.name))
-        {
-            problems.push(format!(
-                "{}: in {} but not in {SUMS_FILE}",
-                artifact.name,
-                manifest::FILE
-            ));
         }
     }
 
-    // Anything that looks like an artifact but is not listed is left over
-    // from something else and would be published by mistake.
-    let listed: BTreeSet<&String> = sums.keys().collect();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if Format::of_file_name(&name).is_some()
-            && !listed.contains(&name)
-            && name != manifest::FILE
-        {
-            problems.push(format!("{name}: not listed in {SUMS_FILE}"));
+    /// The executables inside against the glibc and macOS floors the
+    /// manifest records.
+    fn floors(&mut self, name: &str, artifact: &Artifact, entries: &[Entry]) {
+        if let Some(floor) = artifact.glibc_floor {
+            let problems = floor_problems(name, entries, elf::is_elf, |what, data| {
+                elf::check_glibc_floor(what, data, floor)
+            });
+            self.findings.problems.extend(problems);
+        }
+        if let Some(floor) = artifact.macos_floor {
+            let problems = floor_problems(name, entries, macho::is_macho, |what, data| {
+                macho::check_macos_floor(what, data, floor)
+            });
+            self.findings.problems.extend(problems);
         }
     }
-    Ok(Findings { problems, binaries })
+
+    /// Every artifact of the manifest is in SHA256SUMS.
+    fn manifest_lists_only_what_is_summed(&mut self) {
+        let Some(manifest) = self.manifest else {
+            return;
+        };
+        for artifact in &manifest.artifacts {
+            if !self.sums.contains_key(&artifact.name) {
+                self.problem(format!(
+                    "{}: in {} but not in {SUMS_FILE}",
+                    artifact.name,
+                    manifest::FILE
+                ));
+            }
+        }
+    }
+
+    /// Anything that looks like an artifact but is not listed is left over
+    /// from something else and would be published by mistake.
+    fn nothing_left_over(&mut self) -> Result<()> {
+        let dir = self.dir;
+        let listed: BTreeSet<&String> = self.sums.keys().collect();
+        let mut left_over = Vec::new();
+        for entry in
+            std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?
+        {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if Format::of_file_name(&name).is_some()
+                && !listed.contains(&name)
+                && name != manifest::FILE
+            {
+                left_over.push(format!("{name}: not listed in {SUMS_FILE}"));
+            }
+        }
+        self.findings.problems.extend(left_over);
+        Ok(())
+    }
 }
 
-/// Checks the header of every executable among `entries` of the artifact
-/// `name` with `check`; an artifact must hold at least one.
 fn check_binaries(
     name: &str,
     entries: &[Entry],
