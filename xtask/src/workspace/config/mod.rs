@@ -194,91 +194,8 @@ impl Config {
             .flatten()
             .filter_map(|member| member["name"].as_str().map(str::to_owned))
             .collect();
-
-        let triples: Vec<&str> = match dist.get("targets") {
-            None => Vec::new(),
-            Some(list) => list
-                .as_array()
-                .and_then(|list| list.iter().map(Value::as_str).collect())
-                .context(
-                    "[workspace.metadata.dist] `targets` must be a list of target triples, \
-                     like [\"x86_64-unknown-linux-gnu\"].",
-                )?,
-        };
-        if triples.is_empty() {
-            bail!(
-                "[workspace.metadata.dist] has no `targets`. List at least one target triple, \
-                 e.g. `targets = [\"x86_64-unknown-linux-gnu\"]`."
-            );
-        }
-
-        let min_glibc = configured_floor(dist, &GLIBC_FLOOR)?;
-        let min_macos = configured_floor(dist, &MACOS_FLOOR)?;
-        let overrides = dist.get("formats").and_then(Value::as_object);
-        let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
-        let mut targets = Vec::new();
-        for (i, &triple) in triples.iter().enumerate() {
-            if triples[..i].contains(&triple) {
-                bail!(
-                    "`{triple}` is listed twice in [workspace.metadata.dist] targets. Remove one."
-                );
-            }
-            let spec = targets::resolve(host, triple, rustc_targets).with_context(|| {
-                format!(
-                    "Cargo.toml lists `{triple}` in [workspace.metadata.dist] `targets`; fix it \
-                     or remove it"
-                )
-            })?;
-            let formats = match overrides.and_then(|table| table.get(triple)) {
-                Some(list) => parse_formats(spec, list)?,
-                None => spec.default_formats().to_vec(),
-            };
-            let ci_runner = match ci_runners.and_then(|table| table.get(triple)) {
-                Some(Value::String(label)) => Some(label.clone()),
-                Some(_) => bail!(
-                    "[workspace.metadata.dist.ci-runner] `{triple}` must be a runner label, like \"ubuntu-latest\"."
-                ),
-                None => None,
-            };
-            let glibc_floor = GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?;
-            let macos_floor = MACOS_FLOOR.for_target(triple, spec.min_macos, min_macos)?;
-            targets.push(Configured {
-                spec,
-                formats,
-                ci_runner,
-                glibc_floor,
-                macos_floor,
-            });
-        }
-        if let Some(table) = overrides {
-            for triple in table.keys() {
-                if !triples.contains(&triple.as_str()) {
-                    bail!(
-                        "[workspace.metadata.dist.formats] sets formats for `{triple}`, which is not \
-                         in `targets`. Add it to `targets` or remove its formats."
-                    );
-                }
-            }
-        }
-        let include = match dist.get("include") {
-            None => vec!["README.md".to_owned()],
-            Some(list) => list
-                .as_array()
-                .and_then(|list| list.iter().map(|item| item.as_str().map(str::to_owned)).collect())
-                .context("[workspace.metadata.dist] `include` must be a list of file paths, like [\"README.md\"].")?,
-        };
-        check_include_names(&include)?;
-        if let Some(table) = ci_runners {
-            for triple in table.keys() {
-                if !triples.contains(&triple.as_str()) {
-                    bail!(
-                        "[workspace.metadata.dist.ci-runner] names `{triple}`, which is not in \
-                         `targets`, so it would be ignored. {}Fix the name or remove the entry.",
-                        did_you_mean(triple, &triples)
-                    );
-                }
-            }
-        }
+        let targets = configured_targets(dist, rustc_targets, host)?;
+        let include = included_files(dist)?;
         let universal2 = universal2(dist, &targets)?;
         let container_image = container_image(dist, &targets)?;
         let sbom = match dist.get("sbom") {
@@ -347,6 +264,103 @@ impl Config {
             .iter()
             .any(|configured| configured.triple() == triple)
     }
+}
+
+/// `targets` of `[workspace.metadata.dist]`, each with its formats, CI
+/// runner and floors, in the order listed.
+fn configured_targets(
+    dist: &Value,
+    rustc_targets: &[String],
+    host: &str,
+) -> Result<Vec<Configured>> {
+    let triples: Vec<&str> = match dist.get("targets") {
+        None => Vec::new(),
+        Some(list) => list
+            .as_array()
+            .and_then(|list| list.iter().map(Value::as_str).collect())
+            .context(
+                "[workspace.metadata.dist] `targets` must be a list of target triples, \
+                 like [\"x86_64-unknown-linux-gnu\"].",
+            )?,
+    };
+    if triples.is_empty() {
+        bail!(
+            "[workspace.metadata.dist] has no `targets`. List at least one target triple, \
+             e.g. `targets = [\"x86_64-unknown-linux-gnu\"]`."
+        );
+    }
+    let min_glibc = configured_floor(dist, &GLIBC_FLOOR)?;
+    let min_macos = configured_floor(dist, &MACOS_FLOOR)?;
+    let overrides = dist.get("formats").and_then(Value::as_object);
+    let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
+    let mut targets = Vec::new();
+    for (i, &triple) in triples.iter().enumerate() {
+        if triples[..i].contains(&triple) {
+            bail!("`{triple}` is listed twice in [workspace.metadata.dist] targets. Remove one.");
+        }
+        let spec = targets::resolve(host, triple, rustc_targets).with_context(|| {
+            format!(
+                "Cargo.toml lists `{triple}` in [workspace.metadata.dist] `targets`; fix it \
+                 or remove it"
+            )
+        })?;
+        let formats = match overrides.and_then(|table| table.get(triple)) {
+            Some(list) => parse_formats(spec, list)?,
+            None => spec.default_formats().to_vec(),
+        };
+        let ci_runner = match ci_runners.and_then(|table| table.get(triple)) {
+            Some(Value::String(label)) => Some(label.clone()),
+            Some(_) => bail!(
+                "[workspace.metadata.dist.ci-runner] `{triple}` must be a runner label, like \"ubuntu-latest\"."
+            ),
+            None => None,
+        };
+        targets.push(Configured {
+            spec,
+            formats,
+            ci_runner,
+            glibc_floor: GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?,
+            macos_floor: MACOS_FLOOR.for_target(triple, spec.min_macos, min_macos)?,
+        });
+    }
+    check_per_target_tables(dist, &triples)?;
+    Ok(targets)
+}
+
+/// Refuses a `[workspace.metadata.dist.formats]` or `.ci-runner]` entry for
+/// a target that is not configured: it would be ignored.
+fn check_per_target_tables(dist: &Value, triples: &[&str]) -> Result<()> {
+    if let Some(table) = dist.get("formats").and_then(Value::as_object) {
+        if let Some(triple) = table.keys().find(|t| !triples.contains(&t.as_str())) {
+            bail!(
+                "[workspace.metadata.dist.formats] sets formats for `{triple}`, which is not \
+                 in `targets`. Add it to `targets` or remove its formats."
+            );
+        }
+    }
+    if let Some(table) = dist.get("ci-runner").and_then(Value::as_object) {
+        if let Some(triple) = table.keys().find(|t| !triples.contains(&t.as_str())) {
+            bail!(
+                "[workspace.metadata.dist.ci-runner] names `{triple}`, which is not in \
+                 `targets`, so it would be ignored. {}Fix the name or remove the entry.",
+                did_you_mean(triple, triples)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `include` of `[workspace.metadata.dist]`, by default the README.
+fn included_files(dist: &Value) -> Result<Vec<String>> {
+    let include = match dist.get("include") {
+        None => vec!["README.md".to_owned()],
+        Some(list) => list
+            .as_array()
+            .and_then(|list| list.iter().map(|item| item.as_str().map(str::to_owned)).collect())
+            .context("[workspace.metadata.dist] `include` must be a list of file paths, like [\"README.md\"].")?,
+    };
+    check_include_names(&include)?;
+    Ok(include)
 }
 
 /// The keys `[workspace.metadata.dist]` may have.
