@@ -83,71 +83,83 @@ pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
     Ok(())
 }
 
+/// The name is also a Rust identifier (`my_tool::run`), so no keyword of
+/// any edition (2018 added async, await, dyn and try; 2024 added gen)
+/// and no name of a crate every program can already see.
+const KEYWORDS: &[&str] = &[
+    "as",
+    "async",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "abstract",
+    "become",
+    "box",
+    "do",
+    "final",
+    "gen",
+    "macro",
+    "override",
+    "priv",
+    "try",
+    "typeof",
+    "unsized",
+    "virtual",
+    "yield",
+    "test",
+    "std",
+    "core",
+    "alloc",
+    "proc-macro",
+];
+
 /// Cargo's rules for package names and Debian's for package names, at once,
 /// since the one name is both.
 pub fn check_name(name: &str) -> Result<()> {
-    // The name is also a Rust identifier (`my_tool::run`), so no keyword of
-    // any edition (2018 added async, await, dyn and try; 2024 added gen)
-    // and no name of a crate every program can already see.
-    const KEYWORDS: &[&str] = &[
-        "as",
-        "async",
-        "await",
-        "break",
-        "const",
-        "continue",
-        "crate",
-        "dyn",
-        "else",
-        "enum",
-        "extern",
-        "false",
-        "fn",
-        "for",
-        "if",
-        "impl",
-        "in",
-        "let",
-        "loop",
-        "match",
-        "mod",
-        "move",
-        "mut",
-        "pub",
-        "ref",
-        "return",
-        "self",
-        "static",
-        "struct",
-        "super",
-        "trait",
-        "true",
-        "type",
-        "unsafe",
-        "use",
-        "where",
-        "while",
-        "abstract",
-        "become",
-        "box",
-        "do",
-        "final",
-        "gen",
-        "macro",
-        "override",
-        "priv",
-        "try",
-        "typeof",
-        "unsized",
-        "virtual",
-        "yield",
-        "test",
-        "std",
-        "core",
-        "alloc",
-        "proc-macro",
-    ];
-    let problem = if name.len() < 2 {
+    match name_problem(name) {
+        Some(problem) => bail!(
+            "cannot rename to `{name}`: {problem}. Pick a name of lowercase letters, digits and `-`, \
+             starting with a letter, like `my-tool`."
+        ),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with `name` as a package, binary and Debian package name.
+fn name_problem(name: &str) -> Option<String> {
+    if name.len() < 2 {
         Some("Debian package names are at least two characters long".to_owned())
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         Some("a Cargo package name cannot start with a digit".to_owned())
@@ -172,13 +184,6 @@ pub fn check_name(name: &str) -> Result<()> {
         deb::check_package_name(name)
             .err()
             .map(|err| err.to_string())
-    };
-    match problem {
-        Some(problem) => bail!(
-            "cannot rename to `{name}`: {problem}. Pick a name of lowercase letters, digits and `-`, \
-             starting with a letter, like `my-tool`."
-        ),
-        None => Ok(()),
     }
 }
 
