@@ -78,37 +78,7 @@ impl Package {
                  target, or take it out of `packages` in [workspace.metadata.dist]."
             );
         }
-        let bins: Vec<String> = match narrowed {
-            None => all.iter().map(|bin| (*bin).to_owned()).collect(),
-            Some(list) => {
-                let listed: Vec<&str> = list
-                    .as_array()
-                    .and_then(|list| list.iter().map(Value::as_str).collect())
-                    .filter(|listed: &Vec<&str>| !listed.is_empty())
-                    .with_context(|| {
-                        format!(
-                            "[workspace.metadata.dist.bins] `{name}` must be a list of some of its \
-                             binaries, like [\"{}\"].",
-                            all[0]
-                        )
-                    })?;
-                for bin in &listed {
-                    if !all.contains(bin) {
-                        bail!(
-                            "[workspace.metadata.dist.bins] lists `{bin}` for package `{name}`, \
-                             which has no such binary. {}Its binaries: {}.",
-                            did_you_mean(bin, &all),
-                            all.join(", ")
-                        );
-                    }
-                }
-                // In the package's own order, so the list's order does not matter.
-                all.iter()
-                    .filter(|bin| listed.contains(bin))
-                    .map(|bin| (*bin).to_owned())
-                    .collect()
-            }
-        };
+        let bins = shipped_bins(&name, &all, narrowed)?;
         let optional = |key: &str| package[key].as_str().map(str::to_owned);
         Ok(Package {
             bins,
@@ -143,6 +113,43 @@ impl Package {
             name,
         })
     }
+}
+
+/// The binaries `narrowed` (`[workspace.metadata.dist.bins]` of package
+/// `name`) lists, in the package's own order, or `all` of them.
+fn shipped_bins(name: &str, all: &[&str], narrowed: Option<&Value>) -> Result<Vec<String>> {
+    let bins = match narrowed {
+        None => all.iter().map(|bin| (*bin).to_owned()).collect(),
+        Some(list) => {
+            let listed: Vec<&str> = list
+                .as_array()
+                .and_then(|list| list.iter().map(Value::as_str).collect())
+                .filter(|listed: &Vec<&str>| !listed.is_empty())
+                .with_context(|| {
+                    format!(
+                        "[workspace.metadata.dist.bins] `{name}` must be a list of some of its \
+                         binaries, like [\"{}\"].",
+                        all[0]
+                    )
+                })?;
+            for bin in &listed {
+                if !all.contains(bin) {
+                    bail!(
+                        "[workspace.metadata.dist.bins] lists `{bin}` for package `{name}`, \
+                         which has no such binary. {}Its binaries: {}.",
+                        did_you_mean(bin, all),
+                        all.join(", ")
+                    );
+                }
+            }
+            // In the package's own order, so the list's order does not matter.
+            all.iter()
+                .filter(|bin| listed.contains(bin))
+                .map(|bin| (*bin).to_owned())
+                .collect()
+        }
+    };
+    Ok(bins)
 }
 
 /// Refuses a key of `[package.metadata.dist]` dist would ignore.
