@@ -69,6 +69,72 @@ impl Artifact {
     }
 }
 
+impl Artifact {
+    /// One entry of a manifest's `artifacts`, of the release of `package`.
+    fn from_json(item: &Value, package: &str) -> Result<Artifact> {
+        let format = string(item, "format")?;
+        let smoke_run = string(item, "smoke_run")?;
+        Ok(Artifact {
+            name: string(item, "name")?,
+            target: string(item, "target")?,
+            format: Format::from_name(&format)
+                .with_context(|| format!("unknown format {format}"))?,
+            size: number(item, "size")?,
+            sha256: string(item, "sha256")?,
+            smoke_run: SmokeResult::from_name(&smoke_run)
+                .with_context(|| format!("unknown smoke run `{smoke_run}`"))?,
+            glibc_floor: version(item, "glibc_floor")?,
+            macos_floor: version(item, "macos_floor")?,
+            rustflags: optional_strings(item, "rustflags")?,
+            image_digest: item["image_digest"].as_str().map(str::to_owned),
+            // Manifests from before several packages could ship have
+            // neither: their one package is the release's.
+            package: match &item["package"] {
+                Value::Null => package.to_owned(),
+                _ => string(item, "package")?,
+            },
+            binaries: optional_strings(item, "binaries")?,
+        })
+    }
+}
+
+fn string(value: &Value, key: &str) -> Result<String> {
+    value[key]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("`{key}` is missing or not a string"))
+}
+
+fn number(value: &Value, key: &str) -> Result<u64> {
+    value[key]
+        .as_u64()
+        .with_context(|| format!("`{key}` is missing or not a number"))
+}
+
+fn version(value: &Value, key: &str) -> Result<Option<Version>> {
+    match &value[key] {
+        Value::Null => Ok(None),
+        Value::String(text) => Ok(Some(text.parse().with_context(|| format!("`{key}`"))?)),
+        _ => bail!("`{key}` is not a version string"),
+    }
+}
+
+/// A list of strings, empty where the key is absent.
+fn optional_strings(value: &Value, key: &str) -> Result<Vec<String>> {
+    match &value[key] {
+        Value::Null => Ok(Vec::new()),
+        listed => listed
+            .as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .with_context(|| format!("`{key}` is not a list of strings")),
+    }
+}
+
 /// How an artifact's binaries were smoke-run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SmokeResult {
@@ -172,76 +238,13 @@ impl Manifest {
 
     pub fn from_json(text: &str) -> Result<Manifest> {
         let value: Value = serde_json::from_str(text).context("not valid JSON")?;
-        let string = |value: &Value, key: &str| -> Result<String> {
-            value[key]
-                .as_str()
-                .map(str::to_owned)
-                .with_context(|| format!("`{key}` is missing or not a string"))
-        };
-        let number = |value: &Value, key: &str| -> Result<u64> {
-            value[key]
-                .as_u64()
-                .with_context(|| format!("`{key}` is missing or not a number"))
-        };
-        let version = |value: &Value, key: &str| -> Result<Option<Version>> {
-            match &value[key] {
-                Value::Null => Ok(None),
-                Value::String(text) => Ok(Some(text.parse().with_context(|| format!("`{key}`"))?)),
-                _ => bail!("`{key}` is not a version string"),
-            }
-        };
-        let strings = |value: &Value| -> Option<Vec<String>> {
-            value
-                .as_array()?
-                .iter()
-                .map(|item| item.as_str().map(str::to_owned))
-                .collect()
-        };
-        let mut artifacts = Vec::new();
-        for item in value["artifacts"]
+        let package = string(&value, "package")?;
+        let artifacts = value["artifacts"]
             .as_array()
             .context("`artifacts` is missing")?
-        {
-            let format = string(item, "format")?;
-            artifacts.push(Artifact {
-                name: string(item, "name")?,
-                target: string(item, "target")?,
-                format: Format::from_name(&format)
-                    .with_context(|| format!("unknown format {format}"))?,
-                size: number(item, "size")?,
-                sha256: string(item, "sha256")?,
-                smoke_run: {
-                    let name = string(item, "smoke_run")?;
-                    SmokeResult::from_name(&name)
-                        .with_context(|| format!("unknown smoke run `{name}`"))?
-                },
-                glibc_floor: version(item, "glibc_floor")?,
-                macos_floor: version(item, "macos_floor")?,
-                rustflags: match &item["rustflags"] {
-                    Value::Null => Vec::new(),
-                    value => value
-                        .as_array()
-                        .and_then(|flags| {
-                            flags
-                                .iter()
-                                .map(|flag| flag.as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .context("`rustflags` is not a list of strings")?,
-                },
-                image_digest: item["image_digest"].as_str().map(str::to_owned),
-                // Manifests from before several packages could ship have
-                // neither: their one package is the release's.
-                package: match &item["package"] {
-                    Value::Null => string(&value, "package")?,
-                    _ => string(item, "package")?,
-                },
-                binaries: match &item["binaries"] {
-                    Value::Null => Vec::new(),
-                    listed => strings(listed).context("`binaries` is not a list of strings")?,
-                },
-            });
-        }
+            .iter()
+            .map(|item| Artifact::from_json(item, &package))
+            .collect::<Result<Vec<_>>>()?;
         if artifacts
             .windows(2)
             .any(|pair| pair[0].name >= pair[1].name)
@@ -249,7 +252,7 @@ impl Manifest {
             bail!("`artifacts` is not sorted by name, or lists a name twice");
         }
         Ok(Manifest {
-            package: string(&value, "package")?,
+            package,
             version: string(&value, "version")?,
             source_date_epoch: number(&value, "source_date_epoch")?,
             git_commit: value["git_commit"].as_str().map(str::to_owned),
