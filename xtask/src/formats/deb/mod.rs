@@ -215,96 +215,8 @@ impl DebMetadata {
         let arch = spec
             .debian_arch
             .with_context(|| format!("{} has no Debian architecture", spec.triple))?;
-        let doc = format!("/usr/share/doc/{}", self.name);
-        let mut files = vec![
-            (
-                format!("{doc}/copyright"),
-                self.copyright.clone().into_bytes(),
-            ),
-            (
-                format!("{doc}/{}", self.changelog_name()),
-                archive::gzip_best(self.changelog(arch, mtime).as_bytes())?,
-            ),
-        ];
-        files.extend(docs.installed_files(Distro::Debian)?);
-        let built = |name: &str| {
-            binaries
-                .iter()
-                .find(|binary| binary.name == name)
-                .map(|binary| binary.data.clone())
-                .with_context(|| format!("the binary {name} was not built"))
-        };
-        let mut data_entries: Vec<Entry> = match &self.assets {
-            None => binaries
-                .iter()
-                .map(|binary| {
-                    Entry::executable(format!("./usr/bin/{}", binary.name), binary.data.clone())
-                })
-                .collect(),
-            Some(assets) => assets
-                .iter()
-                .map(|asset| {
-                    Ok(Entry {
-                        path: format!("./{}", asset.dest),
-                        data: Some(match &asset.source {
-                            assets::Source::Binary(name) => built(name)?,
-                            assets::Source::File(data) => data.clone(),
-                        }),
-                        mode: asset.mode,
-                    })
-                })
-                .collect::<Result<_>>()?,
-        };
-        for (path, data) in files {
-            let path = format!(".{path}");
-            if data_entries.iter().any(|entry| entry.path == path) {
-                bail!(
-                    "[package.metadata.deb] `assets` installs {}, where dist puts the package's \
-                     own copyright file, changelog, man page or completion. Remove that asset.",
-                    &path[1..]
-                );
-            }
-            data_entries.push(Entry::file(path, data));
-        }
-        // dpkg wants every folder on the way to a file in data.tar.
-        let mut folders: Vec<String> = Vec::new();
-        for entry in &data_entries {
-            let mut path = entry.path.as_str();
-            while let Some((parent, _)) = path.rsplit_once('/') {
-                if !folders.iter().any(|folder| folder == parent) {
-                    folders.push(parent.to_owned());
-                }
-                path = parent;
-            }
-        }
-        data_entries.extend(folders.into_iter().map(Entry::dir));
-
-        let computed = if spec.static_binary {
-            None
-        } else {
-            let all: Vec<&[u8]> = binaries
-                .iter()
-                .map(|binary| binary.data.as_slice())
-                .collect();
-            shared_library_depends(&all).with_context(|| {
-                format!("cannot work out what the {} binary depends on", spec.triple)
-            })?
-        };
-        let depends = match &self.depends {
-            Some(written) if written.contains("$auto") => {
-                let auto = computed.unwrap_or_default();
-                let joined: Vec<&str> = written
-                    .split(',')
-                    .map(str::trim)
-                    .map(|part| if part == "$auto" { auto.as_str() } else { part })
-                    .filter(|part| !part.is_empty())
-                    .collect();
-                Some(joined.join(", ")).filter(|text| !text.is_empty())
-            }
-            Some(written) => Some(written.clone()),
-            None => computed,
-        };
-
+        let data_entries = self.data_entries(arch, binaries, docs, mtime)?;
+        let depends = self.depends(spec, binaries)?;
         // Hashing and compressing the same files are independent: do them on
         // two cores.
         let (md5sums, data_tar_gz) = std::thread::scope(|scope| {
@@ -326,6 +238,116 @@ impl DebMetadata {
             ],
             mtime,
         ))
+    }
+
+    /// What the package installs: the binaries (or `assets`), the
+    /// copyright file, changelog, man pages and completions, and every
+    /// folder on the way to them, as dpkg wants in data.tar.
+    fn data_entries(
+        &self,
+        arch: &str,
+        binaries: &[ShippedBinary],
+        docs: &Docs,
+        mtime: u64,
+    ) -> Result<Vec<Entry>> {
+        let doc = format!("/usr/share/doc/{}", self.name);
+        let mut files = vec![
+            (
+                format!("{doc}/copyright"),
+                self.copyright.clone().into_bytes(),
+            ),
+            (
+                format!("{doc}/{}", self.changelog_name()),
+                archive::gzip_best(self.changelog(arch, mtime).as_bytes())?,
+            ),
+        ];
+        files.extend(docs.installed_files(Distro::Debian)?);
+        let mut data_entries = self.installed_binaries(binaries)?;
+        for (path, data) in files {
+            let path = format!(".{path}");
+            if data_entries.iter().any(|entry| entry.path == path) {
+                bail!(
+                    "[package.metadata.deb] `assets` installs {}, where dist puts the package's \
+                     own copyright file, changelog, man page or completion. Remove that asset.",
+                    &path[1..]
+                );
+            }
+            data_entries.push(Entry::file(path, data));
+        }
+        let mut folders: Vec<String> = Vec::new();
+        for entry in &data_entries {
+            let mut path = entry.path.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if !folders.iter().any(|folder| folder == parent) {
+                    folders.push(parent.to_owned());
+                }
+                path = parent;
+            }
+        }
+        data_entries.extend(folders.into_iter().map(Entry::dir));
+        Ok(data_entries)
+    }
+
+    /// The binaries under /usr/bin, or what cargo-deb's `assets` lists.
+    fn installed_binaries(&self, binaries: &[ShippedBinary]) -> Result<Vec<Entry>> {
+        let built = |name: &str| {
+            binaries
+                .iter()
+                .find(|binary| binary.name == name)
+                .map(|binary| binary.data.clone())
+                .with_context(|| format!("the binary {name} was not built"))
+        };
+        match &self.assets {
+            None => Ok(binaries
+                .iter()
+                .map(|binary| {
+                    Entry::executable(format!("./usr/bin/{}", binary.name), binary.data.clone())
+                })
+                .collect()),
+            Some(assets) => assets
+                .iter()
+                .map(|asset| {
+                    Ok(Entry {
+                        path: format!("./{}", asset.dest),
+                        data: Some(match &asset.source {
+                            assets::Source::Binary(name) => built(name)?,
+                            assets::Source::File(data) => data.clone(),
+                        }),
+                        mode: asset.mode,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// `Depends:`: what the binaries need of the system (none for a static
+    /// one), where `depends` says `$auto` or says nothing.
+    fn depends(&self, spec: &TargetSpec, binaries: &[ShippedBinary]) -> Result<Option<String>> {
+        let computed = if spec.static_binary {
+            None
+        } else {
+            let all: Vec<&[u8]> = binaries
+                .iter()
+                .map(|binary| binary.data.as_slice())
+                .collect();
+            shared_library_depends(&all).with_context(|| {
+                format!("cannot work out what the {} binary depends on", spec.triple)
+            })?
+        };
+        Ok(match &self.depends {
+            Some(written) if written.contains("$auto") => {
+                let auto = computed.unwrap_or_default();
+                let joined: Vec<&str> = written
+                    .split(',')
+                    .map(str::trim)
+                    .map(|part| if part == "$auto" { auto.as_str() } else { part })
+                    .filter(|part| !part.is_empty())
+                    .collect();
+                Some(joined.join(", ")).filter(|text| !text.is_empty())
+            }
+            Some(written) => Some(written.clone()),
+            None => computed,
+        })
     }
 }
 
