@@ -5,7 +5,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::Value as Json;
 
-use super::names::{self, check_package_name, rpm_version};
+use super::names::{self, Requirement, check_package_name, rpm_version};
 use crate::util::suggest::did_you_mean;
 use crate::workspace::config::Package;
 
@@ -31,7 +31,7 @@ pub struct RpmMetadata {
     pub group: String,
     /// `requires` from `[package.metadata.generate-rpm]`: `(name, flags,
     /// version)`, added to what the binary needs.
-    pub requires: Vec<(String, u32, String)>,
+    pub requires: Vec<Requirement>,
 }
 
 impl RpmMetadata {

@@ -42,6 +42,7 @@ use crate::util::digest::hex;
 
 use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
 pub use metadata::RpmMetadata;
+use names::Requirement;
 pub use read::read_rpm;
 pub use sign::{GPG, KEY_VARIABLE, RpmSigner};
 
@@ -98,7 +99,7 @@ impl RpmMetadata {
         let cpio = cpio::write(&members, mtime);
         let payload = archive::gzip_best(&cpio)?;
 
-        let mut requires: Vec<(String, u32, String)> = Vec::new();
+        let mut requires: Vec<Requirement> = Vec::new();
         if !spec.static_binary {
             let mut found = Vec::new();
             for binary in binaries {
@@ -116,16 +117,12 @@ impl RpmMetadata {
             requires.extend(
                 found
                     .into_iter()
-                    .map(|name| (name, SENSE_FIND_REQUIRES, String::new())),
+                    .map(|name| Requirement::new(&name, SENSE_FIND_REQUIRES, "")),
             );
         }
         requires.extend(self.requires.iter().cloned());
         requires.extend(RPMLIB_FEATURES.iter().map(|(name, version)| {
-            (
-                name.to_string(),
-                SENSE_RPMLIB | SENSE_LESS | SENSE_EQUAL,
-                version.to_string(),
-            )
+            Requirement::new(name, SENSE_RPMLIB | SENSE_LESS | SENSE_EQUAL, version)
         }));
         requires.sort();
 
@@ -209,31 +206,38 @@ impl RpmMetadata {
         &self,
         arch: &str,
         files: &[File],
-        requires: &[(String, u32, String)],
+        requires: &[Requirement],
         payload: &[u8],
         mtime: u32,
     ) -> Header {
-        let strings =
-            |f: &dyn Fn(&File) -> String| Value::StringArray(files.iter().map(f).collect());
-        let numbers = |f: &dyn Fn(&File) -> u32| Value::Int32(files.iter().map(f).collect());
-        let mut folders: Vec<String> = Vec::new();
-        let mut folder_indexes = Vec::new();
-        let mut base_names = Vec::new();
-        for file in files {
-            let (folder, base) = file.path.rsplit_once('/').expect("absolute paths");
-            let folder = format!("{folder}/");
-            let index = match folders.iter().position(|known| *known == folder) {
-                Some(index) => index,
-                None => {
-                    folders.push(folder);
-                    folders.len() - 1
-                }
-            };
-            folder_indexes.push(index as u32);
-            base_names.push(base.to_owned());
-        }
         let evr = format!("{}-{}", self.version, self.release);
         let mut header = Header::default();
+        self.set_package_tags(&mut header, arch, files, mtime, &evr);
+        set_file_tags(&mut header, files, mtime);
+        self.set_relation_tags(&mut header, requires, mtime, &evr);
+        let mut set = |tag: u32, value: Value| header.set(tag, value);
+        set(tag::PAYLOAD_FORMAT, Value::String("cpio".into()));
+        set(tag::PAYLOAD_COMPRESSOR, Value::String("gzip".into()));
+        set(tag::PAYLOAD_FLAGS, Value::String("9".into()));
+        set(tag::FILE_DIGEST_ALGO, Value::Int32(vec![DIGEST_SHA256]));
+        set(tag::ENCODING, Value::String("utf-8".into()));
+        set(
+            tag::PAYLOAD_DIGEST,
+            Value::StringArray(vec![hex(&Sha256::digest(payload))]),
+        );
+        set(tag::PAYLOAD_DIGEST_ALGO, Value::Int32(vec![DIGEST_SHA256]));
+        header
+    }
+
+    /// What the package is: name, version, summary, license, build time.
+    fn set_package_tags(
+        &self,
+        header: &mut Header,
+        arch: &str,
+        files: &[File],
+        mtime: u32,
+        evr: &str,
+    ) {
         let mut set = |tag: u32, value: Value| header.set(tag, value);
         set(tag::I18N_TABLE, Value::StringArray(vec!["C".into()]));
         set(tag::NAME, Value::String(self.name.clone()));
@@ -247,10 +251,8 @@ impl RpmMetadata {
         set(tag::BUILD_TIME, Value::Int32(vec![mtime]));
         // A fixed name: the build machine's would make builds differ.
         set(tag::BUILD_HOST, Value::String("localhost".into()));
-        set(
-            tag::SIZE,
-            Value::Int32(vec![files.iter().map(|f| f.data.len() as u32).sum()]),
-        );
+        let size = files.iter().map(|f| f.data.len() as u32).sum();
+        set(tag::SIZE, Value::Int32(vec![size]));
         set(tag::LICENSE, Value::String(self.license.clone()));
         if let Some(packager) = &self.packager {
             set(tag::PACKAGER, Value::String(packager.clone()));
@@ -261,73 +263,44 @@ impl RpmMetadata {
         }
         set(tag::OS, Value::String("linux".into()));
         set(tag::ARCH, Value::String(arch.into()));
-        set(tag::FILE_SIZES, numbers(&|f| f.data.len() as u32));
-        set(
-            tag::FILE_MODES,
-            Value::Int16(files.iter().map(|f| f.mode as u16).collect()),
-        );
-        set(tag::FILE_RDEVS, Value::Int16(vec![0; files.len()]));
-        set(tag::FILE_MTIMES, numbers(&|_| mtime));
-        set(tag::FILE_DIGESTS, strings(&|f| f.digest()));
-        set(tag::FILE_LINKTOS, strings(&|_| std::string::String::new()));
-        set(tag::FILE_FLAGS, numbers(&|f| f.flags));
-        set(tag::FILE_USERNAME, strings(&|_| "root".into()));
-        set(tag::FILE_GROUPNAME, strings(&|_| "root".into()));
-        set(
-            tag::SOURCE_RPM,
-            Value::String(format!("{}-{evr}.src.rpm", self.name)),
-        );
-        set(tag::FILE_VERIFY_FLAGS, numbers(&|_| u32::MAX));
+        let source = format!("{}-{evr}.src.rpm", self.name);
+        set(tag::SOURCE_RPM, Value::String(source));
+    }
+
+    /// What it provides and requires, and its one changelog entry.
+    fn set_relation_tags(
+        &self,
+        header: &mut Header,
+        requires: &[Requirement],
+        mtime: u32,
+        evr: &str,
+    ) {
+        let mut set = |tag: u32, value: Value| header.set(tag, value);
         set(
             tag::PROVIDE_NAME,
             Value::StringArray(vec![self.name.clone()]),
         );
         set(tag::PROVIDE_FLAGS, Value::Int32(vec![SENSE_EQUAL]));
-        set(tag::PROVIDE_VERSION, Value::StringArray(vec![evr.clone()]));
         set(
-            tag::REQUIRE_NAME,
-            Value::StringArray(requires.iter().map(|r| r.0.clone()).collect()),
+            tag::PROVIDE_VERSION,
+            Value::StringArray(vec![evr.to_owned()]),
         );
+        let names = requires.iter().map(|r| r.name.clone()).collect();
+        set(tag::REQUIRE_NAME, Value::StringArray(names));
         set(
             tag::REQUIRE_FLAGS,
-            Value::Int32(requires.iter().map(|r| r.1).collect()),
+            Value::Int32(requires.iter().map(|r| r.flags).collect()),
         );
-        set(
-            tag::REQUIRE_VERSION,
-            Value::StringArray(requires.iter().map(|r| r.2.clone()).collect()),
-        );
+        let versions = requires.iter().map(|r| r.version.clone()).collect();
+        set(tag::REQUIRE_VERSION, Value::StringArray(versions));
         set(tag::CHANGELOG_TIME, Value::Int32(vec![mtime]));
+        let author = self.packager.as_deref().unwrap_or(&self.name);
         set(
             tag::CHANGELOG_NAME,
-            Value::StringArray(vec![format!(
-                "{} - {evr}",
-                self.packager.as_deref().unwrap_or(&self.name)
-            )]),
+            Value::StringArray(vec![format!("{author} - {evr}")]),
         );
-        set(
-            tag::CHANGELOG_TEXT,
-            Value::StringArray(vec![format!("- Release {}", self.version)]),
-        );
-        set(tag::FILE_DEVICES, numbers(&|_| 1));
-        set(
-            tag::FILE_INODES,
-            Value::Int32((1..=files.len() as u32).collect()),
-        );
-        set(tag::FILE_LANGS, strings(&|_| std::string::String::new()));
-        set(tag::DIR_INDEXES, Value::Int32(folder_indexes));
-        set(tag::BASENAMES, Value::StringArray(base_names));
-        set(tag::DIRNAMES, Value::StringArray(folders));
-        set(tag::PAYLOAD_FORMAT, Value::String("cpio".into()));
-        set(tag::PAYLOAD_COMPRESSOR, Value::String("gzip".into()));
-        set(tag::PAYLOAD_FLAGS, Value::String("9".into()));
-        set(tag::FILE_DIGEST_ALGO, Value::Int32(vec![DIGEST_SHA256]));
-        set(tag::ENCODING, Value::String("utf-8".into()));
-        set(
-            tag::PAYLOAD_DIGEST,
-            Value::StringArray(vec![hex(&Sha256::digest(payload))]),
-        );
-        set(tag::PAYLOAD_DIGEST_ALGO, Value::Int32(vec![DIGEST_SHA256]));
-        header
+        let text = format!("- Release {}", self.version);
+        set(tag::CHANGELOG_TEXT, Value::StringArray(vec![text]));
     }
 }
 
@@ -427,4 +400,48 @@ fn signature(
         signature.set(tag::SIG_OPENPGP_HEADER, Value::Bin(openpgp));
     }
     signature.to_bytes(SIGNATURES_REGION)
+}
+
+/// Each file's size, mode, time, digest, owner and place, in the order of
+/// the payload.
+fn set_file_tags(header: &mut Header, files: &[File], mtime: u32) {
+    let strings = |f: &dyn Fn(&File) -> String| Value::StringArray(files.iter().map(f).collect());
+    let numbers = |f: &dyn Fn(&File) -> u32| Value::Int32(files.iter().map(f).collect());
+    let mut folders: Vec<String> = Vec::new();
+    let mut folder_indexes = Vec::new();
+    let mut base_names = Vec::new();
+    for file in files {
+        let (folder, base) = file.path.rsplit_once('/').expect("absolute paths");
+        let folder = format!("{folder}/");
+        let index = match folders.iter().position(|known| *known == folder) {
+            Some(index) => index,
+            None => {
+                folders.push(folder);
+                folders.len() - 1
+            }
+        };
+        folder_indexes.push(index as u32);
+        base_names.push(base.to_owned());
+    }
+    let mut set = |tag: u32, value: Value| header.set(tag, value);
+    set(tag::FILE_SIZES, numbers(&|f| f.data.len() as u32));
+    let modes = files.iter().map(|f| f.mode as u16).collect();
+    set(tag::FILE_MODES, Value::Int16(modes));
+    set(tag::FILE_RDEVS, Value::Int16(vec![0; files.len()]));
+    set(tag::FILE_MTIMES, numbers(&|_| mtime));
+    set(tag::FILE_DIGESTS, strings(&|f| f.digest()));
+    set(tag::FILE_LINKTOS, strings(&|_| String::new()));
+    set(tag::FILE_FLAGS, numbers(&|f| f.flags));
+    set(tag::FILE_USERNAME, strings(&|_| "root".into()));
+    set(tag::FILE_GROUPNAME, strings(&|_| "root".into()));
+    set(tag::FILE_VERIFY_FLAGS, numbers(&|_| u32::MAX));
+    set(tag::FILE_DEVICES, numbers(&|_| 1));
+    set(
+        tag::FILE_INODES,
+        Value::Int32((1..=files.len() as u32).collect()),
+    );
+    set(tag::FILE_LANGS, strings(&|_| String::new()));
+    set(tag::DIR_INDEXES, Value::Int32(folder_indexes));
+    set(tag::BASENAMES, Value::StringArray(base_names));
+    set(tag::DIRNAMES, Value::StringArray(folders));
 }

@@ -66,13 +66,33 @@ pub fn check_package_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// One `Requires:` of an .rpm. Sorted by name, then flags, then version,
+/// as the header lists them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Requirement {
+    pub name: String,
+    /// The RPMSENSE bits: the comparison, and what kind of requirement.
+    pub flags: u32,
+    /// Empty for any version.
+    pub version: String,
+}
+
+impl Requirement {
+    pub fn new(name: &str, flags: u32, version: &str) -> Requirement {
+        Requirement {
+            name: name.to_owned(),
+            flags,
+            version: version.to_owned(),
+        }
+    }
+}
+
 /// One entry of `[package.metadata.generate-rpm.requires]`: `name = "*"`
 /// for any version, or `name = ">= 1.2"` (also `>`, `=`, `<=`, `<`).
-/// Returns `(name, flags, version)`.
-pub fn requirement(name: &str, constraint: &str) -> Result<(String, u32, String)> {
+pub fn requirement(name: &str, constraint: &str) -> Result<Requirement> {
     let constraint = constraint.trim();
     if constraint == "*" {
-        return Ok((name.to_owned(), 0, String::new()));
+        return Ok(Requirement::new(name, 0, ""));
     }
     let operators = [
         (">=", SENSE_GREATER | SENSE_EQUAL),
@@ -89,7 +109,7 @@ pub fn requirement(name: &str, constraint: &str) -> Result<(String, u32, String)
                     .chars()
                     .all(|c| is_version_char(c) || c == '-' || c == ':')
             {
-                return Ok((name.to_owned(), flags, version.to_owned()));
+                return Ok(Requirement::new(name, flags, version));
             }
         }
     }
@@ -131,13 +151,9 @@ mod tests {
         assert!(err.contains("with no `-`"), "{err}");
         assert_eq!(
             requirement("openssl", ">= 3.0").unwrap(),
-            (
-                "openssl".to_owned(),
-                SENSE_GREATER | SENSE_EQUAL,
-                "3.0".to_owned()
-            )
+            Requirement::new("openssl", SENSE_GREATER | SENSE_EQUAL, "3.0")
         );
-        assert_eq!(requirement("bash", "*").unwrap().1, 0);
+        assert_eq!(requirement("bash", "*").unwrap().flags, 0);
         let err = requirement("bash", "~> 5").unwrap_err().to_string();
         assert!(
             err.contains("not a version constraint RPM can express"),
