@@ -24,7 +24,7 @@ use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::targets::platforms::{self, OciPlatform};
 use crate::vocab::Format;
-use crate::workspace::config::Config;
+use crate::workspace::config::{Config, Package};
 
 /// What the image's artifact carries where a target triple goes.
 pub const TARGET: &str = "oci";
@@ -49,6 +49,46 @@ pub fn stage(
     if !config.container_image || artifacts.iter().any(|a| a.target == TARGET) {
         return Ok(None);
     }
+    let Some(tarballs) = image_tarballs(config, artifacts) else {
+        return Ok(None);
+    };
+    let Some(&(_, _, first)) = tarballs.first() else {
+        return Ok(None);
+    };
+    let name = first.name.replace(
+        &format!("{}.{}", first.target, Format::TarGz.name()),
+        &format!("{TARGET}.tar"),
+    );
+    let package = config.primary();
+    let images = platform_images(&tarballs, staging, &package.bins[0])?;
+    let annotations = annotations(package, git_commit, mtime);
+    let metadata = oci::Metadata {
+        tag: tag_of(&package.version),
+        user: USER.to_owned(),
+        annotations,
+        mtime,
+    };
+    let layout = oci::write(&images, &metadata)?;
+    let mut artifact = Artifact::new(
+        name,
+        TARGET,
+        Format::OciImage,
+        &layout.bytes,
+        &package.name,
+        &[],
+    );
+    artifact.image_digest = Some(layout.index_digest);
+    publish::stage(staging, &artifact, &layout.bytes)?;
+    Ok(Some(artifact))
+}
+
+/// The tarball of every shipped package for every configured static Linux
+/// target, with the image platform each is for; none unless all are in
+/// `artifacts`.
+fn image_tarballs<'a>(
+    config: &'a Config,
+    artifacts: &'a [Artifact],
+) -> Option<Vec<(OciPlatform, &'a Package, &'a Artifact)>> {
     let mut tarballs = Vec::new();
     let mut missing = None;
     for configured in &config.targets {
@@ -78,22 +118,24 @@ pub fn stage(
                  `cargo xtask merge` makes the image from the parts of every target"
             );
         }
-        return Ok(None);
+        return None;
     }
-    let Some(&(_, _, first)) = tarballs.first() else {
-        return Ok(None);
-    };
-    let name = first.name.replace(
-        &format!("{}.{}", first.target, Format::TarGz.name()),
-        &format!("{TARGET}.tar"),
-    );
+    Some(tarballs)
+}
+
+/// One image per platform: the root filesystem of its packages' tarballs
+/// (read from `staging`), started as `entry_bin`.
+fn platform_images(
+    tarballs: &[(OciPlatform, &Package, &Artifact)],
+    staging: &Path,
+    entry_bin: &str,
+) -> Result<Vec<oci::Image>> {
     let mut platforms: Vec<OciPlatform> = tarballs.iter().map(|(platform, ..)| *platform).collect();
     platforms.dedup();
     eprintln!(
         "==> {TARGET}: a container image of {} platforms",
         platforms.len()
     );
-    let package = config.primary();
     let mut images = Vec::new();
     for platform in platforms {
         let mut contents = Vec::new();
@@ -104,7 +146,7 @@ pub fn stage(
                 .with_context(|| format!("cannot open {}", tarball.name))?;
             contents.push((shipped.name.as_str(), entries));
         }
-        let (files, entrypoint) = root_filesystem(&contents, &package.bins[0])
+        let (files, entrypoint) = root_filesystem(&contents, entry_bin)
             .with_context(|| format!("cannot make the {platform} image"))?;
         images.push(oci::Image {
             platform,
@@ -112,6 +154,15 @@ pub fn stage(
             entrypoint,
         });
     }
+    Ok(images)
+}
+
+/// The OCI annotations (and so image labels) of the release of `package`.
+fn annotations(
+    package: &Package,
+    git_commit: Option<&str>,
+    mtime: u64,
+) -> BTreeMap<String, String> {
     let optional = [
         ("description", package.description.as_deref()),
         ("licenses", package.license.as_deref()),
@@ -130,24 +181,7 @@ pub fn stage(
         .map(|(key, value)| (format!("org.opencontainers.image.{key}"), value))
         .collect();
     annotations.retain(|_, value| !value.is_empty());
-    let metadata = oci::Metadata {
-        tag: tag_of(&package.version),
-        user: USER.to_owned(),
-        annotations,
-        mtime,
-    };
-    let layout = oci::write(&images, &metadata)?;
-    let mut artifact = Artifact::new(
-        name,
-        TARGET,
-        Format::OciImage,
-        &layout.bytes,
-        &package.name,
-        &[],
-    );
-    artifact.image_digest = Some(layout.index_digest);
-    publish::stage(staging, &artifact, &layout.bytes)?;
-    Ok(Some(artifact))
+    annotations
 }
 
 /// Checks an image archive: every blob against its digest (see
