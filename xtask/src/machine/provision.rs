@@ -122,7 +122,6 @@ impl Missing {
 
     /// The commands that install everything missing, in order.
     pub fn steps(&self, tools_dir: &Path) -> Vec<InstallStep> {
-        let needed_by = |needers: &[&str]| format!("needed by {}", needers.join(", "));
         let mut steps = Vec::new();
         if !self.rust_std.is_empty() {
             steps.push(InstallStep::new(
@@ -133,69 +132,10 @@ impl Missing {
                     .chain(self.rust_std.iter().copied()),
             ));
         }
-        if !self.apt.is_empty() {
-            let packages: Vec<&str> = self.apt.keys().copied().collect();
-            steps.push(
-                InstallStep::new("the apt package lists", "apt-get", ["update", "-q"])
-                    .needing_root(),
-            );
-            let why: Vec<String> = self
-                .apt
-                .iter()
-                .map(|(package, needers)| format!("{package} ({})", needed_by(needers)))
-                .collect();
-            steps.push(
-                InstallStep::new(
-                    format!("with apt: {}", why.join(", ")),
-                    "apt-get",
-                    ["install", "-y", "-q", "--no-install-recommends"]
-                        .into_iter()
-                        .chain(packages),
-                )
-                .needing_root(),
-            );
-        }
-        if !self.pip.is_empty() {
-            let dir = tools_dir.display().to_string();
-            if !tools_dir.join("bin/python3").exists() {
-                steps.push(InstallStep::new(
-                    format!("a Python environment for the xtask's tools in {dir}"),
-                    "python3",
-                    ["-m", "venv", dir.as_str()],
-                ));
-            }
-            let why: Vec<String> = self
-                .pip
-                .iter()
-                .map(|(pin, needers)| format!("{pin} ({})", needed_by(needers)))
-                .collect();
-            let pip = tools_dir.join("bin/pip").display().to_string();
-            // pip takes hashes only from a requirements file.
-            let requirements = tools_dir.join("requirements.txt");
-            let lines: String = self
-                .pip
-                .iter()
-                .map(|(pin, _)| pin.requirement_line() + "\n")
-                .collect();
-            let file = requirements.display().to_string();
-            let mut step = InstallStep::new(
-                format!("from PyPI into {dir}: {}", why.join(", ")),
-                &pip,
-                [
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "--require-hashes",
-                    "--no-deps",
-                    "--requirement",
-                    file.as_str(),
-                ],
-            );
-            step.writes = Some((requirements, lines));
-            steps.push(step);
-        }
+        steps.extend(self.apt_steps());
+        steps.extend(self.pip_steps(tools_dir));
+        let dir = tools_dir.display().to_string();
         for (pin, needers) in &self.cargo {
-            let dir = tools_dir.display().to_string();
             steps.push(InstallStep::new(
                 format!(
                     "{pin} from crates.io into {dir} ({}; this compiles it)",
@@ -213,7 +153,6 @@ impl Missing {
             ));
         }
         for (pin, needers) in &self.npm {
-            let dir = tools_dir.display().to_string();
             steps.push(InstallStep::new(
                 format!("{pin} from npm into {dir} ({})", needed_by(needers)),
                 "npm",
@@ -229,6 +168,77 @@ impl Missing {
                 ],
             ));
         }
+        steps
+    }
+
+    /// `apt-get update`, then one `apt-get install` of every package.
+    fn apt_steps(&self) -> Vec<InstallStep> {
+        if self.apt.is_empty() {
+            return Vec::new();
+        }
+        let packages: Vec<&str> = self.apt.keys().copied().collect();
+        let why: Vec<String> = self
+            .apt
+            .iter()
+            .map(|(package, needers)| format!("{package} ({})", needed_by(needers)))
+            .collect();
+        vec![
+            InstallStep::new("the apt package lists", "apt-get", ["update", "-q"]).needing_root(),
+            InstallStep::new(
+                format!("with apt: {}", why.join(", ")),
+                "apt-get",
+                ["install", "-y", "-q", "--no-install-recommends"]
+                    .into_iter()
+                    .chain(packages),
+            )
+            .needing_root(),
+        ]
+    }
+
+    /// A virtual environment in `tools_dir` if there is none, then one pip
+    /// install of every pinned package, hashes checked.
+    fn pip_steps(&self, tools_dir: &Path) -> Vec<InstallStep> {
+        if self.pip.is_empty() {
+            return Vec::new();
+        }
+        let mut steps = Vec::new();
+        let dir = tools_dir.display().to_string();
+        if !tools_dir.join("bin/python3").exists() {
+            steps.push(InstallStep::new(
+                format!("a Python environment for the xtask's tools in {dir}"),
+                "python3",
+                ["-m", "venv", dir.as_str()],
+            ));
+        }
+        let why: Vec<String> = self
+            .pip
+            .iter()
+            .map(|(pin, needers)| format!("{pin} ({})", needed_by(needers)))
+            .collect();
+        let pip = tools_dir.join("bin/pip").display().to_string();
+        // pip takes hashes only from a requirements file.
+        let requirements = tools_dir.join("requirements.txt");
+        let lines: String = self
+            .pip
+            .iter()
+            .map(|(pin, _)| pin.requirement_line() + "\n")
+            .collect();
+        let file = requirements.display().to_string();
+        let mut step = InstallStep::new(
+            format!("from PyPI into {dir}: {}", why.join(", ")),
+            &pip,
+            [
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--require-hashes",
+                "--no-deps",
+                "--requirement",
+                file.as_str(),
+            ],
+        );
+        step.writes = Some((requirements, lines));
+        steps.push(step);
         steps
     }
 
@@ -437,6 +447,11 @@ pub fn privilege(sh: &Shell) -> Option<Privilege> {
         .run()
         .is_ok();
     sudo_works.then_some(Privilege::PasswordlessSudo)
+}
+
+/// "needed by a, b": why a tool is installed.
+fn needed_by(needers: &[&str]) -> String {
+    format!("needed by {}", needers.join(", "))
 }
 
 #[cfg(test)]
