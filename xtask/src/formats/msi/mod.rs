@@ -21,6 +21,8 @@
 
 mod wxs;
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
@@ -161,17 +163,7 @@ impl MsiMetadata {
                     .iter()
                     .map(|(name, data)| (name.as_str(), data.as_slice())),
             );
-        let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
-        for (name, data) in files {
-            let path = dir.path().join(name);
-            std::fs::write(&path, data)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            // The cabinet records each file's time.
-            std::fs::File::options()
-                .write(true)
-                .open(&path)?
-                .set_modified(time)?;
-        }
+        write_sources(dir.path(), files, mtime)?;
         std::fs::write(dir.path().join("package.wxs"), &wxs)?;
         std::fs::write(dir.path().join("Environment.idt"), environment_table())?;
         std::fs::write(dir.path().join("Upgrade.idt"), self.upgrade_table())?;
@@ -187,21 +179,22 @@ impl MsiMetadata {
         .quiet()
         .run()
         .context("wixl could not build the package")?;
-        cmd!(sh, "msibuild package.msi -i Environment.idt")
-            .quiet()
-            .run()?;
-        cmd!(sh, "msibuild package.msi -i Upgrade.idt")
-            .quiet()
-            .run()?;
-        for (action, sequence) in [
-            ("RemoveEnvironmentStrings", 3300),
-            ("WriteEnvironmentStrings", 5200),
-        ] {
-            let query = format!(
-                "INSERT INTO `InstallExecuteSequence` (`Action`, `Sequence`) VALUES ('{action}', {sequence})"
-            );
-            cmd!(sh, "msibuild package.msi -q {query}").quiet().run()?;
-        }
+        add_what_wixl_cannot(&sh)?;
+        self.set_summary(&sh, spec, arch, binaries, &wxs)?;
+        std::fs::read(dir.path().join("package.msi")).context("wixl wrote no package")
+    }
+
+    /// The summary information: a package code derived from what the
+    /// package holds (wixl's is random), and the subject, author and
+    /// platform.
+    fn set_summary(
+        &self,
+        sh: &Shell,
+        spec: &TargetSpec,
+        arch: &str,
+        binaries: &[ShippedBinary],
+        wxs: &str,
+    ) -> Result<()> {
         let package_code = guid(&[
             "package",
             &self.name,
@@ -222,7 +215,7 @@ impl MsiMetadata {
         )
         .quiet()
         .run()?;
-        std::fs::read(dir.path().join("package.msi")).context("wixl wrote no package")
+        Ok(())
     }
 
     /// The `Upgrade` table: wixl's two rows, with the upgrade row's
@@ -346,6 +339,46 @@ fn ascii_only(what: &str, value: String) -> String {
         "note: the .msi packages show {what} as {ascii:?}: wixl writes only ASCII text reliably"
     );
     ascii
+}
+
+/// The files the package installs, in `dir` beside the source, each with
+/// the release's time, which the cabinet records.
+fn write_sources<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+    mtime: u64,
+) -> Result<()> {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime);
+    for (name, data) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, data).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::File::options()
+            .write(true)
+            .open(&path)?
+            .set_modified(time)?;
+    }
+    Ok(())
+}
+
+/// What wixl cannot express, added to `package.msi` with msibuild: the PATH
+/// entry and its two standard actions, and the inclusive Upgrade table.
+fn add_what_wixl_cannot(sh: &Shell) -> Result<()> {
+    cmd!(sh, "msibuild package.msi -i Environment.idt")
+        .quiet()
+        .run()?;
+    cmd!(sh, "msibuild package.msi -i Upgrade.idt")
+        .quiet()
+        .run()?;
+    for (action, sequence) in [
+        ("RemoveEnvironmentStrings", 3300),
+        ("WriteEnvironmentStrings", 5200),
+    ] {
+        let query = format!(
+            "INSERT INTO `InstallExecuteSequence` (`Action`, `Sequence`) VALUES ('{action}', {sequence})"
+        );
+        cmd!(sh, "msibuild package.msi -q {query}").quiet().run()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
