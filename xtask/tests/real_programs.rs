@@ -226,14 +226,12 @@ fn b3sum_with_assembly_ships_stripped_and_signed_for_both_macos_targets() {
 }
 
 #[test]
-#[ignore = "fetches ripgrep from crates.io and builds it for two targets; run by `cargo xtask ci`"]
+#[ignore = "fetches ripgrep from crates.io and builds it; run by `cargo xtask ci`"]
 fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
     let scratch = Scratch::new("ripgrep");
     let project = fetch("ripgrep", "15.2.0", scratch.path());
-    init(
-        &project,
-        &["x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl"],
-    );
+    // glibc only: hexyl covers musl, where ripgrep also builds jemalloc.
+    init(&project, &["x86_64-unknown-linux-gnu"]);
     // What a ripgrep maintainer would add: how rg prints its documentation.
     let manifest_path = project.join("Cargo.toml");
     let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&manifest_path)
@@ -264,7 +262,7 @@ fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
         "{said}"
     );
     let sbom =
-        std::fs::read_to_string(out.join("ripgrep-15.2.0-x86_64-unknown-linux-musl.cdx.json"))
+        std::fs::read_to_string(out.join("ripgrep-15.2.0-x86_64-unknown-linux-gnu.cdx.json"))
             .unwrap();
     assert!(
         sbom.contains("pkg:cargo/pcre2-sys@"),
@@ -294,9 +292,9 @@ fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
     run_in_dir(
         &unpacked,
         "tar",
-        &["-xzf", "../ripgrep-15.2.0-x86_64-unknown-linux-musl.tar.gz"],
+        &["-xzf", "../ripgrep-15.2.0-x86_64-unknown-linux-gnu.tar.gz"],
     );
-    let page = unpacked.join("ripgrep-15.2.0-x86_64-unknown-linux-musl/man/rg.1");
+    let page = unpacked.join("ripgrep-15.2.0-x86_64-unknown-linux-gnu/man/rg.1");
     let rendered = tool_output(
         Command::new("man")
             .arg("-l")
@@ -317,17 +315,17 @@ fn programs_that_link_apple_frameworks_are_refused_for_macos_and_the_rest_ship()
         (
             "genact",
             "1.4.2",
-            &["by core-foundation-sys v0.8.6 (framework CoreFoundation)"][..],
+            &["core-foundation-sys v0.8.6 (framework CoreFoundation)"][..],
         ),
         (
             "du-dust",
             "1.2.3",
-            &["by sysinfo v0.27.8 (framework IOKit)"][..],
+            &["sysinfo v0.27.8 (framework IOKit)"][..],
         ),
         (
             "tealdeer",
             "1.7.2",
-            &["by security-framework-sys v2.12.0 (framework Security)"][..],
+            &["security-framework-sys v2.12.0 (framework Security)"][..],
         ),
     ] {
         let project = fetch(name, version, scratch.path());
@@ -354,8 +352,12 @@ fn programs_that_link_apple_frameworks_are_refused_for_macos_and_the_rest_ship()
     let project = scratch.path().join("genact");
     let out = project.join("release");
     let said = succeed(dist_of(&project, &["--out", out.to_str().unwrap()]));
+    let refused = said
+        .lines()
+        .find(|line| line.trim_start().starts_with("aarch64-apple-darwin"))
+        .unwrap_or_default();
     assert!(
-        said.contains("aarch64-apple-darwin  not built here"),
+        refused.contains("not built here: `genact` links Apple's framework CoreFoundation"),
         "{said}"
     );
     assert_eq!(targets_with(&out, "tar.gz"), ["x86_64-unknown-linux-gnu"]);

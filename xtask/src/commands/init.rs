@@ -459,15 +459,17 @@ fn implicit_table() -> Item {
     Item::Table(table)
 }
 
-/// The project's release profile, stripped: the header checks require a
-/// stripped binary, and strip is what the template's dist profile adds.
+/// The project's release profile, stripped and without debug info: the
+/// header checks require a stripped binary, and a release profile with
+/// `debug = 1` (ripgrep's) would leave `.debug_gdb_scripts` in it.
 fn dist_profile() -> Table {
     let mut table = Table::new();
     table.decor_mut().set_prefix(
         "\n# What `cargo xtask dist` builds releases with: the project's own release\n\
-         # profile, stripped (added by `cargo xtask init`).\n",
+         # profile, without debug info and stripped (added by `cargo xtask init`).\n",
     );
     table.insert("inherits", value("release"));
+    table.insert("debug", value(false));
     table.insert("strip", value(true));
     table
 }
