@@ -22,16 +22,20 @@ const HOST: &str = "x86_64-unknown-linux-gnu";
 /// a man page or a completion (or nothing, or fails, for the bad-input
 /// tests); with no arguments it says which code formatted a number, which
 /// the `fast-format` feature changes.
-const MAIN: &str = r#"fn formatted(n: u64) -> String {
-    #[cfg(feature = "fast-format")]
-    return format!("formatted by itoa: {}", itoa::Buffer::new().format(n));
-    #[cfg(not(feature = "fast-format"))]
-    return format!("formatted by std: {n}");
+const MAIN: &str = r#"#[cfg(feature = "fast-format")]
+fn formatted(n: u64) -> String {
+    format!("formatted by itoa: {}", itoa::Buffer::new().format(n))
+}
+
+#[cfg(not(feature = "fast-format"))]
+fn formatted(n: u64) -> String {
+    format!("formatted by std: {n}")
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
         ["--version"] => println!("tool {}", env!("CARGO_PKG_VERSION")),
         ["--generate", "man"] => print!(".TH TOOL 1\n.SH NAME\ntool \\- a fixture\n"),
         ["--generate", "complete-bash"] => println!("complete -W '--version' tool"),
@@ -159,7 +163,7 @@ fn tarball_binary(out: &Path) -> (Vec<u8>, String) {
 }
 
 #[test]
-fn init_brings_the_machinery_in_and_running_it_again_changes_nothing() {
+fn init_brings_the_machinery_in_and_then_cargo_xtask_ci_passes() {
     let scratch = project("init");
     let dir = scratch.path();
     let said = succeed(init(dir, &[HOST, "x86_64-pc-windows-gnu"]));
@@ -209,26 +213,21 @@ fn init_brings_the_machinery_in_and_running_it_again_changes_nothing() {
     assert!(said.contains("nothing to change"), "{said}");
     assert!(snapshot(dir) == before, "a second init changed a file");
 
-    // The project's own `cargo xtask`, built from the copied sources.
-    let out = dir.join("release");
-    let mut dist = cargo_in(
-        dir,
-        &[
-            "xtask",
-            "dist",
-            "--target",
-            HOST,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    dist.env("SOURCE_DATE_EPOCH", "1700000000");
-    let said = succeed(dist.output().unwrap());
+    // The project's own `cargo xtask`, built from the copied sources: its
+    // whole CI, as the project's pipeline would run it (formatting, clippy,
+    // docs, tests, dist, verify, the xtask's unit tests).
+    let mut ci = cargo_in(dir, &["xtask", "ci"]);
+    ci.env("SOURCE_DATE_EPOCH", "1700000000");
+    let said = succeed(ci.output().unwrap());
     assert!(
         said.contains("tool 1.2.3"),
         "the smoke run's output is shown:\n{said}"
     );
-    succeed(xtask(dir, &["verify", out.to_str().unwrap()]));
+    assert!(
+        said.contains("ci steps:") && said.contains("cargo test --bins"),
+        "{said}"
+    );
+    let out = dir.join("target/distrib");
     run_in_dir(&out, "sha256sum", &["--check", "SHA256SUMS"]);
 }
 

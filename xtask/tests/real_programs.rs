@@ -262,8 +262,7 @@ fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
         "{said}"
     );
     let sbom =
-        std::fs::read_to_string(out.join("ripgrep-15.2.0-x86_64-unknown-linux-gnu.cdx.json"))
-            .unwrap();
+        std::fs::read_to_string(out.join("rg-15.2.0-x86_64-unknown-linux-gnu.cdx.json")).unwrap();
     assert!(
         sbom.contains("pkg:cargo/pcre2-sys@"),
         "the SBOM lists PCRE2"
@@ -292,9 +291,9 @@ fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
     run_in_dir(
         &unpacked,
         "tar",
-        &["-xzf", "../ripgrep-15.2.0-x86_64-unknown-linux-gnu.tar.gz"],
+        &["-xzf", "../rg-15.2.0-x86_64-unknown-linux-gnu.tar.gz"],
     );
-    let page = unpacked.join("ripgrep-15.2.0-x86_64-unknown-linux-gnu/man/rg.1");
+    let page = unpacked.join("rg-15.2.0-x86_64-unknown-linux-gnu/man/rg.1");
     let rendered = tool_output(
         Command::new("man")
             .arg("-l")

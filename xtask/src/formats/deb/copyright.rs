@@ -29,11 +29,13 @@ pub(super) fn copyright_file(
         "\nFiles: *\nCopyright: {holder}\nLicense: {dep5_license}\n"
     );
     let dirs = [root, package.dir.as_path()];
-    for name in license_names(&dep5_license) {
+    let names = license_names(&dep5_license);
+    let only = names.len() == 1;
+    for name in names {
         let _ = write!(
             text,
             "\nLicense: {name}\n{}",
-            continuation_lines(&license_text(&name, &dirs)?)
+            continuation_lines(&license_text(&name, &dirs, only)?)
         );
     }
     Ok(text)
@@ -91,8 +93,9 @@ fn license_names(expression: &str) -> Vec<String> {
 /// A license's text for the copyright file: a pointer to Debian's copy for
 /// licenses in /usr/share/common-licenses, else the project's own file,
 /// looked for in `dirs` under the names projects give them
-/// (`LICENSE-MIT`, `LICENSE_MIT`, `UNLICENSE`, `LICENSE-MIT.md`, …).
-fn license_text(name: &str, dirs: &[&Path]) -> Result<String> {
+/// (`LICENSE-MIT`, `LICENSE_MIT`, `UNLICENSE`, `LICENSE-MIT.md`, …), and,
+/// where it is the `only` license, `LICENSE` or `COPYING`.
+fn license_text(name: &str, dirs: &[&Path], only: bool) -> Result<String> {
     if let Some((base, keyword)) = name
         .split_once(" with ")
         .map(|(base, rest)| (base, rest.trim_end_matches(" exception")))
@@ -100,7 +103,7 @@ fn license_text(name: &str, dirs: &[&Path]) -> Result<String> {
         return Ok(format!(
             "{}\n\nWith the {keyword} exception: \
              https://spdx.org/licenses/{keyword}-exception.html",
-            license_text(base, dirs)?
+            license_text(base, dirs, only)?
         ));
     }
     const COMMON: &[(&str, &str)] = &[
@@ -123,13 +126,16 @@ fn license_text(name: &str, dirs: &[&Path]) -> Result<String> {
         ));
     }
     let short = name.split('-').next().unwrap_or(name).to_uppercase();
-    let stems = [
+    let mut stems = vec![
         format!("LICENSE-{name}"),
         format!("LICENSE-{short}"),
         format!("LICENSE_{name}"),
         format!("LICENSE_{short}"),
         name.to_uppercase(),
     ];
+    if only {
+        stems.extend(["LICENSE", "LICENCE", "COPYING"].map(str::to_owned));
+    }
     for dir in dirs {
         for stem in &stems {
             for candidate in [stem.clone(), format!("{stem}.md"), format!("{stem}.txt")] {
@@ -143,8 +149,8 @@ fn license_text(name: &str, dirs: &[&Path]) -> Result<String> {
     }
     bail!(
         "the .deb's copyright file needs the text of the {name} license, and the project has no \
-         LICENSE-{name}, LICENSE-{short} or {} file. Add one at the workspace root.",
-        name.to_uppercase()
+         file of it ({}). Add one at the workspace root.",
+        stems.join(", ")
     )
 }
 
@@ -190,14 +196,23 @@ mod tests {
         std::fs::write(dir.path().join("LICENSE_MIT.md"), "MIT text").unwrap();
         let dirs = [dir.path()];
         assert!(
-            license_text("Unlicense", &dirs)
+            license_text("Unlicense", &dirs, false)
                 .unwrap()
                 .starts_with("This is free")
         );
-        assert_eq!(license_text("MIT", &dirs).unwrap(), "MIT text");
-        let with = license_text("Apache-2.0 with LLVM exception", &dirs).unwrap();
+        assert_eq!(license_text("MIT", &dirs, false).unwrap(), "MIT text");
+        let with = license_text("Apache-2.0 with LLVM exception", &dirs, false).unwrap();
         assert!(with.contains("common-licenses/Apache-2.0") && with.contains("LLVM exception"));
-        let err = license_text("BSD-3-Clause", &dirs).unwrap_err().to_string();
+        let err = license_text("BSD-3-Clause", &dirs, false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("LICENSE-BSD-3-Clause"), "{err}");
+        // A project of one license often keeps it as plain LICENSE.
+        std::fs::write(dir.path().join("LICENSE"), "BSD text").unwrap();
+        assert!(license_text("BSD-3-Clause", &dirs, false).is_err());
+        assert_eq!(
+            license_text("BSD-3-Clause", &dirs, true).unwrap(),
+            "BSD text"
+        );
     }
 }
