@@ -500,3 +500,37 @@ fn unknown_features_and_profiles_are_refused_before_building() {
     let stderr = assert_fails_with(&output, &["profile `shipping`", "[profile.shipping]"]);
     assert_built_nothing(dir, &stderr);
 }
+
+/// A virtual workspace (no root package) whose binary is a member: init
+/// adds the xtask beside it, and the release configuration names it.
+#[test]
+fn a_virtual_workspace_gets_the_xtask_as_a_member() {
+    let scratch = project("init-workspace");
+    let dir = scratch.path();
+    std::fs::create_dir_all(dir.join("tool")).unwrap();
+    for file in ["Cargo.toml", "src"] {
+        std::fs::rename(dir.join(file), dir.join("tool").join(file)).unwrap();
+    }
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "# The workspace's own comment.\n[workspace]\nmembers = [\"tool\"]\nresolver = \"2\"\n",
+    )
+    .unwrap();
+    succeed(init(dir, &[HOST]));
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.starts_with("# The workspace's own comment."),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("members = [\"tool\", \"xtask\"]"),
+        "{manifest}"
+    );
+    assert_eq!(dist_table(dir)["package"].as_str(), Some("tool"));
+    // The xtask reads the project as dist will.
+    let said = succeed(xtask(dir, &["targets", "--json"]));
+    assert!(said.contains(HOST), "{said}");
+    let before = snapshot(dir);
+    succeed(init(dir, &[]));
+    assert!(snapshot(dir) == before, "a second init changed a file");
+}
