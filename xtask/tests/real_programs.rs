@@ -112,6 +112,17 @@ fn targets_with(out: &Path, format: &str) -> Vec<String> {
     targets
 }
 
+/// The copyright file of the release's .deb, as dpkg-deb unpacks it.
+fn deb_copyright(out: &Path, package: &str) -> String {
+    let deb = artifacts_in(out)
+        .into_iter()
+        .find(|name| name.ends_with(".deb"))
+        .expect("a .deb");
+    let root = out.join("deb");
+    run_in_dir(out, "dpkg-deb", &["-x", &deb, root.to_str().unwrap()]);
+    std::fs::read_to_string(root.join(format!("usr/share/doc/{package}/copyright"))).unwrap()
+}
+
 fn tool_output(command: &mut Command) -> String {
     let output = command.output().unwrap();
     assert!(output.status.success(), "{command:?}: {output:?}");
@@ -141,13 +152,7 @@ fn hexyl_ships_for_glibc_musl_windows_and_macos() {
     assert_eq!(targets_with(&out, "tar.gz"), expected);
     assert_eq!(targets_with(&out, "zip"), ["x86_64-pc-windows-gnu"]);
     // The .deb installs its license texts, from Cargo's `MIT/Apache-2.0`.
-    let deb = artifacts_in(&out)
-        .into_iter()
-        .find(|n| n.ends_with(".deb"))
-        .unwrap();
-    let root = out.join("deb");
-    run_in_dir(&out, "dpkg-deb", &["-x", &deb, root.to_str().unwrap()]);
-    let copyright = std::fs::read_to_string(root.join("usr/share/doc/hexyl/copyright")).unwrap();
+    let copyright = deb_copyright(&out, "hexyl");
     assert!(
         copyright.contains("License: MIT or Apache-2.0"),
         "{copyright}"
@@ -212,13 +217,7 @@ fn b3sum_with_assembly_ships_stripped_and_signed_for_both_macos_targets() {
     }
     // Its license has an SPDX exception, which the .deb's DEP-5 file spells
     // as Debian does.
-    let deb = artifacts_in(&out)
-        .into_iter()
-        .find(|n| n.ends_with(".deb"))
-        .unwrap();
-    let root = out.join("deb");
-    run_in_dir(&out, "dpkg-deb", &["-x", &deb, root.to_str().unwrap()]);
-    let copyright = std::fs::read_to_string(root.join("usr/share/doc/b3sum/copyright")).unwrap();
+    let copyright = deb_copyright(&out, "b3sum");
     assert!(
         copyright.contains("Apache-2.0 with LLVM exception"),
         "{copyright}"
