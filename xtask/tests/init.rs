@@ -163,6 +163,7 @@ fn tarball_binary(out: &Path) -> (Vec<u8>, String) {
 }
 
 #[test]
+#[ignore = "runs `cargo xtask ci` in an adopted project; run by `cargo xtask ci`"]
 fn init_brings_the_machinery_in_and_then_cargo_xtask_ci_passes() {
     let scratch = project("init");
     let dir = scratch.path();
@@ -232,6 +233,7 @@ fn init_brings_the_machinery_in_and_then_cargo_xtask_ci_passes() {
 }
 
 #[test]
+#[ignore = "builds the adopted project twice; run by `cargo xtask ci`"]
 fn features_change_the_binary_the_deb_and_the_sbom() {
     let scratch = adopted("features");
     let dir = scratch.path();
@@ -274,6 +276,7 @@ fn features_change_the_binary_the_deb_and_the_sbom() {
 }
 
 #[test]
+#[ignore = "builds the adopted project; run by `cargo xtask ci`"]
 fn cargo_deb_features_are_taken_and_a_contradiction_is_refused() {
     let scratch = adopted("deb-features");
     let dir = scratch.path();
@@ -306,6 +309,7 @@ fn cargo_deb_features_are_taken_and_a_contradiction_is_refused() {
 }
 
 #[test]
+#[ignore = "builds the adopted project; run by `cargo xtask ci`"]
 fn the_smoke_run_wants_the_release_version_or_a_reason_to_skip() {
     let scratch = adopted("smoke");
     let dir = scratch.path();
@@ -345,6 +349,7 @@ fn the_smoke_run_wants_the_release_version_or_a_reason_to_skip() {
 }
 
 #[test]
+#[ignore = "builds the adopted project; run by `cargo xtask ci`"]
 fn printed_man_pages_and_completions_ship_and_bad_commands_are_refused() {
     let scratch = adopted("generate");
     let dir = scratch.path();
