@@ -304,10 +304,11 @@ fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
 
 /// Three real programs that link different Apple frameworks on macOS: the
 /// refusal names them and the crates that ask, before anything is built.
-/// genact's other target ships.
+/// A whole dist of genact, whose other targets then ship, passed by hand
+/// (see the closing note of issue 27); it is left out here for CI's time.
 #[test]
-#[ignore = "fetches three programs from crates.io and builds one of them; run by `cargo xtask ci`"]
-fn programs_that_link_apple_frameworks_are_refused_for_macos_and_the_rest_ship() {
+#[ignore = "fetches three programs from crates.io; run by `cargo xtask ci`"]
+fn programs_that_link_apple_frameworks_are_refused_for_macos_before_building() {
     let scratch = Scratch::new("frameworks");
     for (name, version, asked) in [
         (
@@ -347,17 +348,4 @@ fn programs_that_link_apple_frameworks_are_refused_for_macos_and_the_rest_ship()
             "{name}: something was built:\n{stderr}"
         );
     }
-    let project = scratch.path().join("genact");
-    let out = project.join("release");
-    let said = succeed(dist_of(&project, &["--out", out.to_str().unwrap()]));
-    let refused = said
-        .lines()
-        .find(|line| line.trim_start().starts_with("aarch64-apple-darwin"))
-        .unwrap_or_default();
-    assert!(
-        refused.contains("not built here: `genact` links Apple's framework CoreFoundation"),
-        "{said}"
-    );
-    assert_eq!(targets_with(&out, "tar.gz"), ["x86_64-unknown-linux-gnu"]);
-    succeed(xtask(&project, &["verify", out.to_str().unwrap()]));
 }
