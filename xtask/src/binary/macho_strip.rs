@@ -60,84 +60,133 @@ fn strip_in_place(binary: &mut [u8]) -> Result<usize> {
     let (Some(symtab), Some(dysymtab)) = (find(LC_SYMTAB), find(LC_DYSYMTAB)) else {
         return Ok(0);
     };
-    let field = |data: &[u8], at: usize| word(data, at).unwrap_or(0) as usize;
-    let (symoff, nsyms) = (field(binary, symtab + 8), field(binary, symtab + 12));
-    let (ilocal, nlocal) = (field(binary, dysymtab + 8), field(binary, dysymtab + 12));
-    if nlocal == 0 {
+    let tables = SymbolTables::read(binary, symtab, dysymtab);
+    if tables.nlocal == 0 {
         return Ok(0);
     }
-    let table_end = symoff + nsyms * NLIST_64;
-    if binary.len() < table_end || ilocal != 0 || nlocal > nsyms {
-        bail!("its symbol table is not laid out as a linker writes one");
-    }
-    let kind = |data: &[u8], index: usize| data[symoff + index * NLIST_64 + 4];
-    let is_local = |kind: u8| kind & N_STAB == 0 && kind & N_EXT == 0;
-    if (0..nlocal).any(|i| !is_local(kind(binary, i)))
-        || (nlocal..nsyms).any(|i| is_local(kind(binary, i)))
-    {
-        bail!("its local symbols are not the first block of its symbol table");
-    }
-    // The table of contents, module table and external reference table
-    // belong to old dynamic libraries; an executable has none.
-    if (32..56)
-        .step_by(8)
-        .any(|at| field(binary, dysymtab + at + 4) != 0)
-    {
-        bail!("it has a table of contents or module table, which executables do not");
-    }
-
-    // Every reference to a symbol by index moves up by `nlocal`.
-    let shifted = |index: u32| -> Result<u32> {
-        match (index as usize).checked_sub(nlocal) {
-            Some(moved) => Ok(moved as u32),
-            None => bail!("a table refers to local symbol {index}, so it cannot be removed"),
-        }
-    };
-    let (indirect_off, indirect_count) =
-        (field(binary, dysymtab + 56), field(binary, dysymtab + 60));
-    for entry in 0..indirect_count {
-        let at = indirect_off + entry * 4;
-        let Some(index) = word(binary, at) else {
-            bail!("its indirect symbol table lies outside the file");
-        };
-        if index & (INDIRECT_SYMBOL_LOCAL | INDIRECT_SYMBOL_ABS) == 0 {
-            put(binary, at, shifted(index)?);
-        }
-    }
-    let (reloc_off, reloc_count) = (field(binary, dysymtab + 64), field(binary, dysymtab + 68));
-    for entry in 0..reloc_count {
-        // relocation_info: r_address, then r_symbolnum:24, pcrel, length:2,
-        // extern, type:4.
-        let at = reloc_off + entry * 8 + 4;
-        let Some(info) = word(binary, at) else {
-            bail!("its external relocations lie outside the file");
-        };
-        if info & (1 << 27) != 0 {
-            let symbol = shifted(info & 0x00ff_ffff)?;
-            put(binary, at, (info & 0xff00_0000) | symbol);
-        }
-    }
-    for at in [dysymtab + 16, dysymtab + 24] {
-        let first = word(binary, at).unwrap_or(0);
-        put(binary, at, shifted(first)?);
-    }
-    put(binary, dysymtab + 12, 0);
-    put(binary, symtab + 12, (nsyms - nlocal) as u32);
-    binary.copy_within(symoff + nlocal * NLIST_64..table_end, symoff);
-    binary[table_end - nlocal * NLIST_64..table_end].fill(0);
-    let kept = nsyms - nlocal;
-    let names: Vec<usize> = (0..kept)
-        .filter_map(|i| word(binary, symoff + i * NLIST_64))
-        .map(|strx| strx as usize)
-        .collect();
-    let (stroff, strsize) = (field(binary, symtab + 16), field(binary, symtab + 20));
-    blank_unused_names(binary, stroff, strsize, &names)?;
-
+    tables.check_strippable(binary)?;
+    tables.renumber_references(binary)?;
+    tables.remove_local_entries(binary)?;
     if let Some(signature) = find(LC_CODE_SIGNATURE) {
         let (offset, size) = (field(binary, signature + 8), field(binary, signature + 12));
         codesign::sign_again(binary, offset as u32, size as u32)?;
     }
-    Ok(nlocal)
+    Ok(tables.nlocal)
+}
+
+/// Where `LC_SYMTAB` and `LC_DYSYMTAB` are, and the symbol table's
+/// place and counts.
+struct SymbolTables {
+    symtab: usize,
+    dysymtab: usize,
+    symoff: usize,
+    nsyms: usize,
+    ilocal: usize,
+    nlocal: usize,
+}
+
+impl SymbolTables {
+    fn read(binary: &[u8], symtab: usize, dysymtab: usize) -> SymbolTables {
+        SymbolTables {
+            symtab,
+            dysymtab,
+            symoff: field(binary, symtab + 8),
+            nsyms: field(binary, symtab + 12),
+            ilocal: field(binary, dysymtab + 8),
+            nlocal: field(binary, dysymtab + 12),
+        }
+    }
+
+    fn table_end(&self) -> usize {
+        self.symoff + self.nsyms * NLIST_64
+    }
+
+    /// Refuses a layout other than a linker's: local symbols first, and
+    /// none of the tables only old dynamic libraries have.
+    fn check_strippable(&self, binary: &[u8]) -> Result<()> {
+        let (symoff, nsyms, nlocal) = (self.symoff, self.nsyms, self.nlocal);
+        if binary.len() < self.table_end() || self.ilocal != 0 || nlocal > nsyms {
+            bail!("its symbol table is not laid out as a linker writes one");
+        }
+        let kind = |index: usize| binary[symoff + index * NLIST_64 + 4];
+        let is_local = |kind: u8| kind & N_STAB == 0 && kind & N_EXT == 0;
+        if (0..nlocal).any(|i| !is_local(kind(i))) || (nlocal..nsyms).any(|i| is_local(kind(i))) {
+            bail!("its local symbols are not the first block of its symbol table");
+        }
+        // The table of contents, module table and external reference
+        // table belong to old dynamic libraries; an executable has none.
+        if (32..56)
+            .step_by(8)
+            .any(|at| field(binary, self.dysymtab + at + 4) != 0)
+        {
+            bail!("it has a table of contents or module table, which executables do not");
+        }
+        Ok(())
+    }
+
+    /// `index` once the local symbols before it are gone.
+    fn shifted(&self, index: u32) -> Result<u32> {
+        match (index as usize).checked_sub(self.nlocal) {
+            Some(moved) => Ok(moved as u32),
+            None => bail!("a table refers to local symbol {index}, so it cannot be removed"),
+        }
+    }
+
+    /// Moves every reference to a symbol by index up by `nlocal`: the
+    /// indirect symbol table, external relocations, and where the
+    /// external and undefined symbols begin.
+    fn renumber_references(&self, binary: &mut [u8]) -> Result<()> {
+        let dysymtab = self.dysymtab;
+        let (indirect_off, indirect_count) =
+            (field(binary, dysymtab + 56), field(binary, dysymtab + 60));
+        for entry in 0..indirect_count {
+            let at = indirect_off + entry * 4;
+            let Some(index) = word(binary, at) else {
+                bail!("its indirect symbol table lies outside the file");
+            };
+            if index & (INDIRECT_SYMBOL_LOCAL | INDIRECT_SYMBOL_ABS) == 0 {
+                put(binary, at, self.shifted(index)?);
+            }
+        }
+        let (reloc_off, reloc_count) = (field(binary, dysymtab + 64), field(binary, dysymtab + 68));
+        for entry in 0..reloc_count {
+            // relocation_info: r_address, then r_symbolnum:24, pcrel,
+            // length:2, extern, type:4.
+            let at = reloc_off + entry * 8 + 4;
+            let Some(info) = word(binary, at) else {
+                bail!("its external relocations lie outside the file");
+            };
+            if info & (1 << 27) != 0 {
+                let symbol = self.shifted(info & 0x00ff_ffff)?;
+                put(binary, at, (info & 0xff00_0000) | symbol);
+            }
+        }
+        for at in [dysymtab + 16, dysymtab + 24] {
+            let first = word(binary, at).unwrap_or(0);
+            put(binary, at, self.shifted(first)?);
+        }
+        Ok(())
+    }
+
+    /// Moves the kept entries up over the local ones, zeroes the freed
+    /// tail, and blanks the names no kept symbol uses.
+    fn remove_local_entries(&self, binary: &mut [u8]) -> Result<()> {
+        let (symoff, nlocal, table_end) = (self.symoff, self.nlocal, self.table_end());
+        let kept = self.nsyms - nlocal;
+        put(binary, self.dysymtab + 12, 0);
+        put(binary, self.symtab + 12, kept as u32);
+        binary.copy_within(symoff + nlocal * NLIST_64..table_end, symoff);
+        binary[table_end - nlocal * NLIST_64..table_end].fill(0);
+        let names: Vec<usize> = (0..kept)
+            .filter_map(|i| word(binary, symoff + i * NLIST_64))
+            .map(|strx| strx as usize)
+            .collect();
+        let (stroff, strsize) = (
+            field(binary, self.symtab + 16),
+            field(binary, self.symtab + 20),
+        );
+        blank_unused_names(binary, stroff, strsize, &names)
+    }
 }
 
 /// Zeroes every byte of the string table at `stroff` (of `strsize`
@@ -189,6 +238,12 @@ fn load_commands(data: &[u8]) -> Result<Vec<(u32, usize)>> {
         at += size as usize;
     }
     Ok(commands)
+}
+
+/// The word at `at` as an offset or count (0 past the end: the checks
+/// that follow refuse what that makes of a cut-short file).
+fn field(data: &[u8], at: usize) -> usize {
+    word(data, at).unwrap_or(0) as usize
 }
 
 fn word(data: &[u8], at: usize) -> Option<u32> {
