@@ -38,24 +38,7 @@ impl RpmMetadata {
     /// Reads and checks the RPM metadata of `package`.
     pub fn from_package(package: &Package) -> Result<RpmMetadata> {
         let rpm = &package.generate_rpm;
-        if let Some(key) = rpm.keys().find(|key| !KEYS.contains(&key.as_str())) {
-            bail!(
-                "[package.metadata.generate-rpm] has `{key}`, which `cargo xtask dist` does not \
-                 read. {}It reads only {}. The files an .rpm installs are the binary, the \
-                 included files, man pages and completions. Correct or remove `{key}`.",
-                did_you_mean(key, &KEYS),
-                KEYS.join(", ")
-            );
-        }
-        let text = |table: &serde_json::Map<String, Json>, section: &str, key: &str| match table
-            .get(key)
-        {
-            None => Ok(None),
-            Some(Json::String(value)) => Ok(Some(value.clone())),
-            Some(_) => Err(anyhow::anyhow!(
-                "[package.metadata.{section}] `{key}` must be a string."
-            )),
-        };
+        refuse_unknown_keys(rpm)?;
         let rpm_text = |key: &str| text(rpm, "generate-rpm", key);
         let deb_text = |key: &str| text(&package.deb, "deb", key);
 
@@ -69,15 +52,7 @@ impl RpmMetadata {
         names::check_release(&release)?;
         let summary = match rpm_text("summary")? {
             Some(summary) => summary,
-            None => package
-                .description
-                .as_deref()
-                .and_then(|text| text.lines().next())
-                .map(|line| line.trim().to_owned())
-                .context(
-                    "an .rpm needs a summary, and the package has no `description`. Set \
-                     `description` in its Cargo.toml.",
-                )?,
+            None => summary_of(package)?,
         };
         let license = rpm_text("license")?
             .or_else(|| package.license.clone())
@@ -85,23 +60,6 @@ impl RpmMetadata {
                 "an .rpm needs a license, and the package has no `license`. Set `license` (an SPDX \
              expression) in its Cargo.toml.",
             )?;
-        let requires = match rpm.get("requires") {
-            None => Vec::new(),
-            Some(Json::Object(table)) => table
-                .iter()
-                .map(|(name, constraint)| match constraint {
-                    Json::String(constraint) => names::requirement(name, constraint),
-                    _ => bail!(
-                        "[package.metadata.generate-rpm.requires] `{name}` must be a string: \
-                         \"*\" for any version, or like \">= 1.2\"."
-                    ),
-                })
-                .collect::<Result<_>>()?,
-            Some(_) => bail!(
-                "[package.metadata.generate-rpm] `requires` must be a table, like \
-                 requires = {{ bash = \"*\", openssl = \">= 3.0\" }}."
-            ),
-        };
         Ok(RpmMetadata {
             description: wrap_long_lines(
                 &deb_text("extended-description")?.unwrap_or_else(|| summary.clone()),
@@ -112,18 +70,76 @@ impl RpmMetadata {
                 .or_else(|| package.repository.clone()),
             packager: deb_text("maintainer")?.or_else(|| package.authors.first().cloned()),
             group: rpm_text("group")?.unwrap_or_else(|| "Applications/System".to_owned()),
+            requires: requires(rpm)?,
             name,
             version,
             release,
             summary,
             license,
-            requires,
         })
     }
 
     /// The `.rpm` file name: `{name}-{version}-{release}.{arch}.rpm`.
     pub fn file_name(&self, arch: &str) -> String {
         format!("{}-{}-{}.{arch}.rpm", self.name, self.version, self.release)
+    }
+}
+
+/// Refuses a key of `[package.metadata.generate-rpm]` that this does not
+/// read, rather than ignore what the user meant to set.
+fn refuse_unknown_keys(rpm: &serde_json::Map<String, Json>) -> Result<()> {
+    if let Some(key) = rpm.keys().find(|key| !KEYS.contains(&key.as_str())) {
+        bail!(
+            "[package.metadata.generate-rpm] has `{key}`, which `cargo xtask dist` does not \
+             read. {}It reads only {}. The files an .rpm installs are the binary, the \
+             included files, man pages and completions. Correct or remove `{key}`.",
+            did_you_mean(key, &KEYS),
+            KEYS.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The string at `key` of the `[package.metadata.{section}]` table.
+fn text(table: &serde_json::Map<String, Json>, section: &str, key: &str) -> Result<Option<String>> {
+    match table.get(key) {
+        None => Ok(None),
+        Some(Json::String(value)) => Ok(Some(value.clone())),
+        Some(_) => bail!("[package.metadata.{section}] `{key}` must be a string."),
+    }
+}
+
+/// The first line of the package's description.
+fn summary_of(package: &Package) -> Result<String> {
+    package
+        .description
+        .as_deref()
+        .and_then(|text| text.lines().next())
+        .map(|line| line.trim().to_owned())
+        .context(
+            "an .rpm needs a summary, and the package has no `description`. Set `description` \
+             in its Cargo.toml.",
+        )
+}
+
+/// `requires` of `[package.metadata.generate-rpm]`, each checked.
+fn requires(rpm: &serde_json::Map<String, Json>) -> Result<Vec<Requirement>> {
+    match rpm.get("requires") {
+        None => Ok(Vec::new()),
+        Some(Json::Object(table)) => table
+            .iter()
+            .map(|(name, constraint)| match constraint {
+                Json::String(constraint) => names::requirement(name, constraint),
+                _ => bail!(
+                    "[package.metadata.generate-rpm.requires] `{name}` must be a string: \
+                     \"*\" for any version, or like \">= 1.2\"."
+                ),
+            })
+            .collect(),
+        Some(_) => bail!(
+            "[package.metadata.generate-rpm] `requires` must be a table, like \
+             requires = {{ bash = \"*\", openssl = \">= 3.0\" }}."
+        ),
     }
 }
 
