@@ -84,42 +84,10 @@ pub fn write(images: &[Image], metadata: &Metadata) -> Result<Layout> {
     if images.is_empty() {
         bail!("a container image needs at least one platform");
     }
-    let created = rfc3339(metadata.mtime);
     let mut blobs = Blobs::default();
     let mut manifests = Vec::new();
     for image in images {
-        let layer_tar = archive::tar(&image.files, metadata.mtime)?;
-        let diff_id = format!("sha256:{}", sha256_hex(&layer_tar));
-        let layer = blobs.add(LAYER_MEDIA_TYPE, archive::gzip(&layer_tar)?);
-        let mut config = json!({
-            "architecture": image.platform.architecture,
-            "os": "linux",
-            "created": created,
-            "config": {
-                "User": metadata.user,
-                "Entrypoint": [image.entrypoint],
-                "Env": ["PATH=/usr/local/bin:/usr/bin:/bin"],
-                "WorkingDir": "/",
-                "Labels": metadata.annotations,
-            },
-            "rootfs": { "type": "layers", "diff_ids": [diff_id] },
-            "history": [{ "created": created, "created_by": "cargo xtask dist" }],
-        });
-        let mut platform = json!({ "architecture": image.platform.architecture, "os": "linux" });
-        if let Some(variant) = image.platform.variant {
-            config["variant"] = json!(variant);
-            platform["variant"] = json!(variant);
-        }
-        let config = blobs.add_json(CONFIG_MEDIA_TYPE, &config);
-        let manifest = json!({
-            "schemaVersion": 2,
-            "mediaType": MANIFEST_MEDIA_TYPE,
-            "config": config,
-            "layers": [layer],
-            "annotations": metadata.annotations,
-        });
-        let mut descriptor = blobs.add_json(MANIFEST_MEDIA_TYPE, &manifest);
-        descriptor["platform"] = platform;
+        let descriptor = add_image(&mut blobs, image, metadata)?;
         if manifests.contains(&descriptor) {
             bail!("two images of the container have the same platform");
         }
@@ -143,11 +111,59 @@ pub fn write(images: &[Image], metadata: &Metadata) -> Result<Layout> {
         "manifests": [index_descriptor],
     });
 
+    Ok(Layout {
+        bytes: archive::tar(&layout_entries(&top, blobs), metadata.mtime)?,
+        index_digest,
+    })
+}
+
+/// Adds one platform's layer, config and manifest to `blobs`; returns the
+/// manifest's descriptor, with its platform, for the image index.
+fn add_image(blobs: &mut Blobs, image: &Image, metadata: &Metadata) -> Result<Value> {
+    let created = rfc3339(metadata.mtime);
+    let layer_tar = archive::tar(&image.files, metadata.mtime)?;
+    let diff_id = format!("sha256:{}", sha256_hex(&layer_tar));
+    let layer = blobs.add(LAYER_MEDIA_TYPE, archive::gzip(&layer_tar)?);
+    let mut config = json!({
+        "architecture": image.platform.architecture,
+        "os": "linux",
+        "created": created,
+        "config": {
+            "User": metadata.user,
+            "Entrypoint": [image.entrypoint],
+            "Env": ["PATH=/usr/local/bin:/usr/bin:/bin"],
+            "WorkingDir": "/",
+            "Labels": metadata.annotations,
+        },
+        "rootfs": { "type": "layers", "diff_ids": [diff_id] },
+        "history": [{ "created": created, "created_by": "cargo xtask dist" }],
+    });
+    let mut platform = json!({ "architecture": image.platform.architecture, "os": "linux" });
+    if let Some(variant) = image.platform.variant {
+        config["variant"] = json!(variant);
+        platform["variant"] = json!(variant);
+    }
+    let config = blobs.add_json(CONFIG_MEDIA_TYPE, &config);
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": MANIFEST_MEDIA_TYPE,
+        "config": config,
+        "layers": [layer],
+        "annotations": metadata.annotations,
+    });
+    let mut descriptor = blobs.add_json(MANIFEST_MEDIA_TYPE, &manifest);
+    descriptor["platform"] = platform;
+    Ok(descriptor)
+}
+
+/// The files of the layout: its version, the top index `top`, and every
+/// blob under its digest.
+fn layout_entries(top: &Value, blobs: Blobs) -> Vec<Entry> {
     let mut entries = vec![
         Entry::file("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()),
         Entry::file(
             "index.json",
-            serde_json::to_vec(&top).expect("JSON values serialize"),
+            serde_json::to_vec(top).expect("JSON values serialize"),
         ),
         Entry::dir("blobs"),
         Entry::dir("blobs/sha256"),
@@ -156,10 +172,7 @@ pub fn write(images: &[Image], metadata: &Metadata) -> Result<Layout> {
         let hex = digest.trim_start_matches("sha256:");
         entries.push(Entry::file(format!("blobs/sha256/{hex}"), bytes));
     }
-    Ok(Layout {
-        bytes: archive::tar(&entries, metadata.mtime)?,
-        index_digest,
-    })
+    entries
 }
 
 /// One platform's image, as read back.
@@ -213,52 +226,58 @@ pub fn read(bytes: &[u8]) -> Result<ReadLayout> {
         .as_array()
         .context("the image index lists no manifests")?
     {
-        let platform = &descriptor["platform"];
-        let name = ["os", "architecture", "variant"]
-            .iter()
-            .filter_map(|key| platform[key].as_str())
-            .collect::<Vec<_>>()
-            .join("/");
-        let manifest = blob_json(&files, descriptor, MANIFEST_MEDIA_TYPE)
-            .with_context(|| format!("the {name} image"))?;
-        let config = blob_json(&files, &manifest["config"], CONFIG_MEDIA_TYPE)
-            .with_context(|| format!("the {name} image's config"))?;
-        let [layer] = manifest["layers"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        else {
-            bail!("the {name} image must have exactly one layer");
-        };
-        let layer = archive::gunzip(blob(&files, layer, LAYER_MEDIA_TYPE)?)
-            .with_context(|| format!("the {name} image's layer is not gzip data"))?;
-        let diff_id = format!("sha256:{}", sha256_hex(&layer));
-        if config["rootfs"]["diff_ids"] != json!([diff_id]) {
-            bail!("the {name} image's layer does not match its config's diff_ids");
-        }
-        let strings = |value: &Value| -> Vec<String> {
-            value
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|item| item.as_str().map(str::to_owned))
-                .collect()
-        };
-        images.push(ReadImage {
-            entrypoint: strings(&config["config"]["Entrypoint"]),
-            user: config["config"]["User"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            files: archive::read_tar(&layer)
-                .with_context(|| format!("the {name} image's layer is not a tar archive"))?,
-            platform: name,
-        });
+        images.push(read_image(&files, descriptor)?);
     }
     Ok(ReadLayout {
         index_digest,
         tag,
         images,
+    })
+}
+
+/// The image a manifest `descriptor` of the index names, its one layer
+/// checked against its config's `diff_ids`.
+fn read_image(files: &BTreeMap<String, Vec<u8>>, descriptor: &Value) -> Result<ReadImage> {
+    let platform = &descriptor["platform"];
+    let name = ["os", "architecture", "variant"]
+        .iter()
+        .filter_map(|key| platform[key].as_str())
+        .collect::<Vec<_>>()
+        .join("/");
+    let manifest = blob_json(files, descriptor, MANIFEST_MEDIA_TYPE)
+        .with_context(|| format!("the {name} image"))?;
+    let config = blob_json(files, &manifest["config"], CONFIG_MEDIA_TYPE)
+        .with_context(|| format!("the {name} image's config"))?;
+    let [layer] = manifest["layers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    else {
+        bail!("the {name} image must have exactly one layer");
+    };
+    let layer = archive::gunzip(blob(files, layer, LAYER_MEDIA_TYPE)?)
+        .with_context(|| format!("the {name} image's layer is not gzip data"))?;
+    let diff_id = format!("sha256:{}", sha256_hex(&layer));
+    if config["rootfs"]["diff_ids"] != json!([diff_id]) {
+        bail!("the {name} image's layer does not match its config's diff_ids");
+    }
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item.as_str().map(str::to_owned))
+            .collect()
+    };
+    Ok(ReadImage {
+        entrypoint: strings(&config["config"]["Entrypoint"]),
+        user: config["config"]["User"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        files: archive::read_tar(&layer)
+            .with_context(|| format!("the {name} image's layer is not a tar archive"))?,
+        platform: name,
     })
 }
 
