@@ -23,6 +23,8 @@
 //!   .deb, .rpm, man pages); [`release`] makes the artifacts one release
 //!   (names, SBOMs, installers, checksums, manifest, signing, publishing,
 //!   verifying);
+//! - [`report`]: the per-target summary that build, test and dist end
+//!   with;
 //! - [`pins`]: the exact version of every tool the xtask installs;
 //! - [`vocab`]: the types every part shares (artifact formats, tools,
 //!   pinned versions), in a leaf module that does no work;
@@ -41,6 +43,7 @@ mod formats;
 mod machine;
 mod pins;
 mod release;
+mod report;
 mod targets;
 mod util;
 mod vocab;

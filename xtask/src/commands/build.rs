@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::build::cargo;
 use crate::cli::BuildArgs;
-use crate::commands::report::{Outcome, Report};
+use crate::report::{Outcome, Report};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 

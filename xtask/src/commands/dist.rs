@@ -31,7 +31,7 @@ use crate::build::reproducible;
 use crate::build::rustflags::ReleaseFlags;
 use crate::build::{apple_frameworks, cargo};
 use crate::cli::DistArgs;
-use crate::commands::report::{Outcome, Report};
+use crate::report::{Outcome, Report};
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
 use crate::formats::{ShippedBinary, msi};

@@ -13,7 +13,6 @@ pub mod merge;
 pub mod plan;
 pub mod remove_target;
 pub mod rename;
-pub mod report;
 pub mod targets;
 pub mod test;
 pub mod verify;

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::build::cargo;
 use crate::cli::TestArgs;
-use crate::commands::report::{Outcome, Report};
+use crate::report::{Outcome, Report};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 
