@@ -48,7 +48,7 @@ pub enum Command {
     RemoveTarget(TripleArg),
     /// Bring this template's release machinery into an existing Cargo project, or upgrade it
     Init(InitArgs),
-    /// Benchmark packaging against tar, zip and dpkg-deb, and the xtask's compile time
+    /// Benchmark packaging against tar, zip and dpkg-deb, the xtask's compile time, and dist against bare cargo builds
     Bench(BenchArgs),
     /// Everything CI checks: formatting, clippy, tests of every target, dist, verify
     Ci(InstallPolicy),
@@ -191,6 +191,8 @@ pub enum Benchmark {
     Packaging,
     /// A cold debug build of the xtask against one of the regex crate
     Compile,
+    /// A cold dist of the configured targets against the bare cargo builds
+    Dist,
 }
 
 #[derive(Debug, Args)]

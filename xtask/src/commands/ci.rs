@@ -1,7 +1,8 @@
 //! `cargo xtask ci`: everything CI checks, in the order that fails fastest.
 //!
 //! 1. provision every configured target, and the tools the artifact tests
-//!    open artifacts with;
+//!    open artifacts with; those `cargo install` compiles build on a
+//!    thread of their own while the steps up to 4 run;
 //! 2. `cargo fmt --check`, actionlint on the GitHub workflows and
 //!    gitlab-ci-local's check of the GitLab pipeline, clippy with
 //!    warnings denied (once per OS), and `cargo doc` with warnings denied;
@@ -21,11 +22,12 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use xshell::cmd;
+use xshell::{Shell, cmd};
 
 use crate::build::cargo;
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
 use crate::commands::{dist, plan, test, verify};
+use crate::machine::{provision, tools};
 use crate::pins;
 use crate::release::publish;
 use crate::targets::{Os, runs_with};
@@ -159,7 +161,14 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
         true => CI_TOOLS,
         false => &[],
     };
-    steps.time("provisioning", || ws.provision(&targets, tools, no_install))?;
+    let (compiled, installed): (Vec<_>, Vec<_>) = tools
+        .iter()
+        .copied()
+        .partition(|(tool, _)| matches!(tool.source, Source::Cargo(_)));
+    steps.time("provisioning", || {
+        ws.provision(&targets, &installed, no_install)
+    })?;
+    let compiling = compile_in_background(ws, compiled, no_install);
     steps.time("formatting", || {
         cmd!(ws.sh, "cargo fmt --all --check")
             .run()
@@ -208,7 +217,37 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
             },
         )
     })?;
+    steps.time("waiting for the tools compiled beside the steps", || {
+        let (compiled, took) = compiling
+            .join()
+            .map_err(|_| anyhow::anyhow!("compiling the tools panicked"))?;
+        eprintln!("(they took {:.1} s)", took.as_secs_f64());
+        compiled
+    })?;
     the_xtasks_own_tests(ws, steps)
+}
+
+/// Installs the tools that `cargo install` compiles (minutes on a fresh
+/// machine) on a thread of its own, so that they compile while the checks
+/// run: linking and LTO leave a core idle much of the time. Only the
+/// xtask's own tests use them. Returns how it went and how long it took.
+fn compile_in_background(
+    ws: &Workspace,
+    tools: Vec<(Tool, &'static str)>,
+    no_install: bool,
+) -> std::thread::JoinHandle<(Result<()>, Duration)> {
+    let (root, tools_dir) = (ws.config.root.clone(), ws.tools_dir.clone());
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let compile = || -> Result<()> {
+            // A shell of its own: a Shell is not shared between threads.
+            let sh = Shell::new()?;
+            sh.change_dir(&root);
+            tools::add_tools_to_path(&sh, &tools_dir)?;
+            provision::ensure(&sh, &tools_dir, &[], &tools, no_install)
+        };
+        (compile(), started.elapsed())
+    })
 }
 
 /// Whether the xtask has the template's integration tests (a project init

@@ -18,7 +18,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,6 @@ use crate::build::reproducible;
 use crate::build::rustflags::ReleaseFlags;
 use crate::build::{apple_frameworks, cargo};
 use crate::cli::DistArgs;
-use crate::report::{Outcome, Report};
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
 use crate::formats::{ShippedBinary, msi};
@@ -40,13 +39,32 @@ use crate::release::layout::{ReleaseLayout, Signers};
 use crate::release::manifest::{Artifact, Manifest, SmokeResult};
 use crate::release::signing::{self, Signer};
 use crate::release::{publish, sbom};
+use crate::report::{Outcome, Report};
 use crate::targets::{self, Builder, Os, Runner};
+use crate::util::stopwatch::Stopwatch;
 use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::{Configured, Package};
 
 pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
+    let stopwatch = Stopwatch::default();
+    let finished = timed(ws, args, &stopwatch)?;
+    print_summary(&finished, &stopwatch);
+    Ok(())
+}
+
+/// A release dist made: its manifest, where it is, and how long it took
+/// from the first build to the last file published.
+pub struct Finished {
+    pub manifest: Manifest,
+    pub out: PathBuf,
+    pub took: Duration,
+}
+
+/// The whole of dist, each stage's time added to `stopwatch`: `build` is
+/// the time in cargo, the rest is what dist adds to it.
+pub fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finished> {
     let targets = ws.select(&args.selection.targets)?;
     let out = args
         .out
@@ -64,18 +82,21 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
     let layouts = with_signers(ws, layouts)?;
 
     let started = Instant::now();
-    let built = build_every_target(ws, &layouts, &targets, staging.path())?;
+    let artifacts = build_every_target(ws, &layouts, &targets, staging.path(), stopwatch)?;
     let release = Release {
         config: &ws.config,
-        per_target: built.artifacts,
+        per_target: artifacts,
         provenance: provenance(ws, mtime),
         signer: signer.as_ref(),
         staging: staging.path(),
         out: &out,
     };
-    let manifest = finish::finish(&ws.sh, release)?;
-    print_summary(&manifest, &out, started.elapsed(), built.in_cargo);
-    Ok(())
+    let manifest = finish::finish(&ws.sh, release, stopwatch)?;
+    Ok(Finished {
+        manifest,
+        out,
+        took: started.elapsed(),
+    })
 }
 
 /// The tools that the keys given and the formats asked for need, beside
@@ -120,12 +141,6 @@ fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<Relea
     Ok(signed)
 }
 
-/// What the builds of every target made, and how long cargo took.
-struct Built {
-    artifacts: Vec<Artifact>,
-    in_cargo: Duration,
-}
-
 /// Builds, checks and packages every package for every target into
 /// `staging`, and fails, after the table of results, if any target failed.
 /// Targets that run natively go first: their binaries print the man pages
@@ -135,8 +150,8 @@ fn build_every_target(
     layouts: &[ReleaseLayout],
     targets: &[&Configured],
     staging: &Path,
-) -> Result<Built> {
-    let mut in_cargo = Duration::ZERO;
+    stopwatch: &Stopwatch,
+) -> Result<Vec<Artifact>> {
     let mut report = Report::default();
     let mut artifacts = Vec::new();
     let printed = RefCell::new(BTreeMap::new());
@@ -158,8 +173,9 @@ fn build_every_target(
                     package,
                     configured,
                     printed: &printed,
+                    stopwatch,
                 };
-                target.dist(staging, &mut in_cargo)
+                target.dist(staging)
             })
             .collect::<Result<Vec<_>>>()
             .map(|made| made.into_iter().flatten().collect());
@@ -177,16 +193,13 @@ fn build_every_target(
              above says why). Select other targets, or build these where it says."
         );
     }
-    Ok(Built {
-        artifacts,
-        in_cargo,
-    })
+    Ok(artifacts)
 }
 
 /// Why `configured` cannot be built on this machine, if it cannot: a macOS
 /// target that zig links (a Mac links with its own SDK) of a package that
 /// links Apple frameworks, with no SDK.
-fn why_not_here(ws: &Workspace, configured: &Configured) -> Result<Option<String>> {
+pub fn why_not_here(ws: &Workspace, configured: &Configured) -> Result<Option<String>> {
     let spec = configured.spec;
     if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
         return Ok(None);
@@ -214,8 +227,13 @@ fn provenance(ws: &Workspace, source_date_epoch: u64) -> Provenance {
 }
 
 /// The artifacts, and what dist cost on top of the builds it asked cargo
-/// for.
-fn print_summary(manifest: &Manifest, out: &Path, total: Duration, in_cargo: Duration) {
+/// for, stage by stage.
+fn print_summary(finished: &Finished, stopwatch: &Stopwatch) {
+    let Finished {
+        manifest,
+        out,
+        took,
+    } = finished;
     eprintln!(
         "\n{} artifacts in {}:",
         manifest.artifacts.len(),
@@ -229,12 +247,23 @@ fn print_summary(manifest: &Manifest, out: &Path, total: Duration, in_cargo: Dur
             artifact.smoke_run.name()
         );
     }
+    let in_cargo = stopwatch.of(BUILD);
     eprintln!(
         "dist took {:.1} s, of which the cargo builds {:.1} s ({:.3}x)",
-        total.as_secs_f64(),
+        took.as_secs_f64(),
         in_cargo.as_secs_f64(),
-        total.as_secs_f64() / in_cargo.as_secs_f64().max(f64::EPSILON)
+        took.as_secs_f64() / in_cargo.as_secs_f64().max(f64::EPSILON)
     );
+    print_stages(stopwatch);
+}
+
+/// Each stage's time, one line each.
+pub fn print_stages(stopwatch: &Stopwatch) {
+    let stages = stopwatch.stages();
+    let width = stages.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, took) in stages {
+        eprintln!("  {name:<width$}  {:>8.2} s", took.as_secs_f64());
+    }
 }
 
 /// Creates the output folder if needed and a staging folder inside it, which
@@ -259,29 +288,30 @@ struct OneTarget<'a> {
     /// What each package's binaries printed of `generate`, by package:
     /// printed once, by the first build that runs here.
     printed: &'a RefCell<BTreeMap<String, Vec<Printed>>>,
+    stopwatch: &'a Stopwatch,
 }
+
+/// The stage that is cargo's own work, which the rest is measured against.
+pub const BUILD: &str = "build";
 
 impl OneTarget<'_> {
     /// Builds, checks, smoke-runs and packages it into `staging`.
-    fn dist(&self, staging: &Path, in_cargo: &mut Duration) -> Result<Vec<Artifact>> {
+    fn dist(&self, staging: &Path) -> Result<Vec<Artifact>> {
         self.announce();
         // The SBOM needs only the dependency graph: a graph cargo cannot
         // resolve stops the target before its build.
         let sbom = match self.ws.config.sbom {
-            true => Some(sbom::for_target(
-                &self.ws.sh,
-                self.package,
-                self.configured.triple(),
-            )?),
+            true => Some(self.stopwatch.time("sbom", || {
+                sbom::for_target(&self.ws.sh, self.package, self.configured.triple())
+            })?),
             false => None,
         };
         let config = &self.ws.config;
         let spec = self.configured.spec;
         let flags = reproducible::release_flags(&config.root, &config.target_dir, spec)?;
-        let build_started = Instant::now();
-        let built = build_release_binaries(self.ws, self.package, self.configured, &flags);
-        *in_cargo += build_started.elapsed();
-        let built = built?;
+        let built = self.stopwatch.time(BUILD, || {
+            build_release_binaries(self.ws, self.package, self.configured, &flags)
+        })?;
         let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?
             .with_printed(&self.printed_docs(&built)?);
         let mut smoke_run = SmokeResult::NotRun;
@@ -401,20 +431,24 @@ impl OneTarget<'_> {
         let header =
             headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
         eprintln!("    {header}");
-        let smoked = smoke::run(
-            &self.ws.sh,
-            &self.ws.config.root,
-            spec,
-            name,
-            path,
-            &self.layout.version,
-            &self.package.smoke_run,
-        )?;
+        let smoked = self.stopwatch.time("smoke run", || {
+            smoke::run(
+                &self.ws.sh,
+                &self.ws.config.root,
+                spec,
+                name,
+                path,
+                &self.layout.version,
+                &self.package.smoke_run,
+            )
+        })?;
         let shipped = ShippedBinary {
             name: name.to_owned(),
             data: binary,
         };
-        let binary = self.layout.signed_binary(spec, shipped)?;
+        let binary = self.stopwatch.time("signing binaries", || {
+            self.layout.signed_binary(spec, shipped)
+        })?;
         if authenticode::is_signed_pe(&binary.data) {
             eprintln!("    signed (Authenticode)");
         }
@@ -434,8 +468,10 @@ impl OneTarget<'_> {
         for &format in &self.configured.formats {
             let name = self.layout.artifact_name(spec, format);
             let bytes = self
-                .layout
-                .package(spec, format, binaries, docs)
+                .stopwatch
+                .time(format.name(), || {
+                    self.layout.package(spec, format, binaries, docs)
+                })
                 .with_context(|| format!("cannot make {name}"))?;
             made.push((name, format, bytes));
         }

@@ -19,6 +19,7 @@ use crate::release::finish::{self, Provenance, Release};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing::{self, Signer};
 use crate::release::{installers, publish, verify};
+use crate::util::stopwatch::Stopwatch;
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
@@ -79,7 +80,7 @@ fn merge(
         staging: staging.path(),
         out,
     };
-    let manifest = finish::finish(sh, release)?;
+    let manifest = finish::finish(sh, release, &Stopwatch::default())?;
     eprintln!(
         "merged {} parts into {}: {} artifacts, {SUMS_FILE}, {}",
         parts.len(),

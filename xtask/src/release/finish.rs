@@ -16,6 +16,7 @@ use xshell::Shell;
 use crate::release::manifest::{Artifact, Manifest};
 use crate::release::signing::{self, Signer};
 use crate::release::{container, installers, publish, universal};
+use crate::util::stopwatch::Stopwatch;
 use crate::workspace::config::Config;
 
 /// Where the release's sources came from, as its manifest records.
@@ -43,7 +44,8 @@ pub struct Release<'a> {
 
 /// Makes what serves several targets, then signs and publishes the whole
 /// release into `release.out`. Returns its manifest.
-pub fn finish(sh: &Shell, release: Release<'_>) -> Result<Manifest> {
+/// Each step's time is added to `stopwatch`.
+pub fn finish(sh: &Shell, release: Release<'_>, stopwatch: &Stopwatch) -> Result<Manifest> {
     let Release {
         config,
         per_target: mut artifacts,
@@ -57,14 +59,20 @@ pub fn finish(sh: &Shell, release: Release<'_>) -> Result<Manifest> {
     artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     let mtime = provenance.source_date_epoch;
     if config.universal2 {
-        let made = universal::stage(&artifacts, staging, mtime)?;
+        let made = stopwatch.time("universal2", || {
+            universal::stage(&artifacts, staging, mtime)
+        })?;
         artifacts.extend(made);
     }
     let git_commit = provenance.git_commit.as_deref();
-    let image = container::stage(config, &artifacts, git_commit, staging, mtime)?;
+    let image = stopwatch.time("container image", || {
+        container::stage(config, &artifacts, git_commit, staging, mtime)
+    })?;
     artifacts.extend(image);
     let public_key = signer.map(|signer| signer.public_key(sh)).transpose()?;
-    let made = installers::stage(config, &artifacts, staging, public_key)?;
+    let made = stopwatch.time("installers", || {
+        installers::stage(config, &artifacts, staging, public_key)
+    })?;
     artifacts.extend(made);
     artifacts.sort_by(|a, b| a.name.cmp(&b.name));
     let manifest = Manifest {
@@ -75,7 +83,11 @@ pub fn finish(sh: &Shell, release: Release<'_>) -> Result<Manifest> {
         git_dirty: provenance.git_dirty,
         artifacts,
     };
-    let signature = signing::sign_release(sh, signer, &manifest)?;
-    publish::publish(out, staging, &manifest, signature.as_deref())?;
+    let signature = stopwatch.time("signing the sums", || {
+        signing::sign_release(sh, signer, &manifest)
+    })?;
+    stopwatch.time("sums, manifest and publishing", || {
+        publish::publish(out, staging, &manifest, signature.as_deref())
+    })?;
     Ok(manifest)
 }

@@ -5,9 +5,12 @@
 //! - [`packaging`]: the xtask's tar.gz, zip and .deb writers against the
 //!   command-line tools;
 //! - [`compile`]: a cold debug build of the xtask against a cold build of
-//!   the `regex` crate, the budget every fresh clone pays first.
+//!   the `regex` crate, the budget every fresh clone pays first;
+//! - [`dist`]: a cold dist of the configured targets against the bare
+//!   cargo builds of the same binaries, stage by stage.
 
 mod compile;
+mod dist;
 mod packaging;
 
 use anyhow::Result;
@@ -22,6 +25,9 @@ pub fn run(ws: &Workspace, args: &BenchArgs) -> Result<()> {
     }
     if all || args.only == Some(Benchmark::Compile) {
         compile::run(ws)?;
+    }
+    if all || args.only == Some(Benchmark::Dist) {
+        dist::run(ws)?;
     }
     Ok(())
 }
