@@ -7,11 +7,9 @@
 //! runs, the shipped package moved out of `app/`, and two shipped packages,
 //! one with two binaries.
 //!
-//! The copies share one target folder, so the crates they have in common
-//! are compiled once, and so they take turns, each from its copying on:
-//! cargo names a path crate's build outputs after its path inside the
-//! workspace and judges them fresh by the sources' modification times, so a
-//! copy made before another copy's build would run that copy's binaries.
+//! The copies are [`AdoptionCopy`]s: one after the other, at one path,
+//! building in one target folder, so the crates they have in common are
+//! compiled once.
 
 mod support;
 
@@ -20,25 +18,6 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use support::adoption::*;
 use support::*;
-
-/// Where every adopted copy builds: dependencies compiled once for all.
-fn shared_target_dir() -> PathBuf {
-    repo_root().join("target/xtask-test-adoptions")
-}
-
-/// Held by the variant whose copy is using [`shared_target_dir`].
-static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Waits for this variant's turn at [`shared_target_dir`].
-fn take_turn() -> std::sync::MutexGuard<'static, ()> {
-    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// `command` building into [`shared_target_dir`].
-fn shared(mut command: std::process::Command) -> std::process::Output {
-    command.env("CARGO_TARGET_DIR", shared_target_dir());
-    command.output().unwrap()
-}
 
 /// Configures exactly `wanted` in the copy `dir`, with the xtask's own
 /// add-target and remove-target.
@@ -64,28 +43,32 @@ fn configured_in(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The copy's own tests pass (its program's, and the xtask's suite but
-/// what `cargo xtask ci` alone runs), then `dist` and `verify` succeed.
-/// Returns the release folder and dist's manifest.
-fn own_suite_and_dist_pass(dir: &Path) -> (PathBuf, Value) {
-    succeed(shared(cargo_in(dir, &["fetch"])));
-    let tested = succeed(shared(cargo_in(
-        dir,
-        &["test", "--workspace", "--exclude", "xtask", "--locked"],
-    )));
+/// `dist` and `verify` succeed in the copy, then its own tests pass: its
+/// program's, and the xtask's suite but what `cargo xtask ci` alone runs,
+/// whose dists of the copy's targets find dist's builds warm. Returns the
+/// release folder and dist's manifest.
+fn dist_and_own_suite_pass(dir: &Path) -> (PathBuf, Value) {
+    succeed(cargo_in(dir, &["fetch"]).output().unwrap());
+    let out = dir.join("release");
+    succeed(xtask(dir, &["dist", "--out", out.to_str().unwrap()]));
+    succeed(xtask(dir, &["verify", out.to_str().unwrap()]));
+    let tested = succeed(
+        cargo_in(
+            dir,
+            &["test", "--workspace", "--exclude", "xtask", "--locked"],
+        )
+        .output()
+        .unwrap(),
+    );
     assert!(
         tested.contains("counts_lines_words_and_bytes ... ok"),
         "{tested}"
     );
-    succeed(shared(cargo_in(
-        dir,
-        &["test", "--package", "xtask", "--locked"],
-    )));
-    let out = dir.join("release");
-    let mut dist = xtask_command(dir, &["dist", "--out", out.to_str().unwrap()]);
-    dist.env("CARGO_TARGET_DIR", shared_target_dir());
-    succeed(dist.output().unwrap());
-    succeed(xtask(dir, &["verify", out.to_str().unwrap()]));
+    succeed(
+        cargo_in(dir, &["test", "--package", "xtask", "--locked"])
+            .output()
+            .unwrap(),
+    );
     let manifest = std::fs::read(out.join("dist-manifest.json")).unwrap();
     (out, serde_json::from_slice(&manifest).unwrap())
 }
@@ -133,8 +116,7 @@ fn native_glibc(row: &Value) -> bool {
 #[test]
 #[ignore = "adopts a copy and builds two targets in it; run by `cargo xtask ci`"]
 fn a_prerelease_with_other_packaging_settings() {
-    let _turn = take_turn();
-    let ws = copy_of_workspace("adopt-prerelease");
+    let ws = AdoptionCopy::new();
     let dir = ws.path();
     let targets = vec![
         pick_target(native_glibc),
@@ -160,7 +142,7 @@ fn a_prerelease_with_other_packaging_settings() {
         dist["universal2"] = toml_edit::value(false);
     });
 
-    let (out, manifest) = own_suite_and_dist_pass(dir);
+    let (out, manifest) = dist_and_own_suite_pass(dir);
     let names = artifacts_in(&out);
     let package = shipped_package(dir);
     let name = package["name"].as_str().unwrap();
@@ -221,13 +203,12 @@ fn a_prerelease_with_other_packaging_settings() {
 #[test]
 #[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
 fn a_single_target_this_machine_cannot_run() {
-    let _turn = take_turn();
-    let ws = copy_of_workspace("adopt-unrunnable");
+    let ws = AdoptionCopy::new();
     let dir = ws.path();
     let target = pick_target(|row| row["runner"] == "none");
     configure_targets(dir, std::slice::from_ref(&target));
     replace_program(dir);
-    let (out, manifest) = own_suite_and_dist_pass(dir);
+    let (out, manifest) = dist_and_own_suite_pass(dir);
     let artifacts = manifest["artifacts"].as_array().unwrap();
     assert!(
         artifacts
@@ -247,8 +228,7 @@ fn a_single_target_this_machine_cannot_run() {
 #[test]
 #[ignore = "adopts a copy and builds one target in it; run by `cargo xtask ci`"]
 fn the_shipped_package_moved_out_of_app() {
-    let _turn = take_turn();
-    let ws = copy_of_workspace("adopt-moved");
+    let ws = AdoptionCopy::new();
     let dir = ws.path();
     let target = pick_target(|row| row["static_binary"] == true && row["runner"] == "native");
     configure_targets(dir, std::slice::from_ref(&target));
@@ -279,7 +259,7 @@ fn the_shipped_package_moved_out_of_app() {
     assert!(!dir.join(&old_member).exists());
     assert_eq!(shipped_manifest(dir), dir.join("crates/my-tool/Cargo.toml"));
 
-    let (out, _) = own_suite_and_dist_pass(dir);
+    let (out, _) = dist_and_own_suite_pass(dir);
     assert!(
         artifacts_in(&out)
             .iter()
@@ -295,8 +275,7 @@ fn the_shipped_package_moved_out_of_app() {
 #[test]
 #[ignore = "adopts a copy and builds three targets of two packages in it; run by `cargo xtask ci`"]
 fn two_packages_one_with_two_binaries() {
-    let _turn = take_turn();
-    let ws = copy_of_workspace("adopt-several");
+    let ws = AdoptionCopy::new();
     let dir = ws.path();
     let glibc = pick_target(native_glibc);
     let windows = pick_target(|row| row["runner"] == "wine");
@@ -312,7 +291,7 @@ fn two_packages_one_with_two_binaries() {
     configure_targets(dir, &targets);
     replace_program(dir);
     add_toolbox(dir);
-    let (out, manifest) = own_suite_and_dist_pass(dir);
+    let (out, manifest) = dist_and_own_suite_pass(dir);
     let names = artifacts_in(&out);
     let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
     let tools = ["fetch", "stash"];
@@ -459,12 +438,10 @@ fn two_packages_one_with_two_binaries() {
     let mut merge = vec!["merge".to_owned()];
     for target in &targets {
         let part = parts.join(target);
-        let mut dist = xtask_command(
+        succeed(xtask(
             dir,
             &["dist", "--target", target, "--out", part.to_str().unwrap()],
-        );
-        dist.env("CARGO_TARGET_DIR", shared_target_dir());
-        succeed(dist.output().unwrap());
+        ));
         merge.push(part.to_str().unwrap().to_owned());
     }
     let merged = dir.join("merged");

@@ -2,7 +2,7 @@
 //! byte-identical artifacts, wherever they are: one clone sits under /tmp
 //! and one under /var/tmp, on either side of /usr, where the system's
 //! libraries are (linkers have ordered their inputs by path). One of them
-//! builds with `cargo xtask dist`, the other with the GitLab pipeline, run
+//! builds with the xtask's `dist`, the other with the GitLab pipeline, run
 //! by gitlab-ci-local: one job per target, then merge and verify.
 //!
 //! Ignored by default (it builds two workspaces from scratch, a few minutes
@@ -47,6 +47,12 @@ fn one_per_linker_kind() -> Vec<String> {
     chosen
 }
 
+/// The xtask of this commit, run in the clones rather than compiled again
+/// in each (`cargo xtask` in a fresh clone is a cold build of the xtask,
+/// which is not what these tests are about); the GitLab pipeline's jobs
+/// build their own, as CI does.
+const XTASK: &str = env!("CARGO_BIN_EXE_xtask");
+
 /// A fresh folder under `parent` (which must exist), removed when dropped.
 struct Under(PathBuf);
 
@@ -71,7 +77,7 @@ fn clone_with_targets(into: &Path, targets: &[String]) {
     git_clone(into);
     for triple in configured_triples() {
         if !targets.contains(&triple) {
-            let output = in_clone(into, "cargo", &["xtask", "remove-target", &triple], &[])
+            let output = in_clone(into, XTASK, &["remove-target", &triple], &[])
                 .output()
                 .unwrap();
             assert!(
@@ -117,11 +123,11 @@ fn in_clone(clone: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) ->
 
 fn clone_and_dist(into: &Path, targets: &[String], env: &[(&str, &str)]) -> String {
     git_clone(into);
-    let mut args = vec!["xtask", "dist"];
+    let mut args = vec!["dist"];
     for target in targets {
         args.extend(["--target", target.as_str()]);
     }
-    let output = in_clone(into, "cargo", &args, env).output().unwrap();
+    let output = in_clone(into, XTASK, &args, env).output().unwrap();
     assert!(
         output.status.success(),
         "dist in {} failed:\n{}",
@@ -179,9 +185,7 @@ fn gitlab_pipeline_in_one_clone_ships_what_dist_ships_in_another() {
 
     let one_go = before_usr.0.join("ws");
     clone_with_targets(&one_go, &targets);
-    let output = in_clone(&one_go, "cargo", &["xtask", "dist"], &[])
-        .output()
-        .unwrap();
+    let output = in_clone(&one_go, XTASK, &["dist"], &[]).output().unwrap();
     assert!(
         output.status.success(),
         "dist: {}",

@@ -44,12 +44,12 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// The adoption the template is made for, done as a user would: add a
 /// target from the table (and check add/remove round-trips to the byte),
 /// drop two configured ones, rename, and replace the app with another
-/// program. Then the copy's own tests, the xtask's suite included, pass in
-/// it, and `dist` ships exactly the targets it now configures.
+/// program. Then `dist` ships exactly the targets it now configures, and
+/// the copy's own tests, the xtask's suite included, pass in it.
 #[test]
 #[ignore = "adopts a copy of the template and builds every target in it; run by `cargo xtask ci`"]
 fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
-    let ws = copy_of_workspace("adopt");
+    let ws = AdoptionCopy::new();
     let dir = ws.path();
     let configured: Vec<String> = known_targets(dir)
         .iter()
@@ -120,21 +120,6 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     let checked = succeed(xtask(dir, &["plan", "--check-gitlab"]));
     assert!(checked.contains("the dist matrix lists the"), "{checked}");
 
-    // Its own tests: the program's, the xtask's suite, and the added
-    // target's under qemu.
-    let cargo_test = |args: &[&str]| succeed(cargo_in(dir, args).output().unwrap());
-    let tested = cargo_test(&["test", "--workspace", "--exclude", "xtask", "--locked"]);
-    assert!(
-        tested.contains("counts_lines_words_and_bytes ... ok"),
-        "{tested}"
-    );
-    cargo_test(&["test", "--package", "xtask", "--locked"]);
-    let tested = succeed(xtask(dir, &["test", "--target", added]));
-    assert!(
-        tested.contains("counts_lines_words_and_bytes ... ok"),
-        "{tested}"
-    );
-
     // dist ships exactly what is configured now, under the new name.
     let out = dir.join("out");
     succeed(xtask(dir, &["dist", "--out", out.to_str().unwrap()]));
@@ -196,6 +181,22 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         .unwrap();
     let counted = succeed(child.wait_with_output().unwrap());
     assert_eq!(counted.trim(), "2 3 14");
+
+    // Its own tests, after dist, so that the suite's dists of the copy's
+    // targets find their builds warm: the program's, the xtask's suite,
+    // and the added target's under qemu.
+    let cargo_test = |args: &[&str]| succeed(cargo_in(dir, args).output().unwrap());
+    let tested = cargo_test(&["test", "--workspace", "--exclude", "xtask", "--locked"]);
+    assert!(
+        tested.contains("counts_lines_words_and_bytes ... ok"),
+        "{tested}"
+    );
+    cargo_test(&["test", "--package", "xtask", "--locked"]);
+    let tested = succeed(xtask(dir, &["test", "--target", added]));
+    assert!(
+        tested.contains("counts_lines_words_and_bytes ... ok"),
+        "{tested}"
+    );
 }
 
 /// A rename that fails after it started writing (here: cargo cannot update

@@ -103,15 +103,21 @@ fn link_import_libs_from_target_dir(
 ) -> Result<PathBuf> {
     let folder = target_dir.join(triple);
     let link = folder.join("system-import-libs");
-    if std::fs::read_link(&link).is_ok_and(|to| to == Path::new(system_dir)) {
+    let in_place = || std::fs::read_link(&link).is_ok_and(|to| to == Path::new(system_dir));
+    if in_place() {
         return Ok(link);
     }
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
     let _ = std::fs::remove_file(&link);
-    std::os::unix::fs::symlink(system_dir, &link)
-        .with_context(|| format!("cannot link {} to {system_dir}", link.display()))?;
-    Ok(link)
+    match std::os::unix::fs::symlink(system_dir, &link) {
+        Ok(()) => Ok(link),
+        // Another dist of the same target dir made it just now.
+        Err(_) if in_place() => Ok(link),
+        Err(err) => {
+            Err(err).with_context(|| format!("cannot link {} to {system_dir}", link.display()))
+        }
+    }
 }
 
 #[cfg(test)]

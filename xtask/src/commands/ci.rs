@@ -12,13 +12,14 @@
 //!    tar, unzip, dpkg-deb, lintian, rpm, rpmlint, man and sha256sum, the
 //!    parts-equal-whole release test, the reproducibility test that builds
 //!    two fresh clones, and real programs from crates.io brought in with
-//!    init; one test binary at a time.
+//!    init; two test binaries at a time.
 //!
 //! It ends with each step's time (each test binary's too), so a slow CI
 //! says where the time went. In a project `init` brought the xtask into,
 //! the pipelines it checks are the ones the project has, and the tools
 //! only the template's own suite opens artifacts with are not installed.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -295,34 +296,133 @@ fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
     Ok(())
 }
 
-/// The xtask's own tests, the slow ones included, one test binary at a
-/// time so that each one's time is on the summary; every binary runs
-/// even if one before it failed.
+/// The test binaries measured slowest, started first so that the two
+/// lanes finish together; the others follow in `cargo metadata`'s order.
+const SLOWEST_FIRST: [&str; 5] = [
+    "adoptions",
+    "real_programs",
+    "reproducible",
+    "template",
+    "init",
+];
+
+/// How many test binaries run at once. Much of a slow test is one core's
+/// work (LTO with one codegen unit, a program under qemu, a packaging
+/// tool), so two at a time keep both cores of a CI machine busy.
+const LANES: usize = 2;
+
+/// The xtask's own tests, the slow ones included: compiled once, then
+/// run [`LANES`] test binaries at a time, each one's output kept in a log
+/// and printed whole when it ends, and each one's time on the summary.
+/// Every binary runs even if another failed. They share nothing that
+/// needs a turn but the adoption copy, which takes turns by a lock file.
 fn the_xtasks_own_tests(ws: &Workspace, steps: &mut Steps) -> Result<()> {
-    let sh = &ws.sh;
-    eprintln!("==> the xtask's own tests");
-    let mut failed = Vec::new();
-    for binary in test_binaries(ws)? {
-        let args: Vec<&str> = match &binary {
-            None => vec!["--bins"],
-            Some(name) => vec!["--test", name],
-        };
-        let label = format!("cargo test {}", args.join(" "));
-        let passed = steps.time(&label, || {
-            cmd!(
-                sh,
-                "cargo test --package xtask --locked {args...} -- --include-ignored"
-            )
+    steps.time("compiling the xtask's tests", || {
+        cmd!(ws.sh, "cargo test --package xtask --locked --no-run")
             .run()
             .map_err(Into::into)
-        });
-        if passed.is_err() {
-            failed.push(label);
+    })?;
+    let logs = ws.config.target_dir.join("xtask-ci-logs");
+    std::fs::create_dir_all(&logs)?;
+    let queue = std::sync::Mutex::new(slowest_first(test_binaries(ws)?));
+    let path = ws.sh.var_os("PATH").unwrap_or_default();
+    let root = &ws.config.root;
+    let ran = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..LANES {
+            scope.spawn(|| {
+                while let Some(binary) = queue.lock().unwrap().pop() {
+                    let test = TestRun::new(binary, &logs);
+                    let result = test.run(root, &path);
+                    ran.lock().unwrap().push((test.label, result));
+                }
+            });
         }
+    });
+    let mut failed = Vec::new();
+    for (label, (took, passed)) in ran.into_inner().unwrap() {
+        if !passed {
+            failed.push(label.clone());
+        }
+        steps.record(&label, took, passed);
     }
     match failed.is_empty() {
         true => Ok(()),
         false => bail!("the xtask's own tests failed: {}", failed.join(", ")),
+    }
+}
+
+/// `binaries` as a stack to pop from: [`SLOWEST_FIRST`] on top.
+fn slowest_first(mut binaries: Vec<Option<String>>) -> Vec<Option<String>> {
+    let rank = |binary: &Option<String>| {
+        let name = binary.as_deref().unwrap_or_default();
+        SLOWEST_FIRST
+            .iter()
+            .position(|slow| *slow == name)
+            .unwrap_or(SLOWEST_FIRST.len())
+    };
+    binaries.sort_by_key(|binary| std::cmp::Reverse(rank(binary)));
+    binaries
+}
+
+/// One test binary's run, its output kept in a log file.
+struct TestRun {
+    args: Vec<String>,
+    label: String,
+    log: PathBuf,
+}
+
+impl TestRun {
+    /// The unit tests (`None`) or the integration test binary `name`.
+    fn new(binary: Option<String>, logs: &Path) -> TestRun {
+        let args = match binary {
+            None => vec!["--bins".to_owned()],
+            Some(name) => vec!["--test".to_owned(), name],
+        };
+        let label = format!("cargo test {}", args.join(" "));
+        let log = logs.join(format!(
+            "{}.log",
+            args.last()
+                .map_or("bins", |arg| arg.trim_start_matches('-'))
+        ));
+        TestRun { args, label, log }
+    }
+
+    /// Runs it in the workspace `root` with the tools on `path`, then
+    /// prints its log whole; returns its time and whether it passed.
+    fn run(&self, root: &Path, path: &std::ffi::OsStr) -> (Duration, bool) {
+        eprintln!(
+            "==> {} (started; its output follows when it ends)",
+            self.label
+        );
+        let started = Instant::now();
+        let passed = std::fs::File::create(&self.log).and_then(|log| {
+            std::process::Command::new("cargo")
+                .args(["test", "--package", "xtask", "--locked"])
+                .args(&self.args)
+                .args(["--", "--include-ignored"])
+                .current_dir(root)
+                .env("PATH", path)
+                .stdout(log.try_clone()?)
+                .stderr(log)
+                .status()
+        });
+        let took = started.elapsed();
+        let output = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let passed = match passed {
+            Ok(status) => status.success(),
+            Err(err) => {
+                eprintln!("cannot run {}: {err}", self.label);
+                false
+            }
+        };
+        eprintln!(
+            "==> {} ({:.0} s, {}):\n{output}",
+            self.label,
+            took.as_secs_f64(),
+            if passed { "passed" } else { "FAILED" }
+        );
+        (took, passed)
     }
 }
 
@@ -361,6 +461,11 @@ struct Steps {
 }
 
 impl Steps {
+    /// Records a step that ran elsewhere.
+    fn record(&mut self, name: &str, took: Duration, passed: bool) {
+        self.timed.push((name.to_owned(), took, passed));
+    }
+
     /// Runs `step`, announced as `==> name`, and records its time.
     fn time<T>(&mut self, name: &str, step: impl FnOnce() -> Result<T>) -> Result<T> {
         eprintln!("==> {name}");

@@ -142,10 +142,16 @@ impl Missing {
                     needed_by(needers)
                 ),
                 "cargo",
+                // Unoptimized and without debug info: these are tools a
+                // test runs for a moment, and a release profile's fat LTO
+                // (cargo-generate's) costs a fresh CI minutes.
                 [
                     "install",
                     "--quiet",
                     "--locked",
+                    "--debug",
+                    "--config",
+                    "profile.dev.debug=false",
                     "--root",
                     dir.as_str(),
                     &pin.crate_spec(),

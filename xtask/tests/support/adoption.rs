@@ -1,9 +1,53 @@
 //! Adopting the template: a program of someone else's, with a C
 //! dependency, put in place of the sample's, as the adoption tests do.
 
-use std::path::Path;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
-use super::{known_targets, shipped_manifest};
+use super::{copy_tree, known_targets, repo_root, shipped_manifest};
+
+/// A copy of the workspace that an adoption test changes as an adopter
+/// would, then builds, ships and tests: made anew at the one path every
+/// such copy has, with its `target/` linked to the one folder they all
+/// build in. So the crates they share are compiled once for all of them
+/// (the same path gives the same remapping flags, which cargo's
+/// fingerprints include), and the suite the copy runs last finds the
+/// builds of its dist warm.
+///
+/// Copies take turns, through a lock file, from their making to their
+/// removal: cargo names a path crate's build outputs after its path inside
+/// the workspace and judges them fresh by its sources' modification times,
+/// so each copy must be written after the last one's builds.
+pub struct AdoptionCopy {
+    dir: PathBuf,
+    _turn: File,
+}
+
+impl AdoptionCopy {
+    /// Waits for its turn, then copies the workspace.
+    pub fn new() -> AdoptionCopy {
+        let base = repo_root().join("target/xtask-test-adoption");
+        std::fs::create_dir_all(base.join("target")).unwrap();
+        let turn = File::create(base.join("turn.lock")).unwrap();
+        turn.lock().unwrap();
+        let dir = base.join("workspace");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        copy_tree(&repo_root(), &dir);
+        std::os::unix::fs::symlink(base.join("target"), dir.join("target")).unwrap();
+        AdoptionCopy { dir, _turn: turn }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for AdoptionCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
 
 /// `output`'s stdout and stderr, after asserting it succeeded.
 pub fn succeed(output: std::process::Output) -> String {
