@@ -14,6 +14,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
+use crate::binary::pe::{self, PeHeaders};
 use crate::targets::runs_with;
 use crate::util::tempdir::{self, TempDir};
 use crate::vocab::Tool;
@@ -127,18 +128,7 @@ impl AuthenticodeSigner {
 /// Whether a PE file carries a signature: its certificate table (data
 /// directory 4) is not empty.
 pub fn is_signed_pe(data: &[u8]) -> bool {
-    let u16_at = |at: usize| Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?));
-    let u32_at = |at: usize| Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?));
-    let table = || -> Option<u32> {
-        let optional = u32_at(0x3c)? as usize + 24;
-        let directories = match u16_at(optional)? {
-            0x20b => optional + 112,
-            0x10b => optional + 96,
-            _ => return None,
-        };
-        u32_at(directories + 4 * 8 + 4)
-    };
-    data.starts_with(b"MZ") && table().is_some_and(|size| size > 0)
+    pe::is_pe(data) && PeHeaders::read(data).is_ok_and(|headers| headers.certificate_table_size > 0)
 }
 
 /// Whether an .msi carries a signature: its `\x05DigitalSignature` stream,
@@ -226,14 +216,19 @@ fn last_line(stderr: &[u8], stdout: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    /// A PE32+ header whose certificate table has `size` bytes.
+    /// A PE32+ header with 16 data directories, whose certificate table
+    /// has `size` bytes.
     fn pe(size: u32) -> Vec<u8> {
         let mut data = vec![0u8; 512];
         data[..2].copy_from_slice(b"MZ");
         data[0x3c..0x40].copy_from_slice(&64u32.to_le_bytes());
         data[64..68].copy_from_slice(b"PE\0\0");
+        // SizeOfOptionalHeader: 112 bytes of fields, 16 directories of 8.
+        data[64 + 20..64 + 22].copy_from_slice(&240u16.to_le_bytes());
         let optional = 64 + 24;
         data[optional..optional + 2].copy_from_slice(&0x20bu16.to_le_bytes());
+        // NumberOfRvaAndSizes.
+        data[optional + 108..optional + 112].copy_from_slice(&16u32.to_le_bytes());
         let entry = optional + 112 + 32;
         data[entry..entry + 4].copy_from_slice(&300u32.to_le_bytes());
         data[entry + 4..entry + 8].copy_from_slice(&size.to_le_bytes());

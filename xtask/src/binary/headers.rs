@@ -5,21 +5,22 @@
 //! (macOS), this is what stands in for a smoke run; for the rest it is a
 //! second opinion.
 //!
-//! References: ELF, `<elf.h>` and the System V gABI; PE, Microsoft's "PE
-//! Format" page (COFF header after the `PE\0\0` signature, whose offset is at
-//! 0x3c; `Subsystem` at offset 68 of the optional header); Mach-O, see
-//! [`super::macho`]; WebAssembly, the core spec's binary format (`\0asm`,
-//! version 1, then sections, custom ones with a name).
+//! The `object` crate reads the ELF, PE ([`super::pe`]) and Mach-O
+//! ([`super::macho`]) headers. WebAssembly is a page of its own here: the
+//! core spec's binary format (`\0asm`, version 1, then sections, custom
+//! ones with a name), which `object` reads only with a parser crate the
+//! xtask has no other use for.
 
 use anyhow::{Context, Result, bail};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 
+use super::pe::{self, PeHeaders};
 use super::{elf, fat, macho};
 use crate::targets::{Binary, TargetSpec};
 
 /// Whether `data` starts like an executable of any format the xtask ships.
 pub fn is_executable(data: &[u8]) -> bool {
-    elf::is_elf(data) || data.starts_with(b"MZ") || macho::is_macho(data) || is_wasm(data)
+    elf::is_elf(data) || pe::is_pe(data) || macho::is_macho(data) || is_wasm(data)
 }
 
 fn is_wasm(data: &[u8]) -> bool {
@@ -138,56 +139,32 @@ fn elf_facts<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Resul
 }
 
 fn check_pe(data: &[u8], machine: u16, cpu: &str) -> Result<String> {
-    if !data.starts_with(b"MZ") {
+    if !pe::is_pe(data) {
         bail!("is not a PE file, but {}", describe(data));
     }
-    let u16_at = |at: usize| -> Option<u16> {
-        Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?))
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
-    };
-    let pe = u32_at(0x3c).context("its DOS header is cut short")? as usize;
-    if data.get(pe..pe + 4) != Some(b"PE\0\0".as_slice()) {
-        bail!("has no PE signature where its DOS header points (0x3c)");
+    let headers = PeHeaders::read(data)?;
+    if headers.machine != machine {
+        bail!(
+            "is built for PE machine {:#x}, but this target is {cpu} ({machine:#x})",
+            headers.machine
+        );
     }
-    let coff = pe + 4;
-    let (Some(found), Some(sections), Some(symbols), Some(symbol_count), Some(optional_size)) = (
-        u16_at(coff),
-        u16_at(coff + 2),
-        u32_at(coff + 8),
-        u32_at(coff + 12),
-        u16_at(coff + 16),
-    ) else {
-        bail!("its COFF header is cut short");
-    };
-    if found != machine {
-        bail!("is built for PE machine {found:#x}, but this target is {cpu} ({machine:#x})");
+    if headers.subsystem != 3 {
+        bail!(
+            "has PE subsystem {}, not 3 (console): it would open no console for its output",
+            headers.subsystem
+        );
     }
-    let optional = coff + 20;
-    match u16_at(optional + 68) {
-        Some(3) => {}
-        Some(other) => bail!(
-            "has PE subsystem {other}, not 3 (console): it would open no console for its output"
-        ),
-        None => bail!("its optional header is cut short"),
-    }
-    let table = optional + optional_size as usize;
     let mut unstripped = Vec::new();
-    if symbols != 0 || symbol_count != 0 {
+    if headers.has_symbol_table {
         unstripped.push("a COFF symbol table".to_owned());
     }
-    for index in 0..sections as usize {
-        let name = data
-            .get(table + index * 40..table + index * 40 + 8)
-            .context("its section table is cut short")?;
-        let name = String::from_utf8_lossy(name)
-            .trim_end_matches('\0')
-            .to_owned();
-        if name.starts_with(".debug") || name.starts_with('/') {
-            unstripped.push(name);
-        }
-    }
+    unstripped.extend(
+        headers
+            .section_names
+            .into_iter()
+            .filter(|name| name.starts_with(".debug") || name.starts_with('/')),
+    );
     ensure_stripped(&unstripped)?;
     Ok(format!("PE {cpu}, console, stripped"))
 }
@@ -312,7 +289,7 @@ fn ensure_stripped(unstripped: &[String]) -> Result<()> {
 fn describe(data: &[u8]) -> &'static str {
     if elf::is_elf(data) {
         "an ELF file"
-    } else if data.starts_with(b"MZ") {
+    } else if pe::is_pe(data) {
         "a PE file"
     } else if macho::is_macho(data) {
         "a Mach-O file"

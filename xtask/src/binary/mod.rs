@@ -1,7 +1,7 @@
 //! Reading, and in two places rewriting, the built executables.
 //!
-//! [`elf`] and [`macho`] read what a binary needs of the system it runs on;
-//! [`headers`] checks that each shipped binary is what its target says
+//! [`elf`], [`pe`] and [`macho`] read a binary's headers with the `object`
+//! crate, and what it needs of the system it runs on; [`headers`] checks that each shipped binary is what its target says
 //! (format, CPU, OS floor, stripped, signed). The rewrites: for Mach-O,
 //! [`macho_strip`] removes the local symbols rustc's strip leaves,
 //! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
@@ -18,4 +18,5 @@ pub mod generated_docs;
 pub mod headers;
 pub mod macho;
 pub mod macho_strip;
+pub mod pe;
 pub mod smoke;
