@@ -15,8 +15,6 @@
 use anyhow::{Result, bail};
 use sha2::{Digest, Sha256};
 
-/// `LC_CODE_SIGNATURE`: `cmd, cmdsize, dataoff, datasize`.
-pub const LC_CODE_SIGNATURE: u32 = 0x1d;
 const SUPER_BLOB: u32 = 0xfade_0cc0;
 const CODE_DIRECTORY: u32 = 0xfade_0c02;
 /// The slot of the code directory in the super blob's index.

@@ -423,7 +423,7 @@ mod tests {
             let mut words = vec![0xfeed_facf, cpu_type, 0, 2, commands, size, 0, 0];
             words.extend([0x32, 24, 1, 11 << 16, 11 << 16, 0]); // LC_BUILD_VERSION 11.0
             if let Some((offset, size)) = signature {
-                words.extend([codesign::LC_CODE_SIGNATURE, 16, offset, size]);
+                words.extend([object::macho::LC_CODE_SIGNATURE, 16, offset, size]);
             }
             words.iter().flat_map(|word| word.to_le_bytes()).collect()
         };

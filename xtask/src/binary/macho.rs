@@ -7,28 +7,22 @@
 //! word counts the load commands after it; a fat (universal) file starts
 //! with big-endian `FAT_MAGIC` and a table of slices. `LC_BUILD_VERSION`
 //! (and the older `LC_VERSION_MIN_MACOSX`) carry the minimum OS version,
-//! encoded as `xxxx.yy.zz` in nibbles of one word. A page of reading is
-//! clearer here than the `object` crate's Mach-O support and its compile
-//! time.
+//! encoded as `xxxx.yy.zz` in nibbles of one word. The `object` crate reads
+//! them; the code signature's blobs, which it does not read, are
+//! [`codesign`]'s.
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
+use object::LittleEndian;
+use object::macho::{
+    CPU_TYPE_ARM64, CPU_TYPE_X86_64, FAT_MAGIC, LC_CODE_SIGNATURE, LC_VERSION_MIN_MACOSX,
+    MH_MAGIC_64, MachHeader64, N_EXT, N_SECT, N_STAB, N_TYPE,
+};
+use object::read::macho::{FatArch, LoadCommandVariant, MachHeader, MachOFatFile32};
 
-use crate::binary::codesign::{self, LC_CODE_SIGNATURE};
+use crate::binary::codesign;
 use crate::targets::Version;
 
-const MH_MAGIC_64: u32 = 0xfeed_facf;
-const FAT_MAGIC: u32 = 0xcafe_babe;
-const LC_VERSION_MIN_MACOSX: u32 = 0x24;
-const LC_BUILD_VERSION: u32 = 0x32;
-const CPU_TYPE_X86_64: u32 = 0x0100_0007;
-const CPU_TYPE_ARM64: u32 = 0x0100_000c;
-const LC_SYMTAB: u32 = 0x2;
-const LC_SEGMENT_64: u32 = 0x19;
-/// `n_type` bits of a symbol (`<mach-o/nlist.h>`).
-const N_STAB: u8 = 0xe0;
-const N_TYPE: u8 = 0x0e;
-const N_SECT: u8 = 0x0e;
-const N_EXT: u8 = 0x01;
+const LE: LittleEndian = LittleEndian;
 
 /// One architecture of a Mach-O file and the oldest macOS it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,100 +58,126 @@ impl Slice {
 
 /// Whether `data` is a Mach-O file, thin or fat.
 pub fn is_macho(data: &[u8]) -> bool {
-    word_le(data, 0) == Some(MH_MAGIC_64) || word_be(data, 0) == Some(FAT_MAGIC)
+    data.starts_with(&MH_MAGIC_64.to_le_bytes()) || data.starts_with(&FAT_MAGIC.to_be_bytes())
 }
 
 /// Every slice of the Mach-O file `data` (one for a thin file).
 pub fn slices(data: &[u8]) -> Result<Vec<Slice>> {
-    if word_be(data, 0) == Some(FAT_MAGIC) {
-        let count = word_be(data, 4).unwrap_or(0) as usize;
-        return (0..count)
-            .map(|i| {
-                // fat_arch: cputype, cpusubtype, offset, size, align.
-                let entry = 8 + i * 20;
-                let (Some(offset), Some(size)) =
-                    (word_be(data, entry + 8), word_be(data, entry + 12))
-                else {
-                    bail!("its fat header is cut short");
-                };
-                let (start, end) = (offset as usize, offset as usize + size as usize);
-                match data.get(start..end) {
-                    Some(slice) => thin(slice),
-                    None => bail!("slice {i} lies outside the file"),
-                }
-            })
-            .collect();
+    if !data.starts_with(&FAT_MAGIC.to_be_bytes()) {
+        return Ok(vec![thin(data)?]);
     }
-    Ok(vec![thin(data)?])
+    let fat = MachOFatFile32::parse(data)
+        .map_err(|err| anyhow!("its fat header is cut short ({err})"))?;
+    fat.arches()
+        .iter()
+        .enumerate()
+        .map(|(i, arch)| match arch.data(data) {
+            Ok(slice) => thin(slice),
+            Err(_) => bail!("slice {i} lies outside the file"),
+        })
+        .collect()
 }
 
 fn thin(data: &[u8]) -> Result<Slice> {
-    if word_le(data, 0) != Some(MH_MAGIC_64) {
-        bail!("it is not a 64-bit little-endian Mach-O file");
-    }
-    let cpu = match word_le(data, 4) {
-        Some(CPU_TYPE_ARM64) => "arm64".to_owned(),
-        Some(CPU_TYPE_X86_64) => "x86_64".to_owned(),
-        other => format!("CPU type {:#x}", other.unwrap_or_default()),
+    let header = match MachHeader64::<LittleEndian>::parse(data, 0) {
+        Ok(header) if data.starts_with(&MH_MAGIC_64.to_le_bytes()) => header,
+        _ => bail!("it is not a 64-bit little-endian Mach-O file"),
     };
-    let commands = word_le(data, 16).unwrap_or(0);
-    let mut min_macos = None;
-    let mut unstripped = Vec::new();
-    let mut signature = None;
-    let mut at = 32;
-    for _ in 0..commands {
-        let (Some(command), Some(size)) = (word_le(data, at), word_le(data, at + 4)) else {
-            bail!("its load commands are cut short");
-        };
-        let version = match command {
-            LC_BUILD_VERSION => word_le(data, at + 12),
-            LC_VERSION_MIN_MACOSX => word_le(data, at + 8),
-            _ => None,
-        };
-        if let Some(encoded) = version {
-            min_macos = Some(Version::new(encoded >> 16, (encoded >> 8) & 0xff));
-        }
-        if command == LC_SEGMENT_64 && data.get(at + 8..at + 16) == Some(b"__DWARF\0".as_slice()) {
-            unstripped.push("a __DWARF segment".to_owned());
-        }
-        if command == LC_SYMTAB {
-            unstripped.extend(unstripped_symbols(data, at)?);
-        }
-        if command == LC_CODE_SIGNATURE {
-            let (Some(offset), Some(size)) = (word_le(data, at + 8), word_le(data, at + 12)) else {
-                bail!("its LC_CODE_SIGNATURE is cut short");
-            };
-            signature = Some(codesign::check(data, offset, size).map_err(|err| format!("{err:#}")));
-        }
-        if size < 8 {
-            bail!("a load command has the impossible size {size}");
-        }
-        at += size as usize;
-    }
-    let Some(min_macos) = min_macos else {
+    let cpu = match header.cputype(LE) {
+        CPU_TYPE_ARM64 => "arm64".to_owned(),
+        CPU_TYPE_X86_64 => "x86_64".to_owned(),
+        other => format!("CPU type {other:#x}"),
+    };
+    let read = SliceFacts::read(header, data)
+        .map_err(|err| anyhow!("its load commands are cut short or damaged ({err})"))?;
+    let Some(min_macos) = read.min_macos else {
         bail!("it has no LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX load command");
     };
+    let signature = read.signature.map(|(offset, size)| {
+        codesign::check(data, offset, size).map_err(|err| format!("{err:#}"))
+    });
     Ok(Slice {
         cpu,
         min_macos,
-        unstripped,
+        unstripped: read.unstripped,
         signature,
     })
 }
 
-/// What the symbol table of the LC_SYMTAB command at `at` holds that a
-/// stripped binary does not: debugger (stab) entries and local symbols.
+/// Each load command of the thin Mach-O file `data`, and where in the file
+/// it starts: what [`super::macho_strip`] needs to rewrite them in place.
+pub fn load_command_offsets(data: &[u8]) -> Result<Vec<(u32, usize)>> {
+    let header = MachHeader64::<LittleEndian>::parse(data, 0)
+        .map_err(|err| anyhow!("it is not a readable Mach-O file ({err})"))?;
+    let mut offsets = Vec::new();
+    let mut commands = header
+        .load_commands(LE, data, 0)
+        .map_err(|err| anyhow!("its load commands are cut short ({err})"))?;
+    while let Some(command) = commands
+        .next()
+        .map_err(|err| anyhow!("its load commands are cut short or damaged ({err})"))?
+    {
+        // object hands out each command's bytes, which lie in `data`.
+        let at = command.raw_data().as_ptr() as usize - data.as_ptr() as usize;
+        offsets.push((command.cmd(), at));
+    }
+    Ok(offsets)
+}
+
+/// What a thin slice's load commands say.
+#[derive(Default)]
+struct SliceFacts {
+    min_macos: Option<Version>,
+    unstripped: Vec<String>,
+    /// `LC_CODE_SIGNATURE`'s offset and size.
+    signature: Option<(u32, u32)>,
+}
+
+impl SliceFacts {
+    fn read(header: &MachHeader64<LittleEndian>, data: &[u8]) -> object::read::Result<SliceFacts> {
+        let mut facts = SliceFacts::default();
+        let mut commands = header.load_commands(LE, data, 0)?;
+        while let Some(command) = commands.next()? {
+            let encoded = match command.variant()? {
+                LoadCommandVariant::BuildVersion(build) => Some(build.minos.get(LE)),
+                LoadCommandVariant::VersionMin(min) if command.cmd() == LC_VERSION_MIN_MACOSX => {
+                    Some(min.version.get(LE))
+                }
+                LoadCommandVariant::Segment64(segment, _) => {
+                    if segment.segname.starts_with(b"__DWARF\0") {
+                        facts.unstripped.push("a __DWARF segment".to_owned());
+                    }
+                    None
+                }
+                LoadCommandVariant::Symtab(symtab) => {
+                    let symbols = symtab.symbols::<MachHeader64<LittleEndian>, _>(LE, data)?;
+                    facts
+                        .unstripped
+                        .extend(unstripped_symbols(symbols.iter().map(|nlist| nlist.n_type)));
+                    None
+                }
+                LoadCommandVariant::LinkeditData(linkedit)
+                    if command.cmd() == LC_CODE_SIGNATURE =>
+                {
+                    facts.signature = Some((linkedit.dataoff.get(LE), linkedit.datasize.get(LE)));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(encoded) = encoded {
+                facts.min_macos = Some(Version::new(encoded >> 16, (encoded >> 8) & 0xff));
+            }
+        }
+        Ok(facts)
+    }
+}
+
+/// What a symbol table whose entries have the `n_type`s `kinds` holds that
+/// a stripped binary does not: debugger (stab) entries and local symbols.
 /// Undefined imports and exported symbols stay in any executable.
-fn unstripped_symbols(data: &[u8], at: usize) -> Result<Vec<String>> {
-    let (Some(offset), Some(count)) = (word_le(data, at + 8), word_le(data, at + 12)) else {
-        bail!("its LC_SYMTAB is cut short");
-    };
+fn unstripped_symbols(kinds: impl Iterator<Item = u8>) -> Vec<String> {
     let (mut stabs, mut locals) = (0, 0);
-    for index in 0..count as usize {
-        // nlist_64: n_strx (4 bytes), n_type, n_sect, n_desc, n_value.
-        let Some(&kind) = data.get(offset as usize + index * 16 + 4) else {
-            bail!("its symbol table lies outside the file");
-        };
+    for kind in kinds {
         if kind & N_STAB != 0 {
             stabs += 1;
         } else if kind & N_EXT == 0 && kind & N_TYPE == N_SECT {
@@ -171,15 +191,7 @@ fn unstripped_symbols(data: &[u8], at: usize) -> Result<Vec<String>> {
     if locals > 0 {
         found.push(format!("{locals} local symbols"));
     }
-    Ok(found)
-}
-
-fn word_le(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn word_be(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+    found
 }
 
 /// Fails if a slice of the Mach-O `binary` (called `what` in the message)
@@ -207,11 +219,12 @@ pub fn check_macos_floor(what: &str, binary: &[u8], floor: Version) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+    use object::macho::LC_BUILD_VERSION;
 
     /// A thin arm64 Mach-O header with one unrelated load command and one
     /// LC_BUILD_VERSION for macOS `major.minor`, as the linker writes them.
     fn arm64_binary(major: u32, minor: u32) -> Vec<u8> {
-        let words: [u32; 8] = [MH_MAGIC_64, CPU_TYPE_ARM64, 0, 2, 2, 40, 0, 0];
+        let words: [u32; 8] = [MH_MAGIC_64, CPU_TYPE_ARM64, 0, 2, 2, 48, 0, 0];
         let mut data: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
         // LC_UUID (0x1b), 24 bytes.
         data.extend(

@@ -19,20 +19,19 @@
 //! the file keeps its size and layout, and the code signature its place
 //! and size: signing again is hashing the pages anew
 //! ([`codesign::sign_again`]).
+//!
+//! `object` finds the load commands ([`macho::load_command_offsets`]); the
+//! rewriting is this file's own, since `object` writes no Mach-O in place.
 
 use anyhow::{Result, bail};
+use object::macho::{
+    INDIRECT_SYMBOL_ABS, INDIRECT_SYMBOL_LOCAL, LC_CODE_SIGNATURE, LC_DYSYMTAB, LC_SYMTAB,
+    MH_MAGIC_64, N_EXT, N_STAB,
+};
 
-use crate::binary::codesign::{self, LC_CODE_SIGNATURE};
+use crate::binary::{codesign, macho};
 
-const MH_MAGIC_64: u32 = 0xfeed_facf;
-const LC_SYMTAB: u32 = 0x2;
-const LC_DYSYMTAB: u32 = 0xb;
-/// Flags of an indirect symbol table entry that names no symbol.
-const INDIRECT_SYMBOL_LOCAL: u32 = 0x8000_0000;
-const INDIRECT_SYMBOL_ABS: u32 = 0x4000_0000;
-/// `n_type` bits: debugger entry, external.
-const N_STAB: u8 = 0xe0;
-const N_EXT: u8 = 0x01;
+/// The size of a 64-bit symbol table entry (`nlist_64`).
 const NLIST_64: usize = 16;
 
 /// Removes the local symbols of the thin 64-bit Mach-O `binary` and signs
@@ -50,7 +49,7 @@ fn strip_in_place(binary: &mut [u8]) -> Result<usize> {
     if word(binary, 0) != Some(MH_MAGIC_64) {
         bail!("it is not a thin 64-bit little-endian Mach-O file");
     }
-    let commands = load_commands(binary)?;
+    let commands = macho::load_command_offsets(binary)?;
     let find = |wanted: u32| {
         commands
             .iter()
@@ -220,24 +219,6 @@ fn blank_unused_names(
         }
     }
     Ok(())
-}
-
-/// `(cmd, offset)` of each load command.
-fn load_commands(data: &[u8]) -> Result<Vec<(u32, usize)>> {
-    let count = word(data, 16).unwrap_or(0);
-    let mut commands = Vec::new();
-    let mut at = 32;
-    for _ in 0..count {
-        let (Some(cmd), Some(size)) = (word(data, at), word(data, at + 4)) else {
-            bail!("its load commands are cut short");
-        };
-        if size < 8 {
-            bail!("a load command has the impossible size {size}");
-        }
-        commands.push((cmd, at));
-        at += size as usize;
-    }
-    Ok(commands)
 }
 
 /// The word at `at` as an offset or count (0 past the end: the checks
