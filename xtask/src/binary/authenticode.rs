@@ -22,9 +22,9 @@ use crate::vocab::Tool;
 /// The base64 text of a PKCS#12 file holding the certificate and key.
 pub const KEY_VARIABLE: &str = "WINDOWS_SIGNING_KEY";
 /// The PKCS#12 file's password.
-pub const PASSWORD_VARIABLE: &str = "WINDOWS_SIGNING_PASSWORD";
+const PASSWORD_VARIABLE: &str = "WINDOWS_SIGNING_PASSWORD";
 /// An RFC 3161 timestamp server's URL, if the signatures should carry one.
-pub const TIMESTAMP_VARIABLE: &str = "WINDOWS_TIMESTAMP_URL";
+const TIMESTAMP_VARIABLE: &str = "WINDOWS_TIMESTAMP_URL";
 
 /// The program that signs and checks.
 pub const OSSLSIGNCODE: (Tool, &str) = (

@@ -125,7 +125,7 @@ pub fn check(slice: &[u8], dataoff: u32, datasize: u32) -> Result<usize> {
 /// no byte of its layout: each page hash of its code directory becomes the
 /// hash of the page as it is now. (Hashes never cover the signature, so
 /// writing them changes no page.)
-pub fn sign_again(slice: &mut [u8], dataoff: u32, datasize: u32) -> Result<()> {
+pub(super) fn sign_again(slice: &mut [u8], dataoff: u32, datasize: u32) -> Result<()> {
     let directory = Directory::read(slice, dataoff, datasize)?;
     for index in 0..directory.pages {
         let hash = Sha256::digest(directory.page(slice, index));

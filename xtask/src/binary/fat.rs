@@ -52,7 +52,7 @@ pub fn fat_binary(slices: &[&[u8]]) -> Result<Vec<u8>> {
 
 /// The slices a universal binary must have: the CPU of each target of
 /// [`UNIVERSAL2_SLICES`], from the target table.
-pub fn expected_cpus() -> Vec<&'static str> {
+pub(super) fn expected_cpus() -> Vec<&'static str> {
     UNIVERSAL2_SLICES
         .iter()
         .filter_map(|triple| match crate::targets::lookup(triple)?.binary {

@@ -41,7 +41,7 @@ pub struct Slice {
 impl Slice {
     /// Why macOS would refuse to start this slice, if it would: on Apple
     /// silicon every arm64 binary must carry a signature that matches it.
-    pub fn signature_problem(&self) -> Option<String> {
+    pub(super) fn signature_problem(&self) -> Option<String> {
         match (&self.signature, self.cpu.as_str()) {
             (None, "arm64") => Some(
                 "has no code signature (LC_CODE_SIGNATURE), and macOS on Apple silicon starts \
@@ -106,7 +106,7 @@ fn thin(data: &[u8]) -> Result<Slice> {
 
 /// Each load command of the thin Mach-O file `data`, and where in the file
 /// it starts: what [`super::macho_strip`] needs to rewrite them in place.
-pub fn load_command_offsets(data: &[u8]) -> Result<Vec<(u32, usize)>> {
+pub(super) fn load_command_offsets(data: &[u8]) -> Result<Vec<(u32, usize)>> {
     let header = MachHeader64::<LittleEndian>::parse(data, 0)
         .map_err(|err| anyhow!("it is not a readable Mach-O file ({err})"))?;
     let mut offsets = Vec::new();

@@ -9,13 +9,13 @@ use object::pe::{self, ImageDosHeader, ImageNtHeaders32, ImageNtHeaders64};
 use object::read::pe::{ImageNtHeaders, ImageOptionalHeader};
 
 /// Whether `data` starts as a PE file does (with a DOS header).
-pub fn is_pe(data: &[u8]) -> bool {
+pub(super) fn is_pe(data: &[u8]) -> bool {
     data.starts_with(b"MZ")
 }
 
 /// What the checks need from a PE file's headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeHeaders {
+pub(super) struct PeHeaders {
     /// The COFF header's machine (`IMAGE_FILE_MACHINE_*`).
     pub machine: u16,
     /// The optional header's subsystem: 3 is a console program.

@@ -83,7 +83,7 @@ pub fn run(
 
 /// Whether `output` names `version` as a whole version: `1.2.3` or
 /// `v1.2.3`, but not inside `11.2.3` or `1.2.30`.
-pub fn reports_version(output: &str, version: &str) -> bool {
+fn reports_version(output: &str, version: &str) -> bool {
     let part_of_a_version = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+');
     output.match_indices(version).any(|(at, _)| {
         let before = output[..at].chars().next_back();

@@ -26,7 +26,7 @@ const NOT_IN_LIBSYSTEM: [&str; 1] = ["objc"];
 
 /// One thing a crate asks the linker for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Request {
+struct Request {
     /// `name version`, as cargo prints it (`objc2 v0.6.5`).
     pub by: String,
     /// `framework Foundation`, or `library objc`.
@@ -59,7 +59,7 @@ pub fn why_not_here(sh: &Shell, package: &Package, triple: &str) -> Result<Optio
 }
 
 /// What the crates of `package`'s build for `triple` ask the linker for.
-pub fn requests(sh: &Shell, package: &Package, triple: &str) -> Result<Vec<Request>> {
+fn requests(sh: &Shell, package: &Package, triple: &str) -> Result<Vec<Request>> {
     let name = &package.name;
     let features = package.features.cargo_args();
     let format = "{p}";

@@ -223,7 +223,7 @@ fn config_files(root: &Path) -> Vec<PathBuf> {
 
 /// Cargo's home folder, where its registry sources and global config are:
 /// `CARGO_HOME`, or `~/.cargo`.
-pub fn cargo_home() -> PathBuf {
+pub(super) fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))

@@ -56,7 +56,7 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
 
 /// A release dist made: its manifest, where it is, and how long it took
 /// from the first build to the last file published.
-pub struct Finished {
+struct Finished {
     pub manifest: Manifest,
     pub out: PathBuf,
     pub took: Duration,
@@ -64,7 +64,7 @@ pub struct Finished {
 
 /// The whole of dist, each stage's time added to `stopwatch`: `build` is
 /// the time in cargo, the rest is what dist adds to it.
-pub fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finished> {
+fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finished> {
     let targets = ws.select(&args.selection.targets)?;
     let out = args
         .out
@@ -258,7 +258,7 @@ fn print_summary(finished: &Finished, stopwatch: &Stopwatch) {
 }
 
 /// Each stage's time, one line each.
-pub fn print_stages(stopwatch: &Stopwatch) {
+fn print_stages(stopwatch: &Stopwatch) {
     let stages = stopwatch.stages();
     let width = stages.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     for (name, took) in stages {
@@ -292,7 +292,7 @@ struct OneTarget<'a> {
 }
 
 /// The stage that is cargo's own work, which the rest is measured against.
-pub const BUILD: &str = "build";
+const BUILD: &str = "build";
 
 impl OneTarget<'_> {
     /// Builds, checks, smoke-runs and packages it into `staging`.

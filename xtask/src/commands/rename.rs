@@ -147,7 +147,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Cargo's rules for package names and Debian's for package names, at once,
 /// since the one name is both.
-pub fn check_name(name: &str) -> Result<()> {
+fn check_name(name: &str) -> Result<()> {
     match name_problem(name) {
         Some(problem) => bail!(
             "cannot rename to `{name}`: {problem}. Pick a name of lowercase letters, digits and `-`, \
@@ -218,7 +218,7 @@ fn text_files(root: &Path) -> Result<Vec<PathBuf>> {
 ///
 /// One pass from left to right, so a new name that contains the old one
 /// (`app` → `app-cli`) is never replaced again.
-pub fn replace_name(text: &str, old: &str, new: &str) -> String {
+fn replace_name(text: &str, old: &str, new: &str) -> String {
     let old_path = format!("{}::", old.replace('-', "_"));
     let new_path = format!("{}::", new.replace('-', "_"));
     let mut out = String::with_capacity(text.len());

@@ -172,7 +172,7 @@ pub fn read_tar_gz(bytes: &[u8]) -> Result<Vec<Entry>> {
 }
 
 /// Reads every entry of an uncompressed tar archive.
-pub fn read_tar(bytes: &[u8]) -> Result<Vec<Entry>> {
+pub(super) fn read_tar(bytes: &[u8]) -> Result<Vec<Entry>> {
     read_tar_from(bytes)
 }
 

@@ -44,7 +44,7 @@ impl Shell {
     /// Where a system package installs it: each shell's folder for
     /// completions that packages provide. zsh's differs between Debian
     /// (`vendor-completions`) and Fedora (`site-functions`).
-    pub fn installed_path(self, bin: &str, distro: Distro) -> String {
+    fn installed_path(self, bin: &str, distro: Distro) -> String {
         match (self, distro) {
             (Shell::Bash, _) => format!("/usr/share/bash-completion/completions/{bin}"),
             (Shell::Zsh, Distro::Debian) => format!("/usr/share/zsh/vendor-completions/_{bin}"),

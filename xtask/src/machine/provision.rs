@@ -320,7 +320,7 @@ impl InstallStep {
 
     /// The command as shown to someone with `privilege` (`None`: neither
     /// root nor passwordless sudo, so they will type sudo and a password).
-    pub fn display_for(&self, privilege: Option<Privilege>) -> impl fmt::Display + '_ {
+    fn display_for(&self, privilege: Option<Privilege>) -> impl fmt::Display + '_ {
         let sudo = self.as_root && !matches!(privilege, Some(Privilege::Root));
         Shown { step: self, sudo }
     }

@@ -73,7 +73,7 @@ pub fn presence(sh: &Shell, tools_dir: &Path, tool: &Tool) -> Presence {
 }
 
 /// Whether `tool` is present at the right version.
-pub fn is_present(sh: &Shell, tools_dir: &Path, tool: &Tool) -> bool {
+pub(super) fn is_present(sh: &Shell, tools_dir: &Path, tool: &Tool) -> bool {
     presence(sh, tools_dir, tool) == Presence::Present
 }
 

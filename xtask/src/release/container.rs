@@ -30,7 +30,7 @@ use crate::workspace::config::{Config, Package};
 pub const TARGET: &str = "oci";
 
 /// The user the program runs as: distroless's `nonroot`.
-pub const USER: &str = "65532:65532";
+const USER: &str = "65532:65532";
 
 const PASSWD: &str = "root:x:0:0:root:/root:/sbin/nologin\n\
                       nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n";
@@ -234,7 +234,7 @@ pub fn check(bytes: &[u8], image_digest: Option<&str>) -> Result<String> {
 /// The image tag of a version: a tag cannot hold `+`, so build metadata
 /// (`1.0.0+linux`) is joined with `_` (`1.0.0_linux`), as Docker's own
 /// images of such versions do.
-pub fn tag_of(version: &str) -> String {
+fn tag_of(version: &str) -> String {
     version.replace('+', "_")
 }
 

@@ -90,7 +90,7 @@ impl Signer {
 impl Signer {
     /// The public key of the secret key (its base64 line), which the
     /// installers check `SHA256SUMS.minisig` with.
-    pub fn public_key(&self, sh: &Shell) -> Result<String> {
+    pub(super) fn public_key(&self, sh: &Shell) -> Result<String> {
         let dir = self.key_dir.path();
         let (key, public) = (dir.join("minisign.key"), dir.join("minisign.pub"));
         let _ = std::fs::remove_file(&public);
@@ -111,7 +111,7 @@ impl Signer {
 /// The signature of `manifest`'s release, if `signer` is given: of the
 /// SHA256SUMS it will have, with the package and version as the trusted
 /// comment.
-pub fn sign_release(
+pub(super) fn sign_release(
     sh: &Shell,
     signer: Option<&Signer>,
     manifest: &crate::release::manifest::Manifest,

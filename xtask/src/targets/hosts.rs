@@ -34,7 +34,7 @@ pub const OTHER_HOSTS: &[HostRows] = &[
 /// code. Debian's native gcc answers to its triplet name
 /// (`aarch64-linux-gnu-gcc`), so the linker `.cargo/config.toml` names
 /// works here too.
-pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
+pub(super) const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
     TargetSpec {
         c_compiler: CCompiler::Gcc("cc"),
         runner: Runner::Native,
@@ -80,7 +80,7 @@ pub const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
 /// Rows that replace [`KNOWN_TARGETS`]' on a Mac build machine (a macOS CI
 /// runner, say), where Apple's own toolchain links macOS binaries and the
 /// machine runs them: no zig, and tests run natively (x86_64 via Rosetta).
-pub const ON_MACOS_HOST: &[TargetSpec] = &[
+const ON_MACOS_HOST: &[TargetSpec] = &[
     macos_native(AARCH64_APPLE_DARWIN),
     macos_native(X86_64_APPLE_DARWIN),
 ];

@@ -14,7 +14,7 @@ pub fn ensure_known(triple: &str, rustc_targets: &[String]) -> Result<()> {
 }
 
 /// "`x` is not a target rustc knows", with the closest real names.
-pub fn unknown_triple_message(triple: &str, rustc_targets: &[String]) -> String {
+fn unknown_triple_message(triple: &str, rustc_targets: &[String]) -> String {
     format!(
         "`{triple}` is not a target triple rustc knows. {}`rustc --print target-list` lists \
          them all.",

@@ -9,7 +9,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value, value};
 use crate::targets::{CargoConfig, EnvVar};
 
 /// The comment `add-target` puts above a table it writes.
-pub const ADDED_MARK: &str = "# Added by `cargo xtask add-target` from xtask/src/targets/table.rs.";
+const ADDED_MARK: &str = "# Added by `cargo xtask add-target` from xtask/src/targets/table.rs.";
 
 /// What [`insert`] or [`remove`] did, line by line, for the report.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use crate::binary::elf;
 /// The `Depends` dynamically linked binaries need: for each shared library
 /// one of them loads (DT_NEEDED), the Debian package that ships it, at
 /// least at the newest symbol version any of them asks of it.
-pub fn shared_library_depends(binaries: &[&[u8]]) -> Result<Option<String>> {
+pub(super) fn shared_library_depends(binaries: &[&[u8]]) -> Result<Option<String>> {
     let mut needs = Vec::new();
     for binary in binaries {
         needs.extend(elf::needed_libraries(binary)?);

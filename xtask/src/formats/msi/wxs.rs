@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::MsiMetadata;
 
 /// One file the package installs into its folder under Program Files.
-pub struct InstalledFile<'a> {
+pub(super) struct InstalledFile<'a> {
     /// Its name there, which is also its name beside the `.wxs`.
     pub name: &'a str,
     /// A stable GUID for its component (see [`super::guid`]).

@@ -11,7 +11,7 @@ const TRAILER: &str = "TRAILER!!!";
 
 /// One member to write: a path (`./usr/bin/app`), its mode with the file
 /// type bits, and its data (empty for a folder).
-pub struct Member<'a> {
+pub(super) struct Member<'a> {
     pub path: &'a str,
     pub mode: u32,
     pub data: &'a [u8],

@@ -17,9 +17,9 @@ use anyhow::{Context, Result, bail};
 const MAGIC: [u8; 8] = [0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0];
 
 /// The region tag of the signature header.
-pub const SIGNATURES_REGION: u32 = 62;
+pub(super) const SIGNATURES_REGION: u32 = 62;
 /// The region tag of the main header.
-pub const IMMUTABLE_REGION: u32 = 63;
+pub(super) const IMMUTABLE_REGION: u32 = 63;
 
 /// A value in a header, with the type rpm stores it as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +88,7 @@ impl Header {
     }
 
     /// The header's bytes, as one immutable region under `region_tag`.
-    pub fn to_bytes(&self, region_tag: u32) -> Vec<u8> {
+    pub(super) fn to_bytes(&self, region_tag: u32) -> Vec<u8> {
         let mut index: Vec<[u32; 4]> = Vec::new();
         let mut store: Vec<u8> = Vec::new();
         for (&tag, value) in &self.entries {

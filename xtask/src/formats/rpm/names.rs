@@ -15,7 +15,7 @@ fn is_version_char(c: char) -> bool {
 /// becomes `~` (`1.2.0-rc.1` → `1.2.0~rc.1`, which sorts before `1.2.0`),
 /// and any `-` inside the pre-release becomes `_`. Build metadata stays
 /// (`+build.5`).
-pub fn rpm_version(semver: &str) -> Result<String> {
+pub(super) fn rpm_version(semver: &str) -> Result<String> {
     let (release, build) = match semver.split_once('+') {
         Some((release, build)) => (release, Some(build)),
         None => (semver, None),
@@ -38,7 +38,7 @@ pub fn rpm_version(semver: &str) -> Result<String> {
 }
 
 /// An RPM release: letters, digits and `. _ + ~ ^`.
-pub fn check_release(release: &str) -> Result<()> {
+pub(super) fn check_release(release: &str) -> Result<()> {
     if release.is_empty() || !release.chars().all(is_version_char) {
         bail!(
             "the RPM release {release:?} (`release` in [package.metadata.generate-rpm], else \

@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::binary::elf;
 
 /// What `binary` requires of the system, sorted, without duplicates.
-pub fn shared_library_requires(binary: &[u8]) -> Result<Vec<String>> {
+pub(super) fn shared_library_requires(binary: &[u8]) -> Result<Vec<String>> {
     let marker = match binary.get(4) {
         Some(2) => "(64bit)",
         _ => "",

@@ -42,7 +42,7 @@ pub fn serves(release: &Release<'_>) -> bool {
 }
 
 /// The formula's file name, without `.rb`: the package name, lowercase.
-pub fn formula_name(package: &str) -> String {
+pub(super) fn formula_name(package: &str) -> String {
     package.to_ascii_lowercase()
 }
 
@@ -179,7 +179,7 @@ pub fn formula(release: &Release<'_>) -> Result<String> {
 
 /// `(artifact name, SHA-256)` of every `url` in a formula, each with the
 /// `sha256` on the line after it.
-pub fn referenced(formula: &str) -> Vec<(String, String)> {
+pub(super) fn referenced(formula: &str) -> Vec<(String, String)> {
     let quoted = |line: &str, key: &str| -> Option<String> {
         let rest = line.trim().strip_prefix(key)?.trim();
         Some(rest.strip_prefix('"')?.strip_suffix('"')?.to_owned())

@@ -69,7 +69,7 @@ pub fn manifest(release: &Release<'_>) -> String {
 }
 
 /// `(artifact name, SHA-256)` of every architecture in a manifest.
-pub fn referenced(manifest: &str) -> Result<Vec<(String, String)>> {
+pub(super) fn referenced(manifest: &str) -> Result<Vec<(String, String)>> {
     let value: Value = serde_json::from_str(manifest).context("is not valid JSON")?;
     let architectures = value["architecture"]
         .as_object()

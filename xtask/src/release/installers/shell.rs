@@ -83,7 +83,7 @@ pub fn serves(release: &Release<'_>) -> bool {
 }
 
 /// The artifact names the script can download.
-pub fn referenced(script: &str) -> Vec<String> {
+pub(super) fn referenced(script: &str) -> Vec<String> {
     script
         .lines()
         .filter_map(|line| line.trim().split_once(") echo '"))

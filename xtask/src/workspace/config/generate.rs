@@ -37,7 +37,7 @@ pub struct Generate {
 
 impl Generate {
     /// `generate` of `[package.metadata.dist]` of `package`, if set.
-    pub fn from_setting(setting: Option<&Value>, package: &str) -> Result<Generate> {
+    pub(super) fn from_setting(setting: Option<&Value>, package: &str) -> Result<Generate> {
         let Some(setting) = setting else {
             return Ok(Generate::default());
         };

@@ -28,7 +28,7 @@ impl Default for SmokeRun {
 
 impl SmokeRun {
     /// `smoke-run` of `[package.metadata.dist]` of `package`, if set.
-    pub fn from_setting(setting: Option<&Value>, package: &str) -> Result<SmokeRun> {
+    pub(super) fn from_setting(setting: Option<&Value>, package: &str) -> Result<SmokeRun> {
         let arguments = |list: &Vec<Value>| -> Option<Vec<String>> {
             list.iter()
                 .map(|item| item.as_str().map(str::to_owned))
