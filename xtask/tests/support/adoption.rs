@@ -8,8 +8,8 @@ use super::{copy_tree, known_targets, repo_root, shipped_manifest};
 
 /// A copy of the workspace that an adoption test changes as an adopter
 /// would, then builds, ships and tests: made anew at the one path every
-/// such copy has, with its `target/` linked to the one folder they all
-/// build in. So the crates they share are compiled once for all of them
+/// such copy of this workspace has, with its `target/` linked to the one
+/// folder they all build in. So the crates they share are compiled once for all of them
 /// (the same path gives the same remapping flags, which cargo's
 /// fingerprints include), and the suite the copy runs last finds the
 /// builds of its dist warm.
@@ -26,24 +26,34 @@ pub struct AdoptionCopy {
 impl AdoptionCopy {
     /// Waits for its turn, then copies the workspace.
     pub fn new() -> AdoptionCopy {
-        let base = repo_root().join("target/xtask-test-adoption");
-        std::fs::create_dir_all(base.join("target")).unwrap();
-        let turn = File::create(base.join("turn.lock")).unwrap();
+        let target = repo_root().join("target/xtask-test-adoption");
+        std::fs::create_dir_all(&target).unwrap();
+        let turn = File::create(target.join("turn.lock")).unwrap();
         // The workspace's MSRV is the shipped crates'; the template's own
         // tests build with the toolchain rust-toolchain.toml pins.
         #[allow(clippy::incompatible_msrv)]
         turn.lock().unwrap();
-        let dir = base.join("workspace");
+        // Outside this workspace, whose .cargo/config.toml cargo would
+        // otherwise merge into the copy's; one path for each clone.
+        let dir = std::env::temp_dir().join(format!("xtask-adoption-{}", path_hash(&repo_root())));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         copy_tree(&repo_root(), &dir);
-        std::os::unix::fs::symlink(base.join("target"), dir.join("target")).unwrap();
+        std::os::unix::fs::symlink(&target, dir.join("target")).unwrap();
         AdoptionCopy { dir, _turn: turn }
     }
 
     pub fn path(&self) -> &Path {
         &self.dir
     }
+}
+
+/// A short name for `path`, the same in every run.
+fn path_hash(path: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    path.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
 }
 
 impl Drop for AdoptionCopy {
