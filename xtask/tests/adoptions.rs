@@ -44,12 +44,14 @@ fn configured_in(dir: &Path) -> Vec<String> {
 }
 
 /// `dist` and `verify` succeed in the copy, then its own tests pass: its
-/// program's, and the xtask's suite but what `cargo xtask ci` alone runs,
-/// whose dists of the copy's targets find dist's builds warm. Returns the
+/// program's, and the xtask's suite on its configuration
+/// ([`own_suite_passes`]), whose dists of the copy's targets find dist's
+/// builds warm. Returns the
 /// release folder and dist's manifest.
-fn dist_and_own_suite_pass(dir: &Path) -> (PathBuf, Value) {
+fn dist_and_own_suite_pass(copy: &AdoptionCopy) -> (PathBuf, Value) {
+    let dir = copy.path();
     succeed(cargo_in(dir, &["fetch"]).output().unwrap());
-    let out = dir.join("release");
+    let out = copy.release_dir();
     succeed(xtask(dir, &["dist", "--out", out.to_str().unwrap()]));
     succeed(xtask(dir, &["verify", out.to_str().unwrap()]));
     let tested = succeed(
@@ -64,11 +66,7 @@ fn dist_and_own_suite_pass(dir: &Path) -> (PathBuf, Value) {
         tested.contains("counts_lines_words_and_bytes ... ok"),
         "{tested}"
     );
-    succeed(
-        cargo_in(dir, &["test", "--package", "xtask", "--locked"])
-            .output()
-            .unwrap(),
-    );
+    own_suite_passes(dir);
     let manifest = std::fs::read(out.join("dist-manifest.json")).unwrap();
     (out, serde_json::from_slice(&manifest).unwrap())
 }
@@ -142,7 +140,7 @@ fn a_prerelease_with_other_packaging_settings() {
         dist["universal2"] = toml_edit::value(false);
     });
 
-    let (out, manifest) = dist_and_own_suite_pass(dir);
+    let (out, manifest) = dist_and_own_suite_pass(&ws);
     let names = artifacts_in(&out);
     let package = shipped_package(dir);
     let name = package["name"].as_str().unwrap();
@@ -208,7 +206,7 @@ fn a_single_target_this_machine_cannot_run() {
     let target = pick_target(|row| row["runner"] == "none");
     configure_targets(dir, std::slice::from_ref(&target));
     replace_program(dir);
-    let (out, manifest) = dist_and_own_suite_pass(dir);
+    let (out, manifest) = dist_and_own_suite_pass(&ws);
     let artifacts = manifest["artifacts"].as_array().unwrap();
     assert!(
         artifacts
@@ -259,7 +257,7 @@ fn the_shipped_package_moved_out_of_app() {
     assert!(!dir.join(&old_member).exists());
     assert_eq!(shipped_manifest(dir), dir.join("crates/my-tool/Cargo.toml"));
 
-    let (out, _) = dist_and_own_suite_pass(dir);
+    let (out, _) = dist_and_own_suite_pass(&ws);
     assert!(
         artifacts_in(&out)
             .iter()
@@ -291,7 +289,7 @@ fn two_packages_one_with_two_binaries() {
     configure_targets(dir, &targets);
     replace_program(dir);
     add_toolbox(dir);
-    let (out, manifest) = dist_and_own_suite_pass(dir);
+    let (out, manifest) = dist_and_own_suite_pass(&ws);
     let names = artifacts_in(&out);
     let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
     let tools = ["fetch", "stash"];

@@ -121,7 +121,7 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     assert!(checked.contains("the dist matrix lists the"), "{checked}");
 
     // dist ships exactly what is configured now, under the new name.
-    let out = dir.join("out");
+    let out = ws.release_dir();
     succeed(xtask(dir, &["dist", "--out", out.to_str().unwrap()]));
     let names = artifacts_in(&out);
     let shipped = |triple: &str| names.iter().any(|name| name.contains(triple));
@@ -191,7 +191,7 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         tested.contains("counts_lines_words_and_bytes ... ok"),
         "{tested}"
     );
-    cargo_test(&["test", "--package", "xtask", "--locked"]);
+    own_suite_passes(dir);
     let tested = succeed(xtask(dir, &["test", "--target", added]));
     assert!(
         tested.contains("counts_lines_words_and_bytes ... ok"),

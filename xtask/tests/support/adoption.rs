@@ -40,12 +40,45 @@ impl AdoptionCopy {
         std::fs::create_dir_all(&dir).unwrap();
         copy_tree(&repo_root(), &dir);
         std::os::unix::fs::symlink(&target, dir.join("target")).unwrap();
+        let _ = std::fs::remove_dir_all(target.join("adoption-release"));
         AdoptionCopy { dir, _turn: turn }
     }
 
     pub fn path(&self) -> &Path {
         &self.dir
     }
+
+    /// Where the copy's release goes: in its target folder, which the
+    /// suite's own copies of the workspace leave out, so that a test of
+    /// the suite finds no release of the adoption's in its copy.
+    pub fn release_dir(&self) -> PathBuf {
+        self.dir.join("target").join("adoption-release")
+    }
+}
+
+/// The xtask's test binaries that read the workspace's own configuration:
+/// the ones whose passing in an adopted copy says the suite does not
+/// assume the sample. bad_input and hostile_input test against
+/// [`super::fixture_workspace`]s, a known configuration whatever the
+/// workspace's own, so a copy would run them as the template's suite does.
+const SUITE_ON_THE_CONFIGURATION: [&str; 6] = [
+    "artifacts",
+    "macos",
+    "readme",
+    "release",
+    "template",
+    "workflows",
+];
+
+/// The copy's own suite passes in `dir`: the xtask's unit tests and
+/// [`SUITE_ON_THE_CONFIGURATION`], all but what `cargo xtask ci` alone
+/// runs (the ignored tests).
+pub fn own_suite_passes(dir: &Path) {
+    let mut args = vec!["test", "--package", "xtask", "--locked", "--bins"];
+    for binary in SUITE_ON_THE_CONFIGURATION {
+        args.extend(["--test", binary]);
+    }
+    succeed(super::cargo_in(dir, &args).output().unwrap());
 }
 
 /// A short name for `path`, the same in every run.
