@@ -331,7 +331,11 @@ fn the_xtasks_own_tests(ws: &Workspace, steps: &mut Steps) -> Result<()> {
     std::thread::scope(|scope| {
         for _ in 0..LANES {
             scope.spawn(|| {
-                while let Some(binary) = queue.lock().unwrap().pop() {
+                loop {
+                    // Its own statement, so that the queue is not locked
+                    // while the test runs.
+                    let next = queue.lock().unwrap().pop();
+                    let Some(binary) = next else { break };
                     let test = TestRun::new(binary, &logs);
                     let result = test.run(root, &path);
                     ran.lock().unwrap().push((test.label, result));
