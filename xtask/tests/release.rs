@@ -382,6 +382,7 @@ fn minisign_accepts(dir: &Path, public: &Path) -> bool {
 /// Debian's minisign and `verify --key` accept it, the same key gives the
 /// same bytes, and another key or a changed SHA256SUMS is refused by both.
 #[test]
+#[ignore = "needs minisign, which `cargo xtask ci` installs; run by it"]
 fn merge_signs_sha256sums_and_minisign_checks_it() {
     let parts = TwoParts::new(
         "merge-signed",
@@ -454,6 +455,7 @@ fn merge_signs_sha256sums_and_minisign_checks_it() {
 /// A release merged without a key has no signature, and one asked to be
 /// checked with a key says so.
 #[test]
+#[ignore = "needs minisign, which `cargo xtask ci` installs; run by it"]
 fn unsigned_release_checked_with_a_key_is_refused() {
     let parts = TwoParts::new(
         "merge-unsigned",

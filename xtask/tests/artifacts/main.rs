@@ -1,7 +1,9 @@
 //! Release artifacts, opened with the tools a user has: tar, unzip,
 //! dpkg-deb, dpkg, lintian, rpm, rpm2cpio, rpmlint, man, bash, file,
 //! readelf, sha256sum, skopeo, umoci, msiinfo, msiextract, wine's msiexec
-//! and osslsigncode.
+//! and osslsigncode. `cargo xtask ci` installs them first and runs this
+//! binary by name (`cargo test --test artifacts`); plain `cargo test` leaves
+//! it out (`test = false` in xtask/Cargo.toml).
 //!
 //! Runs `cargo xtask dist` for one configured target of each kind (OS and
 //! runner) in the real workspace (fast when `cargo xtask ci` has just built
