@@ -180,6 +180,11 @@ fn init_brings_the_machinery_in_and_then_cargo_xtask_ci_passes() {
         !dir.join("xtask/tests").exists(),
         "the template's own suite stays behind"
     );
+    let xtask_manifest = std::fs::read_to_string(dir.join("xtask/Cargo.toml")).unwrap();
+    assert!(
+        !xtask_manifest.contains("[[test]]"),
+        "the suite's test targets stay behind with it:\n{xtask_manifest}"
+    );
     // The record is one sha256sum reads.
     run_in_dir(
         dir,

@@ -270,8 +270,9 @@ fn installed_files(template: &Workspace) -> Result<Vec<TemplateFile>> {
 }
 
 /// The xtask's manifest with each `field.workspace = true` replaced by the
-/// value it inherits in the template: the project's workspace may not
-/// declare the field, or may declare another edition or license.
+/// value it inherits in the template (the project's workspace may not
+/// declare the field, or may declare another edition or license), and
+/// without the template's own test targets.
 fn self_standing_manifest(template: &Workspace, manifest: &[u8]) -> Result<String> {
     let json = cmd!(template.sh, "cargo metadata --no-deps --format-version 1")
         .quiet()
@@ -297,6 +298,9 @@ fn self_standing_manifest(template: &Workspace, manifest: &[u8]) -> Result<Strin
             .with_context(|| format!("the template's xtask has no {key}"))?;
         package.insert(&key, value(text));
     }
+    // The template's own suite stays behind, and so do the `[[test]]`
+    // entries that configure it: cargo refuses a target whose file is gone.
+    doc.remove("test");
     Ok(doc.to_string())
 }
 
