@@ -4,13 +4,16 @@
  * Crates such as zstd-sys, libsqlite3-sys or ring compile C the same way,
  * through the cc crate in a build script.
  *
- * It describes the compiler that built it and one thing C leaves to the
+ * It describes the compiler that built it and two things C leaves to the
  * platform: the width of `long` (64 bits on 64-bit Linux and macOS, 32 on
- * Windows and on 32-bit targets). snprintf comes from the target's C
+ * Windows and on 32-bit targets) and the byte order (big-endian on IBM Z,
+ * s390x, little-endian on the rest). snprintf comes from the target's C
  * library, so linking proves that too.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* zig's clang defines __GNUC__ too, so clang is asked first. */
 #if defined(__clang__)
@@ -54,9 +57,27 @@ unsigned platform_c_long_bits(void)
     return bits_of_long();
 }
 
-/* Writes "<compiler> <version>; long is <n> bits" into `out`, like snprintf. */
+/*
+ * The byte order, found the way code that reads binary formats must find
+ * it: from the first byte in memory of a 32-bit 1. A compile-time guess
+ * (say, "x86 and Arm are little-endian, so everything is") is the kind of
+ * mistake only a big-endian target's tests catch.
+ */
+static volatile uint32_t one = 1;
+
+const char *platform_c_byte_order(void)
+{
+    uint32_t value = one;
+    unsigned char first;
+    memcpy(&first, &value, 1);
+    return first == 1 ? "little-endian" : "big-endian";
+}
+
+/* Writes "<compiler> <version>; long is <n> bits; <byte order>" into
+ * `out`, like snprintf. */
 int platform_c_describe(char *out, size_t size)
 {
-    return snprintf(out, size, "%s %d.%d.%d; long is %u bits", COMPILER, MAJOR,
-                    MINOR, PATCH, platform_c_long_bits());
+    return snprintf(out, size, "%s %d.%d.%d; long is %u bits; %s", COMPILER,
+                    MAJOR, MINOR, PATCH, platform_c_long_bits(),
+                    platform_c_byte_order());
 }

@@ -37,11 +37,6 @@ pub fn page_size() -> Option<usize> {
     unix::page_size()
 }
 
-/// `$XDG_CONFIG_HOME` if set to an absolute path (the spec says to ignore a
-/// relative one), else `~/.config`.
 pub fn config_dir() -> Option<PathBuf> {
-    std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|dir| dir.is_absolute())
-        .or_else(|| unix::home_dir().map(|home| home.join(".config")))
+    unix::xdg_config_dir()
 }

@@ -1,4 +1,4 @@
-//! POSIX calls whose meaning is the same on Linux and macOS.
+//! POSIX calls whose meaning is the same on Linux, FreeBSD and macOS.
 
 use std::ffi::CStr;
 
@@ -50,4 +50,14 @@ pub fn home_dir() -> Option<std::path::PathBuf> {
     std::env::var_os("HOME")
         .map(std::path::PathBuf::from)
         .filter(|home| home.is_absolute())
+}
+
+/// `$XDG_CONFIG_HOME` if set to an absolute path (the spec says to ignore a
+/// relative one), else `~/.config`: the convention of Linux and the BSDs.
+#[cfg(not(target_os = "macos"))]
+pub fn xdg_config_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(std::path::PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| home_dir().map(|home| home.join(".config")))
 }

@@ -16,7 +16,7 @@ use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 
 use super::pe::{self, PeHeaders};
 use super::{elf, fat, macho};
-use crate::targets::{Binary, TargetSpec};
+use crate::targets::{Binary, Os, TargetSpec};
 
 /// Whether `data` starts like an executable of any format the xtask ships.
 pub fn is_executable(data: &[u8]) -> bool {
@@ -87,6 +87,7 @@ fn check_elf(
             spec.triple
         );
     }
+    let brand = check_elf_os(spec, &facts)?;
     let linkage = match (&facts.interpreter, spec.static_binary) {
         (None, true) => "static".to_owned(),
         (Some(loader), false) => format!("loader {loader}"),
@@ -101,14 +102,72 @@ fn check_elf(
     };
     ensure_stripped(&facts.unstripped)?;
     Ok(format!(
-        "ELF {bits}-bit {} {cpu}, {linkage}, stripped",
+        "ELF {bits}-bit {} {cpu}, {brand}, {linkage}, stripped",
         order(big_endian)
     ))
+}
+
+/// FreeBSD's dynamic loader, which every dynamically linked FreeBSD
+/// program names; Linux loaders live in `/lib` or `/lib64`.
+const FREEBSD_LOADER: &str = "/libexec/ld-elf.so.1";
+
+/// The ELF OS/ABI byte (EI_OSABI) of a FreeBSD binary as FreeBSD's own
+/// toolchain (or `brandelf -t FreeBSD`) writes it; zig leaves it 0 (System
+/// V), and FreeBSD's kernel then knows the binary by its ABI note.
+const ELFOSABI_FREEBSD: u8 = 9;
+/// The values a Linux binary carries there: System V, or GNU for one that
+/// uses GNU extensions (IFUNC).
+const ELFOSABI_LINUX: [u8; 2] = [0, 3];
+
+/// Checks which OS the ELF file is for against `spec`'s: its OS/ABI byte,
+/// FreeBSD's ABI note, and its dynamic loader. Returns what it found, as
+/// `file` would put it: `FreeBSD-style`, or `SYSV`.
+fn check_elf_os(spec: &TargetSpec, facts: &ElfFacts) -> Result<&'static str> {
+    let freebsd_loader = facts.interpreter.as_deref() == Some(FREEBSD_LOADER);
+    let looks_freebsd = facts.os_abi == ELFOSABI_FREEBSD || facts.freebsd_note || freebsd_loader;
+    match spec.os {
+        Os::FreeBsd => {
+            if !(facts.os_abi == ELFOSABI_FREEBSD || facts.freebsd_note && facts.os_abi == 0) {
+                bail!(
+                    "is not branded for FreeBSD: its OS/ABI byte is {} and it has no FreeBSD \
+                     ABI note, so FreeBSD's kernel would not know it as one of its programs",
+                    facts.os_abi
+                );
+            }
+            if !spec.static_binary && !freebsd_loader {
+                bail!(
+                    "asks for the dynamic loader {}, but FreeBSD's is {FREEBSD_LOADER}",
+                    facts.interpreter.as_deref().unwrap_or("(none)")
+                );
+            }
+            Ok("FreeBSD-style")
+        }
+        _ if looks_freebsd => bail!(
+            "is a FreeBSD binary (OS/ABI {}, FreeBSD ABI note: {}, loader {}), but {} \
+             binaries are for {:?}",
+            facts.os_abi,
+            if facts.freebsd_note { "yes" } else { "no" },
+            facts.interpreter.as_deref().unwrap_or("none"),
+            spec.triple,
+            spec.os
+        ),
+        _ if !ELFOSABI_LINUX.contains(&facts.os_abi) => bail!(
+            "has OS/ABI byte {}, which marks another OS's binaries; {} binaries carry 0 (System \
+             V) or 3 (GNU)",
+            facts.os_abi,
+            spec.triple
+        ),
+        _ => Ok("SYSV"),
+    }
 }
 
 /// What the ELF checks need from the headers.
 struct ElfFacts {
     machine: u16,
+    /// EI_OSABI.
+    os_abi: u8,
+    /// Whether it has FreeBSD's ABI note (`.note.tag`, owner `FreeBSD`).
+    freebsd_note: bool,
     interpreter: Option<String>,
     /// Sections a stripped binary does not have.
     unstripped: Vec<String>,
@@ -118,9 +177,15 @@ fn elf_facts<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Resul
     let header = Elf::parse(data)?;
     let endian = header.endian()?;
     let mut interpreter = None;
+    let mut freebsd_note = false;
     for segment in header.program_headers(endian, data)? {
         if let Some(path) = segment.interpreter(endian, data)? {
             interpreter = Some(String::from_utf8_lossy(path).into_owned());
+        }
+        if let Some(mut notes) = segment.notes(endian, data)? {
+            while let Some(note) = notes.next()? {
+                freebsd_note |= note.name() == b"FreeBSD";
+            }
         }
     }
     let sections = header.sections(endian, data)?;
@@ -133,6 +198,8 @@ fn elf_facts<Elf: FileHeader<Endian = object::Endianness>>(data: &[u8]) -> Resul
     }
     Ok(ElfFacts {
         machine: header.e_machine(endian),
+        os_abi: header.e_ident().os_abi,
+        freebsd_note,
         interpreter,
         unstripped,
     })

@@ -35,11 +35,8 @@ pub fn run(
         }
         SmokeRun::Args(args) => args,
     };
-    if !spec.is_runnable() {
-        eprintln!(
-            "==> dist {}: not smoke-run: nothing here runs its binaries",
-            spec.triple
-        );
+    if let Some(why) = spec.build_only_reason() {
+        eprintln!("==> dist {}: not smoke-run: {why}", spec.triple);
         return Ok(SmokeResult::NotRun);
     }
     eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);

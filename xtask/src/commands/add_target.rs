@@ -63,9 +63,15 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         eprintln!("  .cargo/config.toml   {line}");
     }
     eprintln!("  {:<20} {pipeline}", gitlab_ci::FILE);
-    eprintln!(
-        "`cargo xtask test --target {triple}` installs what it needs and runs its tests {}.",
-        spec.runner
-    );
+    match spec.build_only_reason() {
+        None => eprintln!(
+            "`cargo xtask test --target {triple}` installs what it needs and runs its tests {}.",
+            spec.runner
+        ),
+        Some(why) => eprintln!(
+            "`cargo xtask test --target {triple}` installs what it needs and compiles its \
+             tests; it is build-only here ({why})."
+        ),
+    }
     Ok(())
 }

@@ -31,7 +31,7 @@ use crate::commands::{dist, plan, test, verify};
 use crate::machine::{provision, tools};
 use crate::pins;
 use crate::release::publish;
-use crate::targets::{Os, runs_with};
+use crate::targets::{self, Os, TargetSpec, runs_with};
 use crate::vocab::{Pin, Probe, Role, Source, Tool};
 use crate::workspace::config::Configured;
 use crate::workspace::{Workspace, gitlab_ci};
@@ -147,6 +147,26 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     ),
 ];
 
+/// The targets the suite adds to a copy of the workspace
+/// (`tests/platforms.rs`): what they need is installed with the rest.
+const ADDED_BY_THE_SUITE: [&str; 4] = [
+    "s390x-unknown-linux-gnu",
+    "i686-unknown-linux-musl",
+    "x86_64-unknown-freebsd",
+    "aarch64-pc-windows-gnullvm",
+];
+
+/// The rows of [`ADDED_BY_THE_SUITE`], where the workspace has the suite.
+fn added_by_the_suite(ws: &Workspace) -> Vec<&'static TargetSpec> {
+    match has_own_suite(ws) {
+        true => ADDED_BY_THE_SUITE
+            .iter()
+            .filter_map(|triple| targets::lookup_on(&ws.toolchain.host, triple))
+            .collect(),
+        false => Vec::new(),
+    }
+}
+
 pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
     let mut steps = Steps::new();
     let outcome = every_step(ws, install.no_install, &mut steps);
@@ -166,8 +186,13 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
         .iter()
         .copied()
         .partition(|(tool, _)| matches!(tool.source, Source::Cargo(_)));
+    let specs = targets
+        .iter()
+        .map(|configured| configured.spec)
+        .chain(added_by_the_suite(ws))
+        .collect::<Vec<_>>();
     steps.time("provisioning", || {
-        ws.provision(&targets, &installed, no_install)
+        provision::ensure(&ws.sh, &ws.tools_dir, &specs, &installed, no_install)
     })?;
     let compiling = compile_in_background(ws, compiled, no_install);
     steps.time("formatting", || {
@@ -298,11 +323,12 @@ fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
 
 /// The test binaries measured slowest, started first so that the two
 /// lanes finish together; the others follow in `cargo metadata`'s order.
-const SLOWEST_FIRST: [&str; 5] = [
+const SLOWEST_FIRST: [&str; 6] = [
     "adoptions",
     "real_programs",
     "reproducible",
     "template",
+    "platforms",
     "init",
 ];
 

@@ -45,8 +45,8 @@ pub fn run(ws: &Workspace) -> Result<()> {
                 _ => format!("needs {tool}"),
             })
             .collect();
-        if !spec.is_runnable() {
-            notes.push("build-only: nothing here runs its binaries".into());
+        if let Some(why) = spec.build_only_reason() {
+            notes.push(format!("build-only: {why}"));
         }
         println!(
             "{:<32} {:<8} {:<8} {:<8} {}",

@@ -25,9 +25,9 @@ pub fn run(ws: &Workspace, args: &TestArgs) -> Result<()> {
 
 fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
     let spec = configured.spec;
-    if !spec.is_runnable() {
+    if let Some(why) = spec.build_only_reason() {
         eprintln!(
-            "==> {}: build-only; compiling its tests, which nothing here can run",
+            "==> {}: build-only ({why}); compiling its tests",
             spec.triple
         );
         let build = cargo::command(&ws.sh, spec, "build").arg("--all-targets");

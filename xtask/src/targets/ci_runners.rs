@@ -15,7 +15,7 @@ pub struct CiRunner {
     pub builds: &'static [Os],
 }
 
-const LINUX_BUILDS: &[Os] = &[Os::Linux, Os::Windows, Os::Darwin, Os::Wasi];
+const LINUX_BUILDS: &[Os] = &[Os::Linux, Os::Windows, Os::Darwin, Os::FreeBsd, Os::Wasi];
 
 /// The runners the xtask knows. Windows runners are missing on purpose: the
 /// xtask runs on Linux and macOS machines, and Windows targets are built on
@@ -68,7 +68,7 @@ pub const CI_RUNNERS: &[CiRunner] = &[
 pub fn default_runner(os: Os) -> &'static str {
     match os {
         Os::Darwin => "macos-latest",
-        Os::Linux | Os::Windows | Os::Wasi => "ubuntu-latest",
+        Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi => "ubuntu-latest",
     }
 }
 

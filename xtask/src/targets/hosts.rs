@@ -71,7 +71,9 @@ pub(super) const ON_AARCH64_LINUX_HOST: &[TargetSpec] = &[
         ..X86_64_LINUX_MUSL
     },
     TargetSpec {
-        runner: Runner::None,
+        runner: Runner::None {
+            why: "Debian's arm64 wine runs no x86_64 code; an x86_64 machine runs them",
+        },
         tools: &[links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")],
         ..X86_64_WINDOWS_GNU
     },

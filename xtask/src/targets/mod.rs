@@ -106,6 +106,7 @@ pub enum Os {
     Linux,
     Windows,
     Darwin,
+    FreeBsd,
     /// WebAssembly System Interface: no OS underneath, a runtime instead.
     Wasi,
 }
@@ -121,6 +122,11 @@ pub enum Linker {
     RustLld,
     /// zig, driven by `cargo zigbuild` instead of `cargo build`.
     Zig,
+    /// zig for the zig target named (`x86_64-freebsd`), through the script
+    /// `scripts/<triple>-cc` that `.cargo/config.toml` names, so that plain
+    /// `cargo build` links it too. The script runs cargo-zigbuild's `zig
+    /// cc`, which knows each target's quirks.
+    ZigCc(&'static str),
     /// The linker rustc uses for this target by default, shipped with the
     /// toolchain (rust-lld as wasm-ld for WebAssembly): nothing to configure.
     Builtin,
@@ -138,6 +144,8 @@ pub enum CCompiler {
     Zig(&'static str),
     /// zig's clang as `cargo zigbuild` sets it up for the target.
     Zigbuild,
+    /// The same `scripts/<triple>-cc` as [`Linker::ZigCc`].
+    ZigCc(&'static str),
     /// The build machine's own compiler (Apple's clang on a Mac).
     Host,
 }
@@ -157,8 +165,9 @@ pub enum Runner {
     Wine,
     /// Under the wasmtime WASI runtime, through `scripts/wasi-runner`.
     Wasmtime,
-    /// Nothing here can run it: the target is build-only.
-    None,
+    /// Nothing here can run it: the target is build-only, for the reason
+    /// given (what it would take).
+    None { why: &'static str },
 }
 
 /// Whether a binary is built by `cargo build` or `cargo zigbuild`.
@@ -255,7 +264,7 @@ impl TargetSpec {
             (Os::Linux, true) => &[Format::TarGz],
             (Os::Windows, _) if platforms::msi_arch(self).is_some() => &[Format::Zip, Format::Msi],
             (Os::Windows, _) => &[Format::Zip],
-            (Os::Darwin | Os::Wasi, _) => &[Format::TarGz],
+            (Os::Darwin | Os::FreeBsd | Os::Wasi, _) => &[Format::TarGz],
         }
     }
 
@@ -264,7 +273,7 @@ impl TargetSpec {
         match self.os {
             Os::Windows => format!("{name}.exe"),
             Os::Wasi => format!("{name}.wasm"),
-            Os::Linux | Os::Darwin => name.to_owned(),
+            Os::Linux | Os::Darwin | Os::FreeBsd => name.to_owned(),
         }
     }
 
@@ -274,6 +283,7 @@ impl TargetSpec {
         let linker = match self.linker {
             Linker::CrossGcc(program) => Some(program.to_owned()),
             Linker::RustLld => Some("rust-lld".to_owned()),
+            Linker::ZigCc(_) => Some(self.zig_cc_script()),
             Linker::HostCc | Linker::Zig | Linker::Builtin => None,
         };
         let runner = match self.runner {
@@ -287,7 +297,7 @@ impl TargetSpec {
             } => Some(program.to_owned()),
             Runner::Wine => Some("scripts/wine-runner".to_owned()),
             Runner::Wasmtime => Some("scripts/wasi-runner".to_owned()),
-            Runner::Native | Runner::None => None,
+            Runner::Native | Runner::None { .. } => None,
         };
         let env = match self.c_compiler {
             CCompiler::Zig(zig_target) => {
@@ -302,6 +312,13 @@ impl TargetSpec {
                         format!("CFLAGS_{suffix}"),
                         format!("-target {zig_target} -fno-sanitize=undefined"),
                     ),
+                ]
+            }
+            CCompiler::ZigCc(_) => {
+                let suffix = self.triple.replace('-', "_");
+                vec![
+                    EnvVar::path(format!("CC_{suffix}"), &self.zig_cc_script()),
+                    EnvVar::path(format!("AR_{suffix}"), "scripts/zig-ar"),
                 ]
             }
             CCompiler::Gcc(_) | CCompiler::Zigbuild | CCompiler::Host => Vec::new(),
@@ -346,9 +363,23 @@ impl TargetSpec {
         overrides
     }
 
+    /// The script that links and compiles C for a [`Linker::ZigCc`]
+    /// target, relative to the workspace root.
+    pub fn zig_cc_script(&self) -> String {
+        format!("scripts/{}-cc", self.triple)
+    }
+
     /// Whether the target's binaries can run here, so its tests can too.
     pub fn is_runnable(&self) -> bool {
-        self.runner != Runner::None
+        self.build_only_reason().is_none()
+    }
+
+    /// Why nothing here runs the target's binaries, for a build-only one.
+    pub fn build_only_reason(&self) -> Option<&'static str> {
+        match self.runner {
+            Runner::None { why } => Some(why),
+            _ => None,
+        }
     }
 }
 
@@ -418,7 +449,7 @@ impl Runner {
             Runner::Qemu { .. } => "qemu",
             Runner::Wine => "wine",
             Runner::Wasmtime => "wasmtime",
-            Runner::None => "none",
+            Runner::None { .. } => "none",
         }
     }
 }
@@ -437,7 +468,7 @@ impl fmt::Display for Runner {
             } => write!(f, "under qemu ({program})"),
             Runner::Wine => f.write_str("under wine (scripts/wine-runner)"),
             Runner::Wasmtime => f.write_str("under wasmtime (scripts/wasi-runner)"),
-            Runner::None => f.write_str("not at all: nothing on this machine runs it"),
+            Runner::None { why } => write!(f, "not at all: {why}"),
         }
     }
 }
@@ -458,6 +489,7 @@ impl fmt::Display for CCompiler {
             CCompiler::Gcc(program) => f.write_str(program),
             CCompiler::Zig(target) => write!(f, "zig ({target})"),
             CCompiler::Zigbuild => f.write_str("zig cc (cargo zigbuild)"),
+            CCompiler::ZigCc(target) => write!(f, "zig cc -target {target} (cargo-zigbuild's)"),
             CCompiler::Host => f.write_str("the host's cc"),
         }
     }
@@ -472,6 +504,7 @@ impl Linker {
             Linker::CrossGcc(_) => "cross-gcc",
             Linker::RustLld => "rust-lld",
             Linker::Zig => "zig",
+            Linker::ZigCc(_) => "zig-cc",
             Linker::Builtin => "builtin",
         }
     }
@@ -484,6 +517,7 @@ impl fmt::Display for Linker {
             Linker::CrossGcc(program) => f.write_str(program),
             Linker::RustLld => f.write_str("rust-lld"),
             Linker::Zig => f.write_str("zig (cargo zigbuild)"),
+            Linker::ZigCc(target) => write!(f, "zig cc -target {target} (cargo-zigbuild's)"),
             Linker::Builtin => f.write_str("rustc's own"),
         }
     }
@@ -670,8 +704,8 @@ mod tests {
         );
         let on_linux = lookup_on("x86_64-unknown-linux-gnu", "x86_64-apple-darwin").unwrap();
         assert_eq!(
-            (on_linux.builder(), on_linux.runner),
-            (Builder::Zigbuild, Runner::None)
+            (on_linux.builder(), on_linux.is_runnable()),
+            (Builder::Zigbuild, false)
         );
         let linux_on_mac = lookup_on("aarch64-apple-darwin", "aarch64-unknown-linux-gnu").unwrap();
         assert_eq!(

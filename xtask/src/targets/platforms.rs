@@ -61,7 +61,8 @@ pub fn msi_arch(spec: &TargetSpec) -> Option<&'static str> {
 pub fn serves(installer: Format, spec: &TargetSpec, formats: &[Format]) -> bool {
     match installer {
         Format::ShellInstaller => {
-            matches!(spec.os, Os::Linux | Os::Darwin) && formats.contains(&Format::TarGz)
+            matches!(spec.os, Os::Linux | Os::Darwin | Os::FreeBsd)
+                && formats.contains(&Format::TarGz)
         }
         Format::HomebrewFormula => homebrew(spec).is_some() && formats.contains(&Format::TarGz),
         Format::ScoopManifest => scoop(spec).is_some() && formats.contains(&Format::Zip),

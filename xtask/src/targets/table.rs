@@ -88,9 +88,23 @@ const ELF_I386: Binary = Binary::Elf {
     bits: 32,
     big_endian: false,
 };
+const ELF_S390X: Binary = Binary::Elf {
+    machine: 22,
+    cpu: "IBM S/390",
+    bits: 64,
+    big_endian: true,
+};
 const PE_X86_64: Binary = Binary::Pe {
     machine: 0x8664,
     cpu: "x86-64",
+};
+const PE_ARM64: Binary = Binary::Pe {
+    machine: 0xaa64,
+    cpu: "ARM64",
+};
+const PE_I386: Binary = Binary::Pe {
+    machine: 0x014c,
+    cpu: "Intel 386",
 };
 const MACHO_ARM64: Binary = Binary::MachO {
     cpu_type: 0x0100_000c,
@@ -278,6 +292,34 @@ pub(super) const I686_LINUX_GNU: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
+pub(super) const S390X_LINUX_GNU: TargetSpec = TargetSpec {
+    triple: "s390x-unknown-linux-gnu",
+    os: Os::Linux,
+    binary: ELF_S390X,
+    uname_machines: &["s390x"],
+    debian_arch: Some("s390x"),
+    rpm_arch: Some("s390x"),
+    static_binary: false,
+    linker: Linker::CrossGcc("s390x-linux-gnu-gcc"),
+    c_compiler: CCompiler::Gcc("s390x-linux-gnu-gcc"),
+    min_glibc: Some(Version::new(2, 17)),
+    min_macos: None,
+    // IBM Z is big-endian: its tests are where byte-order mistakes show.
+    runner: Runner::Qemu {
+        program: "qemu-s390x",
+        sysroot: Some("/usr/s390x-linux-gnu"),
+    },
+    tools: &[
+        links_with("s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu"),
+        links_against("/usr/s390x-linux-gnu/lib/Scrt1.o", "libc6-dev-s390x-cross"),
+        runs_with("qemu-s390x", "qemu-user"),
+        ZIG,
+        ZIGBUILD,
+    ],
+    release_rustflags: &[],
+    import_libs: None,
+};
+
 pub(super) const X86_64_LINUX_MUSL: TargetSpec = TargetSpec {
     triple: "x86_64-unknown-linux-musl",
     os: Os::Linux,
@@ -317,6 +359,26 @@ pub(super) const AARCH64_LINUX_MUSL: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
+/// 32-bit x86 with musl: static, so the x86_64 build machine runs it
+/// directly (its kernel runs 32-bit programs), and nothing else is needed.
+pub(super) const I686_LINUX_MUSL: TargetSpec = TargetSpec {
+    triple: "i686-unknown-linux-musl",
+    os: Os::Linux,
+    binary: ELF_I386,
+    uname_machines: &["i686", "i586", "i386"],
+    debian_arch: Some("i386"),
+    rpm_arch: Some("i686"),
+    static_binary: true,
+    linker: Linker::RustLld,
+    c_compiler: CCompiler::Zig("x86-linux-musl"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::Native,
+    tools: &[ZIG],
+    release_rustflags: &[],
+    import_libs: None,
+};
+
 pub(super) const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
     triple: "x86_64-pc-windows-gnu",
     os: Os::Windows,
@@ -341,6 +403,55 @@ pub(super) const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
     ],
     release_rustflags: &["-Clink-arg=-Wl,--no-insert-timestamp"],
     import_libs: Some("/usr/x86_64-w64-mingw32/lib"),
+};
+
+/// Windows on ARM, with the LLVM flavour of MinGW (`gnullvm`): zig links
+/// it (PE32+ ARM64) and compiles its C. Debian's wine runs no ARM64 code
+/// on x86_64, so it is build-only here; wixl makes no ARM64 `.msi`, so it
+/// ships a zip ([`platforms::msi_arch`]).
+pub(super) const AARCH64_WINDOWS_GNULLVM: TargetSpec = TargetSpec {
+    triple: "aarch64-pc-windows-gnullvm",
+    os: Os::Windows,
+    binary: PE_ARM64,
+    uname_machines: &[],
+    debian_arch: None,
+    rpm_arch: None,
+    static_binary: false,
+    linker: Linker::ZigCc("aarch64-windows-gnu"),
+    c_compiler: CCompiler::ZigCc("aarch64-windows-gnu"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::None {
+        why: "wine on x86_64 runs no ARM64 code; a Windows on ARM machine runs them",
+    },
+    tools: &[ZIG, ZIGBUILD],
+    // The PE header's time stamp becomes a hash of the contents
+    // (lld's /Brepro), not the time of the link.
+    release_rustflags: &["-Clink-arg=-Wl,-Brepro"],
+    import_libs: None,
+};
+
+/// FreeBSD: zig links against its own copy of FreeBSD's libc. Build-only,
+/// as the Rust cross-compilation guides have it: nothing on Linux runs a
+/// FreeBSD binary short of a FreeBSD virtual machine.
+pub(super) const X86_64_FREEBSD: TargetSpec = TargetSpec {
+    triple: "x86_64-unknown-freebsd",
+    os: Os::FreeBsd,
+    binary: ELF_X86_64,
+    uname_machines: &["amd64", "x86_64"],
+    debian_arch: None,
+    rpm_arch: None,
+    static_binary: false,
+    linker: Linker::ZigCc("x86_64-freebsd"),
+    c_compiler: CCompiler::ZigCc("x86_64-freebsd"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::None {
+        why: "Linux runs no FreeBSD binary; a FreeBSD machine or VM runs them",
+    },
+    tools: &[ZIG, ZIGBUILD],
+    release_rustflags: &[],
+    import_libs: None,
 };
 
 pub(super) const AARCH64_APPLE_DARWIN: TargetSpec = macos_with_zig(
@@ -390,9 +501,13 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     RISCV64GC_LINUX_GNU,
     POWERPC64LE_LINUX_GNU,
     I686_LINUX_GNU,
+    S390X_LINUX_GNU,
     X86_64_LINUX_MUSL,
     AARCH64_LINUX_MUSL,
+    I686_LINUX_MUSL,
     X86_64_WINDOWS_GNU,
+    AARCH64_WINDOWS_GNULLVM,
+    X86_64_FREEBSD,
     AARCH64_APPLE_DARWIN,
     X86_64_APPLE_DARWIN,
     WASM32_WASIP1,
@@ -425,7 +540,9 @@ const fn macos_with_zig(
         c_compiler: CCompiler::Zigbuild,
         min_glibc: None,
         min_macos: Some(min_macos),
-        runner: Runner::None,
+        runner: Runner::None {
+            why: "Linux runs no Mach-O binary; a macOS runner tests them (`cargo xtask plan`)",
+        },
         tools: &[ZIG, ZIGBUILD],
         release_rustflags: &["-Clink-arg=-Wl,-S", "-Clink-arg=-Wl,-x", "-Cstrip=none"],
         import_libs: None,

@@ -82,7 +82,7 @@ pub fn own_suite_passes(dir: &Path) {
 }
 
 /// A short name for `path`, the same in every run.
-fn path_hash(path: &Path) -> String {
+pub fn path_hash(path: &Path) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     path.hash(&mut hasher);

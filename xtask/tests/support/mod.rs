@@ -125,7 +125,7 @@ pub fn copy_of_workspace(label: &str) -> Scratch {
 }
 
 /// Copies the sources under `from` into `to`, but `target/` and `.git/`.
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();

@@ -46,6 +46,7 @@ fn choices<'a>(release: &Release<'a>) -> Vec<Choice<'a>> {
             (Os::Linux, false) => ("Linux", "gnu"),
             (Os::Linux, true) => ("Linux", "musl"),
             (Os::Darwin, _) => ("Darwin", "none"),
+            (Os::FreeBsd, _) => ("FreeBSD", "none"),
             _ => continue,
         };
         choices.push(Choice {

@@ -573,7 +573,7 @@ mod tests {
             "x86_64-unknown-linux-gnu",
             "aarch64-unknown-linux-gnu",
             "x86_64-pc-windows-gnu",
-            "s390x-unknown-linux-gnu",
+            "sparc64-unknown-linux-gnu",
         ]
         .map(String::from)
         .to_vec()
@@ -728,7 +728,7 @@ mod tests {
 
     #[test]
     fn triple_missing_from_the_table_says_where_to_add_it() {
-        let err = error_of(json!({ "package": "app", "targets": ["s390x-unknown-linux-gnu"] }));
+        let err = error_of(json!({ "package": "app", "targets": ["sparc64-unknown-linux-gnu"] }));
         assert!(
             err.contains("KNOWN_TARGETS in xtask/src/targets/table.rs"),
             "{err}"

@@ -1,0 +1,310 @@
+//! The platforms beyond the default targets, as an adopter adds them: a
+//! copy of the workspace gets each with `add-target`, plain cargo builds
+//! and tests it through `.cargo/config.toml` alone, and `dist` ships it,
+//! verified, with a program that compiles C (zstd) inside. One copy serves
+//! every test here, one test at a time, since each builds the same crates.
+//!
+//! - s390x, the one big-endian target: its tests run under qemu, and a
+//!   byte-order mistake made on purpose fails them where x86_64's pass;
+//! - FreeBSD, build-only: its binary is branded for FreeBSD and names
+//!   FreeBSD's loader, and verify refuses it under a Linux name;
+//! - Windows on ARM (`gnullvm`), build-only: a PE ARM64 zip, no `.msi`
+//!   (wixl makes none for ARM64), Scoop's `arm64`;
+//! - 32-bit musl, which the build machine runs natively.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use serde_json::Value;
+use support::adoption::*;
+use support::*;
+
+/// The rows this file is about.
+const S390X: &str = "s390x-unknown-linux-gnu";
+const FREEBSD: &str = "x86_64-unknown-freebsd";
+const WINDOWS_ARM: &str = "aarch64-pc-windows-gnullvm";
+const MUSL32: &str = "i686-unknown-linux-musl";
+const ADDED: [&str; 4] = [S390X, MUSL32, FREEBSD, WINDOWS_ARM];
+
+/// The copy every test uses, with the four targets added; a test holds the
+/// guard while it builds in it. It is made anew by each run, at one path
+/// per clone of the workspace (outside it, so that cargo does not merge
+/// the clone's `.cargo/config.toml` into the copy's), and left for the
+/// next run to replace: no test here knows it is the last.
+fn workspace() -> MutexGuard<'static, PathBuf> {
+    static COPY: OnceLock<Mutex<PathBuf>> = OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("xtask-platforms-{}", path_hash(&repo_root())));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        copy_tree(&repo_root(), &dir);
+        for triple in ADDED {
+            let said = succeed(xtask(&dir, &["add-target", triple]));
+            assert!(said.contains(&format!("added {triple}")), "{said}");
+        }
+        Mutex::new(dir)
+    })
+    .lock()
+    .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `cargo ARGS` in `dir`, which must succeed; returns its output.
+fn cargo_ok(dir: &Path, args: &[&str]) -> String {
+    succeed(cargo_in(dir, args).output().unwrap())
+}
+
+/// Plain cargo, with nothing but what add-target wrote: the tests of s390x
+/// run under qemu-s390x (the C part reports big-endian there), those of
+/// 32-bit musl run natively, and the build-only targets link.
+#[test]
+#[ignore = "builds four targets in a copy of the workspace; run by `cargo xtask ci`"]
+fn plain_cargo_builds_and_tests_each_added_target() {
+    let ws = workspace();
+    let dir = ws.as_path();
+    for triple in [S390X, MUSL32] {
+        let tested = cargo_ok(dir, &["test", "--target", triple]);
+        assert!(tested.contains("test result: ok"), "{tested}");
+        assert!(!tested.contains("FAILED"), "{tested}");
+    }
+    for triple in ADDED {
+        cargo_ok(dir, &["build", "--target", triple]);
+    }
+    let info = Command::new("qemu-s390x")
+        .args(["-L", "/usr/s390x-linux-gnu"])
+        .arg(built(dir, S390X, "debug"))
+        .arg("info")
+        .output()
+        .expect("qemu-s390x runs (qemu-user)");
+    let info = succeed(info);
+    if info.contains("c part") {
+        assert!(info.contains("big-endian"), "{info}");
+    }
+    let freebsd = run_in_dir(
+        dir,
+        "file",
+        &[built(dir, FREEBSD, "debug").to_str().unwrap()],
+    );
+    assert!(
+        freebsd.contains("FreeBSD") && freebsd.contains("/libexec/ld-elf.so.1"),
+        "{freebsd}"
+    );
+    let exe = format!("{}.exe", built(dir, WINDOWS_ARM, "debug").display());
+    let windows = run_in_dir(dir, "file", &[&exe]);
+    assert!(
+        windows.contains("PE32+ executable") && windows.contains("Aarch64"),
+        "{windows}"
+    );
+}
+
+/// A throwaway change that assumes little-endian, as code written on x86
+/// does: the host's tests still pass, s390x's fail and say why.
+#[test]
+#[ignore = "builds s390x in a copy of the workspace; run by `cargo xtask ci`"]
+fn a_byte_order_mistake_fails_only_on_s390x() {
+    let ws = workspace();
+    let dir = ws.as_path();
+    let c_part = dir.join("platform/c/c_toolchain.c");
+    let detection = r#"return first == 1 ? "little-endian" : "big-endian";"#;
+    let Some(original) = std::fs::read_to_string(&c_part)
+        .ok()
+        .filter(|text| text.contains(detection))
+    else {
+        eprintln!("skipped: the workspace has no platform crate that finds its byte order");
+        return;
+    };
+    std::fs::write(
+        &c_part,
+        original.replace(detection, r#"return "little-endian";"#),
+    )
+    .unwrap();
+    let host = cargo_in(dir, &["test", "-p", "platform"]).output().unwrap();
+    let s390x = cargo_in(dir, &["test", "-p", "platform", "--target", S390X])
+        .output()
+        .unwrap();
+    std::fs::write(&c_part, original).unwrap();
+    succeed(host);
+    let stdout = String::from_utf8_lossy(&s390x.stdout);
+    assert!(!s390x.status.success(), "s390x passed:\n{stdout}");
+    assert!(
+        stdout.contains("c_and_rust_agree_on_the_byte_order ... FAILED")
+            && stdout.contains("but this target is big-endian"),
+        "{stdout}"
+    );
+}
+
+/// `dist` of the four, with a program of the adopter's that compiles zstd's
+/// C, then verify; each artifact opened with the tool a user would use.
+#[test]
+#[ignore = "builds release binaries of four targets in a copy; run by `cargo xtask ci`"]
+fn dist_ships_verified_artifacts_for_each_added_target() {
+    let ws = workspace();
+    let dir = ws.as_path();
+    let out = dist_of_the_added_targets(dir);
+    let app = shipped_bin(dir);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap()).unwrap();
+    let shipped = |target: &str, format: &str| -> String {
+        manifest["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["target"] == target && a["format"] == format)
+            .unwrap_or_else(|| panic!("no {format} for {target}: {manifest:#}"))["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Big-endian zstd, round-tripped under qemu.
+    let tarball = shipped(S390X, "tar.gz");
+    let unpacked = out.join("s390x");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    run_in_dir(
+        &unpacked,
+        "tar",
+        &["-xzf", out.join(&tarball).to_str().unwrap()],
+    );
+    let binary = unpacked
+        .join(tarball.trim_end_matches(".tar.gz"))
+        .join(&app);
+    let counted = piped(
+        "qemu-s390x -L /usr/s390x-linux-gnu",
+        &binary,
+        "one two\nthree\n",
+    );
+    assert_eq!(counted.trim(), "2 3 14");
+    let deb = run_in_dir(
+        &out,
+        "dpkg-deb",
+        &["--field", &shipped(S390X, "deb"), "Architecture"],
+    );
+    assert_eq!(deb.trim(), "s390x");
+    let rpm = run_in_dir(
+        &out,
+        "rpm",
+        &["-qp", "--qf", "%{ARCH}", &shipped(S390X, "rpm")],
+    );
+    assert_eq!(rpm.trim(), "s390x");
+    // 32-bit musl runs here, static.
+    let tarball = shipped(MUSL32, "tar.gz");
+    run_in_dir(
+        &unpacked,
+        "tar",
+        &["-xzf", out.join(&tarball).to_str().unwrap()],
+    );
+    let binary = unpacked
+        .join(tarball.trim_end_matches(".tar.gz"))
+        .join(&app);
+    assert_eq!(piped("", &binary, "a b\n").trim(), "1 2 4");
+    let described = run_in_dir(&out, "file", &[binary.to_str().unwrap()]);
+    assert!(
+        described.contains("Intel 80386") && described.contains("statically"),
+        "{described}"
+    );
+    // Windows on ARM: a zip, and no .msi.
+    let zip = shipped(WINDOWS_ARM, "zip");
+    let listing = run_in_dir(&out, "unzip", &["-l", &zip]);
+    assert!(listing.contains(&format!("{app}.exe")), "{listing}");
+    assert!(!manifest.to_string().contains(&format!("{WINDOWS_ARM}.msi")));
+    // Scoop's manifest, where the configuration has installers.
+    let scoop = manifest["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["format"] == "json" && a["target"] == "installer");
+    if let Some(scoop) = scoop {
+        let path = out.join(scoop["name"].as_str().unwrap());
+        let scoop: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let url = scoop["architecture"]["arm64"]["url"].as_str().unwrap();
+        assert!(url.ends_with(&zip), "{scoop:#}");
+    }
+    // FreeBSD: a tarball, nothing else.
+    shipped(FREEBSD, "tar.gz");
+}
+
+/// The release of the four targets in `dir`, made once.
+fn dist_of_the_added_targets(dir: &Path) -> PathBuf {
+    let out = dir.join("target/platforms-release");
+    if out.join("SHA256SUMS").exists() {
+        return out;
+    }
+    replace_program(dir);
+    cargo_ok(dir, &["fetch"]);
+    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
+    for triple in ADDED {
+        args.extend(["--target", triple]);
+    }
+    let said = succeed(xtask(dir, &args));
+    assert!(said.contains("smoke run under qemu (qemu-s390x"), "{said}");
+    succeed(xtask(dir, &["verify", out.to_str().unwrap()]));
+    run_in_dir(&out, "sha256sum", &["-c", "SHA256SUMS"]);
+    out
+}
+
+/// verify reads which OS and CPU a binary is for: a FreeBSD binary under a
+/// Linux name, and an x86_64 PE under the ARM64 name, are refused.
+#[test]
+#[ignore = "builds release binaries in a copy of the workspace; run by `cargo xtask ci`"]
+fn verify_refuses_relabelled_freebsd_and_windows_binaries() {
+    let ws = workspace();
+    let dir = ws.as_path();
+    dist_of_the_added_targets(dir);
+    let freebsd = std::fs::read(built(dir, FREEBSD, "dist")).unwrap();
+    cargo_ok(
+        dir,
+        &[
+            "build",
+            "--profile",
+            "dist",
+            "--target",
+            "x86_64-pc-windows-gnu",
+        ],
+    );
+    let exe = format!(
+        "{}.exe",
+        built(dir, "x86_64-pc-windows-gnu", "dist").display()
+    );
+    let x86_64_pe = std::fs::read(exe).unwrap();
+    let scratch = Scratch::new("relabelled");
+    for (triple, binary, needle) in [
+        ("x86_64-unknown-linux-gnu", &freebsd, "is a FreeBSD binary"),
+        ("x86_64-unknown-linux-musl", &freebsd, "is a FreeBSD binary"),
+        (WINDOWS_ARM, &x86_64_pe, "but this target is ARM64 (0xaa64)"),
+    ] {
+        let out = scratch.path().join(triple);
+        release_of_one_binary(&out, "1.0.0", triple, binary, "");
+        let output = xtask(&repo_root(), &["verify", out.to_str().unwrap()]);
+        assert_fails_with(&output, &["failed verification", needle]);
+    }
+}
+
+/// Where plain cargo put the shipped binary for `triple` and `profile`.
+fn built(dir: &Path, triple: &str, profile: &str) -> PathBuf {
+    dir.join("target")
+        .join(triple)
+        .join(profile)
+        .join(shipped_bin(dir))
+}
+
+/// Runs `binary` under `runner` (words, or empty for none) with `input` on
+/// its standard input; returns what it printed.
+fn piped(runner: &str, binary: &Path, input: &str) -> String {
+    use std::io::Write;
+    let mut words: Vec<PathBuf> = runner.split_whitespace().map(PathBuf::from).collect();
+    words.push(binary.to_owned());
+    let mut child = Command::new(&words[0])
+        .args(&words[1..])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    succeed(child.wait_with_output().unwrap())
+}
