@@ -135,6 +135,10 @@ pub struct DistArgs {
     /// Where to write artifacts [default: target/distrib]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Package the binaries in DIR, built on another machine, instead of
+    /// building (an MSVC target's, built on Windows); one --target
+    #[arg(long, value_name = "DIR")]
+    pub prebuilt: Option<PathBuf>,
     #[command(flatten)]
     pub install: InstallPolicy,
 }

@@ -10,7 +10,10 @@
 //!   FreeBSD's loader, and verify refuses it under a Linux name;
 //! - Windows on ARM (`gnullvm`), build-only: a PE ARM64 zip, no `.msi`
 //!   (wixl makes none for ARM64), Scoop's `arm64`;
-//! - 32-bit musl, which the build machine runs natively.
+//! - 32-bit musl, which the build machine runs natively;
+//! - MSVC, which nothing here builds: dist says where it is built, and
+//!   packages a binary built there (a MinGW one stands in for it here),
+//!   and merge takes that part into a release.
 
 mod support;
 
@@ -28,6 +31,7 @@ const FREEBSD: &str = "x86_64-unknown-freebsd";
 const WINDOWS_ARM: &str = "aarch64-pc-windows-gnullvm";
 const MUSL32: &str = "i686-unknown-linux-musl";
 const ADDED: [&str; 4] = [S390X, MUSL32, FREEBSD, WINDOWS_ARM];
+const MSVC: &str = "x86_64-pc-windows-msvc";
 
 /// The copy every test uses, with the four targets added; a test holds the
 /// guard while it builds in it. It is made anew by each run, at one path
@@ -41,7 +45,7 @@ fn workspace() -> MutexGuard<'static, PathBuf> {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         copy_tree(&repo_root(), &dir);
-        for triple in ADDED {
+        for triple in ADDED.into_iter().chain([MSVC]) {
             let said = succeed(xtask(&dir, &["add-target", triple]));
             assert!(said.contains(&format!("added {triple}")), "{said}");
         }
@@ -307,4 +311,120 @@ fn piped(runner: &str, binary: &Path, input: &str) -> String {
         .write_all(input.as_bytes())
         .unwrap();
     succeed(child.wait_with_output().unwrap())
+}
+
+/// A release build of the x86_64 MinGW binary, by plain cargo.
+fn mingw_release_binary(dir: &Path) -> PathBuf {
+    let mingw = "x86_64-pc-windows-gnu";
+    cargo_ok(dir, &["build", "--profile", "dist", "--target", mingw]);
+    PathBuf::from(format!("{}.exe", built(dir, mingw, "dist").display()))
+}
+
+/// Nothing here builds an MSVC target: dist says so and where it is built,
+/// and refuses `--prebuilt` where it cannot apply, each before building.
+#[test]
+#[ignore = "uses the copy of the workspace the other tests build in; run by `cargo xtask ci`"]
+fn msvc_is_refused_here_with_where_it_is_built() {
+    let ws = workspace();
+    let dir = ws.as_path();
+    let out = dir.join("target/msvc-refused");
+    let out_arg = out.to_str().unwrap();
+    let stderr = assert_fails_with(
+        &xtask(dir, &["dist", "--target", MSVC, "--out", out_arg]),
+        &[
+            "nothing to build here",
+            "MSVC's link.exe",
+            "windows-latest",
+            &format!("cargo xtask dist --target {MSVC} --prebuilt DIR"),
+        ],
+    );
+    assert!(!stderr.contains("Compiling"), "{stderr}");
+    let empty = dir.join("target/empty-prebuilt");
+    std::fs::create_dir_all(&empty).unwrap();
+    let empty_arg = empty.to_str().unwrap();
+    for (args, needle) in [
+        (
+            vec!["--target", S390X, "--prebuilt", empty_arg],
+            "is built here, by dist itself",
+        ),
+        (
+            vec!["--target", MSVC, "--target", S390X, "--prebuilt", empty_arg],
+            "but 2 are selected",
+        ),
+        (
+            vec!["--target", MSVC, "--prebuilt", "/nonexistent/folder"],
+            "no such folder",
+        ),
+        (vec!["--target", MSVC, "--prebuilt", empty_arg], "has no "),
+    ] {
+        let mut all = vec!["dist", "--out", out_arg];
+        all.extend(args);
+        let stderr = assert_fails_with(&xtask(dir, &all), &[needle]);
+        assert!(!stderr.contains("Compiling"), "{stderr}");
+    }
+    assert!(!out.join("SHA256SUMS").exists());
+    let doctor = String::from_utf8_lossy(&xtask(dir, &["doctor"]).stdout).into_owned();
+    assert!(
+        doctor
+            .lines()
+            .any(|line| line.starts_with(MSVC) && line.contains("Windows")),
+        "{doctor}"
+    );
+}
+
+/// The part a Windows runner's binary makes: a real MinGW-built PE stands
+/// in for the MSVC one. dist packages it as a zip and an .msi, and merge
+/// takes it with the release of the other targets.
+#[test]
+#[ignore = "builds release binaries in a copy of the workspace; run by `cargo xtask ci`"]
+fn a_prebuilt_msvc_part_is_packaged_and_merged() {
+    let ws = workspace();
+    let dir = ws.as_path();
+    let others = dist_of_the_added_targets(dir);
+    let prebuilt = dir.join("target/prebuilt-msvc");
+    std::fs::create_dir_all(&prebuilt).unwrap();
+    let exe = format!("{}.exe", shipped_bin(dir));
+    std::fs::copy(mingw_release_binary(dir), prebuilt.join(&exe)).unwrap();
+    let part = dir.join("target/msvc-part");
+    succeed(xtask(
+        dir,
+        &[
+            "dist",
+            "--target",
+            MSVC,
+            "--prebuilt",
+            prebuilt.to_str().unwrap(),
+            "--out",
+            part.to_str().unwrap(),
+        ],
+    ));
+    let names = artifacts_in(&part);
+    let zip = names
+        .iter()
+        .find(|n| n.ends_with(&format!("{MSVC}.zip")))
+        .expect("a zip");
+    let listing = run_in_dir(&part, "unzip", &["-l", zip]);
+    assert!(listing.contains(&exe), "{listing}");
+    if let Some(msi) = names.iter().find(|n| n.ends_with(".msi")) {
+        let unpacked = part.join("msi");
+        std::fs::create_dir_all(&unpacked).unwrap();
+        let files = run_in_dir(&unpacked, "msiextract", &[part.join(msi).to_str().unwrap()]);
+        assert!(files.contains(&exe), "{files}");
+    }
+    let merged = dir.join("target/merged-with-msvc");
+    succeed(xtask(
+        dir,
+        &[
+            "merge",
+            others.to_str().unwrap(),
+            part.to_str().unwrap(),
+            "--out",
+            merged.to_str().unwrap(),
+        ],
+    ));
+    succeed(xtask(dir, &["verify", merged.to_str().unwrap()]));
+    run_in_dir(&merged, "sha256sum", &["-c", "SHA256SUMS"]);
+    let all = artifacts_in(&merged);
+    assert!(all.contains(zip), "{all:?}");
+    assert!(all.iter().any(|n| n.contains(S390X)), "{all:?}");
 }

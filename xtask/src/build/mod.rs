@@ -2,9 +2,11 @@
 //! and the compiler flags a release build gets ([`rustflags`]), which keep
 //! build paths and other machine facts out of the binaries
 //! ([`reproducible`] checks that they did); and what a macOS build needs
-//! that zig does not have ([`apple_frameworks`]).
+//! that zig does not have ([`apple_frameworks`]); and binaries built on
+//! another machine, which dist packages ([`prebuilt`]).
 
 pub mod apple_frameworks;
 pub mod cargo;
+pub mod prebuilt;
 pub mod reproducible;
 pub mod rustflags;

@@ -64,6 +64,11 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     }
     eprintln!("  {:<20} {pipeline}", gitlab_ci::FILE);
     match spec.build_only_reason() {
+        _ if spec.built_elsewhere().is_some() => eprintln!(
+            "{triple} is built and tested on Windows: `cargo xtask plan` puts it on a Windows \
+             runner, and `cargo xtask dist --target {triple} --prebuilt DIR` packages what it \
+             built."
+        ),
         None => eprintln!(
             "`cargo xtask test --target {triple}` installs what it needs and runs its tests {}.",
             spec.runner

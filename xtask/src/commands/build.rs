@@ -23,6 +23,9 @@ pub fn run(ws: &Workspace, args: &BuildArgs) -> Result<()> {
 
 fn build_one(ws: &Workspace, configured: &Configured, profile: &str) -> Outcome {
     let spec = configured.spec;
+    if let Some(reason) = spec.built_elsewhere() {
+        return Outcome::NotHere(reason);
+    }
     eprintln!(
         "==> building {} ({profile}) with {}",
         spec.triple, spec.linker

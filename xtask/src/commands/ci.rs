@@ -228,6 +228,7 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
             &DistArgs {
                 selection: every_target(),
                 out: None,
+                prebuilt: None,
                 install: install(),
             },
         )
@@ -309,7 +310,11 @@ fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
     )
     .run()?;
     let mut linted: Vec<Os> = Vec::new();
-    for configured in targets {
+    // MSVC targets are linted where they are built: their C needs cl.exe.
+    let here = targets
+        .iter()
+        .filter(|t| t.spec.built_elsewhere().is_none());
+    for configured in here {
         if !linted.contains(&configured.spec.os) {
             linted.push(configured.spec.os);
             cargo::command(sh, configured.spec, "clippy")

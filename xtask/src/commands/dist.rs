@@ -29,7 +29,7 @@ use crate::binary::generated_docs::{self, Printed};
 use crate::binary::{elf, headers, macho, macho_strip, smoke};
 use crate::build::reproducible;
 use crate::build::rustflags::ReleaseFlags;
-use crate::build::{apple_frameworks, cargo};
+use crate::build::{apple_frameworks, cargo, prebuilt};
 use crate::cli::DistArgs;
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
@@ -66,6 +66,10 @@ struct Finished {
 /// the time in cargo, the rest is what dist adds to it.
 fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finished> {
     let targets = ws.select(&args.selection.targets)?;
+    let prebuilt = args.prebuilt.as_deref();
+    if let Some(dir) = prebuilt {
+        prebuilt::check_selection(dir, &targets)?;
+    }
     let out = args
         .out
         .clone()
@@ -82,7 +86,13 @@ fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finis
     let layouts = with_signers(ws, layouts)?;
 
     let started = Instant::now();
-    let artifacts = build_every_target(ws, &layouts, &targets, staging.path(), stopwatch)?;
+    let every = EveryTarget {
+        ws,
+        layouts: &layouts,
+        prebuilt,
+        stopwatch,
+    };
+    let artifacts = every.build(&targets, staging.path())?;
     let release = Release {
         config: &ws.config,
         per_target: artifacts,
@@ -141,66 +151,89 @@ fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<Relea
     Ok(signed)
 }
 
-/// Builds, checks and packages every package for every target into
-/// `staging`, and fails, after the table of results, if any target failed.
-/// Targets that run natively go first: their binaries print the man pages
-/// and completions every target ships (`generate`).
-fn build_every_target(
-    ws: &Workspace,
-    layouts: &[ReleaseLayout],
-    targets: &[&Configured],
-    staging: &Path,
-    stopwatch: &Stopwatch,
-) -> Result<Vec<Artifact>> {
-    let mut report = Report::default();
-    let mut artifacts = Vec::new();
-    let printed = RefCell::new(BTreeMap::new());
-    let mut ordered = targets.to_vec();
-    ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
-    for configured in ordered {
-        if let Some(reason) = why_not_here(ws, configured)? {
-            report.push(configured.triple(), Outcome::NotHere(reason));
-            continue;
-        }
-        // Every shipped package of the target, or the target fails.
-        let made: Result<Vec<Artifact>> = layouts
-            .iter()
-            .zip(&ws.config.packages)
-            .map(|(layout, package)| {
-                let target = OneTarget {
-                    ws,
-                    layout,
-                    package,
-                    configured,
-                    printed: &printed,
-                    stopwatch,
-                };
-                target.dist(staging)
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(|made| made.into_iter().flatten().collect());
-        let done = Outcome::ran_or_build_only(configured.spec);
-        report.push(
-            configured.triple(),
-            Outcome::of(made.map(|made| artifacts.extend(made)), done),
-        );
-    }
-    let built_any = report.any_built();
-    report.finish("dist")?;
-    if !built_any {
-        bail!(
-            "nothing to build here: no selected target can be built on this machine (the table \
-             above says why). Select other targets, or build these where it says."
-        );
-    }
-    Ok(artifacts)
+/// What every target's dist shares.
+struct EveryTarget<'a> {
+    ws: &'a Workspace,
+    /// Each shipped package's, in the configuration's order.
+    layouts: &'a [ReleaseLayout],
+    /// Where the binaries are, if they were built elsewhere.
+    prebuilt: Option<&'a Path>,
+    stopwatch: &'a Stopwatch,
 }
 
-/// Why `configured` cannot be built on this machine, if it cannot: a macOS
-/// target that zig links (a Mac links with its own SDK) of a package that
-/// links Apple frameworks, with no SDK.
-pub fn why_not_here(ws: &Workspace, configured: &Configured) -> Result<Option<String>> {
+impl EveryTarget<'_> {
+    /// Builds, checks and packages every package for every target into
+    /// `staging`, and fails, after the table of results, if any target failed.
+    /// Targets that run natively go first: their binaries print the man pages
+    /// and completions every target ships (`generate`).
+    fn build(&self, targets: &[&Configured], staging: &Path) -> Result<Vec<Artifact>> {
+        let EveryTarget {
+            ws,
+            layouts,
+            prebuilt,
+            stopwatch,
+        } = *self;
+        let mut report = Report::default();
+        let mut artifacts = Vec::new();
+        let printed = RefCell::new(BTreeMap::new());
+        let mut ordered = targets.to_vec();
+        ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
+        for configured in ordered {
+            if let Some(reason) = why_not_here(ws, configured, prebuilt)? {
+                report.push(configured.triple(), Outcome::NotHere(reason));
+                continue;
+            }
+            // Every shipped package of the target, or the target fails.
+            let made: Result<Vec<Artifact>> = layouts
+                .iter()
+                .zip(&ws.config.packages)
+                .map(|(layout, package)| {
+                    let target = OneTarget {
+                        ws,
+                        layout,
+                        package,
+                        configured,
+                        printed: &printed,
+                        prebuilt,
+                        stopwatch,
+                    };
+                    target.dist(staging)
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(|made| made.into_iter().flatten().collect());
+            let done = Outcome::ran_or_build_only(configured.spec);
+            report.push(
+                configured.triple(),
+                Outcome::of(made.map(|made| artifacts.extend(made)), done),
+            );
+        }
+        let built_any = report.any_built();
+        report.finish("dist")?;
+        if !built_any {
+            bail!(
+                "nothing to build here: no selected target can be built on this machine (the table \
+             above says why). Select other targets, or build these where it says."
+            );
+        }
+        Ok(artifacts)
+    }
+}
+
+/// Why `configured` cannot be built on this machine, if it cannot: an
+/// MSVC target, unless its binaries were built elsewhere (`prebuilt`); a
+/// macOS target that zig links (a Mac links with its own SDK) of a package
+/// that links Apple frameworks, with no SDK.
+pub fn why_not_here(
+    ws: &Workspace,
+    configured: &Configured,
+    prebuilt: Option<&Path>,
+) -> Result<Option<String>> {
     let spec = configured.spec;
+    if prebuilt.is_none() {
+        if let Some(reason) = spec.built_elsewhere() {
+            return Ok(Some(reason));
+        }
+    }
     if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
         return Ok(None);
     }
@@ -248,12 +281,15 @@ fn print_summary(finished: &Finished, stopwatch: &Stopwatch) {
         );
     }
     let in_cargo = stopwatch.of(BUILD);
-    eprintln!(
-        "dist took {:.1} s, of which the cargo builds {:.1} s ({:.3}x)",
-        took.as_secs_f64(),
-        in_cargo.as_secs_f64(),
-        took.as_secs_f64() / in_cargo.as_secs_f64().max(f64::EPSILON)
-    );
+    match in_cargo.is_zero() {
+        true => eprintln!("dist took {:.1} s, and built nothing", took.as_secs_f64()),
+        false => eprintln!(
+            "dist took {:.1} s, of which the cargo builds {:.1} s ({:.3}x)",
+            took.as_secs_f64(),
+            in_cargo.as_secs_f64(),
+            took.as_secs_f64() / in_cargo.as_secs_f64()
+        ),
+    }
     print_stages(stopwatch);
 }
 
@@ -288,6 +324,8 @@ struct OneTarget<'a> {
     /// What each package's binaries printed of `generate`, by package:
     /// printed once, by the first build that runs here.
     printed: &'a RefCell<BTreeMap<String, Vec<Printed>>>,
+    /// Where the binaries are, if they were built elsewhere.
+    prebuilt: Option<&'a Path>,
     stopwatch: &'a Stopwatch,
 }
 
@@ -309,9 +347,12 @@ impl OneTarget<'_> {
         let config = &self.ws.config;
         let spec = self.configured.spec;
         let flags = reproducible::release_flags(&config.root, &config.target_dir, spec)?;
-        let built = self.stopwatch.time(BUILD, || {
-            build_release_binaries(self.ws, self.package, self.configured, &flags)
-        })?;
+        let built = match self.prebuilt {
+            Some(dir) => prebuilt::binaries(dir, spec, self.package)?,
+            None => self.stopwatch.time(BUILD, || {
+                build_release_binaries(self.ws, self.package, self.configured, &flags)
+            })?,
+        };
         let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?
             .with_printed(&self.printed_docs(&built)?);
         let mut smoke_run = SmokeResult::NotRun;
@@ -329,7 +370,10 @@ impl OneTarget<'_> {
             artifact.smoke_run = smoke_run;
             artifact.glibc_floor = self.configured.glibc_floor;
             artifact.macos_floor = self.configured.macos_floor;
-            artifact.rustflags = flags.recorded.clone();
+            // A prebuilt binary's flags were the other machine's business.
+            if self.prebuilt.is_none() {
+                artifact.rustflags = flags.recorded.clone();
+            }
             publish::stage(staging, artifact, bytes)?;
         }
         Ok(made.into_iter().map(|(artifact, _)| artifact).collect())

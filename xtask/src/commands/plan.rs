@@ -10,7 +10,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use crate::cli::PlanArgs;
-use crate::targets::{self, ci_runners};
+use crate::targets::ci_runners::{self, CiRunner};
+use crate::targets::{self, Linker};
 use crate::util::atomic;
 use crate::workspace::Workspace;
 use crate::workspace::config::{Config, Configured};
@@ -118,12 +119,44 @@ pub fn plan(config: &Config) -> Result<Vec<Value>> {
     config.targets.iter().map(job).collect()
 }
 
+/// A target's job. An MSVC target is built and tested on a Windows runner
+/// (`runner`) with plain cargo, and its binary packaged by dist on
+/// `packaged_on`; every other target's job runs dist on its runner.
 fn job(configured: &Configured) -> Result<Value> {
     let triple = configured.triple();
+    let runner = placed_runner(configured)?;
+    let formats: Vec<&str> = configured.formats.iter().map(|f| f.name()).collect();
+    if runner.is_windows() {
+        return Ok(json!({
+            "target": triple,
+            "runner": runner.label,
+            "formats": formats,
+            "test": "native",
+            "builder": "cargo",
+            "packaged_on": ci_runners::PACKAGING_RUNNER,
+        }));
+    }
+    // How the target is built and tested on that runner, not on this machine.
+    let there = targets::lookup_on(runner.host, triple).unwrap_or(configured.spec);
+    Ok(json!({
+        "target": triple,
+        "runner": runner.label,
+        "formats": formats,
+        "test": there.runner.kind(),
+        "builder": there.builder().name(),
+    }))
+}
+
+/// The CI runner `configured` builds on: the configuration's, or its
+/// default; refused where it cannot build the target.
+fn placed_runner(configured: &Configured) -> Result<&'static CiRunner> {
+    let triple = configured.triple();
+    let spec = configured.spec;
     let label = configured
         .ci_runner
         .as_deref()
-        .unwrap_or_else(|| ci_runners::default_runner(configured.spec.os));
+        .unwrap_or_else(|| ci_runners::default_runner(spec));
+    let fix = "Fix [workspace.metadata.dist.ci-runner] in Cargo.toml.";
     let Some(runner) = ci_runners::find(label) else {
         let known: Vec<&str> = ci_runners::CI_RUNNERS
             .iter()
@@ -131,28 +164,32 @@ fn job(configured: &Configured) -> Result<Value> {
             .collect();
         bail!(
             "plan cannot place {triple} on CI runner `{label}`: the xtask knows how to run on {}. \
-             (Windows runners are not among them: Windows targets build on Linux with MinGW.) \
-             Fix [workspace.metadata.dist.ci-runner] in Cargo.toml.",
+             {fix}",
             known.join(", ")
         );
     };
-    if !runner.builds.contains(&configured.spec.os) {
+    let msvc = spec.linker == Linker::Msvc;
+    if msvc && !runner.is_windows() {
         bail!(
-            "plan cannot place {triple} on `{label}`: that runner cannot build {:?} targets (their \
-             cross toolchains install with apt). Put it on an Ubuntu runner in \
-             [workspace.metadata.dist.ci-runner].",
-            configured.spec.os
+            "plan cannot place {triple} on `{label}`: MSVC targets need Visual Studio, which only \
+             a Windows runner has ({}). {fix}",
+            ci_runners::WINDOWS_RUNNER
         );
     }
-    // How the target is built and tested on that runner, not on this machine.
-    let there = targets::lookup_on(runner.host, triple).unwrap_or(configured.spec);
-    Ok(json!({
-        "target": triple,
-        "runner": runner.label,
-        "formats": configured.formats.iter().map(|format| format.name()).collect::<Vec<_>>(),
-        "test": there.runner.kind(),
-        "builder": there.builder().name(),
-    }))
+    if runner.is_windows() && !msvc {
+        bail!(
+            "plan cannot place {triple} on `{label}`: Windows runners build only the MSVC \
+             targets; {triple} is built on Linux (MinGW or zig). {fix}"
+        );
+    }
+    if !runner.builds.contains(&spec.os) {
+        bail!(
+            "plan cannot place {triple} on `{label}`: that runner cannot build {:?} targets (their \
+             cross toolchains install with apt). Put it on an Ubuntu runner. {fix}",
+            spec.os
+        );
+    }
+    Ok(runner)
 }
 
 #[cfg(test)]
@@ -223,11 +260,48 @@ mod tests {
 
     #[test]
     fn unknown_runner_cannot_be_placed() {
+        let err = job(&configured("x86_64-pc-windows-gnu", Some("windows-2019")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("cannot place x86_64-pc-windows-gnu on CI runner `windows-2019`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn msvc_builds_on_a_windows_runner_and_is_packaged_on_ubuntu() {
+        for triple in ["x86_64-pc-windows-msvc", "i686-pc-windows-msvc"] {
+            let msvc = job(&configured(triple, None)).unwrap();
+            assert_eq!(
+                (
+                    msvc["runner"].as_str(),
+                    msvc["test"].as_str(),
+                    msvc["packaged_on"].as_str()
+                ),
+                (
+                    Some("windows-latest"),
+                    Some("native"),
+                    Some("ubuntu-latest")
+                ),
+                "{triple}"
+            );
+        }
+        let mingw = job(&configured("x86_64-pc-windows-gnu", None)).unwrap();
+        assert!(mingw.get("packaged_on").is_none());
+    }
+
+    #[test]
+    fn msvc_on_linux_and_mingw_on_windows_are_refused() {
+        let err = job(&configured("x86_64-pc-windows-msvc", Some("ubuntu-latest")))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("MSVC targets need Visual Studio"), "{err}");
         let err = job(&configured("x86_64-pc-windows-gnu", Some("windows-latest")))
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("cannot place x86_64-pc-windows-gnu on CI runner `windows-latest`"),
+            err.contains("Windows runners build only the MSVC targets"),
             "{err}"
         );
     }

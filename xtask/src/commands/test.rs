@@ -25,6 +25,9 @@ pub fn run(ws: &Workspace, args: &TestArgs) -> Result<()> {
 
 fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
     let spec = configured.spec;
+    if let Some(reason) = spec.built_elsewhere() {
+        return Outcome::NotHere(reason);
+    }
     if let Some(why) = spec.build_only_reason() {
         eprintln!(
             "==> {}: build-only ({why}); compiling its tests",

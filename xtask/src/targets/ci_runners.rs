@@ -2,7 +2,7 @@
 //! GitHub-hosted runners, what each one's host triple is, and which target
 //! OSes it can build.
 
-use super::Os;
+use super::{Linker, Os, TargetSpec};
 
 /// A GitHub-hosted runner the xtask can run on.
 pub struct CiRunner {
@@ -17,9 +17,10 @@ pub struct CiRunner {
 
 const LINUX_BUILDS: &[Os] = &[Os::Linux, Os::Windows, Os::Darwin, Os::FreeBsd, Os::Wasi];
 
-/// The runners the xtask knows. Windows runners are missing on purpose: the
-/// xtask runs on Linux and macOS machines, and Windows targets are built on
-/// Linux with MinGW and tested under wine.
+/// The runners the xtask knows. The xtask itself runs on the Linux and
+/// macOS ones. Windows ones build and test the MSVC targets with plain
+/// cargo, for a Linux job to package; the other Windows targets are built
+/// on Linux with MinGW or zig.
 pub const CI_RUNNERS: &[CiRunner] = &[
     CiRunner {
         label: "ubuntu-latest",
@@ -48,6 +49,21 @@ pub const CI_RUNNERS: &[CiRunner] = &[
         builds: LINUX_BUILDS,
     },
     CiRunner {
+        label: WINDOWS_RUNNER,
+        host: "x86_64-pc-windows-msvc",
+        builds: &[Os::Windows],
+    },
+    CiRunner {
+        label: "windows-2025",
+        host: "x86_64-pc-windows-msvc",
+        builds: &[Os::Windows],
+    },
+    CiRunner {
+        label: "windows-11-arm",
+        host: "aarch64-pc-windows-msvc",
+        builds: &[Os::Windows],
+    },
+    CiRunner {
         label: "macos-latest",
         host: "aarch64-apple-darwin",
         builds: &[Os::Darwin],
@@ -64,11 +80,27 @@ pub const CI_RUNNERS: &[CiRunner] = &[
     },
 ];
 
-/// The runner each OS builds on unless the configuration says otherwise.
-pub fn default_runner(os: Os) -> &'static str {
-    match os {
-        Os::Darwin => "macos-latest",
-        Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi => "ubuntu-latest",
+/// Where the MSVC targets are built: GitHub's Windows runner, which has
+/// Visual Studio.
+pub const WINDOWS_RUNNER: &str = "windows-latest";
+
+/// Where a Windows runner's MSVC binaries are packaged (by `dist
+/// --prebuilt`): the xtask's own kind of machine.
+pub const PACKAGING_RUNNER: &str = "ubuntu-latest";
+
+/// The runner a target builds on unless the configuration says otherwise.
+pub fn default_runner(spec: &TargetSpec) -> &'static str {
+    match (spec.os, spec.linker) {
+        (_, Linker::Msvc) => WINDOWS_RUNNER,
+        (Os::Darwin, _) => "macos-latest",
+        (Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi, _) => PACKAGING_RUNNER,
+    }
+}
+
+impl CiRunner {
+    /// Whether it is a Windows machine, which builds only MSVC targets.
+    pub fn is_windows(&self) -> bool {
+        self.host.ends_with("-windows-msvc")
     }
 }
 

@@ -130,6 +130,11 @@ pub enum Linker {
     /// The linker rustc uses for this target by default, shipped with the
     /// toolchain (rust-lld as wasm-ld for WebAssembly): nothing to configure.
     Builtin,
+    /// Microsoft's `link.exe`, against the Visual C++ runtime and the
+    /// Windows SDK: they come with Visual Studio, on Windows, so these
+    /// targets are built on a Windows machine (a CI runner) and packaged
+    /// here ([`TargetSpec::built_elsewhere`]).
+    Msvc,
 }
 
 /// What compiles a target's C code.
@@ -148,6 +153,8 @@ pub enum CCompiler {
     ZigCc(&'static str),
     /// The build machine's own compiler (Apple's clang on a Mac).
     Host,
+    /// Visual Studio's `cl.exe`, on the Windows machine that builds it.
+    Msvc,
 }
 
 /// How the target's binaries are run on the build machine.
@@ -284,7 +291,7 @@ impl TargetSpec {
             Linker::CrossGcc(program) => Some(program.to_owned()),
             Linker::RustLld => Some("rust-lld".to_owned()),
             Linker::ZigCc(_) => Some(self.zig_cc_script()),
-            Linker::HostCc | Linker::Zig | Linker::Builtin => None,
+            Linker::HostCc | Linker::Zig | Linker::Builtin | Linker::Msvc => None,
         };
         let runner = match self.runner {
             Runner::Qemu {
@@ -321,7 +328,9 @@ impl TargetSpec {
                     EnvVar::path(format!("AR_{suffix}"), "scripts/zig-ar"),
                 ]
             }
-            CCompiler::Gcc(_) | CCompiler::Zigbuild | CCompiler::Host => Vec::new(),
+            CCompiler::Gcc(_) | CCompiler::Zigbuild | CCompiler::Host | CCompiler::Msvc => {
+                Vec::new()
+            }
         };
         CargoConfig {
             linker,
@@ -372,6 +381,24 @@ impl TargetSpec {
     /// Whether the target's binaries can run here, so its tests can too.
     pub fn is_runnable(&self) -> bool {
         self.build_only_reason().is_none()
+    }
+
+    /// Why the target is not built on a Linux or macOS machine, and where it
+    /// is: an MSVC target, whose linker and libraries come with Visual
+    /// Studio. `dist --prebuilt` packages what a Windows machine built.
+    pub fn built_elsewhere(&self) -> Option<String> {
+        (self.linker == Linker::Msvc).then(|| {
+            format!(
+                "{} is linked by MSVC's link.exe against the Visual C++ runtime and the Windows \
+                 SDK, which come with Visual Studio on Windows and cannot be installed here. \
+                 Build and test it on Windows with plain cargo (`cargo xtask plan` puts it on a \
+                 {} runner), then package that binary here with `cargo xtask dist --target {} \
+                 --prebuilt DIR`; `cargo xtask merge` adds the part to the release",
+                self.triple,
+                ci_runners::WINDOWS_RUNNER,
+                self.triple
+            )
+        })
     }
 
     /// Why nothing here runs the target's binaries, for a build-only one.
@@ -490,6 +517,7 @@ impl fmt::Display for CCompiler {
             CCompiler::Zig(target) => write!(f, "zig ({target})"),
             CCompiler::Zigbuild => f.write_str("zig cc (cargo zigbuild)"),
             CCompiler::ZigCc(target) => write!(f, "zig cc -target {target} (cargo-zigbuild's)"),
+            CCompiler::Msvc => f.write_str("cl.exe (Visual Studio, on Windows)"),
             CCompiler::Host => f.write_str("the host's cc"),
         }
     }
@@ -506,6 +534,7 @@ impl Linker {
             Linker::Zig => "zig",
             Linker::ZigCc(_) => "zig-cc",
             Linker::Builtin => "builtin",
+            Linker::Msvc => "msvc",
         }
     }
 }
@@ -519,6 +548,7 @@ impl fmt::Display for Linker {
             Linker::Zig => f.write_str("zig (cargo zigbuild)"),
             Linker::ZigCc(target) => write!(f, "zig cc -target {target} (cargo-zigbuild's)"),
             Linker::Builtin => f.write_str("rustc's own"),
+            Linker::Msvc => f.write_str("link.exe (Visual Studio, on Windows)"),
         }
     }
 }

@@ -507,11 +507,44 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     I686_LINUX_MUSL,
     X86_64_WINDOWS_GNU,
     AARCH64_WINDOWS_GNULLVM,
+    X86_64_WINDOWS_MSVC,
+    AARCH64_WINDOWS_MSVC,
+    I686_WINDOWS_MSVC,
     X86_64_FREEBSD,
     AARCH64_APPLE_DARWIN,
     X86_64_APPLE_DARWIN,
     WASM32_WASIP1,
 ];
+
+/// The MSVC targets: what Windows users mostly get from Rust projects.
+/// Visual Studio links them, on Windows, so nothing here builds or runs
+/// them: a Windows runner builds and tests them with plain cargo, and
+/// `dist --prebuilt` packages its binaries here like any other target's.
+const fn msvc(triple: &'static str, binary: Binary) -> TargetSpec {
+    TargetSpec {
+        triple,
+        os: Os::Windows,
+        binary,
+        uname_machines: &[],
+        debian_arch: None,
+        rpm_arch: None,
+        static_binary: false,
+        linker: Linker::Msvc,
+        c_compiler: CCompiler::Msvc,
+        min_glibc: None,
+        min_macos: None,
+        runner: Runner::None {
+            why: "it is built and tested on a Windows runner; this machine packages its binary",
+        },
+        tools: &[],
+        release_rustflags: &[],
+        import_libs: None,
+    }
+}
+
+pub(super) const X86_64_WINDOWS_MSVC: TargetSpec = msvc("x86_64-pc-windows-msvc", PE_X86_64);
+pub(super) const AARCH64_WINDOWS_MSVC: TargetSpec = msvc("aarch64-pc-windows-msvc", PE_ARM64);
+pub(super) const I686_WINDOWS_MSVC: TargetSpec = msvc("i686-pc-windows-msvc", PE_I386);
 
 /// A macOS target built on Linux: zig links it and nothing runs it.
 ///

@@ -58,7 +58,7 @@ fn bare_builds(ws: &Workspace, target_dir: &Path) -> Result<Duration> {
     let _target_dir = ws.sh.push_env("CARGO_TARGET_DIR", target_dir);
     let mut took = Duration::ZERO;
     for configured in ws.select(&[])? {
-        if dist::why_not_here(ws, configured)?.is_some() {
+        if dist::why_not_here(ws, configured, None)?.is_some() {
             continue;
         }
         let flags = reproducible::release_flags(&ws.config.root, target_dir, configured.spec)?;
