@@ -363,6 +363,26 @@ fn msvc_is_refused_here_with_where_it_is_built() {
         assert!(!stderr.contains("Compiling"), "{stderr}");
     }
     assert!(!out.join("SHA256SUMS").exists());
+    let plan = xtask(dir, &["plan", "--json"]);
+    assert!(plan.status.success(), "{plan:?}");
+    let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let job = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|job| job["target"] == MSVC)
+        .unwrap();
+    assert_eq!(
+        (job["runner"].as_str(), job["packaged_on"].as_str()),
+        (Some("windows-latest"), Some("ubuntu-latest")),
+        "{job}"
+    );
+    succeed(xtask(dir, &["plan", "--check-gitlab"]));
+    let pipeline = std::fs::read_to_string(dir.join(".gitlab-ci.yml")).unwrap();
+    assert!(
+        pipeline.contains("windows:\n  stage: dist"),
+        "{pipeline}"
+    );
     let doctor = String::from_utf8_lossy(&xtask(dir, &["doctor"]).stdout).into_owned();
     assert!(
         doctor

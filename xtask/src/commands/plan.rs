@@ -106,6 +106,14 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
             differences.join("; ")
         );
     }
+    if gitlab_ci::with_targets(&text, &configured)? != text {
+        bail!(
+            "{}'s Windows job is not the one the configured MSVC targets need: it would build \
+             other targets on Windows than dist packages. Run `cargo xtask plan --write-gitlab` \
+             and commit the result (add-target and remove-target keep it in step).",
+            gitlab_ci::FILE
+        );
+    }
     eprintln!(
         "{}: the dist matrix lists the {} configured targets",
         gitlab_ci::FILE,

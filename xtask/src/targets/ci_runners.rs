@@ -91,6 +91,8 @@ pub const PACKAGING_RUNNER: &str = "ubuntu-latest";
 /// The runner a target builds on unless the configuration says otherwise.
 pub fn default_runner(spec: &TargetSpec) -> &'static str {
     match (spec.os, spec.linker) {
+        // Windows on ARM runs its own tests on GitHub's ARM runner.
+        (_, Linker::Msvc) if spec.triple.starts_with("aarch64") => "windows-11-arm",
         (_, Linker::Msvc) => WINDOWS_RUNNER,
         (Os::Darwin, _) => "macos-latest",
         (Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi, _) => PACKAGING_RUNNER,

@@ -1,5 +1,7 @@
 //! The dist matrix of `.gitlab-ci.yml`: the configured targets, one a line,
-//! between two marker comments.
+//! between two marker comments; and, between two more, the job that builds
+//! the MSVC targets on a Windows runner, for the dist job to package
+//! (`dist --prebuilt`), which is there only when some target is MSVC.
 //!
 //! A GitHub workflow builds its matrix from `cargo xtask plan --json` as it
 //! runs. A GitLab pipeline can only do that with a child pipeline, which
@@ -13,6 +15,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::targets;
 use crate::workspace::edit::Edits;
 
 /// The pipeline's file, at the workspace root.
@@ -21,18 +24,24 @@ pub const FILE: &str = ".gitlab-ci.yml";
 const BEGIN: &str = "# begin: configured targets";
 const END: &str = "# end: configured targets";
 
-/// The lines between the markers: `(first line index, end line index,
-/// indentation)`.
-fn block(text: &str) -> Result<(usize, usize, String)> {
+const WINDOWS_BEGIN: &str = "# begin: windows job";
+const WINDOWS_END: &str = "# end: windows job";
+
+/// The lines between the markers `begin` and `end`: `(first line index,
+/// end line index, indentation)`, or `None` if they are not both there.
+fn marked(text: &str, begin: &str, end: &str) -> Option<(usize, usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
-    let begin = lines.iter().position(|line| line.trim() == BEGIN);
-    let end = lines.iter().position(|line| line.trim() == END);
-    match (begin, end) {
-        (Some(begin), Some(end)) if begin < end => {
-            let indent = lines[begin].len() - lines[begin].trim_start().len();
-            Ok((begin + 1, end, lines[begin][..indent].to_owned()))
-        }
-        _ => bail!(
+    let begin_at = lines.iter().position(|line| line.trim() == begin)?;
+    let end_at = lines.iter().position(|line| line.trim() == end)?;
+    let indent = lines[begin_at].len() - lines[begin_at].trim_start().len();
+    (begin_at < end_at).then(|| (begin_at + 1, end_at, lines[begin_at][..indent].to_owned()))
+}
+
+/// The lines between the dist matrix's markers.
+fn block(text: &str) -> Result<(usize, usize, String)> {
+    match marked(text, BEGIN, END) {
+        Some(block) => Ok(block),
+        None => bail!(
             "{FILE} has no `{BEGIN}` … `{END}` comments around the dist job's list of \
              targets, so the xtask cannot tell which targets it builds. Put them back around \
              the `TARGET:` list (see the template's {FILE})."
@@ -61,19 +70,80 @@ pub fn listed(text: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// `text` with the dist matrix listing `targets`.
+/// `text` with the dist matrix listing `targets`, and the Windows job
+/// building those of them that are MSVC.
 pub fn with_targets(text: &str, targets: &[&str]) -> Result<String> {
     let (first, end, indent) = block(text)?;
+    let listed: Vec<String> = targets
+        .iter()
+        .map(|triple| format!("{indent}- {triple}"))
+        .collect();
+    let text = replaced(text, first, end, &listed);
+    let msvc: Vec<&str> = targets
+        .iter()
+        .copied()
+        .filter(|triple| {
+            targets::lookup(triple).is_some_and(|spec| spec.built_elsewhere().is_some())
+        })
+        .collect();
+    match marked(&text, WINDOWS_BEGIN, WINDOWS_END) {
+        Some((first, end, _)) => Ok(replaced(&text, first, end, &windows_job(&msvc))),
+        None if msvc.is_empty() => Ok(text),
+        None => bail!(
+            "{FILE} has no `{WINDOWS_BEGIN}` … `{WINDOWS_END}` comments, where the job that \
+             builds {} on a Windows runner goes. Put them back, at the top level, after the \
+             dist job (see the template's {FILE}).",
+            msvc.join(", ")
+        ),
+    }
+}
+
+/// `text` with the lines from `first` up to `end` replaced by `new`.
+fn replaced(text: &str, first: usize, end: usize, new: &[String]) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = lines[..first].iter().map(|line| line.to_string()).collect();
-    out.extend(targets.iter().map(|triple| format!("{indent}- {triple}")));
+    out.extend(new.iter().cloned());
     out.extend(lines[end..].iter().map(|line| line.to_string()));
     let mut joined = out.join("\n");
     if text.ends_with('\n') {
         joined.push('\n');
     }
-    Ok(joined)
+    joined
 }
+
+/// The job that tests and builds the `msvc` targets with Visual Studio on
+/// GitLab's hosted Windows runner, in PowerShell, and hands the binaries
+/// to the dist job; no lines when there are none.
+fn windows_job(msvc: &[&str]) -> Vec<String> {
+    if msvc.is_empty() {
+        return Vec::new();
+    }
+    let mut job: Vec<String> = WINDOWS_JOB_HEAD.lines().map(str::to_owned).collect();
+    job.extend(msvc.iter().map(|triple| format!("          - {triple}")));
+    job.extend(WINDOWS_JOB_TAIL.lines().map(str::to_owned));
+    job
+}
+
+const WINDOWS_JOB_HEAD: &str = r#"windows:
+  stage: dist
+  needs: [plan]
+  # GitLab's hosted Windows runners have Visual Studio, which links the
+  # MSVC targets; the dist job packages what this one builds.
+  tags: [saas-windows-medium-amd64]
+  before_script:
+    - if (-not (Get-Command cargo -ErrorAction SilentlyContinue)) { Invoke-WebRequest https://win.rustup.rs/x86_64 -OutFile rustup-init.exe; .\rustup-init.exe -y --profile minimal --default-toolchain none; $env:Path += ";$env:USERPROFILE\.cargo\bin" }
+  parallel:
+    matrix:
+      - TARGET:"#;
+
+const WINDOWS_JOB_TAIL: &str = r#"  script:
+    - cargo test --workspace --exclude xtask --locked --target $env:TARGET
+    - cargo build --workspace --exclude xtask --locked --profile dist --target $env:TARGET
+    - New-Item -ItemType Directory -Force -Path prebuilt/$env:TARGET
+    - Copy-Item target/$env:TARGET/dist/*.exe prebuilt/$env:TARGET/
+  artifacts:
+    paths:
+      - prebuilt/$TARGET/"#;
 
 /// The new text of the workspace's `.gitlab-ci.yml` for `targets`, or
 /// `None` if the workspace has no such file (it does not use GitLab).
@@ -119,6 +189,21 @@ mod tests {
             with_targets(&rewritten, &["a-b-c", "d-e-f"]).unwrap(),
             PIPELINE
         );
+        let with_windows = format!("{PIPELINE}# begin: windows job\n# end: windows job\n");
+        let msvc = with_targets(&with_windows, &["x86_64-pc-windows-msvc", "a-b-c"]).unwrap();
+        assert!(
+            msvc.contains("      - TARGET:\n          - x86_64-pc-windows-msvc\n  script:"),
+            "{msvc}"
+        );
+        assert!(msvc.contains("tags: [saas-windows-medium-amd64]"), "{msvc}");
+        assert_eq!(
+            with_targets(&msvc, &["a-b-c", "d-e-f"]).unwrap(),
+            with_windows
+        );
+        let err = with_targets(PIPELINE, &["x86_64-pc-windows-msvc"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no `# begin: windows job`"), "{err}");
         let err = listed("dist: {}\n").unwrap_err().to_string();
         assert!(
             err.contains("has no `# begin: configured targets`"),
