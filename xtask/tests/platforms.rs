@@ -379,10 +379,7 @@ fn msvc_is_refused_here_with_where_it_is_built() {
     );
     succeed(xtask(dir, &["plan", "--check-gitlab"]));
     let pipeline = std::fs::read_to_string(dir.join(".gitlab-ci.yml")).unwrap();
-    assert!(
-        pipeline.contains("windows:\n  stage: dist"),
-        "{pipeline}"
-    );
+    assert!(pipeline.contains("windows:\n  stage: dist"), "{pipeline}");
     let doctor = String::from_utf8_lossy(&xtask(dir, &["doctor"]).stdout).into_owned();
     assert!(
         doctor

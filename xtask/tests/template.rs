@@ -277,6 +277,16 @@ fn add_target_refuses_what_it_cannot_configure() {
         &xtask(ws.path(), &["add-target", "aarch64-unknown-linux-gnux"]),
         &["Did you mean `aarch64-unknown-linux-gnu`"],
     );
+    for (triple, needle) in [
+        ("aarch64-linux-android", "ANDROID_NDK_HOME"),
+        ("aarch64-apple-ios", "SDKROOT"),
+        ("armv7-unknown-linux-musleabihf", "unavailable for download"),
+    ] {
+        assert_fails_with(
+            &xtask(ws.path(), &["add-target", triple]),
+            &[&format!("no row for {triple} on purpose"), needle],
+        );
+    }
     assert_fails_with(
         &xtask(ws.path(), &["add-target", "sparc64-unknown-linux-gnu"]),
         &[

@@ -350,6 +350,18 @@ impl InstallStep {
             .env("DEBIAN_FRONTEND", "noninteractive")
             .run()
             .map_err(|_| {
+                if program == "rustup" {
+                    return anyhow::anyhow!(
+                        "cannot install {}: `{}` failed, as its output above says. \
+                         \"unavailable for download\" means the toolchain's distribution \
+                         server has no standard library for that target and toolchain: \
+                         try another toolchain in rust-toolchain.toml, check \
+                         RUSTUP_DIST_SERVER, or remove the target (`cargo xtask \
+                         remove-target`).",
+                        self.what,
+                        self.display_for(privilege)
+                    );
+                }
                 anyhow::anyhow!(
                     "cannot install {}: `{}` failed, as its output above says. Check that this \
                      machine reaches the package registry (proxy settings, PIP_INDEX_URL) and \

@@ -7,7 +7,8 @@
 //! triples, so supporting a new target means adding one row there (and, for
 //! plain `cargo` to find its linker and runner, the matching lines in
 //! `.cargo/config.toml`). [`ci_runners`] says which CI machines can build
-//! which targets, and [`triple`] tells a typo from a real triple.
+//! which targets, [`triple`] tells a typo from a real triple, and
+//! [`unsupported`] says what the targets left without a row need.
 //!
 //! The rows are written for an x86_64 Linux build machine, the common CI
 //! case: x86_64 Linux targets run natively, other Linux architectures under
@@ -20,6 +21,7 @@ mod hosts;
 pub mod platforms;
 mod table;
 pub mod triple;
+pub mod unsupported;
 mod version;
 
 use std::fmt;
@@ -251,6 +253,9 @@ pub fn resolve(host: &str, triple: &str, rustc_targets: &[String]) -> Result<&'s
         return Ok(spec);
     }
     triple::ensure_known(triple, rustc_targets)?;
+    if let Some(needs) = unsupported::needs(triple) {
+        bail!("the xtask's target table has no row for {triple} on purpose: it needs {needs}.");
+    }
     bail!("{}", missing_row_message(triple))
 }
 
@@ -516,8 +521,8 @@ impl fmt::Display for CCompiler {
             CCompiler::Gcc(program) => f.write_str(program),
             CCompiler::Zig(target) => write!(f, "zig ({target})"),
             CCompiler::Zigbuild => f.write_str("zig cc (cargo zigbuild)"),
-            CCompiler::ZigCc(target) => write!(f, "zig cc -target {target} (cargo-zigbuild's)"),
-            CCompiler::Msvc => f.write_str("cl.exe (Visual Studio, on Windows)"),
+            CCompiler::ZigCc(target) => write!(f, "zig cc ({target})"),
+            CCompiler::Msvc => f.write_str("cl.exe (on Windows)"),
             CCompiler::Host => f.write_str("the host's cc"),
         }
     }
@@ -546,9 +551,9 @@ impl fmt::Display for Linker {
             Linker::CrossGcc(program) => f.write_str(program),
             Linker::RustLld => f.write_str("rust-lld"),
             Linker::Zig => f.write_str("zig (cargo zigbuild)"),
-            Linker::ZigCc(target) => write!(f, "zig cc -target {target} (cargo-zigbuild's)"),
+            Linker::ZigCc(target) => write!(f, "zig cc ({target})"),
             Linker::Builtin => f.write_str("rustc's own"),
-            Linker::Msvc => f.write_str("link.exe (Visual Studio, on Windows)"),
+            Linker::Msvc => f.write_str("link.exe (on Windows)"),
         }
     }
 }
