@@ -363,6 +363,32 @@ fn msvc_is_refused_here_with_where_it_is_built() {
         assert!(!stderr.contains("Compiling"), "{stderr}");
     }
     assert!(!out.join("SHA256SUMS").exists());
+    let mixed = dir.join("target/msvc-and-musl");
+    let said = succeed(xtask(
+        dir,
+        &[
+            "dist",
+            "--target",
+            MSVC,
+            "--target",
+            MUSL32,
+            "--out",
+            mixed.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        said.contains(&format!("not built here: {MSVC} is linked by MSVC")),
+        "{said}"
+    );
+    let shipped = artifacts_in(&mixed);
+    assert!(
+        shipped.iter().any(|name| name.contains(MUSL32)),
+        "{shipped:?}"
+    );
+    assert!(
+        !shipped.iter().any(|name| name.contains(MSVC)),
+        "{shipped:?}"
+    );
     let plan = xtask(dir, &["plan", "--json"]);
     assert!(plan.status.success(), "{plan:?}");
     let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();
