@@ -21,23 +21,9 @@ pub fn logical_cpus() -> Option<usize> {
     unix::logical_cpus()
 }
 
-/// `hw.physmem`: the physical memory in bytes, an unsigned long (64 bits on
-/// the 64-bit targets, the ones Rust builds for).
+/// `hw.physmem`: the physical memory in bytes.
 pub fn total_memory() -> Option<u64> {
-    let mut bytes: u64 = 0;
-    let mut size = std::mem::size_of_val(&bytes);
-    // SAFETY: the name is NUL-terminated, and `bytes` is writable for `size`
-    // bytes, which sysctl updates to what it wrote.
-    let status = unsafe {
-        libc::sysctlbyname(
-            c"hw.physmem".as_ptr(),
-            (&raw mut bytes).cast(),
-            &mut size,
-            std::ptr::null(),
-            0,
-        )
-    };
-    (status == 0 && size == std::mem::size_of_val(&bytes)).then_some(bytes)
+    unix::sysctl_u64(c"hw.physmem")
 }
 
 pub fn page_size() -> Option<usize> {

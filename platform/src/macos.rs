@@ -23,20 +23,7 @@ pub fn logical_cpus() -> Option<usize> {
 }
 
 pub fn total_memory() -> Option<u64> {
-    let mut bytes: u64 = 0;
-    let mut len = std::mem::size_of::<u64>();
-    // SAFETY: `hw.memsize` is a 64-bit integer; `bytes` and `len` describe a
-    // writable buffer of exactly that size.
-    let status = unsafe {
-        libc::sysctlbyname(
-            c"hw.memsize".as_ptr(),
-            (&raw mut bytes).cast(),
-            &mut len,
-            std::ptr::null_mut(),
-            0,
-        )
-    };
-    (status == 0 && len == std::mem::size_of::<u64>()).then_some(bytes)
+    unix::sysctl_u64(c"hw.memsize")
 }
 
 pub fn page_size() -> Option<usize> {

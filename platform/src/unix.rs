@@ -61,3 +61,23 @@ pub fn xdg_config_dir() -> Option<std::path::PathBuf> {
         .filter(|dir| dir.is_absolute())
         .or_else(|| home_dir().map(|home| home.join(".config")))
 }
+
+/// `sysctlbyname(name)` for a 64-bit integer: how the BSDs (FreeBSD, and
+/// macOS's Darwin) answer what Linux answers through `sysinfo`.
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+pub fn sysctl_u64(name: &std::ffi::CStr) -> Option<u64> {
+    let mut value: u64 = 0;
+    let mut len = std::mem::size_of::<u64>();
+    // SAFETY: the name is NUL-terminated, and `value` and `len` describe a
+    // writable buffer of exactly the size of the integer asked for.
+    let status = unsafe {
+        libc::sysctlbyname(
+            name.as_ptr(),
+            (&raw mut value).cast(),
+            &mut len,
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    (status == 0 && len == std::mem::size_of::<u64>()).then_some(value)
+}

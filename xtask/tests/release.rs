@@ -159,12 +159,12 @@ fn plan_refuses_a_runner_it_cannot_place() {
         ws.path(),
         "Cargo.toml",
         "[workspace.metadata.dist.ci-runner]\n",
-        &format!("[workspace.metadata.dist.ci-runner]\n{triple} = \"windows-latest\"\n"),
+        &format!("[workspace.metadata.dist.ci-runner]\n{triple} = \"windows-2019\"\n"),
     );
     assert_fails_with(
         &xtask(ws.path(), &["plan", "--json"]),
         &[
-            &format!("cannot place {triple} on CI runner `windows-latest`"),
+            &format!("cannot place {triple} on CI runner `windows-2019`"),
             "[workspace.metadata.dist.ci-runner]",
         ],
     );
