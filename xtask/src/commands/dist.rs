@@ -86,13 +86,8 @@ fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finis
     let layouts = with_signers(ws, layouts)?;
 
     let started = Instant::now();
-    let every = EveryTarget {
-        ws,
-        layouts: &layouts,
-        prebuilt,
-        stopwatch,
-    };
-    let artifacts = every.build(&targets, staging.path())?;
+    let artifacts =
+        build_every_target(ws, &layouts, &targets, prebuilt, staging.path(), stopwatch)?;
     let release = Release {
         config: &ws.config,
         per_target: artifacts,
@@ -151,72 +146,62 @@ fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<Relea
     Ok(signed)
 }
 
-/// What every target's dist shares.
-struct EveryTarget<'a> {
-    ws: &'a Workspace,
-    /// Each shipped package's, in the configuration's order.
-    layouts: &'a [ReleaseLayout],
-    /// Where the binaries are, if they were built elsewhere.
-    prebuilt: Option<&'a Path>,
-    stopwatch: &'a Stopwatch,
-}
-
-impl EveryTarget<'_> {
-    /// Builds, checks and packages every package for every target into
-    /// `staging`, and fails, after the table of results, if any target failed.
-    /// Targets that run natively go first: their binaries print the man pages
-    /// and completions every target ships (`generate`).
-    fn build(&self, targets: &[&Configured], staging: &Path) -> Result<Vec<Artifact>> {
-        let EveryTarget {
-            ws,
-            layouts,
-            prebuilt,
-            stopwatch,
-        } = *self;
-        let mut report = Report::default();
-        let mut artifacts = Vec::new();
-        let printed = RefCell::new(BTreeMap::new());
-        let mut ordered = targets.to_vec();
-        ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
-        for configured in ordered {
-            if let Some(reason) = why_not_here(ws, configured, prebuilt)? {
-                report.push(configured.triple(), Outcome::NotHere(reason));
-                continue;
-            }
-            // Every shipped package of the target, or the target fails.
-            let made: Result<Vec<Artifact>> = layouts
-                .iter()
-                .zip(&ws.config.packages)
-                .map(|(layout, package)| {
-                    let target = OneTarget {
-                        ws,
-                        layout,
-                        package,
-                        configured,
-                        printed: &printed,
-                        prebuilt,
-                        stopwatch,
-                    };
-                    target.dist(staging)
-                })
-                .collect::<Result<Vec<_>>>()
-                .map(|made| made.into_iter().flatten().collect());
-            let done = Outcome::ran_or_build_only(configured.spec);
-            report.push(
-                configured.triple(),
-                Outcome::of(made.map(|made| artifacts.extend(made)), done),
-            );
+/// Builds, checks and packages every package for every target into
+/// `staging`, or packages the `prebuilt` binaries, and fails, after the
+/// table of results, if any target failed. Targets that run natively go
+/// first: their binaries print the man pages and completions every target
+/// ships (`generate`).
+fn build_every_target(
+    ws: &Workspace,
+    layouts: &[ReleaseLayout],
+    targets: &[&Configured],
+    prebuilt: Option<&Path>,
+    staging: &Path,
+    stopwatch: &Stopwatch,
+) -> Result<Vec<Artifact>> {
+    let mut report = Report::default();
+    let mut artifacts = Vec::new();
+    let printed = RefCell::new(BTreeMap::new());
+    let mut ordered = targets.to_vec();
+    ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
+    for configured in ordered {
+        if let Some(reason) = why_not_here(ws, configured, prebuilt)? {
+            report.push(configured.triple(), Outcome::NotHere(reason));
+            continue;
         }
-        let built_any = report.any_built();
-        report.finish("dist")?;
-        if !built_any {
-            bail!(
-                "nothing to build here: no selected target can be built on this machine (the table \
-             above says why). Select other targets, or build these where it says."
-            );
-        }
-        Ok(artifacts)
+        // Every shipped package of the target, or the target fails.
+        let made: Result<Vec<Artifact>> = layouts
+            .iter()
+            .zip(&ws.config.packages)
+            .map(|(layout, package)| {
+                let target = OneTarget {
+                    ws,
+                    layout,
+                    package,
+                    configured,
+                    printed: &printed,
+                    prebuilt,
+                    stopwatch,
+                };
+                target.dist(staging)
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(|made| made.into_iter().flatten().collect());
+        let done = Outcome::ran_or_build_only(configured.spec);
+        report.push(
+            configured.triple(),
+            Outcome::of(made.map(|made| artifacts.extend(made)), done),
+        );
     }
+    let built_any = report.any_built();
+    report.finish("dist")?;
+    if !built_any {
+        bail!(
+            "nothing to build here: no selected target can be built on this machine (the table \
+             above says why). Select other targets, or build these where it says."
+        );
+    }
+    Ok(artifacts)
 }
 
 /// Why `configured` cannot be built on this machine, if it cannot: an
