@@ -94,20 +94,10 @@ pub fn write_text(info: &SystemInfo, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// `bytes` in the largest binary unit that keeps the number at least 1.
+/// `bytes` in the largest binary unit that keeps the number at least 1:
+/// the no_std `units` crate's formatting, which the firmware shares.
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
+    units::Bytes(bytes).to_string()
 }
 
 #[cfg(test)]

@@ -26,11 +26,20 @@ pub enum Format {
     /// A multi-architecture container image, as an OCI image layout
     /// archive: `<bin>-<version>-oci.tar`.
     OciImage,
+    /// A firmware image as the linker wrote it: the ELF file debuggers and
+    /// flashing tools (probe-rs, OpenOCD) load.
+    Elf,
+    /// A firmware image as raw bytes from the flash origin on, what a
+    /// bootloader or `dd` writes (`objcopy -O binary`).
+    Bin,
+    /// A firmware image in Intel HEX (`objcopy -O ihex`): text records
+    /// that carry their addresses, which many flashing tools read.
+    Hex,
 }
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 13] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
@@ -41,9 +50,17 @@ impl Format {
         Format::HomebrewFormula,
         Format::ScoopManifest,
         Format::OciImage,
+        Format::Elf,
+        Format::Bin,
+        Format::Hex,
     ];
 
-    /// The formats `[workspace.metadata.dist.formats]` can choose.
+    /// A firmware target's images, each of which `[workspace.metadata.dist.formats]`
+    /// can choose for it (and only for it).
+    pub const FIRMWARE: [Format; 3] = [Format::Elf, Format::Bin, Format::Hex];
+
+    /// The formats `[workspace.metadata.dist.formats]` can choose for a
+    /// hosted target.
     pub const PACKAGES: [Format; 5] = [
         Format::TarGz,
         Format::Zip,
@@ -74,6 +91,9 @@ impl Format {
             Format::HomebrewFormula => "rb",
             Format::ScoopManifest => "json",
             Format::OciImage => "oci.tar",
+            Format::Elf => "elf",
+            Format::Bin => "bin",
+            Format::Hex => "hex",
         }
     }
 
@@ -87,9 +107,10 @@ impl Format {
         }
     }
 
-    /// Whether artifacts of this format hold the program's binary.
+    /// Whether artifacts of this format hold the program's binary (a
+    /// firmware `.elf` is one).
     pub fn holds_binary(&self) -> bool {
-        Format::PACKAGES.contains(self)
+        Format::PACKAGES.contains(self) || *self == Format::Elf
     }
 
     /// The format of an artifact, from its file name's extension. (A name
@@ -116,6 +137,7 @@ impl Format {
     pub fn package_from_name(name: &str) -> Option<Format> {
         Format::PACKAGES
             .into_iter()
+            .chain(Format::FIRMWARE)
             .find(|format| format.name() == name)
     }
 }

@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 
 use super::pe::{self, PeHeaders};
-use super::{elf, fat, macho};
+use super::{elf, fat, firmware, macho};
 use crate::targets::{Binary, Os, TargetSpec};
 
 /// Whether `data` starts like an executable of any format the xtask ships.
@@ -101,8 +101,12 @@ fn check_elf(
         ),
     };
     ensure_stripped(&facts.unstripped)?;
+    let firmware = match spec.os {
+        Os::BareMetal => format!(", {}", firmware::Image::read(data)?.check_bootable()?),
+        _ => String::new(),
+    };
     Ok(format!(
-        "ELF {bits}-bit {} {cpu}, {brand}, {linkage}, stripped",
+        "ELF {bits}-bit {} {cpu}, {brand}, {linkage}, stripped{firmware}",
         order(big_endian)
     ))
 }

@@ -14,6 +14,7 @@ pub mod authenticode;
 pub mod codesign;
 pub mod elf;
 pub mod fat;
+pub mod firmware;
 pub mod generated_docs;
 pub mod headers;
 pub mod macho;

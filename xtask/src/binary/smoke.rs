@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
 use crate::release::manifest::SmokeResult;
-use crate::targets::TargetSpec;
+use crate::targets::{Os, TargetSpec};
 use crate::workspace::config::SmokeRun;
 
 /// Smoke-runs `binary`, the release build of `bin` for `spec`, as
@@ -39,6 +39,11 @@ pub fn run(
         eprintln!("==> dist {}: not smoke-run: {why}", spec.triple);
         return Ok(SmokeResult::NotRun);
     }
+    // A firmware image takes no arguments: it is booted, and prints.
+    let args: &[String] = match spec.os {
+        Os::BareMetal => &[],
+        _ => args,
+    };
     eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);
     let runner = spec.cargo_config().runner_command(root).unwrap_or_default();
     let mut words = runner.iter().map(PathBuf::from).chain([binary.to_owned()]);

@@ -15,9 +15,6 @@ use xshell::{Cmd, Shell, cmd};
 use crate::targets::{Builder, TargetSpec};
 use crate::workspace::config::Configured;
 
-/// The shipped crates: everything but the xtask, which only runs here.
-pub const SHIPPED_CRATES: [&str; 3] = ["--workspace", "--exclude", "xtask"];
-
 /// `cargo <subcommand> --target T`. For zig-linked targets, cargo-zigbuild
 /// runs it instead (`cargo zigbuild` for a build, `cargo-zigbuild clippy`
 /// and the like otherwise), so that zig links and compiles C for them.

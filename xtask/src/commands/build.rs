@@ -31,7 +31,7 @@ fn build_one(ws: &Workspace, configured: &Configured, profile: &str) -> Outcome 
         spec.triple, spec.linker
     );
     let build = cargo::command(&ws.sh, spec, "build")
-        .args(cargo::SHIPPED_CRATES)
+        .args(ws.config.cargo_packages(spec))
         .args(["--profile", profile]);
     Outcome::of(cargo::run(build, spec), Outcome::Built)
 }

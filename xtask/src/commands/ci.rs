@@ -203,9 +203,10 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
     steps.time("workflows", || check_pipelines(ws))?;
     steps.time("clippy", || lint(ws, &targets))?;
     steps.time("docs", || {
+        let firmware = ws.config.firmware_excluded();
         cmd!(
             ws.sh,
-            "cargo doc --workspace --no-deps --document-private-items --locked"
+            "cargo doc --workspace {firmware...} --no-deps --document-private-items --locked"
         )
         .env("RUSTDOCFLAGS", "-D warnings")
         .run()
@@ -304,9 +305,10 @@ fn check_pipelines(ws: &Workspace) -> Result<()> {
 /// compiles, and so only lints, for its own OS.
 fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
     let sh = &ws.sh;
+    let firmware = ws.config.firmware_excluded();
     cmd!(
         sh,
-        "cargo clippy --workspace --all-targets --locked -- -D warnings"
+        "cargo clippy --workspace {firmware...} --all-targets --locked -- -D warnings"
     )
     .run()?;
     let mut linted: Vec<Os> = Vec::new();
@@ -318,7 +320,7 @@ fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
         if !linted.contains(&configured.spec.os) {
             linted.push(configured.spec.os);
             cargo::command(sh, configured.spec, "clippy")
-                .args(cargo::SHIPPED_CRATES)
+                .args(ws.config.cargo_packages(configured.spec))
                 .args(["--all-targets", "--locked", "--", "-D", "warnings"])
                 .run()?;
         }

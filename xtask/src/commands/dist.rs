@@ -170,13 +170,13 @@ fn build_every_target(
             continue;
         }
         // Every shipped package of the target, or the target fails.
-        let made: Result<Vec<Artifact>> = layouts
-            .iter()
-            .zip(&ws.config.packages)
-            .map(|(layout, package)| {
+        let made: Result<Vec<Artifact>> = ws
+            .config
+            .packages_for(configured.spec)
+            .map(|(index, package)| {
                 let target = OneTarget {
                     ws,
-                    layout,
+                    layout: &layouts[index],
                     package,
                     configured,
                     printed: &printed,

@@ -13,6 +13,7 @@ use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::DebMetadata;
 use crate::formats::docs::Docs;
+use crate::formats::firmware;
 use crate::formats::msi::MsiMetadata;
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::{Os, TargetSpec};
@@ -55,6 +56,11 @@ impl ReleaseLayout {
         targets: &[&Configured],
         mtime: u64,
     ) -> Result<ReleaseLayout> {
+        let targets: Vec<&Configured> = targets
+            .iter()
+            .copied()
+            .filter(|configured| Config::ships(package, configured.spec))
+            .collect();
         let mut extra_files = Vec::new();
         for name in &config.include {
             let path = config.root.join(name);
@@ -129,7 +135,11 @@ impl ReleaseLayout {
             .collect::<Result<Vec<_>>>()?;
         let mut owners: BTreeMap<String, (&str, &str)> = BTreeMap::new();
         for (layout, package) in layouts.iter().zip(&config.packages) {
-            for configured in &config.targets {
+            let shipped = config
+                .targets
+                .iter()
+                .filter(|configured| Config::ships(package, configured.spec));
+            for configured in shipped {
                 for &format in &configured.formats {
                     let name = layout.artifact_name(configured.spec, format);
                     let owner = (package.name.as_str(), configured.triple());
@@ -263,6 +273,9 @@ impl ReleaseLayout {
                     None => Ok(msi),
                 }
             }
+            Format::Elf => Ok(firmware_elf(binaries)?.to_vec()),
+            Format::Bin => firmware::bin(firmware_elf(binaries)?),
+            Format::Hex => firmware::hex(firmware_elf(binaries)?),
             Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
             Format::ShellInstaller | Format::HomebrewFormula | Format::ScoopManifest => {
                 bail!("an installer is made from the finished artifacts, not packaged")
@@ -271,5 +284,18 @@ impl ReleaseLayout {
                 bail!("a container image is made from the finished tarballs, not packaged")
             }
         }
+    }
+}
+
+/// The one image a firmware package's target ships: a firmware release is
+/// one image per target, so a package with several binaries is refused.
+fn firmware_elf(binaries: &[ShippedBinary]) -> Result<&[u8]> {
+    match binaries {
+        [one] => Ok(&one.data),
+        _ => bail!(
+            "a firmware package ships one image per target, and this one has {} binaries. \
+             Name the one to ship in [workspace.metadata.dist.bins].",
+            binaries.len()
+        ),
     }
 }

@@ -150,7 +150,7 @@ pub enum SmokeResult {
 
 impl SmokeResult {
     /// The runners a smoke run can have run under.
-    const RUNNERS: [&'static str; 4] = ["native", "qemu", "wine", "wasmtime"];
+    const RUNNERS: [&'static str; 5] = ["native", "qemu", "wine", "wasmtime", "qemu-system"];
 
     /// As the manifest writes it.
     pub fn name(self) -> &'static str {

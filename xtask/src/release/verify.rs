@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
-use crate::formats::{archive, deb, msi, rpm};
+use crate::formats::{archive, deb, firmware, msi, rpm};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
@@ -209,12 +209,22 @@ impl Checker<'_> {
                 &String::from_utf8_lossy(bytes),
                 self.sums,
             )),
+            // The ELF is the binary itself; the flat images are checked
+            // against it.
+            Some(Format::Elf) => Ok((
+                vec![Entry::file(firmware_binary(listed), bytes.to_vec())],
+                None,
+            )),
+            Some(flat @ (Format::Bin | Format::Hex)) => {
+                document(self.flat_image(name, flat, bytes))
+            }
             Some(Format::OciImage) => document(container::check(
                 bytes,
                 listed.and_then(|a| a.image_digest.as_deref()),
             )),
             None => Err(anyhow::anyhow!(
-                "not a .tar.gz, .zip, .deb, .rpm, .msi, .cdx.json, -oci.tar or installer"
+                "not a .tar.gz, .zip, .deb, .rpm, .msi, .cdx.json, -oci.tar, firmware image or \
+                 installer"
             )),
         };
         match opened {
@@ -229,6 +239,19 @@ impl Checker<'_> {
                 (Vec::new(), rpm_arch)
             }
         }
+    }
+
+    /// A `.bin` or `.hex` image against the `.elf` of the same release
+    /// beside it.
+    fn flat_image(&self, name: &str, format: Format, bytes: &[u8]) -> Result<String> {
+        let stem = name
+            .strip_suffix(format.name())
+            .context("a firmware image is named for its format")?;
+        let elf_name = format!("{stem}{}", Format::Elf.name());
+        let elf = std::fs::read(self.dir.join(&elf_name)).with_context(|| {
+            format!("{elf_name} is not beside it, and the image is checked against it")
+        })?;
+        firmware::check_against_elf(bytes, format == Format::Hex, &elf)
     }
 
     /// Each executable inside against the artifact's target (the .rpm's
@@ -436,4 +459,12 @@ mod tests {
         let at_its_own_level = glibc_problems(need.version);
         assert!(at_its_own_level.is_empty(), "{at_its_own_level:?}");
     }
+}
+
+/// The firmware ELF as the one entry of its artifact, under the binary's
+/// name (which the manifest lists).
+fn firmware_binary(listed: Option<&Artifact>) -> String {
+    listed
+        .and_then(|artifact| artifact.binaries.first().cloned())
+        .unwrap_or_else(|| "firmware".to_owned())
 }

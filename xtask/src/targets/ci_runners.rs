@@ -15,7 +15,14 @@ pub struct CiRunner {
     pub builds: &'static [Os],
 }
 
-const LINUX_BUILDS: &[Os] = &[Os::Linux, Os::Windows, Os::Darwin, Os::FreeBsd, Os::Wasi];
+const LINUX_BUILDS: &[Os] = &[
+    Os::Linux,
+    Os::Windows,
+    Os::Darwin,
+    Os::FreeBsd,
+    Os::Wasi,
+    Os::BareMetal,
+];
 
 /// The runners the xtask knows. The xtask itself runs on the Linux and
 /// macOS ones. Windows ones build and test the MSVC targets with plain
@@ -95,7 +102,7 @@ pub fn default_runner(spec: &TargetSpec) -> &'static str {
         (_, Linker::Msvc) if spec.triple.starts_with("aarch64") => "windows-11-arm",
         (_, Linker::Msvc) => WINDOWS_RUNNER,
         (Os::Darwin, _) => "macos-latest",
-        (Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi, _) => PACKAGING_RUNNER,
+        (Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi | Os::BareMetal, _) => PACKAGING_RUNNER,
     }
 }
 

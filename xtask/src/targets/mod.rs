@@ -111,6 +111,10 @@ pub enum Os {
     FreeBsd,
     /// WebAssembly System Interface: no OS underneath, a runtime instead.
     Wasi,
+    /// No OS at all: a microcontroller (`thumbv7m-none-eabi`). Only the
+    /// firmware packages are built for these, and they ship as images
+    /// (`.elf`, `.bin`, `.hex`), not archives.
+    BareMetal,
 }
 
 /// How the target's binaries are linked.
@@ -172,6 +176,11 @@ pub enum Runner {
     },
     /// Under wine, through `scripts/wine-runner`.
     Wine,
+    /// Booted on a board qemu-system-arm emulates (`machine` is its
+    /// `-machine` and `-cpu` options), with semihosting on: the image's
+    /// output comes to the terminal and its exit call is QEMU's exit code.
+    /// `timeout` ends an image that hangs.
+    QemuSystem { machine: &'static str },
     /// Under the wasmtime WASI runtime, through `scripts/wasi-runner`.
     Wasmtime,
     /// Nothing here can run it: the target is build-only, for the reason
@@ -277,6 +286,7 @@ impl TargetSpec {
             (Os::Windows, _) if platforms::msi_arch(self).is_some() => &[Format::Zip, Format::Msi],
             (Os::Windows, _) => &[Format::Zip],
             (Os::Darwin | Os::FreeBsd | Os::Wasi, _) => &[Format::TarGz],
+            (Os::BareMetal, _) => &Format::FIRMWARE,
         }
     }
 
@@ -285,7 +295,7 @@ impl TargetSpec {
         match self.os {
             Os::Windows => format!("{name}.exe"),
             Os::Wasi => format!("{name}.wasm"),
-            Os::Linux | Os::Darwin | Os::FreeBsd => name.to_owned(),
+            Os::Linux | Os::Darwin | Os::FreeBsd | Os::BareMetal => name.to_owned(),
         }
     }
 
@@ -309,6 +319,7 @@ impl TargetSpec {
             } => Some(program.to_owned()),
             Runner::Wine => Some("scripts/wine-runner".to_owned()),
             Runner::Wasmtime => Some("scripts/wasi-runner".to_owned()),
+            Runner::QemuSystem { machine } => Some(qemu_system_command(machine)),
             Runner::Native | Runner::None { .. } => None,
         };
         let env = match self.c_compiler {
@@ -473,6 +484,16 @@ impl EnvVar {
     }
 }
 
+/// How cargo boots a firmware image on the board `machine`: the runner
+/// line `.cargo/config.toml` gives a bare-metal target. A hung image is
+/// ended after a minute, so a test that never exits fails instead.
+pub fn qemu_system_command(machine: &str) -> String {
+    format!(
+        "timeout 60 qemu-system-arm {machine} -nographic -semihosting-config \
+         enable=on,target=native -kernel"
+    )
+}
+
 impl Runner {
     /// The short name used in reports and in `dist-manifest.json`.
     pub fn kind(&self) -> &'static str {
@@ -481,6 +502,7 @@ impl Runner {
             Runner::Qemu { .. } => "qemu",
             Runner::Wine => "wine",
             Runner::Wasmtime => "wasmtime",
+            Runner::QemuSystem { .. } => "qemu-system",
             Runner::None { .. } => "none",
         }
     }
@@ -500,6 +522,9 @@ impl fmt::Display for Runner {
             } => write!(f, "under qemu ({program})"),
             Runner::Wine => f.write_str("under wine (scripts/wine-runner)"),
             Runner::Wasmtime => f.write_str("under wasmtime (scripts/wasi-runner)"),
+            Runner::QemuSystem { machine } => {
+                write!(f, "booted under qemu-system-arm ({machine})")
+            }
             Runner::None { why } => write!(f, "not at all: {why}"),
         }
     }

@@ -493,6 +493,42 @@ pub(super) const WASM32_WASIP1: TargetSpec = TargetSpec {
     import_libs: None,
 };
 
+/// The tools every Cortex-M row needs: QEMU's system emulator, whose
+/// boards boot the images. rust-lld, which links them, ships with Rust.
+const QEMU_SYSTEM_ARM: &[Tool] = &[runs_with("qemu-system-arm", "qemu-system-arm")];
+
+/// A Cortex-M row: no OS, rust-lld links (with cortex-m-rt's script, which
+/// the firmware's build script passes), and a board QEMU emulates boots
+/// the image.
+const fn cortex_m(triple: &'static str, machine: &'static str) -> TargetSpec {
+    TargetSpec {
+        triple,
+        os: Os::BareMetal,
+        binary: ELF_ARM,
+        uname_machines: &[],
+        debian_arch: None,
+        rpm_arch: None,
+        static_binary: true,
+        linker: Linker::Builtin,
+        c_compiler: CCompiler::Gcc("arm-none-eabi-gcc"),
+        min_glibc: None,
+        min_macos: None,
+        runner: Runner::QemuSystem { machine },
+        tools: QEMU_SYSTEM_ARM,
+        release_rustflags: &[],
+        import_libs: None,
+    }
+}
+
+/// Cortex-M3 (ARMv7-M), on the Stellaris LM3S6965 board the Rust Embedded
+/// Book uses.
+const THUMBV7M_NONE_EABI: TargetSpec =
+    cortex_m("thumbv7m-none-eabi", "-cpu cortex-m3 -machine lm3s6965evb");
+
+/// Cortex-M33 (ARMv8-M Mainline), on Arm's MPS2 board with the AN505 image.
+const THUMBV8M_MAIN_NONE_EABI: TargetSpec =
+    cortex_m("thumbv8m.main-none-eabi", "-machine mps2-an505");
+
 /// Every target the xtask can build, test and package.
 pub const KNOWN_TARGETS: &[TargetSpec] = &[
     X86_64_LINUX_GNU,
@@ -514,6 +550,8 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     AARCH64_APPLE_DARWIN,
     X86_64_APPLE_DARWIN,
     WASM32_WASIP1,
+    THUMBV7M_NONE_EABI,
+    THUMBV8M_MAIN_NONE_EABI,
 ];
 
 /// The MSVC targets: what Windows users mostly get from Rust projects.

@@ -100,7 +100,8 @@ pub fn stage(
         .as_deref()
         .context("installers need a base URL; the configuration was checked without one")?;
     let mut made = Vec::new();
-    for package in &config.packages {
+    // Firmware is flashed, not installed.
+    for package in config.packages.iter().filter(|package| !package.firmware) {
         // By name, as the manifest lists them: dist and merge gather them
         // in different orders, and must write the same installers.
         let mut artifacts: Vec<Artifact> = artifacts

@@ -16,11 +16,12 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::targets::{self, TargetSpec, Version, platforms, triple};
+use crate::targets::{self, Os, TargetSpec, Version, platforms, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 
 mod features;
+mod firmware;
 mod floors;
 mod generate;
 mod package;
@@ -258,6 +259,52 @@ impl Config {
         &self.packages[0]
     }
 
+    /// Whether `package` is built for `spec`: firmware packages for the
+    /// targets with no OS, the others for the rest.
+    pub fn ships(package: &Package, spec: &TargetSpec) -> bool {
+        package.firmware == (spec.os == Os::BareMetal)
+    }
+
+    /// The shipped packages built for `spec`, in order, with their
+    /// positions in [`Config::packages`].
+    pub fn packages_for<'a>(
+        &'a self,
+        spec: &'a TargetSpec,
+    ) -> impl Iterator<Item = (usize, &'a Package)> + 'a {
+        self.packages
+            .iter()
+            .enumerate()
+            .filter(move |(_, package)| Config::ships(package, spec))
+    }
+
+    /// What selects the crates built and tested for `spec`: the firmware
+    /// packages for a target with no OS, and for the rest every crate but
+    /// the xtask and the firmware (which cannot be built with std).
+    pub fn cargo_packages(&self, spec: &TargetSpec) -> Vec<String> {
+        if spec.os == Os::BareMetal {
+            let firmware = self.packages.iter().filter(|p| p.firmware);
+            return firmware
+                .flat_map(|package| ["--package".to_owned(), package.name.clone()])
+                .collect();
+        }
+        let mut args = vec![
+            "--workspace".to_owned(),
+            "--exclude".to_owned(),
+            "xtask".to_owned(),
+        ];
+        args.extend(self.firmware_excluded());
+        args
+    }
+
+    /// `--exclude` for each firmware package: what keeps a `--workspace`
+    /// command for the build machine from building them with std.
+    pub fn firmware_excluded(&self) -> Vec<String> {
+        let firmware = self.packages.iter().filter(|p| p.firmware);
+        firmware
+            .flat_map(|package| ["--exclude".to_owned(), package.name.clone()])
+            .collect()
+    }
+
     /// Whether `triple` is among the configured targets.
     pub fn is_configured(&self, triple: &str) -> bool {
         self.targets
@@ -273,7 +320,7 @@ fn configured_targets(
     rustc_targets: &[String],
     host: &str,
 ) -> Result<Vec<Configured>> {
-    let triples: Vec<&str> = match dist.get("targets") {
+    let hosted: Vec<&str> = match dist.get("targets") {
         None => Vec::new(),
         Some(list) => list
             .as_array()
@@ -283,12 +330,14 @@ fn configured_targets(
                  like [\"x86_64-unknown-linux-gnu\"].",
             )?,
     };
-    if triples.is_empty() {
+    if hosted.is_empty() {
         bail!(
             "[workspace.metadata.dist] has no `targets`. List at least one target triple, \
              e.g. `targets = [\"x86_64-unknown-linux-gnu\"]`."
         );
     }
+    let firmware = firmware::lists(dist)?.targets;
+    let triples: Vec<&str> = hosted.iter().chain(&firmware).copied().collect();
     let min_glibc = configured_floor(dist, &GLIBC_FLOOR)?;
     let min_macos = configured_floor(dist, &MACOS_FLOOR)?;
     let overrides = dist.get("formats").and_then(Value::as_object);
@@ -304,6 +353,7 @@ fn configured_targets(
                  or remove it"
             )
         })?;
+        firmware::check_target_kind(spec, i >= hosted.len())?;
         let formats = match overrides.and_then(|table| table.get(triple)) {
             Some(list) => parse_formats(spec, list)?,
             None => spec.default_formats().to_vec(),
@@ -380,6 +430,7 @@ const DIST_KEYS: &[&str] = &[
     "installers",
     "base-url",
     "profile",
+    "firmware",
     features::KEYS[0],
     features::KEYS[1],
     features::KEYS[2],
@@ -450,6 +501,17 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
                 known.join(", ")
             );
         };
+        if Format::FIRMWARE.contains(&format) != (spec.os == Os::BareMetal) {
+            bail!(
+                "[workspace.metadata.dist.formats] gives `{triple}` the format `{name}`, but \
+                 elf, bin and hex are firmware images, made for (and only for) targets with no \
+                 OS. {}",
+                match spec.os == Os::BareMetal {
+                    true => "Use some of: elf, bin, hex.",
+                    false => "Use archives and packages: tar.gz, zip, deb, rpm, msi.",
+                }
+            );
+        }
         if format == Format::Deb && spec.debian_arch.is_none() {
             bail!(
                 "[workspace.metadata.dist.formats] asks for a .deb of `{triple}`, but Debian has no \
@@ -525,9 +587,16 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
             );
         }
     }
+    let firmware = firmware::lists(dist)?.packages;
+    firmware::check_not_both(&names, &firmware)?;
     let mut packages: Vec<Package> = Vec::new();
-    for (i, &name) in names.iter().enumerate() {
-        if names[..i].contains(&name) {
+    for (i, &name) in names.iter().chain(&firmware).enumerate() {
+        if names
+            .iter()
+            .chain(&firmware)
+            .take(i)
+            .any(|earlier| *earlier == name)
+        {
             bail!("[workspace.metadata.dist] names package `{name}` twice. Remove one.");
         }
         let member = members
@@ -540,8 +609,9 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
                     did_you_mean(name, &member_names)
                 )
             })?;
-        let package =
+        let mut package =
             Package::from_metadata(member, narrowing.and_then(|table| table.get(name)), dist)?;
+        package.firmware = i >= names.len();
         for earlier in &packages {
             if let Some(bin) = package.bins.iter().find(|bin| earlier.bins.contains(bin)) {
                 bail!(

@@ -47,6 +47,9 @@ pub struct Package {
     pub smoke_run: SmokeRun,
     /// The commands of its binaries that print man pages and completions.
     pub generate: Generate,
+    /// Whether it is firmware (`[workspace.metadata.dist.firmware]`),
+    /// built only for the targets with no OS.
+    pub firmware: bool,
 }
 
 impl Package {
@@ -110,6 +113,7 @@ impl Package {
             features: Features::of_package(dist, package)?,
             smoke_run: SmokeRun::from_setting(package.pointer("/metadata/dist/smoke-run"), &name)?,
             generate: Generate::from_setting(package.pointer("/metadata/dist/generate"), &name)?,
+            firmware: false,
             name,
         })
     }
