@@ -1,7 +1,8 @@
 //! `cargo xtask add-target TRIPLE`: puts a target everywhere it must be,
 //! from the same target table the rest of the xtask uses:
 //!
-//! - `Cargo.toml`: `targets` in `[workspace.metadata.dist]`;
+//! - `Cargo.toml`: `targets` in `[workspace.metadata.dist]`, or in its
+//!   `firmware` table for a target with no OS;
 //! - `rust-toolchain.toml`: the toolchain's `targets`, so rustup installs
 //!   its standard library;
 //! - `.cargo/config.toml`: a `[target.TRIPLE]` table with its linker and
@@ -17,7 +18,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::TripleArg;
 use crate::targets;
-use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
+use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
@@ -29,7 +30,7 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     }
     let root = &ws.config.root;
     let mut manifest = TomlFile::load(&root.join("Cargo.toml"))?;
-    toml_file::push_string(manifest.array_mut(&CONFIGURED_TARGETS)?, triple);
+    toml_file::push_string(manifest.array_mut(ws.config.target_list(spec)?)?, triple);
     let mut toolchain = TomlFile::load(&root.join("rust-toolchain.toml"))?;
     if !toolchain
         .array_mut(&TOOLCHAIN_TARGETS)?

@@ -28,7 +28,7 @@ pub fn run(ws: &Workspace, args: &PlanArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<32} {:<14} {:<10} {:<9} formats",
+        "{:<32} {:<14} {:<11} {:<9} formats",
         "target", "runner", "test", "builder"
     );
     for job in &jobs {
@@ -39,7 +39,7 @@ pub fn run(ws: &Workspace, args: &PlanArgs) -> Result<()> {
             .filter_map(Value::as_str)
             .collect();
         println!(
-            "{:<32} {:<14} {:<10} {:<9} {}",
+            "{:<32} {:<14} {:<11} {:<9} {}",
             job["target"].as_str().unwrap_or_default(),
             job["runner"].as_str().unwrap_or_default(),
             job["test"].as_str().unwrap_or_default(),

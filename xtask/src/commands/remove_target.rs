@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 use toml_edit::Item;
 
 use crate::cli::TripleArg;
-use crate::targets;
-use crate::workspace::toml_file::{self, CONFIGURED_TARGETS, TOOLCHAIN_TARGETS, TomlFile};
+use crate::targets::{self, Os};
+use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
 pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
@@ -21,14 +21,21 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
              targets` lists the configured ones."
         );
     }
-    if ws.config.targets.len() == 1 {
+    let spec = targets::resolve(&ws.toolchain.host, triple, &ws.toolchain.known_targets)?;
+    if ws.config.targets_like(spec).count() == 1 {
         bail!(
-            "{triple} is the only configured target; a workspace needs at least one. Add another first."
+            "{triple} is the only target its packages are built for, and its list needs at \
+             least one. Add another first{}.",
+            match spec.os {
+                Os::BareMetal =>
+                    ", or remove [workspace.metadata.dist.firmware] to ship no firmware",
+                _ => "",
+            }
         );
     }
     let root = &ws.config.root;
     let mut manifest = TomlFile::load(&root.join("Cargo.toml"))?;
-    toml_file::remove_string(manifest.array_mut(&CONFIGURED_TARGETS)?, triple);
+    toml_file::remove_string(manifest.array_mut(ws.config.target_list(spec)?)?, triple);
     for overrides in ["formats", "ci-runner"] {
         let table = manifest
             .doc

@@ -99,7 +99,7 @@ fn image_tarballs<'a>(
             continue;
         }
         // Every shipped package's tarball of the target.
-        for package in &config.packages {
+        for (_, package) in config.packages_for(configured.spec) {
             let found = artifacts.iter().find(|a| {
                 a.package == package.name
                     && a.target == configured.triple()

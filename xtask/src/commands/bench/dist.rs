@@ -62,7 +62,7 @@ fn bare_builds(ws: &Workspace, target_dir: &Path) -> Result<Duration> {
             continue;
         }
         let flags = reproducible::release_flags(&ws.config.root, target_dir, configured.spec)?;
-        for package in &ws.config.packages {
+        for (_, package) in ws.config.packages_for(configured.spec) {
             let started = Instant::now();
             dist::build_release_binaries(ws, package, configured, &flags)?;
             took += started.elapsed();

@@ -414,6 +414,7 @@ mod tests {
             features: Default::default(),
             smoke_run: Default::default(),
             generate: Default::default(),
+            firmware: false,
         }
     }
 

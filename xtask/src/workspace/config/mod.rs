@@ -19,6 +19,7 @@ use xshell::{Shell, cmd};
 use crate::targets::{self, Os, TargetSpec, Version, platforms, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
+use crate::workspace::toml_file;
 
 mod features;
 mod firmware;
@@ -303,6 +304,34 @@ impl Config {
         firmware
             .flat_map(|package| ["--exclude".to_owned(), package.name.clone()])
             .collect()
+    }
+
+    /// Where `Cargo.toml` lists `spec`: with the firmware packages'
+    /// targets if it has no OS, else in `targets`. A firmware target needs a
+    /// firmware package to build.
+    pub fn target_list(&self, spec: &TargetSpec) -> Result<&'static [&'static str]> {
+        if spec.os != Os::BareMetal {
+            return Ok(&toml_file::CONFIGURED_TARGETS);
+        }
+        if !self.packages.iter().any(|package| package.firmware) {
+            bail!(
+                "{} is a firmware target, with no OS, and this workspace names no firmware \
+                 package to build for it (its programs need an OS). Add a no_std package and \
+                 name it in Cargo.toml: `[workspace.metadata.dist.firmware]` with `packages = \
+                 [\"<package>\"]` and `targets = [\"{}\"]` (README.md, \"Firmware\").",
+                spec.triple,
+                spec.triple
+            );
+        }
+        Ok(&toml_file::FIRMWARE_TARGETS)
+    }
+
+    /// The configured targets listed with `spec` (see [`Config::target_list`]).
+    pub fn targets_like(&self, spec: &TargetSpec) -> impl Iterator<Item = &Configured> {
+        let firmware = spec.os == Os::BareMetal;
+        self.targets
+            .iter()
+            .filter(move |configured| (configured.spec.os == Os::BareMetal) == firmware)
     }
 
     /// Whether `triple` is among the configured targets.
