@@ -323,9 +323,14 @@ fn cargo_config_agrees_with_the_target_table() {
         let triple = target["triple"].as_str().unwrap();
         let wanted = &target["cargo_config"];
         for key in ["linker", "runner"] {
-            let written = config
-                .get("target")
-                .and_then(|targets| targets.get(triple))
+            // A triple with a dot (thumbv8m.main-none-eabi) is a table
+            // inside a table, as cargo reads it.
+            let written = triple
+                .split('.')
+                .try_fold(config.get("target"), |table, part| {
+                    Some(table.and_then(|table| table.get(part)))
+                })
+                .flatten()
                 .and_then(|table| table.get(key))
                 .and_then(|item| item.as_str());
             assert_eq!(

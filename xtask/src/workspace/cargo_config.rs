@@ -36,15 +36,16 @@ pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
         if let Some(targets) = targets.as_table_mut() {
             targets.set_implicit(true);
         }
-        match targets.as_table_like_mut() {
-            Some(targets) if targets.contains_key(triple) => changes
+        let (parents, key) = split_triple(triple);
+        match parent_table(targets, &parents) {
+            Some(targets) if targets.contains_key(key) => changes
                 .left_alone
                 .push(format!("[target.{triple}] exists already; kept as it is")),
             Some(targets) => {
                 let mut table = target_table(wanted);
                 table.decor_mut().set_prefix(format!("\n{ADDED_MARK}\n"));
                 // An inline `target = { … }` takes it as an inline table.
-                targets.insert(triple, Item::Table(table));
+                targets.insert(key, Item::Table(table));
                 changes.done.push(format!("[target.{triple}]"));
             }
             None => changes.left_alone.push(format!(
@@ -84,7 +85,7 @@ pub fn insert(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
 /// [`merge`] would have to overwrite, and so will not.
 pub fn conflicts(doc: &DocumentMut, triple: &str, wanted: &CargoConfig) -> Vec<String> {
     let mut found = Vec::new();
-    let table = doc.get("target").and_then(|targets| targets.get(triple));
+    let table = target_item(doc, triple);
     for (key, want) in [("linker", &wanted.linker), ("runner", &wanted.runner)] {
         let have = table
             .and_then(|table| table.get(key))
@@ -118,9 +119,11 @@ pub fn conflicts(doc: &DocumentMut, triple: &str, wanted: &CargoConfig) -> Vec<S
 /// As [`insert`], but into a `[target.<triple>]` table that is already
 /// there it adds the keys it lacks. Callers check [`conflicts`] first.
 pub fn merge(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
+    let (parents, key) = split_triple(triple);
     let existing = doc
         .get_mut("target")
-        .and_then(|targets| targets.get_mut(triple))
+        .and_then(|targets| parent_table(targets, &parents))
+        .and_then(|parent| parent.get_mut(key))
         .and_then(Item::as_table_like_mut);
     let Some(existing) = existing else {
         return insert(doc, triple, wanted);
@@ -148,19 +151,14 @@ pub fn merge(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chang
 /// `add-target` ran) is left alone and reported.
 pub fn remove(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Changes {
     let mut changes = Changes::default();
-    let written = doc
-        .get("target")
-        .and_then(|targets| targets.get(triple))
-        .and_then(Item::as_table_like);
-    if let Some(written) = written {
+    let written = target_item(doc, triple);
+    if let Some(written) = written.and_then(Item::as_table_like) {
         if same_table(written, &target_table(wanted)) {
-            let (prefix, position) = match doc["target"][triple].as_table() {
+            let (prefix, position) = match target_item(doc, triple).and_then(Item::as_table) {
                 Some(table) => (comment_of(table), table.position()),
                 None => (String::new(), None),
             };
-            if let Some(targets) = doc["target"].as_table_like_mut() {
-                targets.remove(triple);
-            }
+            remove_target_table(doc, triple);
             keep_foreign_comments(doc, prefix, position);
             changes.done.push(format!("[target.{triple}]"));
         } else {
@@ -191,6 +189,63 @@ pub fn remove(doc: &mut DocumentMut, triple: &str, wanted: &CargoConfig) -> Chan
         }
     }
     changes
+}
+
+/// A triple's place under `target`: cargo reads `target.<triple>` as a
+/// dotted key, so a triple with a dot in it (`thumbv8m.main-none-eabi`) is
+/// a table inside a table, written `[target.thumbv8m.main-none-eabi]`
+/// unquoted (cargo ignores the quoted spelling). Returns the tables above
+/// it and its own key.
+fn split_triple(triple: &str) -> (Vec<&str>, &str) {
+    let mut parts: Vec<&str> = triple.split('.').collect();
+    let key = parts.pop().unwrap_or(triple);
+    (parts, key)
+}
+
+/// The table that holds the triple's table, made (implicit, so it writes
+/// no header of its own) where missing.
+fn parent_table<'a>(targets: &'a mut Item, parents: &[&str]) -> Option<&'a mut dyn TableLike> {
+    let mut table = targets.as_table_like_mut()?;
+    for part in parents {
+        if !table.contains_key(part) {
+            let mut implicit = Table::new();
+            implicit.set_implicit(true);
+            table.insert(part, Item::Table(implicit));
+        }
+        table = table.get_mut(part)?.as_table_like_mut()?;
+    }
+    Some(table)
+}
+
+/// `[target.<triple>]` as written, if it is.
+fn target_item<'a>(doc: &'a DocumentMut, triple: &str) -> Option<&'a Item> {
+    let mut item = doc.get("target")?;
+    for part in triple.split('.') {
+        item = item.get(part)?;
+    }
+    Some(item)
+}
+
+/// Removes `[target.<triple>]`, and the tables above it that it leaves
+/// empty.
+fn remove_target_table(doc: &mut DocumentMut, triple: &str) {
+    let (parents, key) = split_triple(triple);
+    for depth in (0..=parents.len()).rev() {
+        let Some(targets) = doc.get_mut("target") else {
+            return;
+        };
+        let Some(parent) = parent_table(targets, &parents[..depth]) else {
+            return;
+        };
+        let name = parents.get(depth).copied().unwrap_or(key);
+        let empty = parent
+            .get(name)
+            .and_then(Item::as_table_like)
+            .is_some_and(|table| table.is_empty());
+        if depth == parents.len() || empty {
+            parent.remove(name);
+        }
+    }
 }
 
 /// The `[target.<triple>]` table `add-target` writes.
@@ -339,6 +394,30 @@ CC_x = { value = \"scripts/zig-cc\", relative = true }
         assert!(text.contains("CC_new = { value = \"scripts/zig-cc\", relative = true }"));
         let mut doc: DocumentMut = text.parse().unwrap();
         remove(&mut doc, "new-target", &wanted);
+        assert_eq!(doc.to_string(), CONFIG);
+    }
+
+    /// cargo reads `[target.thumbv8m.main-none-eabi]` as nested tables and
+    /// ignores `[target."thumbv8m.main-none-eabi"]`: add-target writes what
+    /// cargo reads, and remove-target takes it out, empty parent and all.
+    #[test]
+    fn a_triple_with_a_dot_is_written_as_cargo_reads_it() {
+        let mut doc: DocumentMut = CONFIG.parse().unwrap();
+        let wanted = CargoConfig {
+            env: Vec::new(),
+            ..config("x-gcc")
+        };
+        insert(&mut doc, "thumbv8m.main-none-eabi", &wanted);
+        let text = doc.to_string();
+        assert!(
+            text.contains("[target.thumbv8m.main-none-eabi]\nlinker = \"x-gcc\""),
+            "{text}"
+        );
+        assert!(!text.contains("[target.thumbv8m]"), "{text}");
+        assert!(conflicts(&doc, "thumbv8m.main-none-eabi", &wanted).is_empty());
+        let mut doc: DocumentMut = text.parse().unwrap();
+        let removed = remove(&mut doc, "thumbv8m.main-none-eabi", &wanted);
+        assert_eq!(removed.done, ["[target.thumbv8m.main-none-eabi]"]);
         assert_eq!(doc.to_string(), CONFIG);
     }
 
