@@ -48,9 +48,14 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
 
     // Written only once every edit has succeeded in memory, and all or
     // nothing.
-    let pipeline =
-        workspace::save_target_edits(root, [&manifest, &toolchain, &cargo_config], &configured)
-            .with_context(|| format!("adding {triple} failed"))?;
+    let hosted = ws.config.hosted_packages().join(" ");
+    let pipeline = workspace::save_target_edits(
+        root,
+        [&manifest, &toolchain, &cargo_config],
+        &configured,
+        &hosted,
+    )
+    .with_context(|| format!("adding {triple} failed"))?;
     eprintln!("added {triple}:");
     eprintln!("  Cargo.toml           [workspace.metadata.dist] targets");
     eprintln!("  rust-toolchain.toml  [toolchain] targets");

@@ -62,7 +62,8 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
         )
     })?;
     if write {
-        let updated = gitlab_ci::with_targets(&text, &configured)?;
+        let updated =
+            gitlab_ci::with_targets(&text, &configured, &ws.config.hosted_packages().join(" "))?;
         if updated != text {
             atomic::write(&path, updated.as_bytes())?;
         }
@@ -106,7 +107,8 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
             differences.join("; ")
         );
     }
-    if gitlab_ci::with_targets(&text, &configured)? != text {
+    if gitlab_ci::with_targets(&text, &configured, &ws.config.hosted_packages().join(" "))? != text
+    {
         bail!(
             "{}'s Windows job is not the one the configured MSVC targets need: it would build \
              other targets on Windows than dist packages. Run `cargo xtask plan --write-gitlab` \
@@ -124,13 +126,19 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
 
 /// One matrix entry per configured target.
 pub fn plan(config: &Config) -> Result<Vec<Value>> {
-    config.targets.iter().map(job).collect()
+    let hosted = config.hosted_packages().join(" ");
+    config
+        .targets
+        .iter()
+        .map(|configured| job(configured, &hosted))
+        .collect()
 }
 
 /// A target's job. An MSVC target is built and tested on a Windows runner
 /// (`runner`) with plain cargo, and its binary packaged by dist on
-/// `packaged_on`; every other target's job runs dist on its runner.
-fn job(configured: &Configured) -> Result<Value> {
+/// `packaged_on`, with `cargo_packages` (`hosted`) selecting what plain
+/// cargo builds there; every other target's job runs dist on its runner.
+fn job(configured: &Configured, hosted: &str) -> Result<Value> {
     let triple = configured.triple();
     let runner = placed_runner(configured)?;
     let formats: Vec<&str> = configured.formats.iter().map(|f| f.name()).collect();
@@ -142,6 +150,7 @@ fn job(configured: &Configured) -> Result<Value> {
             "test": "native",
             "builder": "cargo",
             "packaged_on": ci_runners::PACKAGING_RUNNER,
+            "cargo_packages": hosted,
         }));
     }
     // How the target is built and tested on that runner, not on this machine.
@@ -218,7 +227,11 @@ mod tests {
 
     #[test]
     fn macos_builds_natively_on_a_mac_and_the_rest_on_ubuntu() {
-        let mac = job(&configured("aarch64-apple-darwin", None)).unwrap();
+        let mac = job(
+            &configured("aarch64-apple-darwin", None),
+            "--workspace --exclude xtask",
+        )
+        .unwrap();
         assert_eq!(
             (
                 mac["runner"].as_str(),
@@ -227,12 +240,20 @@ mod tests {
             ),
             (Some("macos-latest"), Some("native"), Some("cargo"))
         );
-        let arm = job(&configured("aarch64-unknown-linux-gnu", None)).unwrap();
+        let arm = job(
+            &configured("aarch64-unknown-linux-gnu", None),
+            "--workspace --exclude xtask",
+        )
+        .unwrap();
         assert_eq!(
             (arm["runner"].as_str(), arm["test"].as_str()),
             (Some("ubuntu-latest"), Some("qemu"))
         );
-        let windows = job(&configured("x86_64-pc-windows-gnu", None)).unwrap();
+        let windows = job(
+            &configured("x86_64-pc-windows-gnu", None),
+            "--workspace --exclude xtask",
+        )
+        .unwrap();
         assert_eq!(
             (windows["runner"].as_str(), windows["test"].as_str()),
             (Some("ubuntu-latest"), Some("wine"))
@@ -241,7 +262,11 @@ mod tests {
 
     #[test]
     fn config_can_move_macos_to_ubuntu_where_it_is_build_only() {
-        let mac = job(&configured("x86_64-apple-darwin", Some("ubuntu-latest"))).unwrap();
+        let mac = job(
+            &configured("x86_64-apple-darwin", Some("ubuntu-latest")),
+            "--workspace --exclude xtask",
+        )
+        .unwrap();
         assert_eq!(
             (mac["test"].as_str(), mac["builder"].as_str()),
             (Some("none"), Some("zigbuild"))
@@ -251,26 +276,33 @@ mod tests {
     #[test]
     fn config_can_put_arm64_linux_on_an_arm_runner_where_it_runs_natively() {
         for triple in ["aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl"] {
-            let arm = job(&configured(triple, Some("ubuntu-24.04-arm"))).unwrap();
+            let arm = job(
+                &configured(triple, Some("ubuntu-24.04-arm")),
+                "--workspace --exclude xtask",
+            )
+            .unwrap();
             assert_eq!(
                 (arm["runner"].as_str(), arm["test"].as_str()),
                 (Some("ubuntu-24.04-arm"), Some("native")),
                 "{triple}"
             );
         }
-        let x86 = job(&configured(
-            "x86_64-unknown-linux-gnu",
-            Some("ubuntu-24.04-arm"),
-        ))
+        let x86 = job(
+            &configured("x86_64-unknown-linux-gnu", Some("ubuntu-24.04-arm")),
+            "--workspace --exclude xtask",
+        )
         .unwrap();
         assert_eq!(x86["test"].as_str(), Some("qemu"));
     }
 
     #[test]
     fn unknown_runner_cannot_be_placed() {
-        let err = job(&configured("x86_64-pc-windows-gnu", Some("windows-2019")))
-            .unwrap_err()
-            .to_string();
+        let err = job(
+            &configured("x86_64-pc-windows-gnu", Some("windows-2019")),
+            "--workspace --exclude xtask",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("cannot place x86_64-pc-windows-gnu on CI runner `windows-2019`"),
             "{err}"
@@ -280,7 +312,7 @@ mod tests {
     #[test]
     fn msvc_builds_on_a_windows_runner_and_is_packaged_on_ubuntu() {
         for triple in ["x86_64-pc-windows-msvc", "i686-pc-windows-msvc"] {
-            let msvc = job(&configured(triple, None)).unwrap();
+            let msvc = job(&configured(triple, None), "--workspace --exclude xtask").unwrap();
             assert_eq!(
                 (
                     msvc["runner"].as_str(),
@@ -294,20 +326,35 @@ mod tests {
                 ),
                 "{triple}"
             );
+            // Plain cargo there builds what dist would, without the xtask.
+            assert_eq!(
+                msvc["cargo_packages"].as_str(),
+                Some("--workspace --exclude xtask")
+            );
         }
-        let mingw = job(&configured("x86_64-pc-windows-gnu", None)).unwrap();
+        let mingw = job(
+            &configured("x86_64-pc-windows-gnu", None),
+            "--workspace --exclude xtask",
+        )
+        .unwrap();
         assert!(mingw.get("packaged_on").is_none());
     }
 
     #[test]
     fn msvc_on_linux_and_mingw_on_windows_are_refused() {
-        let err = job(&configured("x86_64-pc-windows-msvc", Some("ubuntu-latest")))
-            .unwrap_err()
-            .to_string();
+        let err = job(
+            &configured("x86_64-pc-windows-msvc", Some("ubuntu-latest")),
+            "--workspace --exclude xtask",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("MSVC targets need Visual Studio"), "{err}");
-        let err = job(&configured("x86_64-pc-windows-gnu", Some("windows-latest")))
-            .unwrap_err()
-            .to_string();
+        let err = job(
+            &configured("x86_64-pc-windows-gnu", Some("windows-latest")),
+            "--workspace --exclude xtask",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("Windows runners build only the MSVC targets"),
             "{err}"
@@ -316,10 +363,10 @@ mod tests {
 
     #[test]
     fn linux_target_on_a_mac_runner_is_refused() {
-        let err = job(&configured(
-            "aarch64-unknown-linux-gnu",
-            Some("macos-latest"),
-        ))
+        let err = job(
+            &configured("aarch64-unknown-linux-gnu", Some("macos-latest")),
+            "--workspace --exclude xtask",
+        )
         .unwrap_err()
         .to_string();
         assert!(err.contains("cannot build Linux targets"), "{err}");

@@ -64,9 +64,14 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         .map(|t| t.triple())
         .filter(|t| *t != triple)
         .collect();
-    let pipeline =
-        workspace::save_target_edits(root, [&manifest, &toolchain, &cargo_config], &remaining)
-            .with_context(|| format!("removing {triple} failed"))?;
+    let hosted = ws.config.hosted_packages().join(" ");
+    let pipeline = workspace::save_target_edits(
+        root,
+        [&manifest, &toolchain, &cargo_config],
+        &remaining,
+        &hosted,
+    )
+    .with_context(|| format!("removing {triple} failed"))?;
     eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");
     eprintln!("  {}: {pipeline}", gitlab_ci::FILE);
     for line in &changes.done {

@@ -71,8 +71,9 @@ pub fn listed(text: &str) -> Result<Vec<String>> {
 }
 
 /// `text` with the dist matrix listing `targets`, and the Windows job
-/// building those of them that are MSVC.
-pub fn with_targets(text: &str, targets: &[&str]) -> Result<String> {
+/// building those of them that are MSVC, with the cargo arguments that
+/// select the hosted packages (`packages`).
+pub fn with_targets(text: &str, targets: &[&str], packages: &str) -> Result<String> {
     let (first, end, indent) = block(text)?;
     let listed: Vec<String> = targets
         .iter()
@@ -87,7 +88,7 @@ pub fn with_targets(text: &str, targets: &[&str]) -> Result<String> {
         })
         .collect();
     match marked(&text, WINDOWS_BEGIN, WINDOWS_END) {
-        Some((first, end, _)) => Ok(replaced(&text, first, end, &windows_job(&msvc))),
+        Some((first, end, _)) => Ok(replaced(&text, first, end, &windows_job(&msvc, packages))),
         None if msvc.is_empty() => Ok(text),
         None => bail!(
             "{FILE} has no `{WINDOWS_BEGIN}` … `{WINDOWS_END}` comments, where the job that \
@@ -114,13 +115,14 @@ fn replaced(text: &str, first: usize, end: usize, new: &[String]) -> String {
 /// The job that tests and builds the `msvc` targets with Visual Studio on
 /// GitLab's hosted Windows runner, in PowerShell, and hands the binaries
 /// to the dist job; no lines when there are none.
-fn windows_job(msvc: &[&str]) -> Vec<String> {
+fn windows_job(msvc: &[&str], packages: &str) -> Vec<String> {
     if msvc.is_empty() {
         return Vec::new();
     }
     let mut job: Vec<String> = WINDOWS_JOB_HEAD.lines().map(str::to_owned).collect();
     job.extend(msvc.iter().map(|triple| format!("          - {triple}")));
-    job.extend(WINDOWS_JOB_TAIL.lines().map(str::to_owned));
+    let tail = WINDOWS_JOB_TAIL.replace("{packages}", packages);
+    job.extend(tail.lines().map(str::to_owned));
     job
 }
 
@@ -137,8 +139,8 @@ const WINDOWS_JOB_HEAD: &str = r#"windows:
       - TARGET:"#;
 
 const WINDOWS_JOB_TAIL: &str = r#"  script:
-    - cargo test --workspace --exclude xtask --locked --target $env:TARGET
-    - cargo build --workspace --exclude xtask --locked --profile dist --target $env:TARGET
+    - cargo test {packages} --locked --target $env:TARGET
+    - cargo build {packages} --locked --profile dist --target $env:TARGET
     - New-Item -ItemType Directory -Force -Path prebuilt/$env:TARGET
     - Copy-Item target/$env:TARGET/dist/*.exe prebuilt/$env:TARGET/
   artifacts:
@@ -147,14 +149,14 @@ const WINDOWS_JOB_TAIL: &str = r#"  script:
 
 /// The new text of the workspace's `.gitlab-ci.yml` for `targets`, or
 /// `None` if the workspace has no such file (it does not use GitLab).
-pub fn updated(root: &Path, targets: &[&str]) -> Result<Option<String>> {
+pub fn updated(root: &Path, targets: &[&str], packages: &str) -> Result<Option<String>> {
     let path = root.join(FILE);
     if !path.exists() {
         return Ok(None);
     }
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    with_targets(&text, targets).map(Some)
+    with_targets(&text, targets, packages).map(Some)
 }
 
 /// Adds the pipeline's new text to `edits`, if the workspace has one and
@@ -174,33 +176,35 @@ pub fn stage(edits: &mut Edits, updated: Result<Option<String>>) -> String {
 mod tests {
     use super::*;
 
+    const HOSTED: &str = "--workspace --exclude xtask";
     const PIPELINE: &str = "dist:\n  parallel:\n    matrix:\n      - TARGET:\n          # begin: configured targets\n          - a-b-c\n          - d-e-f\n          # end: configured targets\n  script: [x]\n";
 
     #[test]
     fn the_list_reads_and_rewrites_in_place() {
         assert_eq!(listed(PIPELINE).unwrap(), ["a-b-c", "d-e-f"]);
-        let rewritten = with_targets(PIPELINE, &["x-y-z"]).unwrap();
+        let rewritten = with_targets(PIPELINE, &["x-y-z"], HOSTED).unwrap();
         assert_eq!(listed(&rewritten).unwrap(), ["x-y-z"]);
         assert!(
             rewritten.contains("\n          - x-y-z\n          # end"),
             "{rewritten}"
         );
         assert_eq!(
-            with_targets(&rewritten, &["a-b-c", "d-e-f"]).unwrap(),
+            with_targets(&rewritten, &["a-b-c", "d-e-f"], HOSTED).unwrap(),
             PIPELINE
         );
         let with_windows = format!("{PIPELINE}# begin: windows job\n# end: windows job\n");
-        let msvc = with_targets(&with_windows, &["x86_64-pc-windows-msvc", "a-b-c"]).unwrap();
+        let msvc =
+            with_targets(&with_windows, &["x86_64-pc-windows-msvc", "a-b-c"], HOSTED).unwrap();
         assert!(
             msvc.contains("      - TARGET:\n          - x86_64-pc-windows-msvc\n  script:"),
             "{msvc}"
         );
         assert!(msvc.contains("tags: [saas-windows-medium-amd64]"), "{msvc}");
         assert_eq!(
-            with_targets(&msvc, &["a-b-c", "d-e-f"]).unwrap(),
+            with_targets(&msvc, &["a-b-c", "d-e-f"], HOSTED).unwrap(),
             with_windows
         );
-        let err = with_targets(PIPELINE, &["x86_64-pc-windows-msvc"])
+        let err = with_targets(PIPELINE, &["x86_64-pc-windows-msvc"], HOSTED)
             .unwrap_err()
             .to_string();
         assert!(err.contains("no `# begin: windows job`"), "{err}");

@@ -75,13 +75,18 @@ impl Workspace {
 /// Writes what adding or removing a target edited, all or nothing: the
 /// TOML `files` and, where the workspace has a GitLab pipeline, its list of
 /// `targets`. Returns what became of the pipeline, for the report.
-pub fn save_target_edits(root: &Path, files: [&TomlFile; 3], targets: &[&str]) -> Result<String> {
+pub fn save_target_edits(
+    root: &Path,
+    files: [&TomlFile; 3],
+    targets: &[&str],
+    packages: &str,
+) -> Result<String> {
     let mut edits = Edits::default();
     for file in files {
         let relative = file.path.strip_prefix(root).unwrap_or(&file.path);
         edits.set(relative, file.doc.to_string());
     }
-    let pipeline = gitlab_ci::stage(&mut edits, gitlab_ci::updated(root, targets));
+    let pipeline = gitlab_ci::stage(&mut edits, gitlab_ci::updated(root, targets, packages));
     edits.apply(root, &[], || Ok(()))?;
     Ok(pipeline)
 }

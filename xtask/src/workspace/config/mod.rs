@@ -288,6 +288,12 @@ impl Config {
                 .flat_map(|package| ["--package".to_owned(), package.name.clone()])
                 .collect();
         }
+        self.hosted_packages()
+    }
+
+    /// What selects the crates built for targets with an OS: every crate
+    /// but the xtask and the firmware.
+    pub fn hosted_packages(&self) -> Vec<String> {
         let mut args = vec![
             "--workspace".to_owned(),
             "--exclude".to_owned(),
