@@ -139,3 +139,36 @@ impl Image {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vector table at 0: initial stack 0x20010000, reset handler 0x401.
+    fn image(reset: u32, vector_table: Option<u32>) -> Image {
+        let mut data = 0x2001_0000u32.to_le_bytes().to_vec();
+        data.extend(reset.to_le_bytes());
+        data.extend([0; 8]);
+        Image {
+            entry: 0x401,
+            segments: vec![Segment { address: 0, data }],
+            vector_table,
+        }
+    }
+
+    #[test]
+    fn a_bootable_image_is_described() {
+        let said = image(0x401, Some(0)).check_bootable().unwrap();
+        assert!(said.contains("reset 0x00000401 (Thumb)"), "{said}");
+        assert!(said.contains("initial stack 0x20010000"), "{said}");
+    }
+
+    #[test]
+    fn what_a_cortex_m_core_would_not_boot_is_refused() {
+        let refused = |image: Image| image.check_bootable().unwrap_err().to_string();
+        assert!(refused(image(0x400, Some(0))).contains("without the Thumb bit"));
+        assert!(refused(image(0x501, Some(0))).contains("entry point is 0x00000401"));
+        assert!(refused(image(0x401, None)).contains("no .vector_table section"));
+        assert!(refused(image(0x401, Some(0x100))).contains("not at the start of flash"));
+    }
+}

@@ -199,6 +199,16 @@ fn diagnose<'a>(lines: impl Iterator<Item = &'a str>, spec: &TargetSpec) -> Opti
                  source (often called `vendored`, `bundled` or `static`)."
             ));
         }
+        if let Some(region) = between(line, "will not fit in region '", "'") {
+            let over = between(line, "overflowed by ", "").unwrap_or("some bytes");
+            return Some(format!(
+                "{triple}: the firmware image does not fit its memory: the linker overflowed \
+                 the region {region} by {over}. The memory layout (the package's \
+                 memory/{triple}.x, or its memory.x) gives {region} a LENGTH smaller than the \
+                 image. Give it the chip's real size, or make the image smaller (opt-level = \
+                 \"s\" or \"z\" in the release profile, fewer formatting calls)."
+            ));
+        }
         let library = ["cannot find -l", "unable to find library -l"]
             .iter()
             .find_map(|start| line.split_once(start))
@@ -249,6 +259,19 @@ mod tests {
             "{said}"
         );
         assert!(said.contains("`zig (aarch64-linux-musl)`"), "{said}");
+    }
+
+    #[test]
+    fn a_firmware_too_big_for_its_flash_names_the_region_and_the_memory_layout() {
+        let said = diagnosis(
+            "  = note: rust-lld: error: section '.text' will not fit in region 'FLASH': \
+             overflowed by 23860 bytes",
+        );
+        assert!(
+            said.contains("overflowed the region FLASH by 23860 bytes"),
+            "{said}"
+        );
+        assert!(said.contains("LENGTH"), "{said}");
     }
 
     #[test]

@@ -28,7 +28,11 @@ const RECORD_BYTES: usize = 16;
 /// extended linear address record wherever the upper 16 bits of the
 /// address change, the entry point, and the end-of-file record.
 pub fn hex(elf: &[u8]) -> Result<Vec<u8>> {
-    let image = Image::read(elf)?;
+    Ok(hex_of(&Image::read(elf)?))
+}
+
+/// The `.hex` text of `image`.
+fn hex_of(image: &Image) -> Vec<u8> {
     let mut text = String::new();
     let mut upper = None;
     for segment in &image.segments {
@@ -49,7 +53,7 @@ pub fn hex(elf: &[u8]) -> Result<Vec<u8>> {
         &image.entry.to_be_bytes(),
     );
     record(&mut text, END_OF_FILE, 0, &[]);
-    Ok(text.into_bytes())
+    text.into_bytes()
 }
 
 /// Appends one record: `:`, length, address, type, data, and the two's
@@ -171,4 +175,60 @@ pub fn check_against_elf(image: &[u8], is_hex: bool, elf: &[u8]) -> Result<Strin
         "{records} bytes in {} runs, the same addresses and bytes as the .elf's loadable segments",
         segments.len()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two runs of bytes, the second past a 64 KiB boundary, so the writer
+    /// needs an extended linear address record.
+    fn image() -> Image {
+        Image {
+            entry: 0x0800_0401,
+            segments: vec![
+                Segment {
+                    address: 0x0800_0000,
+                    data: (0..40).collect(),
+                },
+                Segment {
+                    address: 0x0801_fff8,
+                    data: (0..24).map(|b| b * 3).collect(),
+                },
+            ],
+            vector_table: Some(0x0800_0000),
+        }
+    }
+
+    #[test]
+    fn hex_records_read_back_as_the_same_bytes_at_the_same_addresses() {
+        let text = hex_of(&image());
+        let lines: Vec<&str> = std::str::from_utf8(&text).unwrap().lines().collect();
+        assert_eq!(lines[0], ":020000040800F2");
+        assert_eq!(lines[1], ":10000000000102030405060708090A0B0C0D0E0F78");
+        assert_eq!(lines.last(), Some(&":00000001FF"));
+        let (segments, start) = read_hex(&text).unwrap();
+        assert_eq!(segments, image().segments);
+        assert_eq!(start, Some(0x0800_0401));
+    }
+
+    #[test]
+    fn a_damaged_or_cut_hex_file_is_refused() {
+        let text = String::from_utf8(hex_of(&image())).unwrap();
+        let flipped = text.replacen(":1000000000", ":1000000001", 1);
+        let err = read_hex(flipped.as_bytes()).unwrap_err();
+        assert!(format!("{err:#}").contains("checksum"), "{err:#}");
+        let cut = text.trim_end().rsplit_once('\n').unwrap().0;
+        let err = read_hex(cut.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("no end-of-file record"), "{err}");
+    }
+
+    #[test]
+    fn the_flat_image_fills_gaps_with_zeros_from_the_origin() {
+        let flat = image().flat();
+        assert_eq!(flat.len(), 0x1fff8 + 24);
+        assert_eq!(&flat[..3], &[0, 1, 2]);
+        assert!(flat[40..0x1fff8].iter().all(|&b| b == 0));
+        assert_eq!(&flat[0x1fff8..0x1fffb], &[0, 3, 6]);
+    }
 }
