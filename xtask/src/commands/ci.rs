@@ -73,6 +73,10 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     ),
     (runs_with("minisign", "minisign"), "the signing tests"),
     (
+        runs_with("arm-none-eabi-objcopy", "binutils-arm-none-eabi"),
+        "the firmware tests",
+    ),
+    (
         runs_with("shellcheck", "shellcheck"),
         "checking install.sh in the tests",
     ),

@@ -429,6 +429,14 @@ fn floor_problems(
         .collect()
 }
 
+/// The firmware ELF as the one entry of its artifact, under the binary's
+/// name (which the manifest lists).
+fn firmware_binary(listed: Option<&Artifact>) -> String {
+    listed
+        .and_then(|artifact| artifact.binaries.first().cloned())
+        .unwrap_or_else(|| "firmware".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,12 +467,4 @@ mod tests {
         let at_its_own_level = glibc_problems(need.version);
         assert!(at_its_own_level.is_empty(), "{at_its_own_level:?}");
     }
-}
-
-/// The firmware ELF as the one entry of its artifact, under the binary's
-/// name (which the manifest lists).
-fn firmware_binary(listed: Option<&Artifact>) -> String {
-    listed
-        .and_then(|artifact| artifact.binaries.first().cloned())
-        .unwrap_or_else(|| "firmware".to_owned())
 }
