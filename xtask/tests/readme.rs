@@ -116,6 +116,7 @@ fn quoted_configuration_is_the_real_configuration() {
             .unwrap_or_else(|| panic!("no .toml link before the block:\n{block}"));
         let about_removed = removed.iter().any(|triple| {
             block.contains(&format!("[target.{triple}]"))
+                || block.contains(&format!("\"{triple}\""))
                 || block.contains(&format!("_{}", triple.replace(['-', '.'], "_")))
         });
         if about_removed {

@@ -17,7 +17,7 @@
 use anyhow::{Context, Result};
 
 use crate::cli::TripleArg;
-use crate::targets;
+use crate::targets::{self, Os};
 use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
@@ -43,8 +43,19 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     // The file is written for the reference build machine, whichever this is.
     let recorded = targets::lookup(triple).unwrap_or(spec).cargo_config();
     let changes = cargo_config::insert(&mut cargo_config.doc, triple, &recorded);
-    let mut configured: Vec<&str> = ws.config.targets.iter().map(|t| t.triple()).collect();
-    configured.push(triple);
+    // In the configuration's order: the programs' targets, then the
+    // firmware's.
+    let (mut firmware, mut hosted): (Vec<&str>, Vec<&str>) = ws
+        .config
+        .targets
+        .iter()
+        .map(|t| t.triple())
+        .partition(|t| targets::lookup(t).is_some_and(|spec| spec.os == Os::BareMetal));
+    match spec.os {
+        Os::BareMetal => firmware.push(triple),
+        _ => hosted.push(triple),
+    }
+    let configured: Vec<&str> = hosted.into_iter().chain(firmware).collect();
 
     // Written only once every edit has succeeded in memory, and all or
     // nothing.

@@ -22,15 +22,11 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         );
     }
     let spec = targets::resolve(&ws.toolchain.host, triple, &ws.toolchain.known_targets)?;
-    if ws.config.targets_like(spec).count() == 1 {
+    // The firmware may ship for no target; the programs need one.
+    if spec.os != Os::BareMetal && ws.config.targets_like(spec).count() == 1 {
         bail!(
-            "{triple} is the only target its packages are built for, and its list needs at \
-             least one. Add another first{}.",
-            match spec.os {
-                Os::BareMetal =>
-                    ", or remove [workspace.metadata.dist.firmware] to ship no firmware",
-                _ => "",
-            }
+            "{triple} is the only configured target; a workspace needs at least one. Add \
+             another first."
         );
     }
     let root = &ws.config.root;

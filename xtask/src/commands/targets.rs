@@ -23,6 +23,13 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
             .map(|configured| {
                 let mut object = to_json(configured);
                 object["configured"] = json!(ws.config.is_configured(configured.triple()));
+                // The packages built for it: the firmware's, or the programs'.
+                let packages: Vec<&str> = ws
+                    .config
+                    .packages_for(configured.spec)
+                    .map(|(_, package)| package.name.as_str())
+                    .collect();
+                object["packages"] = json!(packages);
                 // Whether dist writes its SBOM beside its packages.
                 object["sbom"] = json!(ws.config.sbom);
                 // Where its binary sits in the release's container image.

@@ -11,7 +11,10 @@ fn every_chosen_target_made_each_of_its_formats() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|artifact| artifact["target"] == target["triple"] && of_primary(artifact))
+            .filter(|artifact| {
+                artifact["target"] == target["triple"]
+                    && artifact["package"] == target["packages"][0]
+            })
             .map(|artifact| artifact["format"].as_str().unwrap())
             .collect();
         // Every target's packages, and its SBOM unless that is turned off.

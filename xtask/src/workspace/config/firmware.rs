@@ -43,11 +43,19 @@ pub fn lists(dist: &Value) -> Result<FirmwareLists<'_>> {
             .get(key)
             .and_then(Value::as_array)
             .and_then(|list| list.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-            .filter(|list| !list.is_empty())
-            .with_context(|| format!("{TABLE} `{key}` must be a non-empty list, like [{example}]."))
+            .with_context(|| format!("{TABLE} `{key}` must be a list, like [{example}]."))
     };
+    let packages = list("packages", "\"firmware\"")?;
+    if packages.is_empty() {
+        bail!(
+            "{TABLE} names no package in `packages`. Name the no_std package it ships, like \
+             [\"firmware\"], or remove the table."
+        );
+    }
+    // No targets is a firmware kept in the workspace but not shipped: it
+    // is still kept out of the hosted builds.
     Ok(FirmwareLists {
-        packages: list("packages", "\"firmware\"")?,
+        packages,
         targets: list("targets", "\"thumbv7m-none-eabi\"")?,
     })
 }
