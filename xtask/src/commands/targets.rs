@@ -9,6 +9,27 @@ use crate::vocab::Format;
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 
+/// A target's row as JSON, with what this workspace does with it: whether
+/// it is configured, the packages built for it (the firmware's, or the
+/// programs'), whether dist writes its SBOM, and where its binary sits in
+/// the release's container image.
+fn in_this_workspace(ws: &Workspace, configured: &Configured) -> Value {
+    let mut object = to_json(configured);
+    object["configured"] = json!(ws.config.is_configured(configured.triple()));
+    let packages: Vec<&str> = ws
+        .config
+        .packages_for(configured.spec)
+        .map(|(_, package)| package.name.as_str())
+        .collect();
+    object["packages"] = json!(packages);
+    object["sbom"] = json!(ws.config.sbom);
+    let in_image = ws.config.container_image && configured.formats.contains(&Format::TarGz);
+    if let Some(platform) = platforms::container(configured.spec).filter(|_| in_image) {
+        object["container_platform"] = json!(platform.to_string());
+    }
+    object
+}
+
 pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
     let known;
     let listed: Vec<&Configured> = if args.known {
@@ -20,26 +41,7 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
     if args.output.json {
         let list: Vec<Value> = listed
             .iter()
-            .map(|configured| {
-                let mut object = to_json(configured);
-                object["configured"] = json!(ws.config.is_configured(configured.triple()));
-                // The packages built for it: the firmware's, or the programs'.
-                let packages: Vec<&str> = ws
-                    .config
-                    .packages_for(configured.spec)
-                    .map(|(_, package)| package.name.as_str())
-                    .collect();
-                object["packages"] = json!(packages);
-                // Whether dist writes its SBOM beside its packages.
-                object["sbom"] = json!(ws.config.sbom);
-                // Where its binary sits in the release's container image.
-                let in_image =
-                    ws.config.container_image && configured.formats.contains(&Format::TarGz);
-                if let Some(platform) = platforms::container(configured.spec).filter(|_| in_image) {
-                    object["container_platform"] = json!(platform.to_string());
-                }
-                object
-            })
+            .map(|configured| in_this_workspace(ws, configured))
             .collect();
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
