@@ -168,14 +168,7 @@ fn dist_ships_verified_artifacts_for_each_added_target() {
     let tarball = shipped(S390X, "tar.gz");
     let unpacked = out.join("s390x");
     std::fs::create_dir_all(&unpacked).unwrap();
-    run_in_dir(
-        &unpacked,
-        "tar",
-        &["-xzf", out.join(&tarball).to_str().unwrap()],
-    );
-    let binary = unpacked
-        .join(tarball.trim_end_matches(".tar.gz"))
-        .join(&app);
+    let binary = unpacked_binary(&out, &tarball, &unpacked, &app);
     let counted = piped(
         "qemu-s390x -L /usr/s390x-linux-gnu",
         &binary,
@@ -196,14 +189,7 @@ fn dist_ships_verified_artifacts_for_each_added_target() {
     assert_eq!(rpm.trim(), "s390x");
     // 32-bit musl runs here, static.
     let tarball = shipped(MUSL32, "tar.gz");
-    run_in_dir(
-        &unpacked,
-        "tar",
-        &["-xzf", out.join(&tarball).to_str().unwrap()],
-    );
-    let binary = unpacked
-        .join(tarball.trim_end_matches(".tar.gz"))
-        .join(&app);
+    let binary = unpacked_binary(&out, &tarball, &unpacked, &app);
     assert_eq!(piped("", &binary, "a b\n").trim(), "1 2 4");
     let described = run_in_dir(&out, "file", &[binary.to_str().unwrap()]);
     assert!(
@@ -242,14 +228,7 @@ fn dist_ships_verified_artifacts_for_each_added_target() {
     }
     // FreeBSD: a tarball of a binary file(1) knows for FreeBSD's.
     let tarball = shipped(FREEBSD, "tar.gz");
-    run_in_dir(
-        &unpacked,
-        "tar",
-        &["-xzf", out.join(&tarball).to_str().unwrap()],
-    );
-    let binary = unpacked
-        .join(tarball.trim_end_matches(".tar.gz"))
-        .join(&app);
+    let binary = unpacked_binary(&out, &tarball, &unpacked, &app);
     let freebsd = run_in_dir(&out, "file", &[binary.to_str().unwrap()]);
     assert!(
         freebsd.contains("FreeBSD") && freebsd.contains("/libexec/ld-elf.so.1"),
@@ -497,4 +476,11 @@ fn a_prebuilt_msvc_part_is_packaged_and_merged() {
     let all = artifacts_in(&merged);
     assert!(all.contains(zip), "{all:?}");
     assert!(all.iter().any(|n| n.contains(S390X)), "{all:?}");
+}
+
+/// The binary `app` of the tarball `tarball` in `out`, unpacked with tar
+/// into `into`.
+fn unpacked_binary(out: &Path, tarball: &str, into: &Path, app: &str) -> PathBuf {
+    run_in_dir(into, "tar", &["-xzf", out.join(tarball).to_str().unwrap()]);
+    into.join(tarball.trim_end_matches(".tar.gz")).join(app)
 }

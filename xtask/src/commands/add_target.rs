@@ -43,28 +43,23 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     // The file is written for the reference build machine, whichever this is.
     let recorded = targets::lookup(triple).unwrap_or(spec).cargo_config();
     let changes = cargo_config::insert(&mut cargo_config.doc, triple, &recorded);
-    // In the configuration's order: the programs' targets, then the
-    // firmware's.
-    let (mut firmware, mut hosted): (Vec<&str>, Vec<&str>) = ws
+    // In the configuration's order, the programs' targets before the
+    // firmware's: the new one goes at the end of its own kind.
+    let mut configured: Vec<&str> = ws.config.targets.iter().map(|t| t.triple()).collect();
+    let ends_its_kind = ws
         .config
         .targets
         .iter()
-        .map(|t| t.triple())
-        .partition(|t| targets::lookup(t).is_some_and(|spec| spec.os == Os::BareMetal));
-    match spec.os {
-        Os::BareMetal => firmware.push(triple),
-        _ => hosted.push(triple),
-    }
-    let configured: Vec<&str> = hosted.into_iter().chain(firmware).collect();
+        .rposition(|t| (t.spec.os == Os::BareMetal) == (spec.os == Os::BareMetal))
+        .map_or(configured.len(), |last| last + 1);
+    configured.insert(ends_its_kind, triple);
 
     // Written only once every edit has succeeded in memory, and all or
     // nothing.
-    let hosted = ws.config.hosted_packages().join(" ");
     let pipeline = workspace::save_target_edits(
-        root,
+        &ws.config,
         [&manifest, &toolchain, &cargo_config],
         &configured,
-        &hosted,
     )
     .with_context(|| format!("adding {triple} failed"))?;
     eprintln!("added {triple}:");

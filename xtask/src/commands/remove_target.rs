@@ -60,12 +60,10 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         .map(|t| t.triple())
         .filter(|t| *t != triple)
         .collect();
-    let hosted = ws.config.hosted_packages().join(" ");
     let pipeline = workspace::save_target_edits(
-        root,
+        &ws.config,
         [&manifest, &toolchain, &cargo_config],
         &remaining,
-        &hosted,
     )
     .with_context(|| format!("removing {triple} failed"))?;
     eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");

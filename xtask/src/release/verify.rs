@@ -212,7 +212,7 @@ impl Checker<'_> {
             // The ELF is the binary itself; the flat images are checked
             // against it.
             Some(Format::Elf) => Ok((
-                vec![Entry::file(firmware_binary(listed), bytes.to_vec())],
+                vec![Entry::file(firmware_binary(name, listed), bytes.to_vec())],
                 None,
             )),
             Some(flat @ (Format::Bin | Format::Hex)) => {
@@ -430,11 +430,11 @@ fn floor_problems(
 }
 
 /// The firmware ELF as the one entry of its artifact, under the binary's
-/// name (which the manifest lists).
-fn firmware_binary(listed: Option<&Artifact>) -> String {
+/// name (which the manifest lists), else the artifact's own.
+fn firmware_binary(name: &str, listed: Option<&Artifact>) -> String {
     listed
         .and_then(|artifact| artifact.binaries.first().cloned())
-        .unwrap_or_else(|| "firmware".to_owned())
+        .unwrap_or_else(|| name.to_owned())
 }
 
 #[cfg(test)]

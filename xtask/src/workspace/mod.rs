@@ -12,7 +12,7 @@ pub mod gitlab_ci;
 pub mod template_files;
 pub mod toml_file;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use xshell::Shell;
@@ -74,19 +74,21 @@ impl Workspace {
 
 /// Writes what adding or removing a target edited, all or nothing: the
 /// TOML `files` and, where the workspace has a GitLab pipeline, its list of
-/// `targets`. Returns what became of the pipeline, for the report.
+/// `targets`, whose Windows job builds `config`'s hosted packages. Returns
+/// what became of the pipeline, for the report.
 pub fn save_target_edits(
-    root: &Path,
+    config: &Config,
     files: [&TomlFile; 3],
     targets: &[&str],
-    packages: &str,
 ) -> Result<String> {
+    let root = config.root.as_path();
+    let packages = config.hosted_packages().join(" ");
     let mut edits = Edits::default();
     for file in files {
         let relative = file.path.strip_prefix(root).unwrap_or(&file.path);
         edits.set(relative, file.doc.to_string());
     }
-    let pipeline = gitlab_ci::stage(&mut edits, gitlab_ci::updated(root, targets, packages));
+    let pipeline = gitlab_ci::stage(&mut edits, gitlab_ci::updated(root, targets, &packages));
     edits.apply(root, &[], || Ok(()))?;
     Ok(pipeline)
 }
