@@ -74,6 +74,18 @@ pub const CARGO_GENERATE: Pin = Pin {
     sha256: &[],
 };
 
+/// wasm-bindgen-cli: `wasm-bindgen`, which writes a web package's
+/// JavaScript bindings, and `wasm-bindgen-test-runner`. Its version must be
+/// exactly that of the `wasm-bindgen` crate the web package depends on (the
+/// two share a schema that changes between releases); the xtask refuses a
+/// mismatch. 0.2.130's lock file names a webpki-roots release crates.io no
+/// longer serves, so `cargo install --locked` fails for it.
+pub const WASM_BINDGEN_CLI: Pin = Pin {
+    package: "wasm-bindgen-cli",
+    version: "0.2.129",
+    sha256: &[],
+};
+
 /// The CycloneDX Python library, whose JSON schema validator checks the
 /// SBOMs in the tests: an independent reader of the format. Installed
 /// without its serializing dependencies, which validation does not import;

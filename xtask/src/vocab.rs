@@ -35,11 +35,15 @@ pub enum Format {
     /// A firmware image in Intel HEX (`objcopy -O ihex`): text records
     /// that carry their addresses, which many flashing tools read.
     Hex,
+    /// An npm package tarball, as `npm pack` makes it: a web package's
+    /// WebAssembly module, its JavaScript bindings and TypeScript types,
+    /// and a package.json.
+    Npm,
 }
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 13] = [
+    pub const ALL: [Format; 14] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
@@ -53,6 +57,7 @@ impl Format {
         Format::Elf,
         Format::Bin,
         Format::Hex,
+        Format::Npm,
     ];
 
     /// A firmware target's images, each of which `[workspace.metadata.dist.formats]`
@@ -94,6 +99,7 @@ impl Format {
             Format::Elf => "elf",
             Format::Bin => "bin",
             Format::Hex => "hex",
+            Format::Npm => "tgz",
         }
     }
 
@@ -138,6 +144,7 @@ impl Format {
         Format::PACKAGES
             .into_iter()
             .chain(Format::FIRMWARE)
+            .chain([Format::Npm])
             .find(|format| format.name() == name)
     }
 }
@@ -261,7 +268,7 @@ mod tests {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.name()), Some(format));
         }
-        assert_eq!(Format::from_name("tgz"), None);
+        assert_eq!(Format::from_name("tar.xz"), None);
         assert_eq!(
             Format::of_file_name("app_1.0-1_amd64.deb"),
             Some(Format::Deb)

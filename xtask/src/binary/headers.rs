@@ -15,16 +15,13 @@ use anyhow::{Context, Result, bail};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 
 use super::pe::{self, PeHeaders};
+use super::wasm::{self, is_wasm};
 use super::{elf, fat, firmware, macho};
 use crate::targets::{Binary, Os, TargetSpec};
 
 /// Whether `data` starts like an executable of any format the xtask ships.
 pub fn is_executable(data: &[u8]) -> bool {
     elf::is_elf(data) || pe::is_pe(data) || macho::is_macho(data) || is_wasm(data)
-}
-
-fn is_wasm(data: &[u8]) -> bool {
-    data.starts_with(b"\0asm")
 }
 
 /// Checks the binary `data` against what `spec` says its executables are,
@@ -303,47 +300,14 @@ fn check_wasm(data: &[u8]) -> Result<String> {
     if !is_wasm(data) {
         bail!("is not a WebAssembly module, but {}", describe(data));
     }
-    if data.get(4..8) != Some([1, 0, 0, 0].as_slice()) {
-        bail!("is WebAssembly of an unknown binary version (expected 1)");
-    }
-    let mut unstripped = Vec::new();
-    let mut at = 8;
-    while at < data.len() {
-        let id = data[at];
-        let (size, start) = leb128(data, at + 1).context("a section size is cut short")?;
-        let end = start + size;
-        if end > data.len() {
-            bail!("a section runs past the end of the module");
-        }
-        if id == 0 {
-            let (length, name_start) =
-                leb128(data, start).context("a custom section is cut short")?;
-            let name = data
-                .get(name_start..name_start + length)
-                .context("a custom section's name is cut short")?;
-            let name = String::from_utf8_lossy(name);
-            if name == "name" || name.starts_with(".debug") {
-                unstripped.push(name.into_owned());
-            }
-        }
-        at = end;
-    }
+    let module = wasm::read(data)?;
+    let unstripped: Vec<String> = module
+        .debug_sections()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     ensure_stripped(&unstripped)?;
-    Ok("WebAssembly module version 1, stripped".to_owned())
-}
-
-/// An unsigned LEB128 number at `at`, and where the bytes after it start.
-fn leb128(data: &[u8], mut at: usize) -> Option<(usize, usize)> {
-    let mut value = 0usize;
-    for shift in (0..35).step_by(7) {
-        let byte = *data.get(at)?;
-        at += 1;
-        value |= usize::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some((value, at));
-        }
-    }
-    None
+    Ok("WebAssembly module version 1, valid, stripped".to_owned())
 }
 
 fn ensure_stripped(unstripped: &[String]) -> Result<()> {
@@ -534,7 +498,7 @@ mod tests {
         let stripped = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0";
         assert_eq!(
             check(wasm, stripped).unwrap(),
-            "WebAssembly module version 1, stripped"
+            "WebAssembly module version 1, valid, stripped"
         );
         let named = b"\0asm\x01\0\0\0\0\x06\x04name\0";
         let err = check(wasm, named).unwrap_err().to_string();

@@ -9,6 +9,7 @@
 //! signs executables and packages when a key is given, and checks them.
 //! [`smoke`] starts each one under its target's runner before it ships, and
 //! [`generated_docs`] has it print its own man pages and completions.
+//! [`wasm`] reads and validates WebAssembly modules.
 
 pub mod authenticode;
 pub mod codesign;
@@ -21,3 +22,4 @@ pub mod macho;
 pub mod macho_strip;
 pub mod pe;
 pub mod smoke;
+pub mod wasm;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
+use crate::build::wasm_bindgen::Bindings;
 use crate::release::manifest::SmokeResult;
 use crate::targets::{Os, TargetSpec};
 use crate::workspace::config::SmokeRun;
@@ -81,6 +82,40 @@ pub fn run(
         eprintln!("    {line}");
     }
     Ok(SmokeResult::Ran(spec.runner.kind()))
+}
+
+/// Loads a web package's bindings in Node.js, as a user's script would
+/// import the npm package: the ES module, given the `.wasm` bytes, must
+/// instantiate the module (every import the module needs given, its start
+/// function run).
+pub fn load_in_node(sh: &Shell, bindings: &Bindings) -> Result<SmokeResult> {
+    eprintln!("==> smoke run: {} loaded in Node.js", bindings.entry);
+    let entry = bindings.dir.join(&bindings.entry);
+    let module = bindings.dir.join(&bindings.module);
+    let script = "const [entry, module] = process.argv.slice(1);\n\
+                  const bindings = await import(entry);\n\
+                  const bytes = (await import('node:fs')).readFileSync(module);\n\
+                  const exports = await bindings.default({ module_or_path: bytes });\n\
+                  console.log(`instantiated; exports ${Object.keys(exports).join(', ')}`);";
+    let printed = sh
+        .cmd("node")
+        .args(["--input-type=module", "--eval", script])
+        .arg(&entry)
+        .arg(&module)
+        .ignore_status()
+        .output()
+        .context("the smoke run could not start node (install Node.js)")?;
+    let said = |bytes: &[u8]| String::from_utf8_lossy(bytes).trim().to_owned();
+    if !printed.status.success() {
+        bail!(
+            "the smoke run could not load {} in Node.js ({}): {}",
+            entry.display(),
+            printed.status,
+            said(&printed.stderr)
+        );
+    }
+    eprintln!("    {}", said(&printed.stdout));
+    Ok(SmokeResult::Ran("node"))
 }
 
 /// Whether `output` names `version` as a whole version: `1.2.3` or

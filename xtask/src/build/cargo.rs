@@ -86,6 +86,29 @@ pub fn build(command: Cmd<'_>, spec: &TargetSpec, bins: &[String]) -> Result<Bui
     read_messages(&messages, bins)
 }
 
+/// Runs a `cargo build` of a package's cdylib for the WebAssembly target
+/// `spec`, as [`run`] does, and returns where its `.wasm` module went.
+pub fn build_wasm_module(command: Cmd<'_>, spec: &TargetSpec, lib: &str) -> Result<PathBuf> {
+    let command = command
+        .arg("--lib")
+        .arg("--message-format=json-render-diagnostics");
+    let messages = run_capturing(command, spec, true)?;
+    let module = messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| {
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == lib
+        })
+        .flat_map(|message| {
+            let files = message["filenames"].as_array().cloned().unwrap_or_default();
+            files
+                .into_iter()
+                .filter_map(|f| f.as_str().map(PathBuf::from))
+        })
+        .find(|path| path.extension().is_some_and(|ext| ext == "wasm"));
+    module.with_context(|| format!("cargo's messages name no .wasm module of `{lib}`"))
+}
+
 /// The binaries `bins` and their package's `OUT_DIR` in cargo's JSON
 /// messages (one JSON object a line).
 fn read_messages(messages: &str, bins: &[String]) -> Result<Built> {

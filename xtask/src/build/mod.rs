@@ -3,10 +3,12 @@
 //! build paths and other machine facts out of the binaries
 //! ([`reproducible`] checks that they did); and what a macOS build needs
 //! that zig does not have ([`apple_frameworks`]); and binaries built on
-//! another machine, which dist packages ([`prebuilt`]).
+//! another machine, which dist packages ([`prebuilt`]); and the JavaScript
+//! bindings of a web package's module ([`wasm_bindgen`]).
 
 pub mod apple_frameworks;
 pub mod cargo;
 pub mod prebuilt;
 pub mod reproducible;
 pub mod rustflags;
+pub mod wasm_bindgen;

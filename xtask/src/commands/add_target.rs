@@ -17,7 +17,8 @@
 use anyhow::{Context, Result};
 
 use crate::cli::TripleArg;
-use crate::targets::{self, Os};
+use crate::targets;
+use crate::workspace::config::Kind;
 use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
@@ -44,13 +45,14 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let recorded = targets::lookup(triple).unwrap_or(spec).cargo_config();
     let changes = cargo_config::insert(&mut cargo_config.doc, triple, &recorded);
     // In the configuration's order, the programs' targets before the
-    // firmware's: the new one goes at the end of its own kind.
+    // firmware's, and those before the browser's: the new one goes after
+    // the last of its own kind or an earlier one.
     let mut configured: Vec<&str> = ws.config.targets.iter().map(|t| t.triple()).collect();
     let ends_its_kind = ws
         .config
         .targets
         .iter()
-        .rposition(|t| (t.spec.os == Os::BareMetal) == (spec.os == Os::BareMetal))
+        .rposition(|t| Kind::of_target(t.spec) <= Kind::of_target(spec))
         .map_or(configured.len(), |last| last + 1);
     configured.insert(ends_its_kind, triple);
 

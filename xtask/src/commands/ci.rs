@@ -207,10 +207,10 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
     steps.time("workflows", || check_pipelines(ws))?;
     steps.time("clippy", || lint(ws, &targets))?;
     steps.time("docs", || {
-        let firmware = ws.config.firmware_excluded();
+        let not_hosted = ws.config.not_hosted_excluded();
         cmd!(
             ws.sh,
-            "cargo doc --workspace {firmware...} --no-deps --document-private-items --locked"
+            "cargo doc --workspace {not_hosted...} --no-deps --document-private-items --locked"
         )
         .env("RUSTDOCFLAGS", "-D warnings")
         .run()
@@ -309,10 +309,10 @@ fn check_pipelines(ws: &Workspace) -> Result<()> {
 /// compiles, and so only lints, for its own OS.
 fn lint(ws: &Workspace, targets: &[&Configured]) -> Result<()> {
     let sh = &ws.sh;
-    let firmware = ws.config.firmware_excluded();
+    let not_hosted = ws.config.not_hosted_excluded();
     cmd!(
         sh,
-        "cargo clippy --workspace {firmware...} --all-targets --locked -- -D warnings"
+        "cargo clippy --workspace {not_hosted...} --all-targets --locked -- -D warnings"
     )
     .run()?;
     let mut linted: Vec<Os> = Vec::new();

@@ -29,7 +29,7 @@ use crate::binary::generated_docs::{self, Printed};
 use crate::binary::{elf, headers, macho, macho_strip, smoke};
 use crate::build::reproducible;
 use crate::build::rustflags::ReleaseFlags;
-use crate::build::{apple_frameworks, cargo, prebuilt};
+use crate::build::{apple_frameworks, cargo, prebuilt, wasm_bindgen};
 use crate::cli::DistArgs;
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
@@ -332,10 +332,48 @@ impl OneTarget<'_> {
         let config = &self.ws.config;
         let spec = self.configured.spec;
         let flags = reproducible::release_flags(&config.root, &config.target_dir, spec)?;
+        let (mut made, smoke_run) = match spec.os {
+            Os::Browser => self.web_package(&flags)?,
+            _ => self.program_packages(&flags)?,
+        };
+        if let Some(bytes) = sbom {
+            made.push((
+                self.layout.artifact_name(spec, Format::Sbom),
+                Format::Sbom,
+                bytes,
+            ));
+        }
+        let mut artifacts = Vec::new();
+        for (name, format, bytes) in made {
+            let package = self.package;
+            let mut artifact = Artifact::new(
+                name,
+                spec.triple,
+                format,
+                &bytes,
+                &package.name,
+                &package.bins,
+            );
+            artifact.smoke_run = smoke_run;
+            artifact.glibc_floor = self.configured.glibc_floor;
+            artifact.macos_floor = self.configured.macos_floor;
+            // A prebuilt binary's flags were the other machine's business.
+            if self.prebuilt.is_none() {
+                artifact.rustflags = flags.recorded.clone();
+            }
+            publish::stage(staging, &artifact, &bytes)?;
+            artifacts.push(artifact);
+        }
+        Ok(artifacts)
+    }
+
+    /// A program's (or firmware's) binaries, built, checked and smoke-run,
+    /// in each of the target's formats.
+    fn program_packages(&self, flags: &ReleaseFlags) -> Result<(Vec<Made>, SmokeResult)> {
         let built = match self.prebuilt {
-            Some(dir) => prebuilt::binaries(dir, spec, self.package)?,
+            Some(dir) => prebuilt::binaries(dir, self.configured.spec, self.package)?,
             None => self.stopwatch.time(BUILD, || {
-                build_release_binaries(self.ws, self.package, self.configured, &flags)
+                build_release_binaries(self.ws, self.package, self.configured, flags)
             })?,
         };
         let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?
@@ -350,18 +388,50 @@ impl OneTarget<'_> {
             }
             binaries.push(binary);
         }
-        let mut made = self.packaged(&binaries, &docs, sbom)?;
-        for (artifact, bytes) in &mut made {
-            artifact.smoke_run = smoke_run;
-            artifact.glibc_floor = self.configured.glibc_floor;
-            artifact.macos_floor = self.configured.macos_floor;
-            // A prebuilt binary's flags were the other machine's business.
-            if self.prebuilt.is_none() {
-                artifact.rustflags = flags.recorded.clone();
-            }
-            publish::stage(staging, artifact, bytes)?;
+        Ok((self.packaged(&binaries, &docs)?, smoke_run))
+    }
+
+    /// A web package's npm package: its module built and checked, given
+    /// JavaScript bindings by wasm-bindgen, and loaded in Node.js.
+    fn web_package(&self, flags: &ReleaseFlags) -> Result<(Vec<Made>, SmokeResult)> {
+        let (ws, spec, package) = (self.ws, self.configured.spec, self.package);
+        if self.prebuilt.is_some() {
+            bail!(
+                "{} is built here, not on another machine: drop --prebuilt",
+                spec.triple
+            );
         }
-        Ok(made.into_iter().map(|(artifact, _)| artifact).collect())
+        let module = self.stopwatch.time(BUILD, || {
+            let build = cargo::release_build(&ws.sh, self.configured)
+                .args(["--profile", &ws.config.profile, "--locked"])
+                .args(["--package", &package.name])
+                .args(package.features.cargo_args());
+            cargo::build_wasm_module(flags.apply(build), spec, &package.bins[0])
+        })?;
+        let data =
+            std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
+        let header = headers::check(spec, &data)
+            .map_err(|err| anyhow::anyhow!("the {} module {err:#}", spec.triple))?;
+        eprintln!("    {header}");
+        let out = ws
+            .config
+            .target_dir
+            .join("wasm-bindgen")
+            .join(&package.name);
+        let bindings = self.stopwatch.time("wasm-bindgen", || {
+            wasm_bindgen::generate(&ws.sh, &module, &package.bins[0], &out)
+        })?;
+        let smoked = self
+            .stopwatch
+            .time("smoke run", || smoke::load_in_node(&ws.sh, &bindings))?;
+        let name = self.layout.artifact_name(spec, Format::Npm);
+        let bytes = self
+            .stopwatch
+            .time(Format::Npm.name(), || {
+                self.layout.npm_package(package, &bindings)
+            })
+            .with_context(|| format!("cannot make {name}"))?;
+        Ok((vec![(name, Format::Npm, bytes)], smoked))
     }
 
     /// The man pages and completions the package's binaries print: from
@@ -484,14 +554,8 @@ impl OneTarget<'_> {
         Ok((binary, smoked))
     }
 
-    /// Each of the target's formats of `binaries`, and the SBOM, with
-    /// their bytes.
-    fn packaged(
-        &self,
-        binaries: &[ShippedBinary],
-        docs: &Docs,
-        sbom: Option<Vec<u8>>,
-    ) -> Result<Vec<(Artifact, Vec<u8>)>> {
+    /// Each of the target's formats of `binaries`, with their names.
+    fn packaged(&self, binaries: &[ShippedBinary], docs: &Docs) -> Result<Vec<Made>> {
         let spec = self.configured.spec;
         let mut made = Vec::new();
         for &format in &self.configured.formats {
@@ -504,27 +568,12 @@ impl OneTarget<'_> {
                 .with_context(|| format!("cannot make {name}"))?;
             made.push((name, format, bytes));
         }
-        if let Some(bytes) = sbom {
-            let name = self.layout.artifact_name(spec, Format::Sbom);
-            made.push((name, Format::Sbom, bytes));
-        }
-        let package = self.package;
-        Ok(made
-            .into_iter()
-            .map(|(name, format, bytes)| {
-                let artifact = Artifact::new(
-                    name,
-                    spec.triple,
-                    format,
-                    &bytes,
-                    &package.name,
-                    &package.bins,
-                );
-                (artifact, bytes)
-            })
-            .collect())
+        Ok(made)
     }
 }
+
+/// An artifact made: its file name, format and bytes.
+type Made = (String, Format, Vec<u8>);
 
 /// Builds `package` for `configured` with the release profile, its
 /// features, the reproducibility flags and its glibc floor, and returns

@@ -9,7 +9,8 @@ use anyhow::{Context, Result, bail};
 use toml_edit::Item;
 
 use crate::cli::TripleArg;
-use crate::targets::{self, Os};
+use crate::targets;
+use crate::workspace::config::Kind;
 use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
 
@@ -22,8 +23,9 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         );
     }
     let spec = targets::resolve(&ws.toolchain.host, triple, &ws.toolchain.known_targets)?;
-    // The firmware may ship for no target; the programs need one.
-    if spec.os != Os::BareMetal && ws.config.targets_like(spec).count() == 1 {
+    // The firmware and web packages may ship for no target; the programs
+    // need one.
+    if Kind::of_target(spec) == Kind::Program && ws.config.targets_like(spec).count() == 1 {
         bail!(
             "{triple} is the only configured target; a workspace needs at least one. Add \
              another first."

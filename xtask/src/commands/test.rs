@@ -5,13 +5,15 @@
 //! here can run (macOS) have their tests compiled but not run, and the report
 //! says so.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::build::cargo;
 use crate::cli::TestArgs;
+use crate::machine::tools::find_program;
 use crate::report::{Outcome, Report};
+use crate::targets::{Runner, TargetSpec};
 use crate::workspace::Workspace;
-use crate::workspace::config::Configured;
+use crate::workspace::config::{Configured, Kind};
 
 pub fn run(ws: &Workspace, args: &TestArgs) -> Result<()> {
     let targets = ws.select(&args.selection.targets)?;
@@ -37,12 +39,12 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
         return Outcome::of(cargo::run(build, spec), Outcome::BuildOnly);
     }
     eprintln!("==> testing {} {}", spec.triple, spec.runner);
-    let tested = cargo::run(
-        cargo::command(&ws.sh, spec, "test").args(ws.config.cargo_packages(spec)),
-        spec,
-    );
-    if let Err(err) = tested {
+    let test = || cargo::command(&ws.sh, spec, "test").args(ws.config.cargo_packages(spec));
+    if let Err(err) = cargo::run(test(), spec) {
         return Outcome::Failed(format!("{err:#}"));
+    }
+    if spec.runner == Runner::WasmBindgen {
+        return Outcome::of(in_headless_chromium(ws, spec, test()), Outcome::Passed);
     }
     // The sample app's own report, through the same runner: the log shows
     // what the tests ran on (the emulated machine under qemu, Windows under
@@ -54,9 +56,9 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
     };
     let (package, bin) = (&shown.name, &shown.bins[0]);
     // Firmware takes no arguments: booting it is its report.
-    let args: &[&str] = match shown.firmware {
-        true => &[],
-        false => &["info"],
+    let args: &[&str] = match shown.kind {
+        Kind::Firmware => &[],
+        _ => &["info"],
     };
     let shown = cargo::command(&ws.sh, spec, "run")
         .args(["--quiet", "--package", package, "--bin", bin, "--"])
@@ -67,4 +69,20 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
         eprintln!("    (`{bin}` did not run; the tests above are what counts)");
     }
     Outcome::Passed
+}
+
+/// The web packages' tests again, in headless Chromium: the same test
+/// binaries, which wasm-bindgen-test-runner serves to the browser that
+/// chromedriver starts, when `WASM_BINDGEN_USE_BROWSER` is set.
+fn in_headless_chromium(ws: &Workspace, spec: &TargetSpec, test: xshell::Cmd<'_>) -> Result<()> {
+    let driver = find_program(&ws.sh, "chromedriver").context(
+        "chromedriver is not on PATH, and the web packages' tests run in Chromium through it: \
+         install chromium and chromium-driver (`cargo xtask ci` or `cargo xtask doctor` does)",
+    )?;
+    eprintln!("==> testing {} in headless Chromium", spec.triple);
+    cargo::run(
+        test.env("WASM_BINDGEN_USE_BROWSER", "1")
+            .env("CHROMEDRIVER", driver),
+        spec,
+    )
 }

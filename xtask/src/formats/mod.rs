@@ -2,7 +2,8 @@
 //! byte-reproducibly: [`archive`] (tar.gz and zip), [`deb`] and [`rpm`]
 //! (Linux packages, written and read back without dpkg or rpm), [`msi`]
 //! (Windows Installer packages, built with wixl), [`oci`] (container image
-//! layouts). [`docs`] makes the man pages and shell
+//! layouts), [`firmware`] (flat images), [`npm`] (npm packages of web
+//! packages). [`docs`] makes the man pages and shell
 //! completions they ship.
 
 pub mod archive;
@@ -10,6 +11,7 @@ pub mod deb;
 pub mod docs;
 pub mod firmware;
 pub mod msi;
+pub mod npm;
 pub mod oci;
 pub mod rpm;
 

@@ -9,12 +9,14 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 
 use crate::binary::authenticode::AuthenticodeSigner;
+use crate::build::wasm_bindgen::Bindings;
 use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::DebMetadata;
 use crate::formats::docs::Docs;
 use crate::formats::firmware;
 use crate::formats::msi::MsiMetadata;
+use crate::formats::npm;
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::targets::{Os, TargetSpec};
 use crate::vocab::Format;
@@ -283,7 +285,22 @@ impl ReleaseLayout {
             Format::OciImage => {
                 bail!("a container image is made from the finished tarballs, not packaged")
             }
+            Format::Npm => bail!("an npm package is made from wasm-bindgen's bindings"),
         }
+    }
+
+    /// The npm package of the web package `package`: `bindings` and the
+    /// included files, with a package.json.
+    pub fn npm_package(&self, package: &Package, bindings: &Bindings) -> Result<Vec<u8>> {
+        let files: Vec<(String, Vec<u8>)> = bindings
+            .files
+            .iter()
+            .chain(&self.extra_files)
+            .cloned()
+            .collect();
+        let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        let manifest = npm::package_json(package, &self.version, bindings, &paths);
+        npm::tarball(&manifest, &files, self.mtime)
     }
 }
 

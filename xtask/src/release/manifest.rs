@@ -139,7 +139,8 @@ fn optional_strings(value: &Value, key: &str) -> Result<Vec<String>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SmokeResult {
     /// They ran under this runner (`native`, `qemu`, `wine`, `wasmtime`)
-    /// and reported the release's version.
+    /// and reported the release's version; or, for a web package, Node.js
+    /// (`node`) loaded its bindings.
     Ran(&'static str),
     /// Nothing here runs the target's binaries, or the artifact holds none
     /// of its own (an installer, the image).
@@ -150,7 +151,8 @@ pub enum SmokeResult {
 
 impl SmokeResult {
     /// The runners a smoke run can have run under.
-    const RUNNERS: [&'static str; 5] = ["native", "qemu", "wine", "wasmtime", "qemu-system"];
+    const RUNNERS: [&'static str; 6] =
+        ["native", "qemu", "wine", "wasmtime", "qemu-system", "node"];
 
     /// As the manifest writes it.
     pub fn name(self) -> &'static str {

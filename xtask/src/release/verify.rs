@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
-use crate::formats::{archive, deb, firmware, msi, rpm};
+use crate::formats::{archive, deb, firmware, msi, npm, rpm};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
@@ -218,13 +218,14 @@ impl Checker<'_> {
             Some(flat @ (Format::Bin | Format::Hex)) => {
                 document(self.flat_image(name, flat, bytes))
             }
+            Some(Format::Npm) => document(self.npm_package(bytes, listed)),
             Some(Format::OciImage) => document(container::check(
                 bytes,
                 listed.and_then(|a| a.image_digest.as_deref()),
             )),
             None => Err(anyhow::anyhow!(
-                "not a .tar.gz, .zip, .deb, .rpm, .msi, .cdx.json, -oci.tar, firmware image or \
-                 installer"
+                "not a .tar.gz, .zip, .deb, .rpm, .msi, .cdx.json, -oci.tar, firmware image, npm \
+                 package or installer"
             )),
         };
         match opened {
@@ -239,6 +240,16 @@ impl Checker<'_> {
                 (Vec::new(), rpm_arch)
             }
         }
+    }
+
+    /// An npm package against the release: named after its package, at
+    /// the release's version.
+    fn npm_package(&self, bytes: &[u8], listed: Option<&Artifact>) -> Result<String> {
+        let (manifest, listed) = self
+            .manifest
+            .zip(listed)
+            .context("dist-manifest.json does not list it, so its package is unknown")?;
+        npm::check(bytes, &listed.package, &manifest.version)
     }
 
     /// A `.bin` or `.hex` image against the `.elf` of the same release

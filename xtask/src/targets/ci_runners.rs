@@ -22,6 +22,7 @@ const LINUX_BUILDS: &[Os] = &[
     Os::FreeBsd,
     Os::Wasi,
     Os::BareMetal,
+    Os::Browser,
 ];
 
 /// The runners the xtask knows. The xtask itself runs on the Linux and
@@ -102,7 +103,9 @@ pub fn default_runner(spec: &TargetSpec) -> &'static str {
         (_, Linker::Msvc) if spec.triple.starts_with("aarch64") => "windows-11-arm",
         (_, Linker::Msvc) => WINDOWS_RUNNER,
         (Os::Darwin, _) => "macos-latest",
-        (Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi | Os::BareMetal, _) => PACKAGING_RUNNER,
+        (Os::Linux | Os::Windows | Os::FreeBsd | Os::Wasi | Os::BareMetal | Os::Browser, _) => {
+            PACKAGING_RUNNER
+        }
     }
 }
 

@@ -115,6 +115,10 @@ pub enum Os {
     /// firmware packages are built for these, and they ship as images
     /// (`.elf`, `.bin`, `.hex`), not archives.
     BareMetal,
+    /// A web page or Node.js (`wasm32-unknown-unknown`): no OS, and what
+    /// the module needs from outside comes through JavaScript. Only the
+    /// web packages are built for it, and they ship as npm packages.
+    Browser,
 }
 
 /// How the target's binaries are linked.
@@ -183,6 +187,9 @@ pub enum Runner {
     QemuSystem { machine: &'static str },
     /// Under the wasmtime WASI runtime, through `scripts/wasi-runner`.
     Wasmtime,
+    /// By `wasm-bindgen-test-runner` (from wasm-bindgen-cli), in Node.js;
+    /// in headless Chromium when `WASM_BINDGEN_USE_BROWSER` is set.
+    WasmBindgen,
     /// Nothing here can run it: the target is build-only, for the reason
     /// given (what it would take).
     None { why: &'static str },
@@ -287,6 +294,17 @@ impl TargetSpec {
             (Os::Windows, _) => &[Format::Zip],
             (Os::Darwin | Os::FreeBsd | Os::Wasi, _) => &[Format::TarGz],
             (Os::BareMetal, _) => &Format::FIRMWARE,
+            (Os::Browser, _) => &[Format::Npm],
+        }
+    }
+
+    /// The formats `[workspace.metadata.dist.formats]` can choose for this
+    /// target.
+    pub fn choosable_formats(&self) -> &'static [Format] {
+        match self.os {
+            Os::BareMetal => &Format::FIRMWARE,
+            Os::Browser => &[Format::Npm],
+            _ => &Format::PACKAGES,
         }
     }
 
@@ -294,7 +312,7 @@ impl TargetSpec {
     pub fn exe_name(&self, name: &str) -> String {
         match self.os {
             Os::Windows => format!("{name}.exe"),
-            Os::Wasi => format!("{name}.wasm"),
+            Os::Wasi | Os::Browser => format!("{name}.wasm"),
             Os::Linux | Os::Darwin | Os::FreeBsd | Os::BareMetal => name.to_owned(),
         }
     }
@@ -319,6 +337,7 @@ impl TargetSpec {
             } => Some(program.to_owned()),
             Runner::Wine => Some("scripts/wine-runner".to_owned()),
             Runner::Wasmtime => Some("scripts/wasi-runner".to_owned()),
+            Runner::WasmBindgen => Some("wasm-bindgen-test-runner".to_owned()),
             Runner::QemuSystem { machine } => Some(qemu_system_command(machine)),
             Runner::Native | Runner::None { .. } => None,
         };
@@ -502,6 +521,7 @@ impl Runner {
             Runner::Qemu { .. } => "qemu",
             Runner::Wine => "wine",
             Runner::Wasmtime => "wasmtime",
+            Runner::WasmBindgen => "wasm-bindgen",
             Runner::QemuSystem { .. } => "qemu-system",
             Runner::None { .. } => "none",
         }
@@ -522,6 +542,9 @@ impl fmt::Display for Runner {
             } => write!(f, "under qemu ({program})"),
             Runner::Wine => f.write_str("under wine (scripts/wine-runner)"),
             Runner::Wasmtime => f.write_str("under wasmtime (scripts/wasi-runner)"),
+            Runner::WasmBindgen => {
+                f.write_str("by wasm-bindgen-test-runner, in Node.js and headless Chromium")
+            }
             Runner::QemuSystem { machine } => {
                 write!(f, "booted under qemu-system-arm ({machine})")
             }

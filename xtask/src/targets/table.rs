@@ -529,6 +529,42 @@ const THUMBV7M_NONE_EABI: TargetSpec =
 const THUMBV8M_MAIN_NONE_EABI: TargetSpec =
     cortex_m("thumbv8m.main-none-eabi", "-machine mps2-an505");
 
+/// The tools of the browser's row: wasm-bindgen-cli, whose
+/// `wasm-bindgen` writes the JavaScript bindings and whose test runner runs
+/// the tests (at exactly the version of the `wasm-bindgen` crate); and
+/// Chromium with its WebDriver server, the browser the tests also run in.
+const WASM_BINDGEN_TOOLS: &[Tool] = &[
+    Tool {
+        role: Role::Linker,
+        probe: Probe::Command("wasm-bindgen"),
+        source: Source::Cargo(&pins::WASM_BINDGEN_CLI),
+    },
+    runs_with("chromium", "chromium"),
+    runs_with("chromedriver", "chromium-driver"),
+];
+
+/// The browser, and Node.js: rustc links the module itself, wasm-bindgen
+/// gives it JavaScript bindings, and wasm-bindgen-test-runner runs its tests.
+const WASM32_UNKNOWN_UNKNOWN: TargetSpec = TargetSpec {
+    triple: "wasm32-unknown-unknown",
+    os: Os::Browser,
+    binary: Binary::Wasm,
+    uname_machines: &[],
+    debian_arch: None,
+    rpm_arch: None,
+    static_binary: true,
+    linker: Linker::Builtin,
+    // What cc-rs runs for this target. Nothing installs it, as nothing
+    // installs arm-none-eabi-gcc for the firmware: the web package has no C.
+    c_compiler: CCompiler::Gcc("clang"),
+    min_glibc: None,
+    min_macos: None,
+    runner: Runner::WasmBindgen,
+    tools: WASM_BINDGEN_TOOLS,
+    release_rustflags: &[],
+    import_libs: None,
+};
+
 /// Every target the xtask can build, test and package.
 pub const KNOWN_TARGETS: &[TargetSpec] = &[
     X86_64_LINUX_GNU,
@@ -552,6 +588,7 @@ pub const KNOWN_TARGETS: &[TargetSpec] = &[
     WASM32_WASIP1,
     THUMBV7M_NONE_EABI,
     THUMBV8M_MAIN_NONE_EABI,
+    WASM32_UNKNOWN_UNKNOWN,
 ];
 
 /// The MSVC targets: what Windows users mostly get from Rust projects.

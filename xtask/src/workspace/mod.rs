@@ -17,8 +17,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use xshell::Shell;
 
+use crate::build::wasm_bindgen;
 use crate::machine::toolchain::Toolchain;
 use crate::machine::{provision, tools};
+use crate::targets::Os;
 use crate::vocab::Tool;
 
 use config::{Config, Configured};
@@ -68,6 +70,11 @@ impl Workspace {
         no_install: bool,
     ) -> Result<()> {
         let specs: Vec<_> = targets.iter().map(|configured| configured.spec).collect();
+        // What would be installed for the browser must fit the crate the
+        // web packages are built with, so a mismatch stops before either.
+        if specs.iter().any(|spec| spec.os == Os::Browser) {
+            wasm_bindgen::check_versions(&self.config.root)?;
+        }
         provision::ensure(&self.sh, &self.tools_dir, &specs, extra, no_install)
     }
 }

@@ -10,6 +10,8 @@ use toml_edit::{Array, DocumentMut, Value};
 pub const CONFIGURED_TARGETS: [&str; 4] = ["workspace", "metadata", "dist", "targets"];
 /// Where `Cargo.toml` lists the targets the firmware packages ship for.
 pub const FIRMWARE_TARGETS: [&str; 5] = ["workspace", "metadata", "dist", "firmware", "targets"];
+/// Where `Cargo.toml` lists the targets the web packages ship for.
+pub const WEB_TARGETS: [&str; 5] = ["workspace", "metadata", "dist", "web", "targets"];
 /// Where `rust-toolchain.toml` lists the standard libraries rustup installs.
 pub const TOOLCHAIN_TARGETS: [&str; 2] = ["toolchain", "targets"];
 

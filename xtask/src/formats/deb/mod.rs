@@ -414,7 +414,7 @@ mod tests {
             features: Default::default(),
             smoke_run: Default::default(),
             generate: Default::default(),
-            firmware: false,
+            kind: crate::workspace::config::Kind::Program,
         }
     }
 

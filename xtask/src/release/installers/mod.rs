@@ -22,7 +22,7 @@ use anyhow::{Context, Result, bail};
 use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::vocab::Format;
-use crate::workspace::config::{Config, Package};
+use crate::workspace::config::{Config, Kind, Package};
 
 /// What the manifest says an installer is for, where a target would be.
 pub const TARGET: &str = "installer";
@@ -101,7 +101,11 @@ pub fn stage(
         .context("installers need a base URL; the configuration was checked without one")?;
     let mut made = Vec::new();
     // Firmware is flashed, not installed.
-    for package in config.packages.iter().filter(|package| !package.firmware) {
+    for package in config
+        .packages
+        .iter()
+        .filter(|package| package.kind == Kind::Program)
+    {
         // By name, as the manifest lists them: dist and merge gather them
         // in different orders, and must write the same installers.
         let mut artifacts: Vec<Artifact> = artifacts

@@ -16,21 +16,23 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::targets::{self, Os, TargetSpec, Version, platforms, triple};
+use crate::formats::npm;
+use crate::targets::{self, TargetSpec, Version, platforms, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 use crate::workspace::toml_file;
 
 mod features;
-mod firmware;
 mod floors;
 mod generate;
+mod kinds;
 mod package;
 mod release;
 mod smoke;
 
 use floors::{GLIBC_FLOOR, MACOS_FLOOR, configured_floor};
 pub use generate::Generate;
+pub use kinds::Kind;
 pub use package::Package;
 use release::{base_url, container_image, installers, universal2};
 pub use smoke::SmokeRun;
@@ -260,10 +262,10 @@ impl Config {
         &self.packages[0]
     }
 
-    /// Whether `package` is built for `spec`: firmware packages for the
-    /// targets with no OS, the others for the rest.
+    /// Whether `package` is built for `spec`: each kind of package for its
+    /// own kind of target.
     pub fn ships(package: &Package, spec: &TargetSpec) -> bool {
-        package.firmware == (spec.os == Os::BareMetal)
+        package.kind == Kind::of_target(spec)
     }
 
     /// The shipped packages built for `spec`, in order, with their
@@ -278,66 +280,73 @@ impl Config {
             .filter(move |(_, package)| Config::ships(package, spec))
     }
 
-    /// What selects the crates built and tested for `spec`: the firmware
-    /// packages for a target with no OS, and for the rest every crate but
-    /// the xtask and the firmware (which cannot be built with std).
+    /// What selects the crates built and tested for `spec`: the firmware or
+    /// web packages for their targets, and for the rest every crate but the
+    /// xtask and those (which cannot be built for an OS).
     pub fn cargo_packages(&self, spec: &TargetSpec) -> Vec<String> {
-        if spec.os == Os::BareMetal {
-            let firmware = self.packages.iter().filter(|p| p.firmware);
-            return firmware
-                .flat_map(|package| ["--package".to_owned(), package.name.clone()])
+        if Kind::of_target(spec) != Kind::Program {
+            return self
+                .packages_for(spec)
+                .flat_map(|(_, package)| ["--package".to_owned(), package.name.clone()])
                 .collect();
         }
         self.hosted_packages()
     }
 
     /// What selects the crates built for targets with an OS: every crate
-    /// but the xtask and the firmware.
+    /// but the xtask, the firmware and the web packages.
     pub fn hosted_packages(&self) -> Vec<String> {
         let mut args = vec![
             "--workspace".to_owned(),
             "--exclude".to_owned(),
             "xtask".to_owned(),
         ];
-        args.extend(self.firmware_excluded());
+        args.extend(self.not_hosted_excluded());
         args
     }
 
-    /// `--exclude` for each firmware package: what keeps a `--workspace`
-    /// command for the build machine from building them with std.
-    pub fn firmware_excluded(&self) -> Vec<String> {
-        let firmware = self.packages.iter().filter(|p| p.firmware);
-        firmware
+    /// `--exclude` for each firmware and web package: what keeps a
+    /// `--workspace` command for the build machine from building them for
+    /// it (a firmware image cannot be built with std, and the web package's
+    /// tests need a JavaScript engine).
+    pub fn not_hosted_excluded(&self) -> Vec<String> {
+        let not_hosted = self.packages.iter().filter(|p| p.kind != Kind::Program);
+        not_hosted
             .flat_map(|package| ["--exclude".to_owned(), package.name.clone()])
             .collect()
     }
 
-    /// Where `Cargo.toml` lists `spec`: with the firmware packages'
-    /// targets if it has no OS, else in `targets`. A firmware target needs a
-    /// firmware package to build.
+    /// Where `Cargo.toml` lists `spec`: in `targets` if it has an OS, else
+    /// in the table of the packages built for it, which must name one.
     pub fn target_list(&self, spec: &TargetSpec) -> Result<&'static [&'static str]> {
-        if spec.os != Os::BareMetal {
+        let kind = Kind::of_target(spec);
+        if kind == Kind::Program {
             return Ok(&toml_file::CONFIGURED_TARGETS);
         }
-        if !self.packages.iter().any(|package| package.firmware) {
+        if !self.packages.iter().any(|package| package.kind == kind) {
             bail!(
-                "{} is a firmware target, with no OS, and this workspace names no firmware \
-                 package to build for it (its programs need an OS). Add a no_std package and \
-                 name it in Cargo.toml: `[workspace.metadata.dist.firmware]` with `packages = \
-                 [\"<package>\"]` and `targets = [\"{}\"]` (README.md, \"Firmware\").",
-                spec.triple,
-                spec.triple
+                "{triple} is not a target the workspace's programs can be built for, and it                  names no {key} package to build for it. Add one and name it in Cargo.toml:                  `{table}` with `packages = [\"<package>\"]` and `targets = [\"{triple}\"]`                  (README.md, \"{section}\").",
+                triple = spec.triple,
+                key = kind.key(),
+                table = kind.table(),
+                section = match kind {
+                    Kind::Web => "The browser",
+                    _ => "Firmware",
+                },
             );
         }
-        Ok(&toml_file::FIRMWARE_TARGETS)
+        Ok(match kind {
+            Kind::Web => &toml_file::WEB_TARGETS,
+            _ => &toml_file::FIRMWARE_TARGETS,
+        })
     }
 
     /// The configured targets listed with `spec` (see [`Config::target_list`]).
     pub fn targets_like(&self, spec: &TargetSpec) -> impl Iterator<Item = &Configured> {
-        let firmware = spec.os == Os::BareMetal;
+        let kind = Kind::of_target(spec);
         self.targets
             .iter()
-            .filter(move |configured| (configured.spec.os == Os::BareMetal) == firmware)
+            .filter(move |configured| Kind::of_target(configured.spec) == kind)
     }
 
     /// Whether `triple` is among the configured targets.
@@ -371,8 +380,12 @@ fn configured_targets(
              e.g. `targets = [\"x86_64-unknown-linux-gnu\"]`."
         );
     }
-    let firmware = firmware::lists(dist)?.targets;
-    let triples: Vec<&str> = hosted.iter().chain(&firmware).copied().collect();
+    let mut listed: Vec<(Kind, &str)> = hosted.iter().map(|&t| (Kind::Program, t)).collect();
+    for kind in Kind::TABLED {
+        let targets = kinds::lists(dist, kind)?.targets;
+        listed.extend(targets.into_iter().map(|triple| (kind, triple)));
+    }
+    let triples: Vec<&str> = listed.iter().map(|(_, triple)| *triple).collect();
     let min_glibc = configured_floor(dist, &GLIBC_FLOOR)?;
     let min_macos = configured_floor(dist, &MACOS_FLOOR)?;
     let overrides = dist.get("formats").and_then(Value::as_object);
@@ -388,7 +401,7 @@ fn configured_targets(
                  or remove it"
             )
         })?;
-        firmware::check_target_kind(spec, i >= hosted.len())?;
+        kinds::check_target_kind(spec, listed[i].0)?;
         let formats = match overrides.and_then(|table| table.get(triple)) {
             Some(list) => parse_formats(spec, list)?,
             None => spec.default_formats().to_vec(),
@@ -466,6 +479,7 @@ const DIST_KEYS: &[&str] = &[
     "base-url",
     "profile",
     "firmware",
+    "web",
     features::KEYS[0],
     features::KEYS[1],
     features::KEYS[2],
@@ -536,15 +550,16 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
                 known.join(", ")
             );
         };
-        if Format::FIRMWARE.contains(&format) != (spec.os == Os::BareMetal) {
+        let choosable = spec.choosable_formats();
+        if !choosable.contains(&format) {
+            let names: Vec<&str> = choosable.iter().map(Format::name).collect();
             bail!(
-                "[workspace.metadata.dist.formats] gives `{triple}` the format `{name}`, but \
-                 elf, bin and hex are firmware images, made for (and only for) targets with no \
-                 OS. {}",
-                match spec.os == Os::BareMetal {
-                    true => "Use some of: elf, bin, hex.",
-                    false => "Use archives and packages: tar.gz, zip, deb, rpm, msi.",
-                }
+                "[workspace.metadata.dist.formats] gives `{triple}` the format `{name}`, which is \
+                 not made for {}: elf, bin and hex are firmware images, for targets with no OS; \
+                 tgz is the npm package of a web package, for wasm32-unknown-unknown; the \
+                 archives and packages are for targets with an OS. Use some of: {}.",
+                triple,
+                names.join(", ")
             );
         }
         if format == Format::Deb && spec.debian_arch.is_none() {
@@ -580,12 +595,9 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
     Ok(formats)
 }
 
-/// The packages `package` (one) or `packages` (a list) name, each with the
-/// binaries `[workspace.metadata.dist.bins]` narrows it to. Refuses an
-/// unknown package, one named twice, and two that ship a binary of the same
-/// name, which would overwrite each other once installed.
-fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
-    let names: Vec<&str> = match (dist.get("package"), dist.get("packages")) {
+/// The programs `package` (one) or `packages` (a list) name.
+fn program_names(dist: &Value) -> Result<Vec<&str>> {
+    Ok(match (dist.get("package"), dist.get("packages")) {
         (Some(_), Some(_)) => bail!(
             "[workspace.metadata.dist] has both `package` and `packages`. Keep one: \
              `packages = [\"a\", \"b\"]` lists every package to ship."
@@ -605,7 +617,15 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
             "[workspace.metadata.dist] needs `package = \"<name>\"`: the package whose binary \
              is shipped (or `packages = [...]` for several)."
         ),
-    };
+    })
+}
+
+/// The packages `package` (one) or `packages` (a list) name, each with the
+/// binaries `[workspace.metadata.dist.bins]` narrows it to. Refuses an
+/// unknown package, one named twice, and two that ship a binary of the same
+/// name, which would overwrite each other once installed.
+fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
+    let names = program_names(dist)?;
     let members: Vec<&Value> = metadata["packages"]
         .as_array()
         .into_iter()
@@ -622,31 +642,35 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
             );
         }
     }
-    let firmware = firmware::lists(dist)?.packages;
-    firmware::check_not_both(&names, &firmware)?;
+    let mut named: Vec<(Kind, &str)> = names.iter().map(|&name| (Kind::Program, name)).collect();
+    for kind in Kind::TABLED {
+        let listed = kinds::lists(dist, kind)?.packages;
+        named.extend(listed.into_iter().map(|name| (kind, name)));
+    }
+    kinds::check_named_once(&named)?;
     let mut packages: Vec<Package> = Vec::new();
-    for (i, &name) in names.iter().chain(&firmware).enumerate() {
-        if names
-            .iter()
-            .chain(&firmware)
-            .take(i)
-            .any(|earlier| *earlier == name)
-        {
-            bail!("[workspace.metadata.dist] names package `{name}` twice. Remove one.");
-        }
+    for &(kind, name) in &named {
         let member = members
             .iter()
             .find(|member| member["name"] == name)
             .with_context(|| {
                 format!(
-                    "[workspace.metadata.dist] names package `{name}`, but no workspace member has \
-                 that name. {}Set it to a name from a member's Cargo.toml.",
+                    "{} names package `{name}`, but no workspace member has that name. {}Set it \
+                     to a name from a member's Cargo.toml.",
+                    kind.table(),
                     did_you_mean(name, &member_names)
                 )
             })?;
-        let mut package =
-            Package::from_metadata(member, narrowing.and_then(|table| table.get(name)), dist)?;
-        package.firmware = i >= names.len();
+        let narrowed = narrowing.and_then(|table| table.get(name));
+        if kind == Kind::Web {
+            npm::check_name(name).with_context(|| {
+                format!(
+                    "{} names package `{name}`, which ships as an npm package",
+                    kind.table()
+                )
+            })?;
+        }
+        let package = Package::from_metadata(member, narrowed, dist, kind)?;
         for earlier in &packages {
             if let Some(bin) = package.bins.iter().find(|bin| earlier.bins.contains(bin)) {
                 bail!(

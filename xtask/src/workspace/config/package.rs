@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::features::{self, Features};
 use super::generate::Generate;
+use super::kinds::Kind;
 use super::smoke::SmokeRun;
 use super::str_field;
 use crate::util::suggest::did_you_mean;
@@ -47,9 +48,9 @@ pub struct Package {
     pub smoke_run: SmokeRun,
     /// The commands of its binaries that print man pages and completions.
     pub generate: Generate,
-    /// Whether it is firmware (`[workspace.metadata.dist.firmware]`),
-    /// built only for the targets with no OS.
-    pub firmware: bool,
+    /// What it is: a program, firmware (`[workspace.metadata.dist.firmware]`)
+    /// or a web package (`.web]`), each built only for its own targets.
+    pub kind: Kind,
 }
 
 impl Package {
@@ -61,27 +62,14 @@ impl Package {
         package: &Value,
         narrowed: Option<&Value>,
         dist: &Value,
+        kind: Kind,
     ) -> Result<Package> {
         let name = str_field(package, "name")?.to_owned();
         check_package_dist_keys(package, &name)?;
-        let all: Vec<&str> = package["targets"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|target| {
-                target["kind"]
-                    .as_array()
-                    .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
-            })
-            .filter_map(|target| target["name"].as_str())
-            .collect();
-        if all.is_empty() {
-            bail!(
-                "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] \
-                 target, or take it out of `packages` in [workspace.metadata.dist]."
-            );
-        }
-        let bins = shipped_bins(&name, &all, narrowed)?;
+        let bins = match kind {
+            Kind::Web => vec![web_module(package, &name)?.to_owned()],
+            _ => shipped_bins(&name, &binaries(package, &name)?, narrowed)?,
+        };
         let optional = |key: &str| package[key].as_str().map(str::to_owned);
         Ok(Package {
             bins,
@@ -113,10 +101,48 @@ impl Package {
             features: Features::of_package(dist, package)?,
             smoke_run: SmokeRun::from_setting(package.pointer("/metadata/dist/smoke-run"), &name)?,
             generate: Generate::from_setting(package.pointer("/metadata/dist/generate"), &name)?,
-            firmware: false,
+            kind,
             name,
         })
     }
+}
+
+/// The names of `package`'s binaries, of which it must have one.
+fn binaries<'a>(package: &'a Value, name: &str) -> Result<Vec<&'a str>> {
+    let all: Vec<&str> = targets_of_kind(package, "bin").collect();
+    if all.is_empty() {
+        bail!(
+            "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] \
+             target, or take it out of `packages` in [workspace.metadata.dist]."
+        );
+    }
+    Ok(all)
+}
+
+/// The name of a web package's WebAssembly module: its library, which must
+/// be a cdylib (what rustc makes a `.wasm` module of).
+fn web_module<'a>(package: &'a Value, name: &str) -> Result<&'a str> {
+    targets_of_kind(package, "cdylib").next().with_context(|| {
+        format!(
+            "package `{name}` is named in [workspace.metadata.dist.web], but its library is not \
+             a cdylib, so no .wasm module is built for wasm-bindgen to read. Add `[lib] \
+             crate-type = [\"cdylib\", \"rlib\"]` to its Cargo.toml."
+        )
+    })
+}
+
+/// The names of `package`'s cargo targets of `kind` (`bin`, `cdylib`).
+fn targets_of_kind<'a>(package: &'a Value, kind: &'a str) -> impl Iterator<Item = &'a str> {
+    package["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(move |target| {
+            target["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == kind))
+        })
+        .filter_map(|target| target["name"].as_str())
 }
 
 /// The binaries `narrowed` (`[workspace.metadata.dist.bins]` of package
