@@ -370,24 +370,6 @@ fn verify_without_sums_says_the_folder_is_incomplete() {
     );
 }
 
-/// A folder to use as PATH holding the Rust toolchain and nothing else: no
-/// cross gcc, no qemu, no wine.
-fn bare_path() -> Scratch {
-    let bin = Scratch::new("bare-path");
-    for tool in ["cargo", "rustc", "rustup"] {
-        std::os::unix::fs::symlink(which(tool), bin.path().join(tool)).unwrap();
-    }
-    bin
-}
-
-fn which(program: &str) -> std::path::PathBuf {
-    let path = std::env::var_os("PATH").unwrap();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| panic!("{program} is on PATH"))
-}
-
 /// A build that fails halfway leaves the previous release exactly as it
 /// was: no new file under a final name, no staging folder left behind.
 #[test]

@@ -170,7 +170,7 @@ fn a_firmware_target_among_the_hosted_ones_or_the_reverse_is_refused() {
         &["dist"],
         &[
             &targets[0],
-            "firmware target with no OS",
+            "is one of targets with no OS",
             "[workspace.metadata.dist.firmware]",
         ],
     );
@@ -181,7 +181,7 @@ fn a_firmware_target_among_the_hosted_ones_or_the_reverse_is_refused() {
         let firmware = dist["firmware"]["targets"].as_array_mut().unwrap();
         firmware.push(hosted.as_str());
     });
-    assert_refused(dir, &["dist"], &[&hosted, "is a hosted target"]);
+    assert_refused(dir, &["dist"], &[&hosted, "is one of targets with an OS"]);
     edit_dist(dir, |dist| {
         let firmware = dist["firmware"]["targets"].as_array_mut().unwrap();
         firmware.retain(|t| t.as_str() != Some(hosted.as_str()));

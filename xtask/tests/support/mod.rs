@@ -657,3 +657,21 @@ pub fn run_in_dir(dir: &Path, program: &str, args: &[&str]) -> String {
     assert!(output.status.success(), "{program}: {output:?}");
     String::from_utf8(output.stdout).unwrap()
 }
+
+/// A folder to use as PATH holding the Rust toolchain and nothing else: no
+/// cross gcc, no qemu, no wine.
+pub fn bare_path() -> Scratch {
+    let bin = Scratch::new("bare-path");
+    for tool in ["cargo", "rustc", "rustup"] {
+        std::os::unix::fs::symlink(which(tool), bin.path().join(tool)).unwrap();
+    }
+    bin
+}
+
+pub fn which(program: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| panic!("{program} is on PATH"))
+}
