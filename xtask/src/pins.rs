@@ -138,6 +138,35 @@ pub const TYPING_EXTENSIONS: Pin = Pin {
     sha256: &["481caa481374e813c1b176ada14e97f1f67a4539ce9cfeb3f350d78d6370c2e8"],
 };
 
+/// auditwheel, PyPA's reader of Linux wheels: the tests ask it which
+/// manylinux or musllinux tag a wheel's binaries are consistent with.
+/// Installed without dependencies; the two below are what it imports.
+pub const AUDITWHEEL: Pin = Pin {
+    package: "auditwheel",
+    version: "6.8.2",
+    sha256: &["05fd2dd4b743217cd5f66066adc95b03a079424b1f0a878ad1e40fe2cdea4704"],
+};
+
+pub const PYELFTOOLS: Pin = Pin {
+    package: "pyelftools",
+    version: "0.33",
+    sha256: &["f215ad5f47d3f1373a21496a6c9e0707c622840d0622f23ff7ce08678b020036"],
+};
+
+pub const PACKAGING: Pin = Pin {
+    package: "packaging",
+    version: "26.4",
+    sha256: &["81383611a09c1bc0b08b76e0fd5829d7c6824c65b27a6aee339da133f4233ea2"],
+};
+
+/// The `wheel` package, whose `python -m wheel unpack` checks every file
+/// of a wheel against its RECORD, as the tests use it.
+pub const WHEEL: Pin = Pin {
+    package: "wheel",
+    version: "0.48.0",
+    sha256: &["3217dcc807155e45db462d7ef2431f5ddda0d7273b700d05a67b271ceb1287ab"],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

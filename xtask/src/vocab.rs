@@ -39,11 +39,22 @@ pub enum Format {
     /// WebAssembly module, its JavaScript bindings and TypeScript types,
     /// and a package.json.
     Npm,
+    /// A winget manifest set for the Windows zips and .msi packages: the
+    /// version, installer and default-locale files (`<Id>.yaml`,
+    /// `<Id>.installer.yaml`, `<Id>.locale.en-US.yaml`).
+    WingetManifest,
+    /// The npm package users install (`npm i -g app`): a script that runs
+    /// the binary of the platform package npm chose among its
+    /// `optionalDependencies`, one per target (Biome's layout).
+    NpmRoot,
+    /// A Python wheel that installs the program's binaries (`pip install`,
+    /// `uvx`), tagged with the platform they run on.
+    Wheel,
 }
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 17] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
@@ -57,7 +68,10 @@ impl Format {
         Format::Elf,
         Format::Bin,
         Format::Hex,
+        Format::WingetManifest,
+        Format::NpmRoot,
         Format::Npm,
+        Format::Wheel,
     ];
 
     /// A firmware target's images, each of which `[workspace.metadata.dist.formats]`
@@ -66,20 +80,24 @@ impl Format {
 
     /// The formats `[workspace.metadata.dist.formats]` can choose for a
     /// hosted target.
-    pub const PACKAGES: [Format; 5] = [
+    pub const PACKAGES: [Format; 7] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
         Format::Msi,
+        Format::Wheel,
+        Format::Npm,
     ];
 
     /// The installers `installers` in `[workspace.metadata.dist]` can
     /// choose, in the order they are made.
-    pub const INSTALLERS: [Format; 3] = [
+    pub const INSTALLERS: [Format; 5] = [
         Format::ShellInstaller,
         Format::HomebrewFormula,
         Format::ScoopManifest,
+        Format::WingetManifest,
+        Format::NpmRoot,
     ];
 
     /// The name used in configuration and reports, which is also the file
@@ -100,6 +118,9 @@ impl Format {
             Format::Bin => "bin",
             Format::Hex => "hex",
             Format::Npm => "tgz",
+            Format::NpmRoot => "npm.tgz",
+            Format::WingetManifest => "yaml",
+            Format::Wheel => "whl",
         }
     }
 
@@ -109,6 +130,8 @@ impl Format {
             Format::ShellInstaller => Some("shell"),
             Format::HomebrewFormula => Some("homebrew"),
             Format::ScoopManifest => Some("scoop"),
+            Format::NpmRoot => Some("npm"),
+            Format::WingetManifest => Some("winget"),
             _ => None,
         }
     }
@@ -123,11 +146,11 @@ impl Format {
     /// that fits two, like `x.cdx.json`, is the first in [`Format::ALL`].)
     pub fn of_file_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| {
-            // The image's `-oci.tar` reads as the rest read `.tar.gz`.
-            let separator = if *format == Format::OciImage {
-                '-'
-            } else {
-                '.'
+            // The image's `-oci.tar` and the npm root package's `-npm.tgz`
+            // read as the rest read `.tar.gz`.
+            let separator = match format {
+                Format::OciImage | Format::NpmRoot => '-',
+                _ => '.',
             };
             name.strip_suffix(format.name())
                 .is_some_and(|stem| stem.ends_with(separator))
@@ -144,7 +167,6 @@ impl Format {
         Format::PACKAGES
             .into_iter()
             .chain(Format::FIRMWARE)
-            .chain([Format::Npm])
             .find(|format| format.name() == name)
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
+use support::adoption::succeed;
 use support::*;
 
 #[test]
@@ -761,4 +762,101 @@ fn configure_windows(ws: &Path) {
             String::from_utf8_lossy(&added.stderr)
         );
     }
+}
+
+/// A wheel asked for a target PyPI has no platform tag for (riscv64: PyPI
+/// refuses `manylinux_*_riscv64` wheels) is refused before building, with
+/// the reason; so is one asked for while `pypi = false`.
+#[test]
+fn a_wheel_no_pypi_tag_covers_is_refused() {
+    let ws = fixture_workspace("wheel-no-tag");
+    let riscv = "riscv64gc-unknown-linux-gnu";
+    if !configured_in(ws.path())
+        .iter()
+        .any(|t| t["triple"] == riscv)
+    {
+        succeed(xtask(ws.path(), &["add-target", riscv]));
+    }
+    edit_dist(ws.path(), |dist| {
+        dist["formats"][riscv] = toml_edit::value(toml_edit::Array::from_iter(["tar.gz", "whl"]));
+    });
+    let out = ws.path().join("out");
+    let output = xtask(ws.path(), &["dist", "--out", out.to_str().unwrap()]);
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            riscv,
+            "PyPI has no platform tag for its architecture (riscv64)",
+            "Remove \"whl\"",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+    edit_dist(ws.path(), |dist| {
+        dist["formats"][riscv] = toml_edit::value(toml_edit::Array::from_iter(["tar.gz"]));
+        dist["formats"][FIXTURE_TARGETS[0]] =
+            toml_edit::value(toml_edit::Array::from_iter(["tar.gz", "whl"]));
+        dist["pypi"] = toml_edit::value(false);
+    });
+    assert_refused(ws.path(), &["dist"], &["`pypi = false` turns those off"]);
+}
+
+/// A program whose name PyPI or npm would refuse, shipped through that
+/// channel, is refused before anything is built, with the fix.
+#[test]
+fn package_names_pypi_or_npm_refuse_are_refused_before_building() {
+    for (name, format, needles) in [
+        (
+            "App",
+            "tgz",
+            ["has capital letters", "npm registry refuses"],
+        ),
+        ("app_", "whl", ["not a name PyPI accepts", "`pypi = false`"]),
+    ] {
+        let ws = fixture_workspace("channel-names");
+        let triples = configured_in(ws.path());
+        let old = shipped_package(ws.path())["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let manifest = shipped_manifest(ws.path());
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let text = text.replacen(
+            &format!("name = \"{old}\""),
+            &format!("name = \"{name}\""),
+            1,
+        );
+        std::fs::write(&manifest, text).unwrap();
+        edit_dist(ws.path(), |dist| {
+            match dist.get_mut("packages").and_then(|p| p.as_array_mut()) {
+                Some(list) => drop(list.replace(0, name)),
+                None => dist["package"] = toml_edit::value(name),
+            }
+            // Only the channel's format where the target has it, so that no
+            // other format's check of the name comes first.
+            let programs = triples
+                .iter()
+                .filter(|t| t["packages"].to_string().contains(&old));
+            for target in programs.filter(|t| t["formats"].to_string().contains(format)) {
+                dist["formats"][target["triple"].as_str().unwrap()] =
+                    toml_edit::value(toml_edit::Array::from_iter(["tar.gz", format]));
+            }
+        });
+        let out = ws.path().join("out");
+        let output = xtask(ws.path(), &["dist", "--out", out.to_str().unwrap()]);
+        let mut needles = needles.to_vec();
+        needles.push(name);
+        let stderr = assert_fails_with(&output, &needles);
+        assert_built_nothing(ws.path(), &stderr);
+    }
+}
+
+/// The targets the workspace in `dir` configures, as `targets --json`
+/// describes them.
+fn configured_in(dir: &Path) -> Vec<serde_json::Value> {
+    let output = xtask(dir, &["targets", "--json"]);
+    let targets: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    targets
+        .into_iter()
+        .filter(|t| t["configured"] == true)
+        .collect()
 }

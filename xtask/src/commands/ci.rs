@@ -37,6 +37,7 @@ use crate::workspace::config::Configured;
 use crate::workspace::{Workspace, gitlab_ci};
 
 const SBOM_TESTS: &str = "validating the SBOMs in the tests";
+const WHEEL_TESTS: &str = "reading the Python wheels in the tests";
 
 /// A Python package from PyPI, present when `module` imports.
 const fn python_module(module: &'static str, pin: &'static Pin) -> Tool {
@@ -116,6 +117,10 @@ const CI_TOOLS: &[(Tool, &str)] = &[
         python_module("typing_extensions", &pins::TYPING_EXTENSIONS),
         SBOM_TESTS,
     ),
+    (python_module("auditwheel", &pins::AUDITWHEEL), WHEEL_TESTS),
+    (python_module("elftools", &pins::PYELFTOOLS), WHEEL_TESTS),
+    (python_module("packaging", &pins::PACKAGING), WHEEL_TESTS),
+    (python_module("wheel", &pins::WHEEL), WHEEL_TESTS),
     (
         runs_with("dpkg-architecture", "dpkg-dev"),
         "checking the target table's Debian architectures",

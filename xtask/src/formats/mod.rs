@@ -3,7 +3,7 @@
 //! (Linux packages, written and read back without dpkg or rpm), [`msi`]
 //! (Windows Installer packages, built with wixl), [`oci`] (container image
 //! layouts), [`firmware`] (flat images), [`npm`] (npm packages of web
-//! packages). [`docs`] makes the man pages and shell
+//! packages), [`wheel`] (Python wheels that install the program). [`docs`] makes the man pages and shell
 //! completions they ship.
 
 pub mod archive;
@@ -14,6 +14,7 @@ pub mod msi;
 pub mod npm;
 pub mod oci;
 pub mod rpm;
+pub mod wheel;
 
 /// One binary of a package, as built for a target: what every format packs.
 #[derive(Debug, Clone)]

@@ -71,7 +71,7 @@ pub fn finish(sh: &Shell, release: Release<'_>, stopwatch: &Stopwatch) -> Result
     artifacts.extend(image);
     let public_key = signer.map(|signer| signer.public_key(sh)).transpose()?;
     let made = stopwatch.time("installers", || {
-        installers::stage(config, &artifacts, staging, public_key)
+        installers::stage(config, &artifacts, staging, public_key, mtime)
     })?;
     artifacts.extend(made);
     artifacts.sort_by(|a, b| a.name.cmp(&b.name));

@@ -16,11 +16,12 @@ use crate::formats::deb::DebMetadata;
 use crate::formats::docs::Docs;
 use crate::formats::firmware;
 use crate::formats::msi::MsiMetadata;
-use crate::formats::npm;
+use crate::formats::npm::{self, NpmMetadata};
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
-use crate::targets::{Os, TargetSpec};
+use crate::formats::wheel::WheelMetadata;
+use crate::targets::{Os, TargetSpec, platforms};
 use crate::vocab::Format;
-use crate::workspace::config::{Config, Configured, Package};
+use crate::workspace::config::{Config, Configured, Kind, Package};
 
 /// Names and contents of one shipped package's artifacts, worked out
 /// before building; a release of several packages has one of each.
@@ -37,6 +38,11 @@ pub struct ReleaseLayout {
     rpm: Option<RpmMetadata>,
     /// Present when any configured target makes an .msi.
     msi: Option<MsiMetadata>,
+    /// Present when any configured target makes a wheel, with each such
+    /// target's platform tag.
+    wheel: Option<(WheelMetadata, BTreeMap<&'static str, String>)>,
+    /// Present when any of the program's targets makes an npm package.
+    npm: Option<NpmMetadata>,
     signers: Signers,
 }
 
@@ -115,6 +121,8 @@ impl ReleaseLayout {
             deb,
             rpm,
             msi,
+            wheel: wheels(config, package)?,
+            npm: npm_packages(config, package)?,
             signers: Signers::default(),
         };
 
@@ -172,6 +180,18 @@ impl ReleaseLayout {
         format!("{}-{}-{}", self.name, self.version, spec.triple)
     }
 
+    /// The wheel metadata, and `spec`'s platform tag.
+    fn wheel_of(&self, spec: &TargetSpec) -> Result<(&WheelMetadata, &str)> {
+        let (wheel, tags) = self
+            .wheel
+            .as_ref()
+            .context("a wheel was planned without metadata")?;
+        let tag = tags
+            .get(spec.triple)
+            .context("a wheel was planned without a platform tag")?;
+        Ok((wheel, tag))
+    }
+
     pub fn artifact_name(&self, spec: &TargetSpec, format: Format) -> String {
         match (
             format,
@@ -182,6 +202,10 @@ impl ReleaseLayout {
         ) {
             (Format::Deb, Some(deb), Some(arch), _, _) => deb.file_name(arch),
             (Format::Rpm, _, _, Some(rpm), Some(arch)) => rpm.file_name(arch),
+            (Format::Wheel, ..) => match self.wheel_of(spec) {
+                Ok((wheel, platform)) => wheel.file_name(platform),
+                Err(_) => format!("{}.{}", self.archive_stem(spec), format.name()),
+            },
             _ => format!("{}.{}", self.archive_stem(spec), format.name()),
         }
     }
@@ -279,13 +303,29 @@ impl ReleaseLayout {
             Format::Bin => firmware::bin(firmware_elf(binaries)?),
             Format::Hex => firmware::hex(firmware_elf(binaries)?),
             Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
-            Format::ShellInstaller | Format::HomebrewFormula | Format::ScoopManifest => {
+            Format::ShellInstaller
+            | Format::HomebrewFormula
+            | Format::ScoopManifest
+            | Format::WingetManifest => {
                 bail!("an installer is made from the finished artifacts, not packaged")
             }
             Format::OciImage => {
                 bail!("a container image is made from the finished tarballs, not packaged")
             }
-            Format::Npm => bail!("an npm package is made from wasm-bindgen's bindings"),
+            Format::Npm => {
+                let platform = platforms::npm(spec)
+                    .context("a web package's npm package is made from its bindings")?;
+                let npm = self
+                    .npm
+                    .as_ref()
+                    .context("an npm package was planned without metadata")?;
+                npm.platform_package((spec, &platform), binaries, &self.extra_files, self.mtime)
+            }
+            Format::NpmRoot => bail!("the npm root package is made from the finished artifacts"),
+            Format::Wheel => {
+                let (wheel, platform) = self.wheel_of(spec)?;
+                wheel.build(spec, platform, binaries, &self.extra_files, self.mtime)
+            }
         }
     }
 
@@ -302,6 +342,45 @@ impl ReleaseLayout {
         let manifest = npm::package_json(package, &self.version, bindings, &paths);
         npm::tarball(&manifest, &files, self.mtime)
     }
+}
+
+/// The wheel metadata of `package` and the platform tag of each target
+/// that makes one, if any does; an error if PyPI would refuse its name or
+/// version, before anything is built.
+fn wheels(
+    config: &Config,
+    package: &Package,
+) -> Result<Option<(WheelMetadata, BTreeMap<&'static str, String>)>> {
+    let tags: BTreeMap<&'static str, String> = config
+        .targets
+        .iter()
+        .filter(|configured| Config::ships(package, configured.spec))
+        .filter(|configured| configured.formats.contains(&Format::Wheel))
+        .filter_map(|configured| Some((configured.triple(), configured.wheel_platform().ok()?)))
+        .collect();
+    if tags.is_empty() {
+        return Ok(None);
+    }
+    let version = &config.primary().version;
+    let metadata = WheelMetadata::new(package, version)
+        .with_context(|| format!("package `{}` ships as Python wheels (.whl)", package.name))?;
+    Ok(Some((metadata, tags)))
+}
+
+/// The npm metadata of a program that ships npm packages; an error if npm
+/// would refuse its name, before anything is built.
+fn npm_packages(config: &Config, package: &Package) -> Result<Option<NpmMetadata>> {
+    let makes_npm = config.targets.iter().any(|configured| {
+        Config::ships(package, configured.spec)
+            && configured.formats.contains(&Format::Npm)
+            && package.kind == Kind::Program
+    });
+    if !makes_npm {
+        return Ok(None);
+    }
+    let metadata = NpmMetadata::new(package, &config.primary().version)
+        .with_context(|| format!("package `{}` ships as npm packages", package.name))?;
+    Ok(Some(metadata))
 }
 
 /// The one image a firmware package's target ships: a firmware release is

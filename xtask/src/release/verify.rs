@@ -11,11 +11,11 @@ use anyhow::{Context, Result};
 
 use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
-use crate::formats::{archive, deb, firmware, msi, npm, rpm};
+use crate::formats::{archive, deb, firmware, msi, npm, rpm, wheel};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
-use crate::targets;
+use crate::targets::{self, platforms};
 use crate::util::digest;
 use crate::vocab::Format;
 
@@ -192,6 +192,7 @@ impl Checker<'_> {
         let opened = match format {
             Some(Format::TarGz) => archive::read_tar_gz(bytes).map(|e| (e, None)),
             Some(Format::Zip) => archive::read_zip(bytes).map(|e| (e, None)),
+            Some(Format::Wheel) => wheel::read(bytes).map(|e| (e, None)),
             Some(Format::Deb) => deb::read_deb(bytes).map(|contents| (contents.data, None)),
             Some(Format::Rpm) => rpm::read_rpm(bytes).map(|contents| {
                 rpm_arch = Some(contents.arch);
@@ -203,7 +204,8 @@ impl Checker<'_> {
             Some(
                 installer @ (Format::ShellInstaller
                 | Format::HomebrewFormula
-                | Format::ScoopManifest),
+                | Format::ScoopManifest
+                | Format::WingetManifest),
             ) => document(installers::check(
                 installer,
                 &String::from_utf8_lossy(bytes),
@@ -218,7 +220,8 @@ impl Checker<'_> {
             Some(flat @ (Format::Bin | Format::Hex)) => {
                 document(self.flat_image(name, flat, bytes))
             }
-            Some(Format::Npm) => document(self.npm_package(bytes, listed)),
+            Some(Format::Npm) => self.npm_package(bytes, listed),
+            Some(Format::NpmRoot) => document(self.npm_root(bytes, listed)),
             Some(Format::OciImage) => document(container::check(
                 bytes,
                 listed.and_then(|a| a.image_digest.as_deref()),
@@ -242,14 +245,47 @@ impl Checker<'_> {
         }
     }
 
-    /// An npm package against the release: named after its package, at
-    /// the release's version.
-    fn npm_package(&self, bytes: &[u8], listed: Option<&Artifact>) -> Result<String> {
+    /// An npm package against the release: named after its package (and
+    /// platform), at the release's version. A web package's is checked
+    /// whole; a platform package's binaries are then checked like any.
+    fn npm_package(
+        &self,
+        bytes: &[u8],
+        listed: Option<&Artifact>,
+    ) -> Result<(Vec<Entry>, Option<String>)> {
         let (manifest, listed) = self
             .manifest
             .zip(listed)
             .context("dist-manifest.json does not list it, so its package is unknown")?;
-        npm::check(bytes, &listed.package, &manifest.version)
+        let spec = targets::lookup(&listed.target).context("an npm package of no known target")?;
+        match platforms::npm(spec) {
+            None => npm::check(bytes, &listed.package, &manifest.version)
+                .map(|line| (Vec::new(), Some(line))),
+            Some(platform) => {
+                let name = npm::platform_package_name(&listed.package, &platform);
+                npm::check_platform(bytes, &name, &manifest.version, &platform)
+            }
+        }
+    }
+
+    /// The npm root package: each platform package it names is in the
+    /// release, at its version.
+    fn npm_root(&self, bytes: &[u8], listed: Option<&Artifact>) -> Result<String> {
+        let (manifest, listed) = self
+            .manifest
+            .zip(listed)
+            .context("dist-manifest.json does not list it, so its package is unknown")?;
+        let mut shipped = Vec::new();
+        let platform_packages = manifest
+            .artifacts
+            .iter()
+            .filter(|a| a.format == Format::Npm && a.package == listed.package);
+        for artifact in platform_packages {
+            let bytes = std::fs::read(self.dir.join(&artifact.name))
+                .with_context(|| format!("cannot read {}", artifact.name))?;
+            shipped.push(npm::name_and_version(&bytes)?);
+        }
+        npm::check_root(bytes, &listed.package, &manifest.version, &shipped)
     }
 
     /// A `.bin` or `.hex` image against the `.elf` of the same release

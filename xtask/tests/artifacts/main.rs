@@ -14,8 +14,9 @@
 //!
 //! This file makes the one dist every test shares; each module checks one
 //! kind of artifact: [`archives`], [`binaries`], [`sbom`], [`deb`], [`rpm`],
-//! [`installers`], the [`msi`] packages, the [`container`] image, and the
-//! [`release`] as a whole.
+//! [`installers`], the [`msi`] packages, the [`container`] image, the
+//! Python [`wheel`]s, the [`npm`] packages, the [`winget`] manifests, and
+//! the [`release`] as a whole.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -26,9 +27,12 @@ mod container;
 mod deb;
 mod installers;
 mod msi;
+mod npm;
 mod release;
 mod rpm;
 mod sbom;
+mod wheel;
+mod winget;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

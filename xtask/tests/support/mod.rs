@@ -154,7 +154,7 @@ pub const FIXTURE_TARGETS: [&str; 5] = [
 
 /// A copy of the workspace that configures at least [`FIXTURE_TARGETS`],
 /// with no per-target formats or runners for them, and `min-glibc`,
-/// `sbom`, `installers` and `universal2` at their defaults: a known
+/// `sbom`, `installers`, `universal2`, `pypi` and `npm` at their defaults: a known
 /// configuration, whatever the real workspace's is. Missing targets
 /// are added with the xtask's own `add-target`, so `.cargo/config.toml` and
 /// `rust-toolchain.toml` follow; the (possibly empty)
@@ -182,7 +182,14 @@ pub fn fixture_workspace(label: &str) -> Scratch {
         .expect("a [workspace.metadata.dist] table");
     // Optional outputs as they are by default, whatever the workspace
     // turned off.
-    for key in ["min-glibc", "sbom", "installers", "universal2"] {
+    for key in [
+        "min-glibc",
+        "sbom",
+        "installers",
+        "universal2",
+        "pypi",
+        "npm",
+    ] {
         dist.remove(key);
     }
     // The installers need to know where the release will be; a workspace

@@ -1,6 +1,8 @@
 //! Installers made per release from its artifacts, one backend a file:
 //! [`shell`] (`<bin>-installer.sh`, for Linux and macOS), [`homebrew`] (a
-//! formula) and [`scoop`] (a Windows manifest). Each names artifacts by
+//! formula), [`scoop`] (a Windows manifest), [`winget`] (a manifest set
+//! for the Windows Package Manager), and the npm root package
+//! ([`npm_root`]) that picks a platform package. Each names artifacts by
 //! their URL under the release's base URL and carries (or checks against)
 //! their SHA-256, so they are made last, from the finished artifacts: by
 //! `dist`, and again by `merge` over every part's artifacts.
@@ -11,8 +13,10 @@
 //! GitHub release of the workspace's `repository`.
 
 pub mod homebrew;
+pub mod npm_root;
 pub mod scoop;
 pub mod shell;
+pub mod winget;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,6 +42,8 @@ pub struct Release<'a> {
     pub version: &'a str,
     pub description: Option<&'a str>,
     pub homepage: Option<&'a str>,
+    pub repository: Option<&'a str>,
+    pub authors: &'a [String],
     pub license: Option<&'a str>,
     /// Where the release's files are, version filled in, without a
     /// trailing `/`.
@@ -60,6 +66,7 @@ pub fn file_name(installer: Format, package: &Package) -> String {
     match installer {
         Format::ShellInstaller => format!("{}-installer.sh", package.artifact_name()),
         Format::HomebrewFormula => format!("{}.rb", homebrew::formula_name(&package.name)),
+        Format::NpmRoot => format!("{}-{}-npm.tgz", package.artifact_name(), package.version),
         _ => format!("{}.json", package.artifact_name()),
     }
 }
@@ -91,6 +98,7 @@ pub fn stage(
     artifacts: &[Artifact],
     staging: &Path,
     minisign_public_key: Option<String>,
+    mtime: u64,
 ) -> Result<Vec<Artifact>> {
     if config.installers.is_empty() {
         return Ok(Vec::new());
@@ -124,13 +132,15 @@ pub fn stage(
                 .homepage
                 .as_deref()
                 .or(package.repository.as_deref()),
+            repository: package.repository.as_deref(),
+            authors: &package.authors,
             license: package.license.as_deref(),
             // The release is where the primary package's version says.
             base_url: base_url(template, &config.primary().version),
             minisign_public_key: minisign_public_key.clone(),
             artifacts: &artifacts,
         };
-        made.extend(stage_package(config, package, &release, staging)?);
+        made.extend(stage_package(config, package, &release, staging, mtime)?);
     }
     Ok(made)
 }
@@ -141,28 +151,39 @@ fn stage_package(
     package: &Package,
     release: &Release<'_>,
     staging: &Path,
+    mtime: u64,
 ) -> Result<Vec<Artifact>> {
     let mut made = Vec::new();
     for &installer in &config.installers {
-        let text = match installer {
-            Format::ShellInstaller if shell::serves(release) => shell::script(release),
-            Format::HomebrewFormula if homebrew::serves(release) => homebrew::formula(release)?,
-            Format::ScoopManifest if scoop::serves(release) => scoop::manifest(release),
+        let one = |bytes: Vec<u8>| vec![(file_name(installer, package), bytes)];
+        let files = match installer {
+            Format::ShellInstaller if shell::serves(release) => one(shell::script(release).into()),
+            Format::HomebrewFormula if homebrew::serves(release) => {
+                one(homebrew::formula(release)?.into())
+            }
+            Format::ScoopManifest if scoop::serves(release) => one(scoop::manifest(release).into()),
+            Format::WingetManifest if winget::serves(release) => {
+                winget::manifests(release, staging)?
+            }
+            Format::NpmRoot if npm_root::serves(release) => {
+                one(npm_root::package(package, release, mtime)?)
+            }
             // This run (a dist of some targets) has nothing it serves;
             // the whole release (a dist of all, or merge) has.
             _ => continue,
         };
-        let name = file_name(installer, package);
-        let artifact = Artifact::new(
-            name,
-            TARGET,
-            installer,
-            text.as_bytes(),
-            &package.name,
-            &package.bins,
-        );
-        publish::stage(staging, &artifact, text.as_bytes())?;
-        made.push(artifact);
+        for (name, bytes) in files {
+            let artifact = Artifact::new(
+                name,
+                TARGET,
+                installer,
+                &bytes,
+                &package.name,
+                &package.bins,
+            );
+            publish::stage(staging, &artifact, &bytes)?;
+            made.push(artifact);
+        }
     }
     Ok(made)
 }
@@ -181,6 +202,14 @@ pub fn check(installer: Format, text: &str, sums: &BTreeMap<String, String>) -> 
             .map(|(name, hash)| (name, Some(hash)))
             .collect(),
         Format::ScoopManifest => scoop::referenced(text)?
+            .into_iter()
+            .map(|(name, hash)| (name, Some(hash)))
+            .collect(),
+        // Only the installer file of the set names artifacts.
+        Format::WingetManifest if !text.contains("\nManifestType: installer\n") => {
+            return Ok("a winget manifest that installs nothing itself".to_owned());
+        }
+        Format::WingetManifest => winget::referenced(text)
             .into_iter()
             .map(|(name, hash)| (name, Some(hash)))
             .collect(),

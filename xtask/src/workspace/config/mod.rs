@@ -104,6 +104,12 @@ impl Configured {
         self.spec.triple
     }
 
+    /// The platform tag of its wheel, from its floors; or why PyPI has
+    /// none for it.
+    pub fn wheel_platform(&self) -> Result<String, String> {
+        platforms::wheel_platform(self.spec, self.glibc_floor, self.macos_floor)
+    }
+
     /// What compiles C for and links the release build, where it differs
     /// from the debug build's (the table's): a glibc target with a floor is
     /// released with `cargo zigbuild`, whose zig links against that glibc
@@ -202,11 +208,7 @@ impl Config {
         let include = included_files(dist)?;
         let universal2 = universal2(dist, &targets)?;
         let container_image = container_image(dist, &targets)?;
-        let sbom = match dist.get("sbom") {
-            None => true,
-            Some(Value::Bool(sbom)) => *sbom,
-            Some(other) => bail!("[workspace.metadata.dist] `sbom` is {other}, not true or false."),
-        };
+        let sbom = switch(dist, "sbom")?;
         let installers = installers(dist, &targets)?;
         let base_url = base_url(dist, &packages[0], &installers)?;
         let profile = release_profile(dist)?;
@@ -402,7 +404,8 @@ fn configured_targets(
             )
         })?;
         kinds::check_target_kind(spec, listed[i].0)?;
-        let formats = match overrides.and_then(|table| table.get(triple)) {
+        let listed = overrides.and_then(|table| table.get(triple));
+        let formats = match listed {
             Some(list) => parse_formats(spec, list)?,
             None => spec.default_formats().to_vec(),
         };
@@ -413,16 +416,66 @@ fn configured_targets(
             ),
             None => None,
         };
-        targets.push(Configured {
+        let mut configured = Configured {
             spec,
             formats,
             ci_runner,
             glibc_floor: GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?,
             macos_floor: MACOS_FLOOR.for_target(triple, spec.min_macos, min_macos)?,
-        });
+        };
+        settle_channels(&mut configured, listed.is_some(), dist)?;
+        targets.push(configured);
     }
     check_per_target_tables(dist, &triples)?;
     Ok(targets)
+}
+
+/// A switch of `[workspace.metadata.dist]` that is on unless set to false.
+fn switch(dist: &Value, key: &str) -> Result<bool> {
+    match dist.get(key) {
+        None => Ok(true),
+        Some(Value::Bool(on)) => Ok(*on),
+        Some(other) => bail!("[workspace.metadata.dist] `{key}` is {other}, not true or false."),
+    }
+}
+
+/// The channels a program's target may ship through besides its
+/// packages, each with the switch of `[workspace.metadata.dist]` that
+/// turns it off: PyPI's wheels, and npm's platform packages.
+const CHANNELS: [(Format, &str); 2] = [(Format::Wheel, "pypi"), (Format::Npm, "npm")];
+
+/// Gives a program's target whose formats are the defaults a wheel and an
+/// npm package too, where PyPI and npm have a platform for it and their
+/// switch is on; refuses one listed for a target with no such platform, or
+/// while its switch is off.
+fn settle_channels(configured: &mut Configured, listed: bool, dist: &Value) -> Result<()> {
+    if Kind::of_target(configured.spec) != Kind::Program {
+        return Ok(());
+    }
+    let triple = configured.triple();
+    for (format, key) in CHANNELS {
+        let on = switch(dist, key)?;
+        let asked = configured.formats.contains(&format);
+        let platform = match format {
+            Format::Wheel => configured.wheel_platform().map(drop),
+            _ => platforms::npm(configured.spec)
+                .map(drop)
+                .ok_or_else(|| "Node.js runs on Linux, macOS, Windows and FreeBSD only".to_owned()),
+        };
+        match (platform, asked) {
+            (Err(why), true) => bail!(
+                "[workspace.metadata.dist.formats] asks for `{format}` of `{triple}`, but {why}. \
+                 Remove \"{format}\" from its formats."
+            ),
+            (Ok(()), true) if !on => bail!(
+                "[workspace.metadata.dist.formats] asks for `{format}` of `{triple}`, but `{key} \
+                 = false` turns those off. Remove one of the two."
+            ),
+            (Ok(()), false) if on && !listed => configured.formats.push(format),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a `[workspace.metadata.dist.formats]` or `.ci-runner]` entry for
@@ -475,6 +528,8 @@ const DIST_KEYS: &[&str] = &[
     "universal2",
     "container-image",
     "sbom",
+    "pypi",
+    "npm",
     "installers",
     "base-url",
     "profile",
@@ -746,9 +801,41 @@ mod tests {
         assert_eq!(config.primary().deb["section"], "utils");
         assert_eq!(
             config.targets[0].formats,
-            [Format::TarGz, Format::Deb, Format::Rpm]
+            [
+                Format::TarGz,
+                Format::Deb,
+                Format::Rpm,
+                Format::Wheel,
+                Format::Npm
+            ]
         );
-        assert_eq!(config.targets[1].formats, [Format::Zip, Format::Msi]);
+        assert_eq!(
+            config.targets[1].formats,
+            [Format::Zip, Format::Msi, Format::Wheel, Format::Npm]
+        );
+        assert_eq!(
+            config.targets[0].wheel_platform().unwrap(),
+            "manylinux_2_17_x86_64"
+        );
+        assert_eq!(config.targets[1].wheel_platform().unwrap(), "win_amd64");
+    }
+
+    #[test]
+    fn wheels_follow_pypi_and_its_tags() {
+        let config = load(json!({ "package": "app", "pypi": false,
+            "targets": ["x86_64-unknown-linux-gnu"] }))
+        .unwrap();
+        assert!(!config.targets[0].formats.contains(&Format::Wheel));
+        let err = error_of(json!({ "package": "app", "pypi": false,
+            "targets": ["x86_64-unknown-linux-gnu"],
+            "formats": { "x86_64-unknown-linux-gnu": ["whl"] } }));
+        assert!(err.contains("`pypi = false` turns those off"), "{err}");
+        let err = error_of(json!({ "package": "app", "pypi": "yes",
+            "targets": ["x86_64-unknown-linux-gnu"] }));
+        assert!(
+            err.contains("`pypi` is \"yes\", not true or false"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -781,7 +868,11 @@ mod tests {
             load(json!({ "package": "app", "targets": ["x86_64-unknown-linux-gnu"] })).unwrap();
         assert_eq!(
             linux_only.installers,
-            [Format::ShellInstaller, Format::HomebrewFormula]
+            [
+                Format::ShellInstaller,
+                Format::HomebrewFormula,
+                Format::NpmRoot
+            ]
         );
         assert_eq!(
             linux_only.base_url.as_deref(),
@@ -793,7 +884,14 @@ mod tests {
             "base-url": "https://downloads.example.com/app/{version}"
         }))
         .unwrap();
-        assert_eq!(windows_only.installers, [Format::ScoopManifest]);
+        assert_eq!(
+            windows_only.installers,
+            [
+                Format::ScoopManifest,
+                Format::WingetManifest,
+                Format::NpmRoot
+            ]
+        );
         assert_eq!(
             windows_only.base_url.as_deref(),
             Some("https://downloads.example.com/app/{version}")

@@ -52,6 +52,10 @@ pub(super) fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<For
             let needs = match installer {
                 Format::ShellInstaller => "a tar.gz of a Linux or macOS target",
                 Format::HomebrewFormula => "a tar.gz of an x86_64 or arm64 macOS or Linux target",
+                Format::NpmRoot => {
+                    "an npm package (tgz) of a Linux, macOS, Windows or FreeBSD target"
+                }
+                Format::WingetManifest => "a zip or .msi of a Windows target",
                 _ => "a zip of a Windows target",
             };
             bail!(
