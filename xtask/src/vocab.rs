@@ -15,6 +15,9 @@ pub enum Format {
     Rpm,
     /// A Windows Installer package, built with wixl.
     Msi,
+    /// A macOS disk image: an HFS+ volume with the binaries, README and
+    /// licenses, in a compressed UDIF container.
+    Dmg,
     /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
     Sbom,
     /// `<bin>-installer.sh`, for Linux and macOS.
@@ -54,12 +57,13 @@ pub enum Format {
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 17] = [
+    pub const ALL: [Format; 18] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
         Format::Msi,
+        Format::Dmg,
         Format::Sbom,
         Format::ShellInstaller,
         Format::HomebrewFormula,
@@ -80,12 +84,13 @@ impl Format {
 
     /// The formats `[workspace.metadata.dist.formats]` can choose for a
     /// hosted target.
-    pub const PACKAGES: [Format; 7] = [
+    pub const PACKAGES: [Format; 8] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
         Format::Msi,
+        Format::Dmg,
         Format::Wheel,
         Format::Npm,
     ];
@@ -109,6 +114,7 @@ impl Format {
             Format::Deb => "deb",
             Format::Rpm => "rpm",
             Format::Msi => "msi",
+            Format::Dmg => "dmg",
             Format::Sbom => "cdx.json",
             Format::ShellInstaller => "sh",
             Format::HomebrewFormula => "rb",

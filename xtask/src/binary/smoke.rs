@@ -15,7 +15,7 @@ use xshell::Shell;
 
 use crate::build::wasm_bindgen::Bindings;
 use crate::release::manifest::SmokeResult;
-use crate::targets::{Os, TargetSpec};
+use crate::targets::{Os, Runner, TargetSpec};
 use crate::workspace::config::SmokeRun;
 
 /// Smoke-runs `binary`, the release build of `bin` for `spec`, as
@@ -115,7 +115,7 @@ pub fn load_in_node(sh: &Shell, bindings: &Bindings) -> Result<SmokeResult> {
         );
     }
     eprintln!("    {}", said(&printed.stdout));
-    Ok(SmokeResult::Ran("node"))
+    Ok(SmokeResult::Ran(Runner::WasmBindgen.kind()))
 }
 
 /// Whether `output` names `version` as a whole version: `1.2.3` or

@@ -122,6 +122,14 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     (python_module("packaging", &pins::PACKAGING), WHEEL_TESTS),
     (python_module("wheel", &pins::WHEEL), WHEEL_TESTS),
     (
+        runs_with("7z", "p7zip-full"),
+        "reading the disk images in the tests",
+    ),
+    (
+        runs_with("dmg2img", "dmg2img"),
+        "reading the disk images in the tests",
+    ),
+    (
         runs_with("dpkg-architecture", "dpkg-dev"),
         "checking the target table's Debian architectures",
     ),

@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod deb;
+pub mod dmg;
 pub mod docs;
 pub mod firmware;
 pub mod msi;

@@ -13,6 +13,7 @@ use crate::build::wasm_bindgen::Bindings;
 use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::DebMetadata;
+use crate::formats::dmg;
 use crate::formats::docs::Docs;
 use crate::formats::firmware;
 use crate::formats::msi::MsiMetadata;
@@ -299,6 +300,7 @@ impl ReleaseLayout {
                     None => Ok(msi),
                 }
             }
+            Format::Dmg => dmg::image(&entries(), self.mtime),
             Format::Elf => Ok(firmware_elf(binaries)?.to_vec()),
             Format::Bin => firmware::bin(firmware_elf(binaries)?),
             Format::Hex => firmware::hex(firmware_elf(binaries)?),

@@ -1,6 +1,7 @@
-//! The universal macOS artifact: one fat Mach-O binary with an x86_64 and
+//! The universal macOS artifacts: one fat Mach-O binary with an x86_64 and
 //! an arm64 slice, which runs natively on every Mac, packed as the two
-//! macOS tarballs are (`…-universal2-apple-darwin.tar.gz`).
+//! macOS tarballs are (`…-universal2-apple-darwin.tar.gz`), and, where both
+//! have a disk image, as one too (`.dmg`).
 //!
 //! It is made from the two finished macOS tarballs, not from a build, so
 //! `dist` (both macOS targets in one run) and `merge` (each from its own CI
@@ -12,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::binary::{fat, macho};
 use crate::formats::archive::{self, Entry};
+use crate::formats::dmg;
 use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::targets::Version;
@@ -108,6 +110,24 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<A
         let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
         let (artifact, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
         publish::stage(staging, &artifact, &bytes)?;
+        // A universal disk image where both slices have one.
+        if of_package(SLICES[0], Format::Dmg).is_some()
+            && of_package(SLICES[1], Format::Dmg).is_some()
+        {
+            let image = dmg::image(&archive::read_tar_gz(&bytes)?, mtime)?;
+            let name = artifact.name.replace(".tar.gz", ".dmg");
+            let mut disk = Artifact::new(
+                name,
+                TARGET,
+                Format::Dmg,
+                &image,
+                package,
+                &artifact.binaries,
+            );
+            disk.macos_floor = artifact.macos_floor;
+            publish::stage(staging, &disk, &image)?;
+            made.push(disk);
+        }
         made.push(artifact);
     }
     Ok(made)

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
-use crate::formats::{archive, deb, firmware, msi, npm, rpm, wheel};
+use crate::formats::{archive, deb, dmg, firmware, msi, npm, rpm, wheel};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
@@ -199,6 +199,7 @@ impl Checker<'_> {
                 (contents.files, None)
             }),
             Some(Format::Msi) => msi::read_msi(bytes).map(|e| (e, None)),
+            Some(Format::Dmg) => self.disk_image(bytes, listed),
             // Not an archive: nothing inside to check but the document.
             Some(Format::Sbom) => document(sbom::check(bytes)),
             Some(
@@ -266,6 +267,48 @@ impl Checker<'_> {
                 npm::check_platform(bytes, &name, &manifest.version, &platform)
             }
         }
+    }
+
+    /// A disk image: both layers read back (their checksums checked), and
+    /// each file the same bytes as in the tarball of its target.
+    fn disk_image(
+        &self,
+        bytes: &[u8],
+        listed: Option<&Artifact>,
+    ) -> Result<(Vec<Entry>, Option<String>)> {
+        let entries = dmg::read(bytes)?;
+        let listed = listed.context("dist-manifest.json does not list it")?;
+        let tarball = self.manifest.and_then(|manifest| {
+            manifest.artifacts.iter().find(|a| {
+                a.format == Format::TarGz
+                    && a.target == listed.target
+                    && a.package == listed.package
+            })
+        });
+        let Some(tarball) = tarball else {
+            return Ok((
+                entries,
+                Some("disk image (no tarball of its target to compare)".into()),
+            ));
+        };
+        let archived = archive::read_tar_gz(&std::fs::read(self.dir.join(&tarball.name))?)?;
+        for entry in &entries {
+            let name = entry.path.rsplit('/').next().unwrap_or_default();
+            let same = archived.iter().any(|a| {
+                a.path.rsplit('/').next() == Some(name)
+                    && a.path.matches('/').count() == 1
+                    && a.data == entry.data
+            });
+            if !same {
+                bail!("its {name} is not the same bytes as {}'s", tarball.name);
+            }
+        }
+        let line = format!(
+            "HFS+ disk image of {} files, each as in {}",
+            entries.len(),
+            tarball.name
+        );
+        Ok((entries, Some(line)))
     }
 
     /// The npm root package: each platform package it names is in the

@@ -292,7 +292,8 @@ impl TargetSpec {
             (Os::Linux, true) => &[Format::TarGz],
             (Os::Windows, _) if platforms::msi_arch(self).is_some() => &[Format::Zip, Format::Msi],
             (Os::Windows, _) => &[Format::Zip],
-            (Os::Darwin | Os::FreeBsd | Os::Wasi, _) => &[Format::TarGz],
+            (Os::Darwin, _) => &[Format::TarGz, Format::Dmg],
+            (Os::FreeBsd | Os::Wasi, _) => &[Format::TarGz],
             (Os::BareMetal, _) => &Format::FIRMWARE,
             (Os::Browser, _) => &[Format::Npm],
         }
@@ -521,7 +522,7 @@ impl Runner {
             Runner::Qemu { .. } => "qemu",
             Runner::Wine => "wine",
             Runner::Wasmtime => "wasmtime",
-            Runner::WasmBindgen => "wasm-bindgen",
+            Runner::WasmBindgen => "node",
             Runner::QemuSystem { .. } => "qemu-system",
             Runner::None { .. } => "none",
         }

@@ -15,7 +15,7 @@
 //! This file makes the one dist every test shares; each module checks one
 //! kind of artifact: [`archives`], [`binaries`], [`sbom`], [`deb`], [`rpm`],
 //! [`installers`], the [`msi`] packages, the [`container`] image, the
-//! Python [`wheel`]s, the [`npm`] packages, the [`winget`] manifests, and
+//! macOS disk images ([`dmg`]), Python [`wheel`]s, the [`npm`] packages, the [`winget`] manifests, and
 //! the [`release`] as a whole.
 
 #[path = "../support/mod.rs"]
@@ -25,6 +25,7 @@ mod archives;
 mod binaries;
 mod container;
 mod deb;
+mod dmg;
 mod installers;
 mod msi;
 mod npm;

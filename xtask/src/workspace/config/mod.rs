@@ -17,7 +17,7 @@ use serde_json::Value;
 use xshell::{Shell, cmd};
 
 use crate::formats::npm;
-use crate::targets::{self, TargetSpec, Version, platforms, triple};
+use crate::targets::{self, Os, TargetSpec, Version, platforms, triple};
 use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 use crate::workspace::toml_file;
@@ -615,6 +615,12 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
                  archives and packages are for targets with an OS. Use some of: {}.",
                 triple,
                 names.join(", ")
+            );
+        }
+        if format == Format::Dmg && spec.os != Os::Darwin {
+            bail!(
+                "[workspace.metadata.dist.formats] asks for a .dmg of `{triple}`, but disk images \
+                 are for macOS targets only. Remove \"dmg\" from its formats."
             );
         }
         if format == Format::Deb && spec.debian_arch.is_none() {
