@@ -84,9 +84,12 @@ pub fn generate(sh: &Shell, wasm: &Path, name: &str, out: &Path) -> Result<Bindi
     if out.exists() {
         std::fs::remove_dir_all(out).with_context(|| format!("cannot empty {}", out.display()))?;
     }
+    // Without the name section, as `strip = true` left the cdylib: the
+    // bindings would add function names back unless told not to.
+    let strip = ["--remove-name-section", "--remove-producers-section"];
     cmd!(
         sh,
-        "wasm-bindgen --target web --out-dir {out} --out-name {name} {wasm}"
+        "wasm-bindgen --target web {strip...} --out-dir {out} --out-name {name} {wasm}"
     )
     .run()
     .context("wasm-bindgen could not write the JavaScript bindings")?;

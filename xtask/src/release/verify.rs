@@ -260,8 +260,10 @@ impl Checker<'_> {
             .context("dist-manifest.json does not list it, so its package is unknown")?;
         let spec = targets::lookup(&listed.target).context("an npm package of no known target")?;
         match platforms::npm(spec) {
-            None => npm::check(bytes, &listed.package, &manifest.version)
-                .map(|line| (Vec::new(), Some(line))),
+            None => {
+                let line = npm::check(bytes, &listed.package, &manifest.version)?;
+                Ok((archive::read_tar_gz(bytes)?, Some(line)))
+            }
             Some(platform) => {
                 let name = npm::platform_package_name(&listed.package, &platform);
                 npm::check_platform(bytes, &name, &manifest.version, &platform)

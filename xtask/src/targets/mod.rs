@@ -313,7 +313,9 @@ impl TargetSpec {
     pub fn exe_name(&self, name: &str) -> String {
         match self.os {
             Os::Windows => format!("{name}.exe"),
-            Os::Wasi | Os::Browser => format!("{name}.wasm"),
+            Os::Wasi => format!("{name}.wasm"),
+            // The module wasm-bindgen writes beside its bindings.
+            Os::Browser => format!("{name}_bg.wasm"),
             Os::Linux | Os::Darwin | Os::FreeBsd | Os::BareMetal => name.to_owned(),
         }
     }
