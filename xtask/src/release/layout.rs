@@ -363,8 +363,7 @@ fn wheels(
     if tags.is_empty() {
         return Ok(None);
     }
-    let version = &config.primary().version;
-    let metadata = WheelMetadata::new(package, version)
+    let metadata = WheelMetadata::new(package, &package.version)
         .with_context(|| format!("package `{}` ships as Python wheels (.whl)", package.name))?;
     Ok(Some((metadata, tags)))
 }
@@ -380,7 +379,7 @@ fn npm_packages(config: &Config, package: &Package) -> Result<Option<NpmMetadata
     if !makes_npm {
         return Ok(None);
     }
-    let metadata = NpmMetadata::new(package, &config.primary().version)
+    let metadata = NpmMetadata::new(package, &package.version)
         .with_context(|| format!("package `{}` ships as npm packages", package.name))?;
     Ok(Some(metadata))
 }

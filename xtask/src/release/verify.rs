@@ -221,8 +221,8 @@ impl Checker<'_> {
             Some(flat @ (Format::Bin | Format::Hex)) => {
                 document(self.flat_image(name, flat, bytes))
             }
-            Some(Format::Npm) => self.npm_package(bytes, listed),
-            Some(Format::NpmRoot) => document(self.npm_root(bytes, listed)),
+            Some(Format::Npm) => self.npm_package(name, bytes, listed),
+            Some(Format::NpmRoot) => document(self.npm_root(name, bytes, listed)),
             Some(Format::OciImage) => document(container::check(
                 bytes,
                 listed.and_then(|a| a.image_digest.as_deref()),
@@ -247,28 +247,49 @@ impl Checker<'_> {
     }
 
     /// An npm package against the release: named after its package (and
-    /// platform), at the release's version. A web package's is checked
+    /// platform), at its package's version. A web package's is checked
     /// whole; a platform package's binaries are then checked like any.
     fn npm_package(
         &self,
+        name: &str,
         bytes: &[u8],
         listed: Option<&Artifact>,
     ) -> Result<(Vec<Entry>, Option<String>)> {
+        let listed =
+            listed.context("dist-manifest.json does not list it, so its package is unknown")?;
+        let version = version_in_name(name, listed, &format!("-{}.tgz", listed.target))?;
+        let spec = targets::lookup(&listed.target).context("an npm package of no known target")?;
+        match platforms::npm(spec) {
+            None => {
+                let line = npm::check(bytes, &listed.package, version)?;
+                Ok((archive::read_tar_gz(bytes)?, Some(line)))
+            }
+            Some(platform) => {
+                let package = npm::platform_package_name(&listed.package, &platform);
+                npm::check_platform(bytes, &package, version, &platform)
+            }
+        }
+    }
+
+    /// The npm root package: each platform package it names is in the
+    /// release, at its version.
+    fn npm_root(&self, name: &str, bytes: &[u8], listed: Option<&Artifact>) -> Result<String> {
         let (manifest, listed) = self
             .manifest
             .zip(listed)
             .context("dist-manifest.json does not list it, so its package is unknown")?;
-        let spec = targets::lookup(&listed.target).context("an npm package of no known target")?;
-        match platforms::npm(spec) {
-            None => {
-                let line = npm::check(bytes, &listed.package, &manifest.version)?;
-                Ok((archive::read_tar_gz(bytes)?, Some(line)))
-            }
-            Some(platform) => {
-                let name = npm::platform_package_name(&listed.package, &platform);
-                npm::check_platform(bytes, &name, &manifest.version, &platform)
-            }
+        let version = version_in_name(name, listed, "-npm.tgz")?;
+        let mut shipped = Vec::new();
+        let platform_packages = manifest
+            .artifacts
+            .iter()
+            .filter(|a| a.format == Format::Npm && a.package == listed.package);
+        for artifact in platform_packages {
+            let bytes = std::fs::read(self.dir.join(&artifact.name))
+                .with_context(|| format!("cannot read {}", artifact.name))?;
+            shipped.push(npm::name_and_version(&bytes)?);
         }
+        npm::check_root(bytes, &listed.package, version, &shipped)
     }
 
     /// A disk image: both layers read back (their checksums checked), and
@@ -311,26 +332,6 @@ impl Checker<'_> {
             tarball.name
         );
         Ok((entries, Some(line)))
-    }
-
-    /// The npm root package: each platform package it names is in the
-    /// release, at its version.
-    fn npm_root(&self, bytes: &[u8], listed: Option<&Artifact>) -> Result<String> {
-        let (manifest, listed) = self
-            .manifest
-            .zip(listed)
-            .context("dist-manifest.json does not list it, so its package is unknown")?;
-        let mut shipped = Vec::new();
-        let platform_packages = manifest
-            .artifacts
-            .iter()
-            .filter(|a| a.format == Format::Npm && a.package == listed.package);
-        for artifact in platform_packages {
-            let bytes = std::fs::read(self.dir.join(&artifact.name))
-                .with_context(|| format!("cannot read {}", artifact.name))?;
-            shipped.push(npm::name_and_version(&bytes)?);
-        }
-        npm::check_root(bytes, &listed.package, &manifest.version, &shipped)
     }
 
     /// A `.bin` or `.hex` image against the `.elf` of the same release
@@ -527,6 +528,19 @@ fn firmware_binary(name: &str, listed: Option<&Artifact>) -> String {
     listed
         .and_then(|artifact| artifact.binaries.first().cloned())
         .unwrap_or_else(|| name.to_owned())
+}
+
+/// The version in an artifact's file name, `<binary or package>-<version><tail>`:
+/// the version of its package, which may not be the release's.
+fn version_in_name<'a>(name: &'a str, artifact: &Artifact, tail: &str) -> Result<&'a str> {
+    let base = match artifact.binaries.as_slice() {
+        [bin] => bin.as_str(),
+        _ => artifact.package.as_str(),
+    };
+    name.strip_prefix(base)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|rest| rest.strip_suffix(tail))
+        .with_context(|| format!("its name is not {base}-<version>{tail}"))
 }
 
 #[cfg(test)]

@@ -6,16 +6,18 @@
 
 use super::*;
 
-/// The root package of the primary program.
-fn root_package() -> PathBuf {
+/// The root package of the primary program, unless `installers` leaves it
+/// out.
+fn root_package() -> Option<PathBuf> {
     let roots: Vec<&Value> = manifest()["artifacts"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|artifact| artifact["format"] == "npm.tgz" && of_primary(artifact))
         .collect();
-    assert_eq!(roots.len(), 1, "{roots:?}");
-    dist_dir().join(roots[0]["name"].as_str().unwrap())
+    assert!(roots.len() <= 1, "{roots:?}");
+    let root = roots.first()?;
+    Some(dist_dir().join(root["name"].as_str().unwrap()))
 }
 
 /// The package.json inside an npm tarball, read with tar.
@@ -37,8 +39,12 @@ fn npm_installs_the_root_and_this_machines_package_offline_and_the_command_runs(
         eprintln!("skipped: no glibc target runs natively here");
         return;
     };
+    let Some(root) = root_package() else {
+        eprintln!("skipped: `installers` leaves the npm root package out");
+        return;
+    };
     let folder = Scratch::new("npm-local-folder");
-    for package in [&root_package(), &platform_package] {
+    for package in [&root, &platform_package] {
         std::fs::copy(package, folder.path().join(package.file_name().unwrap())).unwrap();
     }
     let project = Scratch::new("npm-project");
@@ -61,13 +67,15 @@ fn npm_installs_the_root_and_this_machines_package_offline_and_the_command_runs(
 
 #[test]
 fn the_root_names_each_platform_package_and_each_says_its_platform() {
-    let root = package_json(&root_package());
-    assert_eq!(root["version"], manifest()["version"]);
-    let optional = root["optionalDependencies"].as_object().unwrap();
+    let root = root_package().map(|root| package_json(&root));
     for (tarball, target) in artifacts("tgz") {
         let package = package_json(&tarball);
         let name = package["name"].as_str().unwrap();
-        assert_eq!(optional.get(name), Some(&package["version"]), "{name}");
+        assert_eq!(package["version"], manifest()["version"], "{name}");
+        if let Some(root) = &root {
+            let optional = &root["optionalDependencies"];
+            assert_eq!(optional[name], package["version"], "{name}");
+        }
         let triple = target["triple"].as_str().unwrap();
         let os = match triple {
             t if t.contains("linux") => "linux",

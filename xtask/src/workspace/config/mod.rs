@@ -427,7 +427,56 @@ fn configured_targets(
         targets.push(configured);
     }
     check_per_target_tables(dist, &triples)?;
+    let listed: Vec<bool> = targets
+        .iter()
+        .map(|t| overrides.is_some_and(|table| table.contains_key(t.triple())))
+        .collect();
+    one_per_channel_platform(&mut targets, &listed)?;
     Ok(targets)
+}
+
+/// What a channel's package of `configured` is called: its wheel's
+/// platform tag, or its npm package's platform.
+fn channel_platform(configured: &Configured, format: Format) -> Option<String> {
+    match format {
+        Format::Wheel => configured.wheel_platform().ok(),
+        _ => platforms::npm(configured.spec).map(|platform| platform.suffix()),
+    }
+}
+
+/// Keeps one wheel and one npm package per platform: two targets of one
+/// platform (`x86_64-pc-windows-gnu` and `-msvc` are both `win_amd64` and
+/// `win32-x64`) would publish two packages of one name and version, which
+/// PyPI and npm refuse. A target that lists the format keeps it; among the
+/// rest, the first configured does. Two that list it are refused.
+fn one_per_channel_platform(targets: &mut [Configured], listed: &[bool]) -> Result<()> {
+    for (format, _) in CHANNELS {
+        let mut claimed: Vec<(String, &'static str)> = Vec::new();
+        let order = (0..targets.len())
+            .filter(|&i| listed[i])
+            .chain((0..targets.len()).filter(|&i| !listed[i]));
+        for i in order.collect::<Vec<_>>() {
+            let Some(platform) = targets[i]
+                .formats
+                .contains(&format)
+                .then(|| channel_platform(&targets[i], format))
+                .flatten()
+            else {
+                continue;
+            };
+            let triple = targets[i].triple();
+            match claimed.iter().find(|(p, _)| *p == platform) {
+                Some((_, first)) if listed[i] => bail!(
+                    "[workspace.metadata.dist.formats] asks for `{format}` of both `{first}` and \
+                     `{triple}`, which would publish two packages for the one platform \
+                     {platform}, and PyPI and npm take one. Keep \"{format}\" on one of them."
+                ),
+                Some(_) => targets[i].formats.retain(|f| *f != format),
+                None => claimed.push((platform, triple)),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A switch of `[workspace.metadata.dist]` that is on unless set to false.
@@ -824,6 +873,23 @@ mod tests {
             "manylinux_2_17_x86_64"
         );
         assert_eq!(config.targets[1].wheel_platform().unwrap(), "win_amd64");
+    }
+
+    #[test]
+    fn one_target_per_platform_gets_the_wheel_and_the_npm_package() {
+        let both = ["x86_64-pc-windows-gnu", "x86_64-pc-windows-msvc"];
+        let config = load(json!({ "package": "app", "targets": both })).unwrap();
+        assert!(config.targets[0].formats.contains(&Format::Wheel));
+        assert!(!config.targets[1].formats.contains(&Format::Wheel));
+        assert!(!config.targets[1].formats.contains(&Format::Npm));
+        let msvc_listed = load(json!({ "package": "app", "targets": both,
+            "formats": { "x86_64-pc-windows-msvc": ["zip", "whl"] } }))
+        .unwrap();
+        assert!(!msvc_listed.targets[0].formats.contains(&Format::Wheel));
+        assert!(msvc_listed.targets[1].formats.contains(&Format::Wheel));
+        let err = error_of(json!({ "package": "app", "targets": both, "formats": {
+            "x86_64-pc-windows-msvc": ["zip", "whl"], "x86_64-pc-windows-gnu": ["zip", "whl"] } }));
+        assert!(err.contains("one platform win_amd64"), "{err}");
     }
 
     #[test]
