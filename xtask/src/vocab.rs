@@ -18,6 +18,9 @@ pub enum Format {
     /// A macOS disk image: an HFS+ volume with the binaries, README and
     /// licenses, in a compressed UDIF container.
     Dmg,
+    /// A macOS installer package: a product archive whose payload puts
+    /// the binaries in `/usr/local/bin`, as Apple's Installer opens it.
+    Pkg,
     /// A CycloneDX SBOM (`.cdx.json`), made unless `sbom = false`.
     Sbom,
     /// `<bin>-installer.sh`, for Linux and macOS.
@@ -57,13 +60,14 @@ pub enum Format {
 
 impl Format {
     /// Every kind of artifact, in the order artifacts are listed.
-    pub const ALL: [Format; 18] = [
+    pub const ALL: [Format; 19] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
         Format::Msi,
         Format::Dmg,
+        Format::Pkg,
         Format::Sbom,
         Format::ShellInstaller,
         Format::HomebrewFormula,
@@ -84,13 +88,14 @@ impl Format {
 
     /// The formats `[workspace.metadata.dist.formats]` can choose for a
     /// hosted target.
-    pub const PACKAGES: [Format; 8] = [
+    pub const PACKAGES: [Format; 9] = [
         Format::TarGz,
         Format::Zip,
         Format::Deb,
         Format::Rpm,
         Format::Msi,
         Format::Dmg,
+        Format::Pkg,
         Format::Wheel,
         Format::Npm,
     ];
@@ -115,6 +120,7 @@ impl Format {
             Format::Rpm => "rpm",
             Format::Msi => "msi",
             Format::Dmg => "dmg",
+            Format::Pkg => "pkg",
             Format::Sbom => "cdx.json",
             Format::ShellInstaller => "sh",
             Format::HomebrewFormula => "rb",

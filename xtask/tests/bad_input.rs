@@ -860,3 +860,80 @@ fn configured_in(dir: &Path) -> Vec<serde_json::Value> {
         .filter(|t| t["configured"] == true)
         .collect()
 }
+
+/// A .pkg identifier that is not reverse-DNS, a `pkg-identifier` that is
+/// not a string, and a program with neither one nor a repository or
+/// homepage to make one from are refused before anything is built, each
+/// with its fix; and a .pkg asked of a target that is not macOS.
+#[test]
+fn a_pkg_identifier_that_is_not_reverse_dns_is_refused_before_building() {
+    let ws = fixture_workspace("pkg-identifier");
+    let macos = "aarch64-apple-darwin";
+    if !configured_in(ws.path())
+        .iter()
+        .any(|t| t["triple"] == macos)
+    {
+        succeed(xtask(ws.path(), &["add-target", macos]));
+    }
+    edit_dist(ws.path(), |dist| {
+        dist["formats"][macos] = toml_edit::value(toml_edit::Array::from_iter(["tar.gz", "pkg"]));
+    });
+    let manifest = shipped_manifest(ws.path());
+    let edit_package = |change: &dyn Fn(&mut toml_edit::Table)| {
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+        change(doc["package"].as_table_mut().unwrap());
+        std::fs::write(&manifest, doc.to_string()).unwrap();
+    };
+    let out = ws.path().join("out");
+    let dist = ["dist", "--out", out.to_str().unwrap()];
+    edit_package(&|package| {
+        package["metadata"]["dist"]["pkg-identifier"] = toml_edit::value("com.example.my app");
+    });
+    assert_refused(
+        ws.path(),
+        &dist,
+        &[
+            "`pkg-identifier = \"com.example.my app\"`",
+            "not a reverse-DNS name",
+            "' ' is not a letter",
+        ],
+    );
+    edit_package(&|package| {
+        package["metadata"]["dist"]["pkg-identifier"] = toml_edit::value(7);
+    });
+    assert_refused(ws.path(), &dist, &["`pkg-identifier` to 7, not a string"]);
+    edit_package(&|package| {
+        package["metadata"]["dist"]
+            .as_table_like_mut()
+            .unwrap()
+            .remove("pkg-identifier");
+        package.remove("repository");
+        package.remove("homepage");
+    });
+    // The installers would need a URL too, which is their own error.
+    edit_dist(ws.path(), |dist| {
+        dist["base-url"] = toml_edit::value("https://downloads.example.com/v{version}");
+    });
+    assert_refused(
+        ws.path(),
+        &dist,
+        &["it has neither", "Set `pkg-identifier`"],
+    );
+    assert!(!out.exists(), "an out folder was made");
+
+    edit_dist(ws.path(), |dist| {
+        dist["formats"][macos] = toml_edit::value(toml_edit::Array::from_iter(["tar.gz"]));
+        dist["formats"][FIXTURE_TARGETS[0]] =
+            toml_edit::value(toml_edit::Array::from_iter(["tar.gz", "pkg"]));
+    });
+    assert_refused(
+        ws.path(),
+        &dist,
+        &[
+            FIXTURE_TARGETS[0],
+            "for macOS targets only",
+            "Remove \"pkg\"",
+        ],
+    );
+}

@@ -106,6 +106,28 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
     for line in ["nfat_arch 2", "architecture x86_64", "architecture arm64"] {
         assert!(headers.contains(line), "{line} not in:\n{headers}");
     }
+    universal_pkg_installs_on_both_macs(&merged, universal);
+}
+
+/// Where both macOS targets make a .pkg, merge made the universal one,
+/// which installs on both kinds of Mac (bsdtar reads the xar).
+fn universal_pkg_installs_on_both_macs(merged: &Path, universal: &str) {
+    let both_pkg = configured_targets()
+        .iter()
+        .filter(|t| t["triple"].as_str().unwrap().ends_with("-apple-darwin"))
+        .all(|t| t["formats"].as_array().unwrap().iter().any(|f| f == "pkg"));
+    if both_pkg {
+        let pkg = merged.join(universal.replace(".tar.gz", ".pkg"));
+        let distribution = run_in_dir(
+            merged,
+            "bsdtar",
+            &["-xOf", pkg.to_str().unwrap(), "Distribution"],
+        );
+        assert!(
+            distribution.contains("hostArchitectures=\"arm64,x86_64\""),
+            "{distribution}"
+        );
+    }
 }
 
 #[test]

@@ -58,7 +58,7 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     (runs_with("man", "man-db"), "the man page tests"),
     (runs_with("rpm", "rpm"), "the .rpm tests"),
     (runs_with("rpmlint", "rpmlint"), "the .rpm tests"),
-    (runs_with("cpio", "cpio"), "the .rpm tests"),
+    (runs_with("cpio", "cpio"), "the .rpm and .pkg tests"),
     (
         runs_with("gpg", "gpg"),
         "signing the .rpm packages in the tests",
@@ -128,6 +128,10 @@ const CI_TOOLS: &[(Tool, &str)] = &[
     (
         runs_with("dmg2img", "dmg2img"),
         "reading the disk images in the tests",
+    ),
+    (
+        runs_with("bsdtar", "libarchive-tools"),
+        "unpacking the macOS installer packages (xar) in the tests",
     ),
     (
         runs_with("dpkg-architecture", "dpkg-dev"),

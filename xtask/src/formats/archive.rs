@@ -230,6 +230,13 @@ pub fn utc_fields(secs: u64) -> (i64, u8, u8, u8, u8, u8) {
     )
 }
 
+/// RFC 3339 in UTC (`2023-11-14T22:13:20Z`), as OCI's `created` fields and
+/// xar's times spell time.
+pub fn rfc3339(secs: u64) -> String {
+    let (year, month, day, hour, minute, second) = utc_fields(secs);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+}
+
 /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
 /// Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u8, u8) {

@@ -1,12 +1,15 @@
 //! The artifact formats, each in its own room and each written
 //! byte-reproducibly: [`archive`] (tar.gz and zip), [`deb`] and [`rpm`]
-//! (Linux packages, written and read back without dpkg or rpm), [`msi`]
+//! (Linux packages, written and read back without dpkg or rpm, their
+//! payloads [`cpio`] archives), [`msi`]
 //! (Windows Installer packages, built with wixl), [`oci`] (container image
-//! layouts), [`firmware`] (flat images), [`npm`] (npm packages of web
+//! layouts), [`dmg`] and [`pkg`] (macOS disk images and installer
+//! packages), [`firmware`] (flat images), [`npm`] (npm packages of web
 //! packages), [`wheel`] (Python wheels that install the program). [`docs`] makes the man pages and shell
 //! completions they ship.
 
 pub mod archive;
+pub mod cpio;
 pub mod deb;
 pub mod dmg;
 pub mod docs;
@@ -14,6 +17,7 @@ pub mod firmware;
 pub mod msi;
 pub mod npm;
 pub mod oci;
+pub mod pkg;
 pub mod rpm;
 pub mod wheel;
 

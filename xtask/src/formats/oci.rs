@@ -73,12 +73,6 @@ impl Blobs {
     }
 }
 
-/// RFC 3339 in UTC, as OCI's `created` fields spell time.
-pub fn rfc3339(secs: u64) -> String {
-    let (year, month, day, hour, minute, second) = archive::utc_fields(secs);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
-}
-
 /// The layout archive of `images` (one per platform, none twice).
 pub fn write(images: &[Image], metadata: &Metadata) -> Result<Layout> {
     if images.is_empty() {
@@ -120,7 +114,7 @@ pub fn write(images: &[Image], metadata: &Metadata) -> Result<Layout> {
 /// Adds one platform's layer, config and manifest to `blobs`; returns the
 /// manifest's descriptor, with its platform, for the image index.
 fn add_image(blobs: &mut Blobs, image: &Image, metadata: &Metadata) -> Result<Value> {
-    let created = rfc3339(metadata.mtime);
+    let created = archive::rfc3339(metadata.mtime);
     let layer_tar = archive::tar(&image.files, metadata.mtime)?;
     let diff_id = format!("sha256:{}", sha256_hex(&layer_tar));
     let layer = blobs.add(LAYER_MEDIA_TYPE, archive::gzip(&layer_tar)?);
@@ -380,7 +374,7 @@ mod tests {
             read.images[1].files[0].data.as_deref(),
             Some(b"\x7fELF".as_slice())
         );
-        assert_eq!(rfc3339(metadata.mtime), "1971-01-01T00:00:00Z");
+        assert_eq!(archive::rfc3339(metadata.mtime), "1971-01-01T00:00:00Z");
     }
 
     #[test]

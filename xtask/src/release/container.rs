@@ -174,7 +174,7 @@ fn annotations(
         .into_iter()
         .filter_map(|(key, value)| Some((key, value?.to_owned())))
         .chain([
-            ("created", oci::rfc3339(mtime)),
+            ("created", archive::rfc3339(mtime)),
             ("title", package.name.clone()),
             ("version", package.version.clone()),
         ])

@@ -18,9 +18,10 @@ use crate::formats::docs::Docs;
 use crate::formats::firmware;
 use crate::formats::msi::MsiMetadata;
 use crate::formats::npm::{self, NpmMetadata};
+use crate::formats::pkg::{self, PkgMetadata};
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::formats::wheel::WheelMetadata;
-use crate::targets::{Os, TargetSpec, platforms};
+use crate::targets::{Os, TargetSpec, Version, platforms};
 use crate::vocab::Format;
 use crate::workspace::config::{Config, Configured, Kind, Package};
 
@@ -44,8 +45,14 @@ pub struct ReleaseLayout {
     wheel: Option<(WheelMetadata, BTreeMap<&'static str, String>)>,
     /// Present when any of the program's targets makes an npm package.
     npm: Option<NpmMetadata>,
+    /// Present when any configured target makes a .pkg, with each such
+    /// target's macOS floor.
+    pkg: Option<(PkgMetadata, MacosFloors)>,
     signers: Signers,
 }
+
+/// The macOS floor of each target, by triple.
+type MacosFloors = BTreeMap<&'static str, Option<Version>>;
 
 /// What signs a package's artifacts, where keys are given.
 #[derive(Default)]
@@ -124,6 +131,7 @@ impl ReleaseLayout {
             msi,
             wheel: wheels(config, package)?,
             npm: npm_packages(config, package)?,
+            pkg: installer_packages(package, &targets)?,
             signers: Signers::default(),
         };
 
@@ -301,6 +309,7 @@ impl ReleaseLayout {
                 }
             }
             Format::Dmg => dmg::image(&entries(), self.mtime),
+            Format::Pkg => self.installer_package(spec, &entries()),
             Format::Elf => Ok(firmware_elf(binaries)?.to_vec()),
             Format::Bin => firmware::bin(firmware_elf(binaries)?),
             Format::Hex => firmware::hex(firmware_elf(binaries)?),
@@ -329,6 +338,22 @@ impl ReleaseLayout {
                 wheel.build(spec, platform, binaries, &self.extra_files, self.mtime)
             }
         }
+    }
+
+    /// The .pkg of `spec`'s archive `entries`, for the Macs of its
+    /// architecture and floor.
+    fn installer_package(&self, spec: &TargetSpec, entries: &[Entry]) -> Result<Vec<u8>> {
+        let (metadata, floors) = self
+            .pkg
+            .as_ref()
+            .context("a .pkg was planned without its metadata")?;
+        let architectures =
+            [platforms::macos_arch(spec).context("a .pkg is made for macOS targets only")?];
+        let host = pkg::Host {
+            architectures: &architectures,
+            floor: floors.get(spec.triple).copied().flatten(),
+        };
+        pkg::installer(entries, metadata, &host, self.mtime)
     }
 
     /// The npm package of the web package `package`: `bindings` and the
@@ -382,6 +407,24 @@ fn npm_packages(config: &Config, package: &Package) -> Result<Option<NpmMetadata
     let metadata = NpmMetadata::new(package, &package.version)
         .with_context(|| format!("package `{}` ships as npm packages", package.name))?;
     Ok(Some(metadata))
+}
+
+/// The .pkg metadata of `package` and the macOS floor of each of its
+/// `targets` that makes one, if any does; an error if it has no
+/// identifier, or one that is not reverse-DNS, before anything is built.
+fn installer_packages(
+    package: &Package,
+    targets: &[&Configured],
+) -> Result<Option<(PkgMetadata, MacosFloors)>> {
+    let floors: MacosFloors = targets
+        .iter()
+        .filter(|configured| configured.formats.contains(&Format::Pkg))
+        .map(|configured| (configured.triple(), configured.macos_floor))
+        .collect();
+    if floors.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((PkgMetadata::new(package)?, floors)))
 }
 
 /// The one image a firmware package's target ships: a firmware release is

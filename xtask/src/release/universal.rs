@@ -1,7 +1,7 @@
 //! The universal macOS artifacts: one fat Mach-O binary with an x86_64 and
 //! an arm64 slice, which runs natively on every Mac, packed as the two
 //! macOS tarballs are (`…-universal2-apple-darwin.tar.gz`), and, where both
-//! have a disk image, as one too (`.dmg`).
+//! have a disk image or an installer package, as one too (`.dmg`, `.pkg`).
 //!
 //! It is made from the two finished macOS tarballs, not from a build, so
 //! `dist` (both macOS targets in one run) and `merge` (each from its own CI
@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use crate::binary::{fat, macho};
 use crate::formats::archive::{self, Entry};
 use crate::formats::dmg;
+use crate::formats::pkg::{self, PkgMetadata};
 use crate::release::manifest::Artifact;
 use crate::release::publish;
 use crate::targets::Version;
@@ -110,25 +111,64 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<A
         let (x86_64_bytes, arm64_bytes) = (read(x86_64)?, read(arm64)?);
         let (artifact, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
         publish::stage(staging, &artifact, &bytes)?;
-        // A universal disk image where both slices have one.
-        if of_package(SLICES[0], Format::Dmg).is_some()
-            && of_package(SLICES[1], Format::Dmg).is_some()
+        let entries = archive::read_tar_gz(&bytes)?;
+        let has_both = |format| SLICES.iter().all(|t| of_package(t, format).is_some());
+        if has_both(Format::Dmg) {
+            let image = dmg::image(&entries, mtime)?;
+            made.push(stage_beside(staging, &artifact, Format::Dmg, &image)?);
+        }
+        if let (true, Some(arm64_pkg)) = (has_both(Format::Pkg), of_package(SLICES[1], Format::Pkg))
         {
-            let image = dmg::image(&archive::read_tar_gz(&bytes)?, mtime)?;
-            let name = artifact.name.replace(".tar.gz", ".dmg");
-            let mut disk = Artifact::new(
-                name,
-                TARGET,
-                Format::Dmg,
-                &image,
-                package,
-                &artifact.binaries,
-            );
-            disk.macos_floor = artifact.macos_floor;
-            publish::stage(staging, &disk, &image)?;
-            made.push(disk);
+            let installer = universal_pkg(&read(arm64_pkg)?, &artifact, &entries, mtime)?;
+            made.push(stage_beside(staging, &artifact, Format::Pkg, &installer)?);
         }
         made.push(artifact);
     }
     Ok(made)
+}
+
+/// The universal .pkg of the `universal` tarball's `entries`, named as the
+/// arm64 slice's `.pkg` (its identifier and version), for both kinds of
+/// Mac from the later floor of the two.
+fn universal_pkg(
+    arm64_pkg: &[u8],
+    universal: &Artifact,
+    entries: &[Entry],
+    mtime: u64,
+) -> Result<Vec<u8>> {
+    let slice = pkg::read(arm64_pkg).context("cannot read the arm64 .pkg")?;
+    let metadata = PkgMetadata {
+        identifier: slice.identifier,
+        version: slice.version,
+        package: universal.package.clone(),
+    };
+    let host = pkg::Host {
+        architectures: &["arm64", "x86_64"],
+        floor: universal.macos_floor,
+    };
+    pkg::installer(entries, &metadata, &host, mtime)
+}
+
+/// Stages `bytes`, the `format` artifact of the `universal` tarball's
+/// files, beside it; its manifest entry.
+fn stage_beside(
+    staging: &Path,
+    universal: &Artifact,
+    format: Format,
+    bytes: &[u8],
+) -> Result<Artifact> {
+    let name = universal
+        .name
+        .replace(".tar.gz", &format!(".{}", format.name()));
+    let mut artifact = Artifact::new(
+        name,
+        TARGET,
+        format,
+        bytes,
+        &universal.package,
+        &universal.binaries,
+    );
+    artifact.macos_floor = universal.macos_floor;
+    publish::stage(staging, &artifact, bytes)?;
+    Ok(artifact)
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
-use crate::formats::{archive, deb, dmg, firmware, msi, npm, rpm, wheel};
+use crate::formats::{archive, deb, dmg, firmware, msi, npm, pkg, rpm, wheel};
 use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
@@ -200,6 +200,7 @@ impl Checker<'_> {
             }),
             Some(Format::Msi) => msi::read_msi(bytes).map(|e| (e, None)),
             Some(Format::Dmg) => self.disk_image(bytes, listed),
+            Some(Format::Pkg) => self.installer_package(bytes, listed),
             // Not an archive: nothing inside to check but the document.
             Some(Format::Sbom) => document(sbom::check(bytes)),
             Some(
@@ -300,6 +301,58 @@ impl Checker<'_> {
         listed: Option<&Artifact>,
     ) -> Result<(Vec<Entry>, Option<String>)> {
         let entries = dmg::read(bytes)?;
+        let compared: Vec<&Entry> = entries.iter().collect();
+        let line = self.same_as_tarball(&compared, listed, "HFS+ disk image")?;
+        Ok((entries, Some(line)))
+    }
+
+    /// An installer package: its xar, Bom and payload read back (checksums
+    /// checked, the Bom listing the payload), installed under /usr/local
+    /// with a reverse-DNS identifier, and each program and document the
+    /// same bytes as in the tarball of its target.
+    fn installer_package(
+        &self,
+        bytes: &[u8],
+        listed: Option<&Artifact>,
+    ) -> Result<(Vec<Entry>, Option<String>)> {
+        let contents = pkg::read(bytes)?;
+        if contents.install_location != pkg::INSTALL_LOCATION {
+            bail!(
+                "it installs into {}, not {}",
+                contents.install_location,
+                pkg::INSTALL_LOCATION
+            );
+        }
+        pkg::check_identifier(&contents.identifier).map_err(|why| {
+            anyhow::anyhow!(
+                "its identifier {} is not reverse-DNS: {why}",
+                contents.identifier
+            )
+        })?;
+        let compared: Vec<&Entry> = contents
+            .files
+            .iter()
+            .filter(|file| file.path.starts_with("bin/") || file.path.starts_with("share/doc/"))
+            .collect();
+        if let Some(program) = compared
+            .iter()
+            .find(|file| file.path.starts_with("bin/") && file.mode & 0o111 == 0)
+        {
+            bail!("its {} is not executable", program.path);
+        }
+        let line = self.same_as_tarball(&compared, listed, "installer package")?;
+        let line = format!("{line}, as {}", contents.identifier);
+        Ok((contents.files, Some(line)))
+    }
+
+    /// That each of `files` is the same bytes as the file of its name in
+    /// the tarball of `listed`'s target, if the release has one.
+    fn same_as_tarball(
+        &self,
+        files: &[&Entry],
+        listed: Option<&Artifact>,
+        what: &str,
+    ) -> Result<String> {
         let listed = listed.context("dist-manifest.json does not list it")?;
         let tarball = self.manifest.and_then(|manifest| {
             manifest.artifacts.iter().find(|a| {
@@ -309,29 +362,25 @@ impl Checker<'_> {
             })
         });
         let Some(tarball) = tarball else {
-            return Ok((
-                entries,
-                Some("disk image (no tarball of its target to compare)".into()),
-            ));
+            return Ok(format!("{what} (no tarball of its target to compare)"));
         };
         let archived = archive::read_tar_gz(&std::fs::read(self.dir.join(&tarball.name))?)?;
-        for entry in &entries {
-            let name = entry.path.rsplit('/').next().unwrap_or_default();
+        for file in files {
+            let name = file.path.rsplit('/').next().unwrap_or_default();
             let same = archived.iter().any(|a| {
                 a.path.rsplit('/').next() == Some(name)
                     && a.path.matches('/').count() == 1
-                    && a.data == entry.data
+                    && a.data == file.data
             });
             if !same {
                 bail!("its {name} is not the same bytes as {}'s", tarball.name);
             }
         }
-        let line = format!(
-            "HFS+ disk image of {} files, each as in {}",
-            entries.len(),
+        Ok(format!(
+            "{what} of {} files, each as in {}",
+            files.len(),
             tarball.name
-        );
-        Ok((entries, Some(line)))
+        ))
     }
 
     /// A `.bin` or `.hex` image against the `.elf` of the same release

@@ -292,7 +292,7 @@ impl TargetSpec {
             (Os::Linux, true) => &[Format::TarGz],
             (Os::Windows, _) if platforms::msi_arch(self).is_some() => &[Format::Zip, Format::Msi],
             (Os::Windows, _) => &[Format::Zip],
-            (Os::Darwin, _) => &[Format::TarGz, Format::Dmg],
+            (Os::Darwin, _) => &[Format::TarGz, Format::Dmg, Format::Pkg],
             (Os::FreeBsd | Os::Wasi, _) => &[Format::TarGz],
             (Os::BareMetal, _) => &Format::FIRMWARE,
             (Os::Browser, _) => &[Format::Npm],

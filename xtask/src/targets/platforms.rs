@@ -70,6 +70,19 @@ const WHEEL_LINUX_ARCHES: &[(&str, &str, Version)] = &[
     ("s390x", "s390x", Version::new(2, 17)),
 ];
 
+/// The architecture of a macOS target as Apple names it (`arm64`,
+/// `x86_64`): in wheel tags and in an installer's `hostArchitectures`.
+pub fn macos_arch(spec: &TargetSpec) -> Option<&'static str> {
+    match spec.binary {
+        Binary::MachO {
+            cpu_type: 0x0100_000c,
+            ..
+        } => Some("arm64"),
+        Binary::MachO { .. } => Some("x86_64"),
+        _ => None,
+    }
+}
+
 /// The platform tag of a wheel of `spec`'s binaries, built for the glibc
 /// or macOS floor given; or why PyPI has none for it.
 pub fn wheel_platform(
@@ -81,13 +94,7 @@ pub fn wheel_platform(
         Os::Linux => linux_wheel_platform(spec, glibc_floor),
         Os::Darwin => {
             let floor = macos_floor.ok_or("a macOS target has a floor")?;
-            let arch = match spec.binary {
-                Binary::MachO {
-                    cpu_type: 0x0100_000c,
-                    ..
-                } => "arm64",
-                _ => "x86_64",
-            };
+            let arch = macos_arch(spec).ok_or("a macOS target is a Mach-O one")?;
             // From macOS 11 on, installers look only for `_0` minors, so a
             // floor of 12.3 is tagged 13_0 (never older than it is).
             let (major, minor) = match (floor.major, floor.minor) {

@@ -1,7 +1,7 @@
 //! Release artifacts, opened with the tools a user has: tar, unzip,
 //! dpkg-deb, dpkg, lintian, rpm, rpm2cpio, rpmlint, man, bash, file,
-//! readelf, sha256sum, skopeo, umoci, msiinfo, msiextract, wine's msiexec
-//! and osslsigncode. `cargo xtask ci` installs them first and runs this
+//! readelf, sha256sum, skopeo, umoci, msiinfo, msiextract, wine's msiexec,
+//! osslsigncode, 7-Zip, dmg2img and bsdtar. `cargo xtask ci` installs them first and runs this
 //! binary by name (`cargo test --test artifacts`); plain `cargo test` leaves
 //! it out (`test = false` in xtask/Cargo.toml).
 //!
@@ -15,8 +15,9 @@
 //! This file makes the one dist every test shares; each module checks one
 //! kind of artifact: [`archives`], [`binaries`], [`sbom`], [`deb`], [`rpm`],
 //! [`installers`], the [`msi`] packages, the [`container`] image, the
-//! macOS disk images ([`dmg`]), Python [`wheel`]s, the [`npm`] packages, the [`winget`] manifests, and
-//! the [`release`] as a whole.
+//! macOS disk images ([`dmg`]) and installer packages ([`pkg`]), Python
+//! [`wheel`]s, the [`npm`] packages, the [`winget`] manifests, and the
+//! [`release`] as a whole.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -29,6 +30,7 @@ mod dmg;
 mod installers;
 mod msi;
 mod npm;
+mod pkg;
 mod release;
 mod rpm;
 mod sbom;

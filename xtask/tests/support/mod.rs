@@ -368,6 +368,7 @@ pub fn artifacts_in(dir: &Path) -> Vec<String> {
                         ".tgz",
                         ".whl",
                         ".dmg",
+                        ".pkg",
                         ".yaml",
                         ".sh",
                         ".rb",

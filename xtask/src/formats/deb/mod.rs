@@ -400,21 +400,11 @@ mod tests {
     /// `[package.metadata.deb]`, in this crate's folder.
     fn package(deb: Value) -> Package {
         Package {
-            name: "tool".to_owned(),
-            bins: vec!["tool".to_owned()],
-            version: "1.0.0".to_owned(),
             description: Some("A tool".to_owned()),
             license: Some("MIT".to_owned()),
             authors: vec!["A <a@example.com>".to_owned()],
-            homepage: None,
-            repository: None,
-            dir: Path::new(env!("CARGO_MANIFEST_DIR")).to_owned(),
             deb: deb.as_object().unwrap().clone(),
-            generate_rpm: serde_json::Map::new(),
-            features: Default::default(),
-            smoke_run: Default::default(),
-            generate: Default::default(),
-            kind: crate::workspace::config::Kind::Program,
+            ..Package::for_tests("tool")
         }
     }
 

@@ -21,7 +21,6 @@
 //! OpenPGP signature, when a key is given) and [`read`] (opening a package
 //! as verify does).
 
-mod cpio;
 mod header;
 mod metadata;
 mod names;
@@ -35,8 +34,8 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use crate::formats::ShippedBinary;
-use crate::formats::archive;
 use crate::formats::docs::{Distro, Docs};
+use crate::formats::{archive, cpio};
 use crate::targets::TargetSpec;
 use crate::util::digest::hex;
 
@@ -96,7 +95,7 @@ impl RpmMetadata {
                 inode: i as u32 + 1,
             })
             .collect();
-        let cpio = cpio::write(&members, mtime);
+        let cpio = cpio::newc(&members, mtime);
         let payload = archive::gzip_best(&cpio)?;
 
         let mut requires: Vec<Requirement> = Vec::new();

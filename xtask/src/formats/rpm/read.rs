@@ -6,8 +6,9 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use super::header::{Header, Value};
-use super::{cpio, tag};
+use super::tag;
 use crate::formats::archive::{self, Entry};
+use crate::formats::cpio;
 use crate::util::digest::hex;
 
 /// What [`read_rpm`] finds in a package.

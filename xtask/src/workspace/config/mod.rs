@@ -666,10 +666,11 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
                 names.join(", ")
             );
         }
-        if format == Format::Dmg && spec.os != Os::Darwin {
+        if matches!(format, Format::Dmg | Format::Pkg) && spec.os != Os::Darwin {
             bail!(
-                "[workspace.metadata.dist.formats] asks for a .dmg of `{triple}`, but disk images \
-                 are for macOS targets only. Remove \"dmg\" from its formats."
+                "[workspace.metadata.dist.formats] asks for a .{name} of `{triple}`, but disk \
+                 images and installer packages are for macOS targets only. Remove \"{name}\" \
+                 from its formats."
             );
         }
         if format == Format::Deb && spec.debian_arch.is_none() {

@@ -15,12 +15,13 @@ use super::str_field;
 use crate::util::suggest::did_you_mean;
 
 /// The keys `[package.metadata.dist]` may have.
-const PACKAGE_DIST_KEYS: [&str; 5] = [
+const PACKAGE_DIST_KEYS: [&str; 6] = [
     features::KEYS[0],
     features::KEYS[1],
     features::KEYS[2],
     "smoke-run",
     "generate",
+    "pkg-identifier",
 ];
 
 /// The shipped package, as cargo resolves its manifest.
@@ -48,6 +49,9 @@ pub struct Package {
     pub smoke_run: SmokeRun,
     /// The commands of its binaries that print man pages and completions.
     pub generate: Generate,
+    /// `pkg-identifier`: the reverse-DNS name of its macOS .pkg, if set
+    /// (else one is made from its repository or homepage).
+    pub pkg_identifier: Option<String>,
     /// What it is: a program, firmware (`[workspace.metadata.dist.firmware]`)
     /// or a web package (`.web]`), each built only for its own targets.
     pub kind: Kind,
@@ -101,9 +105,23 @@ impl Package {
             features: Features::of_package(dist, package)?,
             smoke_run: SmokeRun::from_setting(package.pointer("/metadata/dist/smoke-run"), &name)?,
             generate: Generate::from_setting(package.pointer("/metadata/dist/generate"), &name)?,
+            pkg_identifier: pkg_identifier(package, &name)?,
             kind,
             name,
         })
+    }
+}
+
+/// `pkg-identifier` of `package`'s `[package.metadata.dist]`, a string if
+/// set (whether it is reverse-DNS is checked where a .pkg is planned).
+fn pkg_identifier(package: &Value, name: &str) -> Result<Option<String>> {
+    match package.pointer("/metadata/dist/pkg-identifier") {
+        None => Ok(None),
+        Some(Value::String(identifier)) => Ok(Some(identifier.clone())),
+        Some(other) => bail!(
+            "[package.metadata.dist] of `{name}` sets `pkg-identifier` to {other}, not a \
+             string. Give the reverse-DNS name of its macOS .pkg, like \"io.github.owner.{name}\"."
+        ),
     }
 }
 
@@ -210,6 +228,32 @@ impl Package {
         match self.bins.as_slice() {
             [bin] => bin,
             _ => &self.name,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Package {
+    /// A program named `name` with one binary of its name, version 1.0.0,
+    /// and nothing else set: what unit tests start from.
+    pub fn for_tests(name: &str) -> Package {
+        Package {
+            name: name.to_owned(),
+            bins: vec![name.to_owned()],
+            version: "1.0.0".to_owned(),
+            description: None,
+            license: None,
+            authors: Vec::new(),
+            homepage: None,
+            repository: None,
+            dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            deb: serde_json::Map::new(),
+            generate_rpm: serde_json::Map::new(),
+            features: Default::default(),
+            smoke_run: Default::default(),
+            generate: Default::default(),
+            pkg_identifier: None,
+            kind: Kind::Program,
         }
     }
 }
