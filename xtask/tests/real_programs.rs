@@ -163,6 +163,20 @@ fn hexyl_ships_for_glibc_musl_windows_and_macos() {
         &["-l", "hexyl-0.17.0-x86_64-pc-windows-gnu.zip"],
     );
     assert!(listing.contains("hexyl.exe"), "{listing}");
+    // The macOS installer package, named after hexyl's GitHub repository,
+    // installs the same binary into /usr/local/bin (bsdtar reads the xar).
+    assert_eq!(targets_with(&out, "pkg"), ["aarch64-apple-darwin"]);
+    let pkg = out.join("hexyl-0.17.0-aarch64-apple-darwin.pkg");
+    let info = run_in_dir(
+        &out,
+        "bsdtar",
+        &["-xOf", pkg.to_str().unwrap(), "hexyl.pkg/PackageInfo"],
+    );
+    assert!(
+        info.contains("identifier=\"io.github.sharkdp.hexyl\"")
+            && info.contains("install-location=\"/usr/local\""),
+        "{info}"
+    );
 }
 
 #[test]
