@@ -176,7 +176,7 @@ struct Listed {
     sha1: String,
 }
 
-/// The files a table of contents (as [`write`] lays it out, one element a
+/// The files a table of contents (as [`write()`] lays it out, one element a
 /// line, each name before its folder's children) lists.
 fn listed_files(xml: &str) -> Result<Vec<Listed>> {
     // The open `<file>` elements: a name, and the data of a file.
