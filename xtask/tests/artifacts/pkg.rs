@@ -3,11 +3,11 @@
 //! it; Python's XML parser reads its Distribution and PackageInfo; gzip
 //! and GNU cpio unpack its payload, where each program and document is the
 //! same bytes as in the tarball of its target and each man page and
-//! completion is where macOS's man and shells look; and the Bom lists the
-//! POSIX `cksum` of each file the payload holds.
-//!
-//! Nothing here reads a Bom as lsbom does (bomutils is not in Debian); the
-//! unit tests compare the xtask's with the bytes bomutils' mkbom writes.
+//! completion is where macOS's man and shells look; and the Bom, read by
+//! the apple-bom crate, lists exactly what cpio unpacked: each path's
+//! mode, owner and size, and each file's POSIX `cksum` as coreutils
+//! prints it. (lsbom is macOS's, and Debian has no bomutils; the unit
+//! tests compare the xtask's Bom with the bytes bomutils' mkbom writes.)
 
 use super::*;
 
@@ -95,7 +95,7 @@ fn installer_packages_unpack_with_bsdtar_and_cpio_into_the_tarballs_files() {
         );
         let tarball = dist_dir().join(name.replace(".pkg", ".tar.gz"));
         check_payload_against_tarball(root.path(), &tarball, artifact);
-        check_bom_checksums(
+        check_bom(
             root.path(),
             &listed,
             &unpacked.path().join(&component).join("Bom"),
@@ -176,19 +176,40 @@ fn check_payload_against_tarball(root: &Path, tarball: &Path, artifact: &Value) 
     }
 }
 
-/// The Bom lists each file's POSIX checksum, as `cksum` prints it, as a
-/// big-endian word.
-fn check_bom_checksums(root: &Path, listed: &[String], bom: &Path) {
-    let bom = std::fs::read(bom).unwrap();
-    for path in listed {
-        if !root.join(path).is_file() {
-            continue;
-        }
-        let printed = run(Command::new("cksum").arg(path).current_dir(root));
-        let sum: u32 = printed.split_whitespace().next().unwrap().parse().unwrap();
-        assert!(
-            bom.windows(4).any(|word| word == sum.to_be_bytes()),
-            "the Bom does not list {path}'s cksum {sum}"
+/// The Bom, as apple-bom reads it, lists exactly the paths cpio
+/// unpacked, each with its mode, root as owner, its size and (for a file)
+/// the checksum `cksum` prints.
+fn check_bom(root: &Path, listed: &[String], bom: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let data = std::fs::read(bom).unwrap();
+    let parsed = apple_bom::ParsedBom::parse(&data).unwrap();
+    let mut in_bom: Vec<String> = Vec::new();
+    for entry in parsed.paths().unwrap() {
+        let path = entry.path().to_owned();
+        let on_disk = root.join(&path);
+        let metadata = std::fs::symlink_metadata(&on_disk)
+            .unwrap_or_else(|_| panic!("the Bom lists {path}, which cpio did not unpack"));
+        let mode = u32::from(entry.file_mode());
+        assert_eq!(
+            mode & 0o7777,
+            metadata.permissions().mode() & 0o7777,
+            "{path}"
         );
+        assert_eq!((entry.user_id(), entry.group_id()), (0, 0), "{path}");
+        if metadata.is_file() {
+            assert_eq!(entry.size() as u64, metadata.len(), "{path}");
+            let printed = run(Command::new("cksum").arg(&path).current_dir(root));
+            let sum: u32 = printed.split_whitespace().next().unwrap().parse().unwrap();
+            assert_eq!(
+                entry.crc32(),
+                Some(sum),
+                "{path}: the Bom's checksum is not cksum's"
+            );
+        }
+        in_bom.push(path);
     }
+    let mut unpacked = listed.to_vec();
+    unpacked.sort();
+    in_bom.sort();
+    assert_eq!(in_bom, unpacked, "the Bom and the payload list other paths");
 }
