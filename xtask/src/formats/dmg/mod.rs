@@ -6,8 +6,9 @@
 //! reproducibly: [`hfsplus`], the volume (the filesystem every macOS mounts;
 //! APFS would need far more, and FAT would lose the executable bit), and
 //! [`udif`], the compressed container around it. Each is read back by
-//! independent tools in the tests (7-Zip; dmg2img, then hfsplus's hpfsck,
-//! hpls and hpcopy).
+//! independent tools in the tests: 7-Zip tests and extracts the image, and
+//! dmg2img's raw disk is an HFS+ volume to 7-Zip. (Debian's hfsplus tools
+//! read only volumes inside an HFS wrapper, so the tests do not use them.)
 
 pub mod hfsplus;
 pub mod udif;
