@@ -139,6 +139,13 @@ pub struct DistArgs {
     /// building (an MSVC target's, built on Windows); one --target
     #[arg(long, value_name = "DIR")]
     pub prebuilt: Option<PathBuf>,
+    /// Print the release plan (every build, check and artifact) and stop,
+    /// building and installing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run, print the plan as JSON
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
     #[command(flatten)]
     pub install: InstallPolicy,
 }
@@ -186,6 +193,10 @@ pub struct BenchArgs {
     /// Run only this benchmark [default: all]
     #[arg(value_enum)]
     pub only: Option<Benchmark>,
+    /// For `dist`: only this configured target (repeatable) [default: every
+    /// configured target]
+    #[command(flatten)]
+    pub selection: TargetSelection,
 }
 
 /// The benchmarks `cargo xtask bench` knows.

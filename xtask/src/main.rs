@@ -42,6 +42,7 @@ mod commands;
 mod formats;
 mod machine;
 mod pins;
+mod plan;
 mod release;
 mod report;
 mod targets;
@@ -56,7 +57,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::commands::{
-    add_target, bench, ci, dist, doctor, init, merge, plan, remove_target, rename, test, verify,
+    add_target, bench, ci, dist, doctor, init, merge, remove_target, rename, test, verify,
 };
 use crate::workspace::Workspace;
 
@@ -97,7 +98,7 @@ fn run(command: Command) -> Result<()> {
         Command::Build(args) => commands::build::run(&ws, &args),
         Command::Test(args) => test::run(&ws, &args),
         Command::Dist(args) => dist::run(&ws, &args),
-        Command::Plan(args) => plan::run(&ws, &args),
+        Command::Plan(args) => commands::plan::run(&ws, &args),
         Command::Merge(args) => merge::run(&ws, &args),
         Command::Verify(_) => unreachable!("verify runs without loading the workspace first"),
         Command::Rename(args) => rename::run(&ws, &args),

@@ -5,6 +5,14 @@
 
 use std::fmt;
 
+/// A format is written as its name (`tar.gz`, `deb`), as the manifest and
+/// `--json` outputs name it.
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 /// The kinds of release artifact: the package formats a target can be
 /// configured with, and the SBOM every target gets beside them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -15,11 +15,11 @@ use xshell::Shell;
 
 use crate::build::wasm_bindgen::Bindings;
 use crate::release::manifest::SmokeResult;
-use crate::targets::{Os, Runner, TargetSpec};
-use crate::workspace::config::SmokeRun;
+use crate::targets::{Runner, TargetSpec};
 
-/// Smoke-runs `binary`, the release build of `bin` for `spec`, as
-/// `setting` says, from the workspace at `root`.
+/// Smoke-runs `binary`, the release build of `bin` for `spec`, with
+/// `args` under the target's runner, from the workspace at `root` (the
+/// release plan decides whether and with what it runs).
 pub fn run(
     sh: &Shell,
     root: &Path,
@@ -27,24 +27,8 @@ pub fn run(
     bin: &str,
     binary: &Path,
     version: &str,
-    setting: &SmokeRun,
+    args: &[String],
 ) -> Result<SmokeResult> {
-    let args = match setting {
-        SmokeRun::Skip(why) => {
-            eprintln!("==> dist {}: {bin} not smoke-run: {why}", spec.triple);
-            return Ok(SmokeResult::Skipped);
-        }
-        SmokeRun::Args(args) => args,
-    };
-    if let Some(why) = spec.build_only_reason() {
-        eprintln!("==> dist {}: not smoke-run: {why}", spec.triple);
-        return Ok(SmokeResult::NotRun);
-    }
-    // A firmware image takes no arguments: it is booted, and prints.
-    let args: &[String] = match spec.os {
-        Os::BareMetal => &[],
-        _ => args,
-    };
     eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);
     let runner = spec.cargo_config().runner_command(root).unwrap_or_default();
     let mut words = runner.iter().map(PathBuf::from).chain([binary.to_owned()]);

@@ -4,12 +4,13 @@
 //! Linkers and runners come from `.cargo/config.toml`, so the same command
 //! typed by hand does the same thing.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
+use serde::Serialize;
 use xshell::{Cmd, Shell, cmd};
 
 use crate::targets::{Builder, TargetSpec};
@@ -59,6 +60,44 @@ pub fn release_build<'a>(sh: &'a Shell, configured: &Configured) -> Cmd<'a> {
     }
 }
 
+/// One command, as data: what the release plan shows, and what execution
+/// runs, so that the two cannot differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invocation {
+    pub program: String,
+    pub args: Vec<String>,
+    /// The variables it sets, and those it removes (`null`), by name.
+    pub env: BTreeMap<String, Option<String>>,
+}
+
+impl Invocation {
+    /// What `command` would run: its program, arguments and the variables
+    /// it changes (the shell's pushed ones included).
+    pub fn of(command: Cmd<'_>) -> Invocation {
+        let command = Command::from(command);
+        let text = |s: &std::ffi::OsStr| s.to_string_lossy().into_owned();
+        Invocation {
+            program: text(command.get_program()),
+            args: command.get_args().map(text).collect(),
+            env: command
+                .get_envs()
+                .map(|(name, value)| (text(name), value.map(text)))
+                .collect(),
+        }
+    }
+
+    /// The command, ready to run from `sh`'s folder.
+    pub fn cmd<'a>(&self, sh: &'a Shell) -> Cmd<'a> {
+        self.env.iter().fold(
+            sh.cmd(&self.program).args(&self.args),
+            |command, (name, value)| match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            },
+        )
+    }
+}
+
 /// Runs a cargo command for `spec`, its output passed through as it comes.
 /// When it fails for want of a C compiler, header or library, the error
 /// says which, for which target, and how to provide it, rather than only
@@ -77,21 +116,22 @@ pub struct Built {
     pub out_dir: Option<PathBuf>,
 }
 
-/// Runs a `cargo build` of the binary `bin` for `spec`, as [`run`] does,
-/// and reads from cargo's JSON messages where the binary and its build
-/// script's output went.
+/// What makes cargo say, on standard output, what it built and where.
+pub const JSON_MESSAGES: &str = "--message-format=json-render-diagnostics";
+
+/// Runs a `cargo build` of the binaries `bins` for `spec`, as [`run`] does,
+/// and reads from cargo's JSON messages ([`JSON_MESSAGES`], which
+/// `command` passes) where the binaries and their build script's output
+/// went.
 pub fn build(command: Cmd<'_>, spec: &TargetSpec, bins: &[String]) -> Result<Built> {
-    let command = command.arg("--message-format=json-render-diagnostics");
     let messages = run_capturing(command, spec, true)?;
     read_messages(&messages, bins)
 }
 
-/// Runs a `cargo build` of a package's cdylib for the WebAssembly target
-/// `spec`, as [`run`] does, and returns where its `.wasm` module went.
+/// Runs a `cargo build --lib` of a package's cdylib for the WebAssembly
+/// target `spec`, as [`build`] does, and returns where its `.wasm` module
+/// went.
 pub fn build_wasm_module(command: Cmd<'_>, spec: &TargetSpec, lib: &str) -> Result<PathBuf> {
-    let command = command
-        .arg("--lib")
-        .arg("--message-format=json-render-diagnostics");
     let messages = run_capturing(command, spec, true)?;
     let module = messages
         .lines()

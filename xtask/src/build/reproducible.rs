@@ -59,7 +59,8 @@ pub fn git_commit(sh: &Shell) -> Option<(String, bool)> {
 /// (GNU ld for Windows stamps the link time into PE headers; zig derives a
 /// Mach-O's UUID from debug-map paths unless told to leave them out, and
 /// keeps hidden C symbols unless told to drop local ones), and its
-/// `import_libs` (see [`link_import_libs_from_target_dir`]).
+/// `import_libs` (see [`link_import_libs_from_target_dir`], which the
+/// build must make first).
 pub fn release_flags(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Result<ReleaseFlags> {
     let mut flags = vec![
         Flag {
@@ -77,14 +78,30 @@ pub fn release_flags(root: &Path, target_dir: &Path, spec: &TargetSpec) -> Resul
             recorded: flag.to_owned(),
         });
     }
-    if let Some(system_dir) = spec.import_libs {
-        let link = link_import_libs_from_target_dir(target_dir, spec.triple, system_dir)?;
+    if spec.import_libs.is_some() {
+        let link = import_libs_link(target_dir, spec.triple);
         flags.push(Flag {
             flag: format!("-Clink-arg=-L{}", link.display()),
             recorded: format!("-Clink-arg=-L<target>/{}/system-import-libs", spec.triple),
         });
     }
     ReleaseFlags::new(root, spec.triple, &flags)
+}
+
+/// Where [`link_import_libs_from_target_dir`] puts the link.
+fn import_libs_link(target_dir: &Path, triple: &str) -> PathBuf {
+    target_dir.join(triple).join("system-import-libs")
+}
+
+/// Makes what `spec`'s release flags name in `target_dir`: the link to
+/// the system's import libraries, where the table gives it some.
+pub fn prepare_target_dir(target_dir: &Path, spec: &TargetSpec) -> Result<()> {
+    match spec.import_libs {
+        Some(system_dir) => {
+            link_import_libs_from_target_dir(target_dir, spec.triple, system_dir).map(drop)
+        }
+        None => Ok(()),
+    }
 }
 
 /// A symbolic link to the system's import libraries inside the target
@@ -102,7 +119,7 @@ fn link_import_libs_from_target_dir(
     system_dir: &str,
 ) -> Result<PathBuf> {
     let folder = target_dir.join(triple);
-    let link = folder.join("system-import-libs");
+    let link = import_libs_link(target_dir, triple);
     let in_place = || std::fs::read_link(&link).is_ok_and(|to| to == Path::new(system_dir));
     if in_place() {
         return Ok(link);
@@ -136,10 +153,13 @@ mod tests {
             "{:?}",
             flags.recorded
         );
-        // MinGW's import libraries are linked through the target folder.
+        // MinGW's import libraries are linked through the target folder,
+        // which the flags name, and which the build makes, not the plan.
         let link = target
             .path()
             .join("x86_64-pc-windows-gnu/system-import-libs");
+        assert!(!link.exists());
+        prepare_target_dir(target.path(), spec).unwrap();
         assert_eq!(
             std::fs::read_link(&link).unwrap(),
             Path::new("/usr/x86_64-w64-mingw32/lib")

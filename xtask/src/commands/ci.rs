@@ -251,6 +251,8 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
                 selection: every_target(),
                 out: None,
                 prebuilt: None,
+                dry_run: false,
+                json: false,
                 install: install(),
             },
         )

@@ -10,11 +10,13 @@
 //! it moves the artifacts into the output folder and writes `SHA256SUMS`
 //! and `dist-manifest.json` last, exactly as `merge` does.
 //!
-//! Everything that can be checked without building is checked first (names,
-//! Debian metadata, the output folder), so bad configuration fails in a
-//! second. Until publishing, artifacts live in a hidden staging folder inside
-//! the output folder: a failed or killed run leaves the previous release as
-//! it was.
+//! Everything is decided first, in the release plan ([`ReleasePlan`]):
+//! names, metadata, each cargo invocation, each binary's checks and every
+//! artifact, so bad configuration fails in a second, and `--dry-run` prints
+//! the plan and stops. Execution carries the plan out, and the release it
+//! publishes must hold exactly the artifacts planned. Until publishing,
+//! artifacts live in a hidden staging folder inside the output folder: a
+//! failed or killed run leaves the previous release as it was.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -28,19 +30,19 @@ use crate::binary::authenticode::{self, AuthenticodeSigner};
 use crate::binary::generated_docs::{self, Printed};
 use crate::binary::{elf, headers, macho, macho_strip, smoke};
 use crate::build::reproducible;
-use crate::build::rustflags::ReleaseFlags;
-use crate::build::{apple_frameworks, cargo, prebuilt, wasm_bindgen};
+use crate::build::{cargo, prebuilt, wasm_bindgen};
 use crate::cli::DistArgs;
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
 use crate::formats::{ShippedBinary, msi};
+use crate::plan::{self, BuildStep, Check, PackagePlan, PrintedBy, ReleasePlan, Selection, Work};
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::layout::{ReleaseLayout, Signers};
 use crate::release::manifest::{Artifact, Manifest, SmokeResult};
 use crate::release::signing::{self, Signer};
 use crate::release::{publish, sbom};
 use crate::report::{Outcome, Report};
-use crate::targets::{self, Builder, Os, Runner};
+use crate::targets::{self, Os};
 use crate::util::stopwatch::Stopwatch;
 use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Tool};
@@ -48,8 +50,21 @@ use crate::workspace::Workspace;
 use crate::workspace::config::{Configured, Package};
 
 pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
+    let selection = Selection {
+        targets: &args.selection.targets,
+        prebuilt: args.prebuilt.as_deref(),
+        target_dir: &ws.config.target_dir,
+    };
+    let (plan, layouts) = plan::make(ws, &selection)?;
+    if args.dry_run {
+        match args.json {
+            true => println!("{}", serde_json::to_string_pretty(&plan)?),
+            false => print!("{plan}"),
+        }
+        return Ok(());
+    }
     let stopwatch = Stopwatch::default();
-    let finished = timed(ws, args, &stopwatch)?;
+    let finished = carry_out(ws, args, &plan, layouts, &stopwatch)?;
     print_summary(&finished, &stopwatch);
     Ok(())
 }
@@ -62,20 +77,21 @@ struct Finished {
     pub took: Duration,
 }
 
-/// The whole of dist, each stage's time added to `stopwatch`: `build` is
-/// the time in cargo, the rest is what dist adds to it.
-fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finished> {
+/// The whole of dist after planning, each stage's time added to
+/// `stopwatch`: `build` is the time in cargo, the rest is what dist adds
+/// to it.
+fn carry_out(
+    ws: &Workspace,
+    args: &DistArgs,
+    plan: &ReleasePlan,
+    layouts: Vec<ReleaseLayout>,
+    stopwatch: &Stopwatch,
+) -> Result<Finished> {
     let targets = ws.select(&args.selection.targets)?;
-    let prebuilt = args.prebuilt.as_deref();
-    if let Some(dir) = prebuilt {
-        prebuilt::check_selection(dir, &targets)?;
-    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| publish::default_out_dir(&ws.config.target_dir));
-    let mtime = reproducible::source_date_epoch(&ws.sh)?;
-    let layouts = ReleaseLayout::all(&ws.config, &targets, mtime)?;
     let staging = prepare_out_dir(&out)?;
     let signer = Signer::from_env()?;
     let tools = tools_for_keys_and_formats(&targets, signer.is_some());
@@ -86,22 +102,42 @@ fn timed(ws: &Workspace, args: &DistArgs, stopwatch: &Stopwatch) -> Result<Finis
     let layouts = with_signers(ws, layouts)?;
 
     let started = Instant::now();
-    let artifacts =
-        build_every_target(ws, &layouts, &targets, prebuilt, staging.path(), stopwatch)?;
+    let artifacts = build_every_target(ws, plan, &layouts, staging.path(), stopwatch)?;
     let release = Release {
         config: &ws.config,
         per_target: artifacts,
-        provenance: provenance(ws, mtime),
+        provenance: provenance(ws, plan.source_date_epoch),
         signer: signer.as_ref(),
         staging: staging.path(),
         out: &out,
     };
     let manifest = finish::finish(&ws.sh, release, stopwatch)?;
+    check_against_plan(&manifest, plan)?;
     Ok(Finished {
         manifest,
         out,
         took: started.elapsed(),
     })
+}
+
+/// Fails if the published release holds other artifacts than the plan
+/// said: `--dry-run` must show what dist makes.
+fn check_against_plan(manifest: &Manifest, plan: &ReleasePlan) -> Result<()> {
+    let mut made: Vec<String> = manifest.artifacts.iter().map(|a| a.name.clone()).collect();
+    made.sort();
+    let planned = plan.artifact_names();
+    if made != planned {
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter().filter(|name| !b.contains(name)).cloned().collect()
+        };
+        bail!(
+            "the release differs from its plan, which is a bug in the xtask: unplanned {:?}, \
+             planned but not made {:?}",
+            only(&made, &planned),
+            only(&planned, &made)
+        );
+    }
+    Ok(())
 }
 
 /// The tools that the keys given and the formats asked for need, beside
@@ -146,41 +182,51 @@ fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<Relea
     Ok(signed)
 }
 
-/// Builds, checks and packages every package for every target into
-/// `staging`, or packages the `prebuilt` binaries, and fails, after the
-/// table of results, if any target failed. Targets that run natively go
-/// first: their binaries print the man pages and completions every target
-/// ships (`generate`).
+/// Carries out each target's plan into `staging`, in the plan's order,
+/// and fails, after the table of results, if any target failed.
 fn build_every_target(
     ws: &Workspace,
+    plan: &ReleasePlan,
     layouts: &[ReleaseLayout],
-    targets: &[&Configured],
-    prebuilt: Option<&Path>,
     staging: &Path,
     stopwatch: &Stopwatch,
 ) -> Result<Vec<Artifact>> {
     let mut report = Report::default();
     let mut artifacts = Vec::new();
     let printed = RefCell::new(BTreeMap::new());
-    let mut ordered = targets.to_vec();
-    ordered.sort_by_key(|configured| configured.spec.runner != Runner::Native);
-    for configured in ordered {
-        if let Some(reason) = why_not_here(ws, configured, prebuilt)? {
-            report.push(configured.triple(), Outcome::NotHere(reason));
-            continue;
-        }
-        // Every shipped package of the target, or the target fails.
-        let made: Result<Vec<Artifact>> = ws
+    for target in &plan.targets {
+        let configured = ws
             .config
-            .packages_for(configured.spec)
-            .map(|(index, package)| {
+            .targets
+            .iter()
+            .find(|configured| configured.triple() == target.target)
+            .context("a planned target is configured")?;
+        let packages = match &target.work {
+            Work::NotHere { reason } => {
+                report.push(target.target, Outcome::NotHere(reason.clone()));
+                continue;
+            }
+            Work::Build { packages } => packages,
+        };
+        // Every shipped package of the target, or the target fails.
+        let made: Result<Vec<Artifact>> = packages
+            .iter()
+            .map(|planned| {
+                let (index, package) = ws
+                    .config
+                    .packages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, package)| package.name == planned.package)
+                    .context("a planned package is configured")?;
                 let target = OneTarget {
                     ws,
+                    plan,
+                    planned,
                     layout: &layouts[index],
                     package,
                     configured,
                     printed: &printed,
-                    prebuilt,
                     stopwatch,
                 };
                 target.dist(staging)
@@ -189,7 +235,7 @@ fn build_every_target(
             .map(|made| made.into_iter().flatten().collect());
         let done = Outcome::ran_or_build_only(configured.spec);
         report.push(
-            configured.triple(),
+            target.target,
             Outcome::of(made.map(|made| artifacts.extend(made)), done),
         );
     }
@@ -202,33 +248,6 @@ fn build_every_target(
         );
     }
     Ok(artifacts)
-}
-
-/// Why `configured` cannot be built on this machine, if it cannot: an
-/// MSVC target, unless its binaries were built elsewhere (`prebuilt`); a
-/// macOS target that zig links (a Mac links with its own SDK) of a package
-/// that links Apple frameworks, with no SDK.
-pub fn why_not_here(
-    ws: &Workspace,
-    configured: &Configured,
-    prebuilt: Option<&Path>,
-) -> Result<Option<String>> {
-    let spec = configured.spec;
-    if prebuilt.is_none() {
-        if let Some(reason) = spec.built_elsewhere() {
-            return Ok(Some(reason));
-        }
-    }
-    if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
-        return Ok(None);
-    }
-    for package in &ws.config.packages {
-        if let Some(reason) = apple_frameworks::why_not_here(&ws.sh, package, configured.triple())?
-        {
-            return Ok(Some(reason));
-        }
-    }
-    Ok(None)
 }
 
 /// The commit and source date the release is built from.
@@ -300,17 +319,17 @@ fn prepare_out_dir(out: &Path) -> Result<TempDir> {
     TempDir::new_in(out, "dist-staging").map_err(|err| problem(&err.root_cause()))
 }
 
-/// One shipped package on one target.
+/// One shipped package on one target, and its plan.
 struct OneTarget<'a> {
     ws: &'a Workspace,
+    plan: &'a ReleasePlan,
+    planned: &'a PackagePlan,
     layout: &'a ReleaseLayout,
     package: &'a Package,
     configured: &'a Configured,
     /// What each package's binaries printed of `generate`, by package:
-    /// printed once, by the first build that runs here.
+    /// printed once, by the build the plan names.
     printed: &'a RefCell<BTreeMap<String, Vec<Printed>>>,
-    /// Where the binaries are, if they were built elsewhere.
-    prebuilt: Option<&'a Path>,
     stopwatch: &'a Stopwatch,
 }
 
@@ -321,35 +340,36 @@ impl OneTarget<'_> {
     /// Builds, checks, smoke-runs and packages it into `staging`.
     fn dist(&self, staging: &Path) -> Result<Vec<Artifact>> {
         self.announce();
+        let spec = self.configured.spec;
+        let plans_sbom = self
+            .planned
+            .artifacts
+            .iter()
+            .any(|a| a.format == Format::Sbom);
         // The SBOM needs only the dependency graph: a graph cargo cannot
         // resolve stops the target before its build.
-        let sbom = match self.ws.config.sbom {
+        let sbom = match plans_sbom {
             true => Some(self.stopwatch.time("sbom", || {
-                sbom::for_target(&self.ws.sh, self.package, self.configured.triple())
+                sbom::for_target(&self.ws.sh, self.package, spec.triple)
             })?),
             false => None,
         };
-        let config = &self.ws.config;
-        let spec = self.configured.spec;
-        let flags = reproducible::release_flags(&config.root, &config.target_dir, spec)?;
-        let (mut made, smoke_run) = match spec.os {
-            Os::Browser => self.web_package(&flags)?,
-            _ => self.program_packages(&flags)?,
+        let (made, smoke_run) = match spec.os {
+            Os::Browser => self.web_package()?,
+            _ => self.program_packages()?,
         };
-        if let Some(bytes) = sbom {
-            made.push((
-                self.layout.artifact_name(spec, Format::Sbom),
-                Format::Sbom,
-                bytes,
-            ));
-        }
         let mut artifacts = Vec::new();
-        for (name, format, bytes) in made {
+        for (planned, bytes) in self
+            .planned
+            .artifacts
+            .iter()
+            .zip(made.into_iter().chain(sbom))
+        {
             let package = self.package;
             let mut artifact = Artifact::new(
-                name,
+                planned.name.clone(),
                 spec.triple,
-                format,
+                planned.format,
                 &bytes,
                 &package.name,
                 &package.bins,
@@ -357,31 +377,35 @@ impl OneTarget<'_> {
             artifact.smoke_run = smoke_run;
             artifact.glibc_floor = self.configured.glibc_floor;
             artifact.macos_floor = self.configured.macos_floor;
-            // A prebuilt binary's flags were the other machine's business.
-            if self.prebuilt.is_none() {
-                artifact.rustflags = flags.recorded.clone();
-            }
+            artifact.rustflags = self.planned.rustflags.clone();
             publish::stage(staging, &artifact, &bytes)?;
             artifacts.push(artifact);
         }
         Ok(artifacts)
     }
 
+    /// The binaries, from the planned build or the prebuilt folder.
+    fn binaries(&self) -> Result<cargo::Built> {
+        match &self.planned.build {
+            BuildStep::Prebuilt(dir) => prebuilt::binaries(dir, self.configured.spec, self.package),
+            BuildStep::Cargo(invocation) => self.stopwatch.time(BUILD, || {
+                reproducible::prepare_target_dir(&self.ws.config.target_dir, self.configured.spec)?;
+                let build = invocation.cmd(&self.ws.sh);
+                cargo::build(build, self.configured.spec, &self.package.bins)
+            }),
+        }
+    }
+
     /// A program's (or firmware's) binaries, built, checked and smoke-run,
-    /// in each of the target's formats.
-    fn program_packages(&self, flags: &ReleaseFlags) -> Result<(Vec<Made>, SmokeResult)> {
-        let built = match self.prebuilt {
-            Some(dir) => prebuilt::binaries(dir, self.configured.spec, self.package)?,
-            None => self.stopwatch.time(BUILD, || {
-                build_release_binaries(self.ws, self.package, self.configured, flags)
-            })?,
-        };
+    /// in each of the planned formats but the SBOM: their bytes, in order.
+    fn program_packages(&self) -> Result<(Vec<Vec<u8>>, SmokeResult)> {
+        let built = self.binaries()?;
         let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?
             .with_printed(&self.printed_docs(&built)?);
         let mut smoke_run = SmokeResult::NotRun;
         let mut binaries = Vec::new();
-        for (name, path) in &built.executables {
-            let (binary, smoked) = self.checked_binary(name, path)?;
+        for ((name, path), planned) in built.executables.iter().zip(&self.planned.binaries) {
+            let (binary, smoked) = self.checked_binary(name, path, &planned.checks)?;
             smoke_run = smoked;
             if !docs.covers(name) {
                 eprintln!("    {name}: no man page or completions (its build script wrote none)");
@@ -393,20 +417,13 @@ impl OneTarget<'_> {
 
     /// A web package's npm package: its module built and checked, given
     /// JavaScript bindings by wasm-bindgen, and loaded in Node.js.
-    fn web_package(&self, flags: &ReleaseFlags) -> Result<(Vec<Made>, SmokeResult)> {
+    fn web_package(&self) -> Result<(Vec<Vec<u8>>, SmokeResult)> {
         let (ws, spec, package) = (self.ws, self.configured.spec, self.package);
-        if self.prebuilt.is_some() {
-            bail!(
-                "{} is built here, not on another machine: drop --prebuilt",
-                spec.triple
-            );
-        }
+        let BuildStep::Cargo(invocation) = &self.planned.build else {
+            bail!("a web package is built here: the plan has no prebuilt module")
+        };
         let module = self.stopwatch.time(BUILD, || {
-            let build = cargo::release_build(&ws.sh, self.configured)
-                .args(["--profile", &ws.config.profile, "--locked"])
-                .args(["--package", &package.name])
-                .args(package.features.cargo_args());
-            cargo::build_wasm_module(flags.apply(build), spec, &package.bins[0])
+            cargo::build_wasm_module(invocation.cmd(&ws.sh), spec, &package.bins[0])
         })?;
         let data =
             std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
@@ -424,58 +441,50 @@ impl OneTarget<'_> {
         let smoked = self
             .stopwatch
             .time("smoke run", || smoke::load_in_node(&ws.sh, &bindings))?;
-        let name = self.layout.artifact_name(spec, Format::Npm);
         let bytes = self
             .stopwatch
             .time(Format::Npm.name(), || {
                 self.layout.npm_package(package, &bindings)
             })
-            .with_context(|| format!("cannot make {name}"))?;
-        Ok((vec![(name, Format::Npm, bytes)], smoked))
+            .with_context(|| format!("cannot make {}", self.planned.artifacts[0].name))?;
+        Ok((vec![bytes], smoked))
     }
 
-    /// The man pages and completions the package's binaries print: from
-    /// this build where it runs natively, else from one that did, else
-    /// from a build for the build machine itself.
+    /// The man pages and completions the package's binaries print, by the
+    /// binaries the plan names: this build's, an earlier target's, or a
+    /// build for the build machine itself.
     fn printed_docs(&self, built: &cargo::Built) -> Result<Vec<Printed>> {
         let generate = &self.package.generate;
-        if generate.is_empty() {
+        let Some(by) = self.plan.printed_by(&self.package.name) else {
             return Ok(Vec::new());
-        }
+        };
         if let Some(printed) = self.printed.borrow().get(&self.package.name) {
             return Ok(printed.clone());
         }
-        let printed = match self.configured.spec.runner {
-            Runner::Native => generated_docs::print(&self.ws.sh, generate, &built.executables)?,
-            _ => {
-                let host = self.host_build()?;
+        let printed = match by {
+            PrintedBy::Target(triple) if *triple == self.configured.triple() => {
+                generated_docs::print(&self.ws.sh, generate, &built.executables)?
+            }
+            PrintedBy::Target(triple) => bail!(
+                "{}'s man pages and completions are printed by its {triple} binaries, which \
+                 were not built (that target failed)",
+                self.package.name
+            ),
+            PrintedBy::HostBuild(invocation) => {
+                eprintln!(
+                    "==> {}: built for this machine to print its man pages and completions",
+                    self.package.name
+                );
+                let host = self.ws.toolchain.host.as_str();
+                let spec = targets::lookup(host).context("this machine is in the target table")?;
+                let build = invocation.cmd(&self.ws.sh);
+                let host = cargo::build(build, spec, &self.package.bins)?;
                 generated_docs::print(&self.ws.sh, generate, &host.executables)?
             }
         };
         let mut cache = self.printed.borrow_mut();
         cache.insert(self.package.name.clone(), printed.clone());
         Ok(printed)
-    }
-
-    /// The package built for the build machine, with the release's profile
-    /// and features, to print its documentation where no configured
-    /// target runs here.
-    fn host_build(&self) -> Result<cargo::Built> {
-        let ws = self.ws;
-        let spec = targets::resolve(
-            &ws.toolchain.host,
-            &ws.toolchain.host,
-            &ws.toolchain.known_targets,
-        )?;
-        eprintln!(
-            "==> {}: built for {} to print its man pages and completions",
-            self.package.name, spec.triple
-        );
-        let build = cargo::command(&ws.sh, spec, "build")
-            .args(["--profile", &ws.config.profile, "--locked"])
-            .args(["--package", &self.package.name])
-            .args(self.package.features.cargo_args());
-        cargo::build(build, spec, &self.package.bins)
     }
 
     fn announce(&self) {
@@ -501,9 +510,15 @@ impl OneTarget<'_> {
         );
     }
 
-    /// The binary `name` at `path`, stripped (Mach-O), checked against its
-    /// target and floors, smoke-run, and signed where a key is given.
-    fn checked_binary(&self, name: &str, path: &Path) -> Result<(ShippedBinary, SmokeResult)> {
+    /// The binary `name` at `path`, put through its planned `checks`
+    /// (Mach-O strip, floors, headers, smoke run), and signed where a key
+    /// is given.
+    fn checked_binary(
+        &self,
+        name: &str,
+        path: &Path,
+        checks: &[Check],
+    ) -> Result<(ShippedBinary, SmokeResult)> {
         let spec = self.configured.spec;
         let mut binary =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -511,36 +526,12 @@ impl OneTarget<'_> {
             1 => format!("the {} binary", spec.triple),
             _ => format!("the {} binary {name}", spec.triple),
         };
-        if spec.os == Os::Darwin && macho::is_macho(&binary) {
-            // rustc's strip is off for Mach-O (see the table's macOS rows):
-            // dist strips the same way wherever the checkout is.
-            let removed = macho_strip::strip_local_symbols(&mut binary)
-                .with_context(|| format!("cannot strip the local symbols of {what}"))?;
-            if removed > 0 {
-                eprintln!("    stripped {removed} local symbols, and signed again where signed");
-            }
+        let mut smoked = SmokeResult::NotRun;
+        for check in checks {
+            smoked = self
+                .check(check, &what, name, path, &mut binary)?
+                .unwrap_or(smoked);
         }
-        if let Some(floor) = self.configured.glibc_floor {
-            elf::check_glibc_floor(&what, &binary, floor)?;
-        }
-        if let Some(floor) = self.configured.macos_floor {
-            macho::check_macos_floor(&what, &binary, floor)?;
-        }
-        // Its errors read as the rest of a sentence about the binary.
-        let header =
-            headers::check(spec, &binary).map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
-        eprintln!("    {header}");
-        let smoked = self.stopwatch.time("smoke run", || {
-            smoke::run(
-                &self.ws.sh,
-                &self.ws.config.root,
-                spec,
-                name,
-                path,
-                &self.layout.version,
-                &self.package.smoke_run,
-            )
-        })?;
         let shipped = ShippedBinary {
             name: name.to_owned(),
             data: binary,
@@ -554,41 +545,76 @@ impl OneTarget<'_> {
         Ok((binary, smoked))
     }
 
-    /// Each of the target's formats of `binaries`, with their names.
-    fn packaged(&self, binaries: &[ShippedBinary], docs: &Docs) -> Result<Vec<Made>> {
+    /// Carries out one check of `binary` (`what`, as errors name it; the
+    /// file at `path`): the smoke run's result, for a smoke run.
+    fn check(
+        &self,
+        check: &Check,
+        what: &str,
+        name: &str,
+        path: &Path,
+        binary: &mut Vec<u8>,
+    ) -> Result<Option<SmokeResult>> {
+        let spec = self.configured.spec;
+        match check {
+            // rustc's strip is off for Mach-O (see the table's macOS rows):
+            // dist strips the same way wherever the checkout is.
+            Check::StripLocalSymbols if macho::is_macho(binary) => {
+                let removed = macho_strip::strip_local_symbols(binary)
+                    .with_context(|| format!("cannot strip the local symbols of {what}"))?;
+                if removed > 0 {
+                    eprintln!(
+                        "    stripped {removed} local symbols, and signed again where signed"
+                    );
+                }
+            }
+            Check::StripLocalSymbols => {}
+            Check::GlibcFloor(floor) => elf::check_glibc_floor(what, binary, *floor)?,
+            Check::MacosFloor(floor) => macho::check_macos_floor(what, binary, *floor)?,
+            Check::Headers => {
+                // Its errors read as the rest of a sentence about the binary.
+                let header = headers::check(spec, binary)
+                    .map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
+                eprintln!("    {header}");
+            }
+            Check::SmokeRun { args, .. } => {
+                let (ws, version) = (self.ws, &self.package.version);
+                return self.stopwatch.time("smoke run", || {
+                    smoke::run(&ws.sh, &ws.config.root, spec, name, path, version, args).map(Some)
+                });
+            }
+            Check::SmokeRunSkipped { why } => {
+                eprintln!("==> dist {}: {name} not smoke-run: {why}", spec.triple);
+                return Ok(Some(SmokeResult::Skipped));
+            }
+            Check::NoSmokeRun { why } => {
+                eprintln!("==> dist {}: not smoke-run: {why}", spec.triple);
+                return Ok(Some(SmokeResult::NotRun));
+            }
+            Check::LoadBindingsInNode => bail!("{what} is a program, not a web module"),
+        }
+        Ok(None)
+    }
+
+    /// Each planned format of `binaries` but the SBOM: their bytes, in
+    /// the plan's order.
+    fn packaged(&self, binaries: &[ShippedBinary], docs: &Docs) -> Result<Vec<Vec<u8>>> {
         let spec = self.configured.spec;
         let mut made = Vec::new();
-        for &format in &self.configured.formats {
-            let name = self.layout.artifact_name(spec, format);
+        for planned in self
+            .planned
+            .artifacts
+            .iter()
+            .filter(|a| a.format != Format::Sbom)
+        {
             let bytes = self
                 .stopwatch
-                .time(format.name(), || {
-                    self.layout.package(spec, format, binaries, docs)
+                .time(planned.format.name(), || {
+                    self.layout.package(spec, planned.format, binaries, docs)
                 })
-                .with_context(|| format!("cannot make {name}"))?;
-            made.push((name, format, bytes));
+                .with_context(|| format!("cannot make {}", planned.name))?;
+            made.push(bytes);
         }
         Ok(made)
     }
-}
-
-/// An artifact made: its file name, format and bytes.
-type Made = (String, Format, Vec<u8>);
-
-/// Builds `package` for `configured` with the release profile, its
-/// features, the reproducibility flags and its glibc floor, and returns
-/// where its binaries and its build script's output (man pages,
-/// completions) are.
-pub fn build_release_binaries(
-    ws: &Workspace,
-    package: &Package,
-    configured: &Configured,
-    flags: &ReleaseFlags,
-) -> Result<cargo::Built> {
-    let spec = configured.spec;
-    let build = cargo::release_build(&ws.sh, configured)
-        .args(["--profile", &ws.config.profile, "--locked"])
-        .args(["--package", &package.name])
-        .args(package.features.cargo_args());
-    cargo::build(flags.apply(build), spec, &package.bins)
 }

@@ -46,19 +46,9 @@ pub fn stage(
     staging: &Path,
     mtime: u64,
 ) -> Result<Option<Artifact>> {
-    if !config.container_image || artifacts.iter().any(|a| a.target == TARGET) {
-        return Ok(None);
-    }
-    let Some(tarballs) = image_tarballs(config, artifacts) else {
+    let Some((name, tarballs)) = wanted(config, artifacts) else {
         return Ok(None);
     };
-    let Some(&(_, _, first)) = tarballs.first() else {
-        return Ok(None);
-    };
-    let name = first.name.replace(
-        &format!("{}.{}", first.target, Format::TarGz.name()),
-        &format!("{TARGET}.tar"),
-    );
     let package = config.primary();
     let images = platform_images(&tarballs, staging, &package.bins[0])?;
     let annotations = annotations(package, git_commit, mtime);
@@ -82,15 +72,38 @@ pub fn stage(
     Ok(Some(artifact))
 }
 
+/// The tarballs an image is made of: each static Linux target's, of each
+/// shipped package, with the image platform it is for.
+pub type ImageTarballs<'a> = Vec<(OciPlatform, &'a Package, &'a Artifact)>;
+
+/// The image `artifacts` (of a plan, this run, or the parts of a merge)
+/// call for, if configured: its file name, and the tarballs it is made
+/// of, where they hold the tarball of every configured static Linux target
+/// and no image yet.
+pub fn wanted<'a>(
+    config: &'a Config,
+    artifacts: &'a [Artifact],
+) -> Option<(String, ImageTarballs<'a>)> {
+    if !config.container_image || artifacts.iter().any(|a| a.target == TARGET) {
+        return None;
+    }
+    let tarballs = image_tarballs(config, artifacts).ok()?;
+    let &(_, _, first) = tarballs.first()?;
+    let name = first.name.replace(
+        &format!("{}.{}", first.target, Format::TarGz.name()),
+        &format!("{TARGET}.tar"),
+    );
+    Some((name, tarballs))
+}
+
 /// The tarball of every shipped package for every configured static Linux
-/// target, with the image platform each is for; none unless all are in
-/// `artifacts`.
+/// target, with the image platform each is for; or the first target whose
+/// tarball `artifacts` lack.
 fn image_tarballs<'a>(
     config: &'a Config,
     artifacts: &'a [Artifact],
-) -> Option<Vec<(OciPlatform, &'a Package, &'a Artifact)>> {
+) -> Result<ImageTarballs<'a>, &'static str> {
     let mut tarballs = Vec::new();
-    let mut missing = None;
     for configured in &config.targets {
         let Some(platform) = platforms::container(configured.spec) else {
             continue;
@@ -107,20 +120,25 @@ fn image_tarballs<'a>(
             });
             match found {
                 Some(tarball) => tarballs.push((platform, package, tarball)),
-                None => missing = Some(configured.triple()),
+                None => return Err(configured.triple()),
             }
         }
     }
-    if let Some(missing) = missing {
-        if !tarballs.is_empty() {
-            eprintln!(
-                "note: no container image from this run: it has no tarball of {missing}; \
-                 `cargo xtask merge` makes the image from the parts of every target"
-            );
-        }
+    Ok(tarballs)
+}
+
+/// Why `artifacts` call for no image though one is configured: the static
+/// Linux target whose tarball they lack (a dist of some targets; `merge`
+/// makes the image from the parts of every target).
+pub fn missing(config: &Config, artifacts: &[Artifact]) -> Option<&'static str> {
+    let static_tarballs = |a: &&Artifact| {
+        a.format == Format::TarGz
+            && crate::targets::lookup(&a.target).is_some_and(|s| platforms::container(s).is_some())
+    };
+    if !config.container_image || !artifacts.iter().any(|a| static_tarballs(&a)) {
         return None;
     }
-    Some(tarballs)
+    image_tarballs(config, artifacts).err()
 }
 
 /// One image per platform: the root filesystem of its packages' tarballs

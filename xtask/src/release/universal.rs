@@ -80,14 +80,47 @@ pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifa
     Ok((artifact, bytes))
 }
 
-/// The universal macOS artifact of each package, staged in `staging`,
-/// where `artifacts` (of this run, or of the parts of a merge) hold both of
-/// its macOS tarballs and not its universal one yet.
-pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<Artifact>> {
+/// One package's universal artifacts, as the per-target artifacts call
+/// for them: both macOS tarballs, and a disk image or installer package
+/// where both slices have one.
+pub struct Wanted<'a> {
+    pub x86_64: &'a Artifact,
+    pub arm64: &'a Artifact,
+    pub dmg: bool,
+    /// The arm64 slice's .pkg, whose identifier and version it takes.
+    pub pkg: Option<&'a Artifact>,
+}
+
+impl Wanted<'_> {
+    /// The universal tarball's name: the arm64 one's, for both.
+    pub fn tarball_name(&self) -> String {
+        self.arm64.name.replace(SLICES[1], TARGET)
+    }
+
+    /// The files it makes, with their formats, the tarball first.
+    pub fn files(&self) -> Vec<(Format, String)> {
+        let tarball = self.tarball_name();
+        let beside = |format: Format| {
+            let name = tarball.replace(".tar.gz", &format!(".{}", format.name()));
+            (format, name)
+        };
+        let dmg = self.dmg.then(|| beside(Format::Dmg));
+        let pkg = self.pkg.map(|_| beside(Format::Pkg));
+        [Some((Format::TarGz, tarball.clone())), dmg, pkg]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+/// The universal artifacts `artifacts` (of a plan, this run, or the parts
+/// of a merge) call for: for each package with both macOS tarballs and no
+/// universal one yet.
+pub fn wanted(artifacts: &[Artifact]) -> Vec<Wanted<'_>> {
     let mut packages: Vec<&str> = artifacts.iter().map(|a| a.package.as_str()).collect();
     packages.sort_unstable();
     packages.dedup();
-    let mut made = Vec::new();
+    let mut wanted = Vec::new();
     for package in packages {
         let of_package = |triple: &str, format: Format| {
             artifacts
@@ -103,7 +136,27 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<A
         ) else {
             continue;
         };
-        eprintln!("==> {TARGET}: one binary with both macOS slices ({package})");
+        let has_both = |format| SLICES.iter().all(|t| of_package(t, format).is_some());
+        wanted.push(Wanted {
+            x86_64,
+            arm64,
+            dmg: has_both(Format::Dmg),
+            pkg: of_package(SLICES[1], Format::Pkg).filter(|_| has_both(Format::Pkg)),
+        });
+    }
+    wanted
+}
+
+/// The universal macOS artifacts [`wanted`] finds in `artifacts`, staged
+/// in `staging`.
+pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<Artifact>> {
+    let mut made = Vec::new();
+    for wanted in wanted(artifacts) {
+        let (x86_64, arm64) = (wanted.x86_64, wanted.arm64);
+        eprintln!(
+            "==> {TARGET}: one binary with both macOS slices ({})",
+            arm64.package
+        );
         let read = |artifact: &Artifact| {
             std::fs::read(staging.join(&artifact.name))
                 .with_context(|| format!("cannot read {}", artifact.name))
@@ -112,13 +165,11 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<A
         let (artifact, bytes) = artifact([(x86_64, &x86_64_bytes), (arm64, &arm64_bytes)], mtime)?;
         publish::stage(staging, &artifact, &bytes)?;
         let entries = archive::read_tar_gz(&bytes)?;
-        let has_both = |format| SLICES.iter().all(|t| of_package(t, format).is_some());
-        if has_both(Format::Dmg) {
+        if wanted.dmg {
             let image = dmg::image(&entries, mtime)?;
             made.push(stage_beside(staging, &artifact, Format::Dmg, &image)?);
         }
-        if let (true, Some(arm64_pkg)) = (has_both(Format::Pkg), of_package(SLICES[1], Format::Pkg))
-        {
+        if let Some(arm64_pkg) = wanted.pkg {
             let installer = universal_pkg(&read(arm64_pkg)?, &artifact, &entries, mtime)?;
             made.push(stage_beside(staging, &artifact, Format::Pkg, &installer)?);
         }

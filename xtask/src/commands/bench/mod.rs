@@ -27,7 +27,7 @@ pub fn run(ws: &Workspace, args: &BenchArgs) -> Result<()> {
         compile::run(ws)?;
     }
     if all || args.only == Some(Benchmark::Dist) {
-        dist::run(ws)?;
+        dist::run(ws, &args.selection.targets)?;
     }
     Ok(())
 }

@@ -9,15 +9,15 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use xshell::cmd;
 
-use crate::build::reproducible;
-use crate::commands::dist;
+use crate::build::{cargo, reproducible};
 use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::deb::{self, DebMetadata};
 use crate::formats::docs::Docs;
+use crate::plan::{self, BuildStep, Selection};
 use crate::release::layout::ReleaseLayout;
 use crate::targets::{Runner, TargetSpec, runs_with};
 use crate::util::tempdir::TempDir;
@@ -70,9 +70,25 @@ fn host_target(ws: &Workspace) -> Result<&Configured> {
 /// The very binaries `dist` ships (and so, after a dist, no rebuild), and
 /// the documentation their build wrote.
 fn shipped_files(ws: &Workspace, host: &Configured) -> Result<(Vec<ShippedBinary>, Docs)> {
-    let flags = reproducible::release_flags(&ws.config.root, &ws.config.target_dir, host.spec)?;
+    let selection = Selection {
+        targets: &[host.triple().to_owned()],
+        prebuilt: None,
+        target_dir: &ws.config.target_dir,
+    };
+    let (plan, _) = plan::make(ws, &selection)?;
     let package = ws.config.primary();
-    let built = dist::build_release_binaries(ws, package, host, &flags)?;
+    let Some(BuildStep::Cargo(invocation)) = plan
+        .package(host.triple(), &package.name)
+        .map(|planned| &planned.build)
+    else {
+        bail!(
+            "the release plan builds no {} for {}",
+            package.name,
+            host.triple()
+        );
+    };
+    reproducible::prepare_target_dir(&ws.config.target_dir, host.spec)?;
+    let built = cargo::build(invocation.cmd(&ws.sh), host.spec, &package.bins)?;
     let mut binaries = Vec::new();
     for (name, path) in &built.executables {
         let data = std::fs::read(path)?;

@@ -91,38 +91,20 @@ pub fn base_url(template: &str, version: &str) -> String {
         .to_owned()
 }
 
-/// Writes each configured installer for `artifacts` into `staging`, with
-/// its `.sha256`, and returns their manifest entries.
-pub fn stage(
-    config: &Config,
-    artifacts: &[Artifact],
-    staging: &Path,
+/// One shipped program's part of a release, from which its installers'
+/// [`Release`] is borrowed.
+struct ProgramRelease<'a> {
+    package: &'a Package,
+    /// Its artifacts, by name.
+    artifacts: Vec<Artifact>,
+    base_url: String,
     minisign_public_key: Option<String>,
-    mtime: u64,
-) -> Result<Vec<Artifact>> {
-    if config.installers.is_empty() {
-        return Ok(Vec::new());
-    }
-    let template = config
-        .base_url
-        .as_deref()
-        .context("installers need a base URL; the configuration was checked without one")?;
-    let mut made = Vec::new();
-    // Firmware is flashed, not installed.
-    for package in config
-        .packages
-        .iter()
-        .filter(|package| package.kind == Kind::Program)
-    {
-        // By name, as the manifest lists them: dist and merge gather them
-        // in different orders, and must write the same installers.
-        let mut artifacts: Vec<Artifact> = artifacts
-            .iter()
-            .filter(|artifact| artifact.package == package.name)
-            .cloned()
-            .collect();
-        artifacts.sort_by(|a, b| a.name.cmp(&b.name));
-        let release = Release {
+}
+
+impl ProgramRelease<'_> {
+    fn release(&self) -> Release<'_> {
+        let package = self.package;
+        Release {
             name: package.artifact_name(),
             bins: &package.bins,
             package: &package.name,
@@ -135,12 +117,108 @@ pub fn stage(
             repository: package.repository.as_deref(),
             authors: &package.authors,
             license: package.license.as_deref(),
-            // The release is where the primary package's version says.
-            base_url: base_url(template, &config.primary().version),
-            minisign_public_key: minisign_public_key.clone(),
-            artifacts: &artifacts,
-        };
-        made.extend(stage_package(config, package, &release, staging, mtime)?);
+            base_url: self.base_url.clone(),
+            minisign_public_key: self.minisign_public_key.clone(),
+            artifacts: &self.artifacts,
+        }
+    }
+}
+
+/// Each shipped program's part of `artifacts`, if installers are
+/// configured (firmware is flashed, not installed).
+fn programs<'a>(
+    config: &'a Config,
+    artifacts: &[Artifact],
+    minisign_public_key: Option<String>,
+) -> Result<Vec<ProgramRelease<'a>>> {
+    if config.installers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let template = config
+        .base_url
+        .as_deref()
+        .context("installers need a base URL; the configuration was checked without one")?;
+    let programs = config.packages.iter().filter(|p| p.kind == Kind::Program);
+    Ok(programs
+        .map(|package| {
+            // By name, as the manifest lists them: dist and merge gather
+            // them in different orders, and must write the same installers.
+            let mut of_package: Vec<Artifact> = artifacts
+                .iter()
+                .filter(|artifact| artifact.package == package.name)
+                .cloned()
+                .collect();
+            of_package.sort_by(|a, b| a.name.cmp(&b.name));
+            ProgramRelease {
+                package,
+                artifacts: of_package,
+                // The release is where the primary package's version says.
+                base_url: base_url(template, &config.primary().version),
+                minisign_public_key: minisign_public_key.clone(),
+            }
+        })
+        .collect())
+}
+
+/// The installers `artifacts` (of a plan, this run, or the parts of a
+/// merge) serve, of each configured kind: `(package, kind, file names)`.
+pub fn wanted(
+    config: &Config,
+    artifacts: &[Artifact],
+) -> Result<Vec<(String, Format, Vec<String>)>> {
+    let mut wanted = Vec::new();
+    for program in programs(config, artifacts, None)? {
+        let (package, release) = (program.package, program.release());
+        for &installer in &config.installers {
+            if serves(installer, &release) {
+                let names = file_names(installer, package, &release);
+                wanted.push((package.name.clone(), installer, names));
+            }
+        }
+    }
+    Ok(wanted)
+}
+
+/// Whether `release` has artifacts `installer` installs: a dist of some
+/// targets may have none that it serves; the whole release has.
+fn serves(installer: Format, release: &Release<'_>) -> bool {
+    match installer {
+        Format::ShellInstaller => shell::serves(release),
+        Format::HomebrewFormula => homebrew::serves(release),
+        Format::ScoopManifest => scoop::serves(release),
+        Format::WingetManifest => winget::serves(release),
+        Format::NpmRoot => npm_root::serves(release),
+        _ => false,
+    }
+}
+
+/// The files `installer` writes for `release`.
+fn file_names(installer: Format, package: &Package, release: &Release<'_>) -> Vec<String> {
+    match installer {
+        Format::WingetManifest => winget::file_names(release),
+        _ => vec![file_name(installer, package)],
+    }
+}
+
+/// Writes each configured installer for `artifacts` into `staging`, with
+/// its `.sha256`, and returns their manifest entries.
+pub fn stage(
+    config: &Config,
+    artifacts: &[Artifact],
+    staging: &Path,
+    minisign_public_key: Option<String>,
+    mtime: u64,
+) -> Result<Vec<Artifact>> {
+    let mut made = Vec::new();
+    for program in programs(config, artifacts, minisign_public_key)? {
+        let release = program.release();
+        made.extend(stage_package(
+            config,
+            program.package,
+            &release,
+            staging,
+            mtime,
+        )?);
     }
     Ok(made)
 }
@@ -154,23 +232,15 @@ fn stage_package(
     mtime: u64,
 ) -> Result<Vec<Artifact>> {
     let mut made = Vec::new();
-    for &installer in &config.installers {
+    for &installer in config.installers.iter().filter(|&&i| serves(i, release)) {
         let one = |bytes: Vec<u8>| vec![(file_name(installer, package), bytes)];
         let files = match installer {
-            Format::ShellInstaller if shell::serves(release) => one(shell::script(release).into()),
-            Format::HomebrewFormula if homebrew::serves(release) => {
-                one(homebrew::formula(release)?.into())
-            }
-            Format::ScoopManifest if scoop::serves(release) => one(scoop::manifest(release).into()),
-            Format::WingetManifest if winget::serves(release) => {
-                winget::manifests(release, staging)?
-            }
-            Format::NpmRoot if npm_root::serves(release) => {
-                one(npm_root::package(package, release, mtime)?)
-            }
-            // This run (a dist of some targets) has nothing it serves;
-            // the whole release (a dist of all, or merge) has.
-            _ => continue,
+            Format::ShellInstaller => one(shell::script(release).into()),
+            Format::HomebrewFormula => one(homebrew::formula(release)?.into()),
+            Format::ScoopManifest => one(scoop::manifest(release).into()),
+            Format::WingetManifest => winget::manifests(release, staging)?,
+            Format::NpmRoot => one(npm_root::package(package, release, mtime)?),
+            other => bail!("{} is not an installer", other.name()),
         };
         for (name, bytes) in files {
             let artifact = Artifact::new(

@@ -87,11 +87,28 @@ pub fn manifests(release: &Release<'_>, dir: &Path) -> Result<Vec<(String, Vec<u
         locale_fields(release),
         footer("defaultLocale")
     );
+    let [version_file, installer_file, locale_file] = names(&id);
     Ok(vec![
-        (format!("{id}.yaml"), version.into_bytes()),
-        (format!("{id}.installer.yaml"), installer.into_bytes()),
-        (format!("{id}.locale.{LOCALE}.yaml"), locale.into_bytes()),
+        (version_file, version.into_bytes()),
+        (installer_file, installer.into_bytes()),
+        (locale_file, locale.into_bytes()),
     ])
+}
+
+/// The manifest set's files for `release`, which [`serves`]: the version,
+/// installer and default locale manifests.
+pub fn file_names(release: &Release<'_>) -> Vec<String> {
+    identifier(release)
+        .map(|id| names(&id).to_vec())
+        .unwrap_or_default()
+}
+
+fn names(id: &str) -> [String; 3] {
+    [
+        format!("{id}.yaml"),
+        format!("{id}.installer.yaml"),
+        format!("{id}.locale.{LOCALE}.yaml"),
+    ]
 }
 
 /// The `Installers:` list.
