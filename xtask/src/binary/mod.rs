@@ -7,19 +7,17 @@
 //! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
 //! two thin binaries into a universal one; for Windows, [`authenticode`]
 //! signs executables and packages when a key is given, and checks them.
-//! [`smoke`] starts each one under its target's runner before it ships, and
-//! [`generated_docs`] has it print its own man pages and completions.
-//! [`wasm`] reads and validates WebAssembly modules.
+//! [`wasm`] reads and validates WebAssembly modules. Running a binary (its
+//! smoke run, the documentation it prints) is the build's business
+//! (`build::smoke`, `build::generated_docs`).
 
 pub mod authenticode;
 pub mod codesign;
 pub mod elf;
 pub mod fat;
 pub mod firmware;
-pub mod generated_docs;
 pub mod headers;
 pub mod macho;
 pub mod macho_strip;
 pub mod pe;
-pub mod smoke;
 pub mod wasm;

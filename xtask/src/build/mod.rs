@@ -4,11 +4,15 @@
 //! ([`reproducible`] checks that they did); and what a macOS build needs
 //! that zig does not have ([`apple_frameworks`]); and binaries built on
 //! another machine, which dist packages ([`prebuilt`]); and the JavaScript
-//! bindings of a web package's module ([`wasm_bindgen`]).
+//! bindings of a web package's module ([`wasm_bindgen`]); and the smoke
+//! run, which starts each release binary under its runner ([`smoke`]);
+//! and the man pages and completions the binaries print ([`generated_docs`]).
 
 pub mod apple_frameworks;
 pub mod cargo;
+pub mod generated_docs;
 pub mod prebuilt;
 pub mod reproducible;
 pub mod rustflags;
+pub mod smoke;
 pub mod wasm_bindgen;

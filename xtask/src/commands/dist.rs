@@ -27,10 +27,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::binary::authenticode::{self, AuthenticodeSigner};
-use crate::binary::generated_docs::{self, Printed};
-use crate::binary::{elf, headers, macho, macho_strip, smoke};
+use crate::binary::{elf, headers, macho, macho_strip};
+use crate::build::generated_docs::{self, Printed};
 use crate::build::reproducible;
-use crate::build::{cargo, prebuilt, wasm_bindgen};
+use crate::build::{cargo, prebuilt, smoke, wasm_bindgen};
 use crate::cli::DistArgs;
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};

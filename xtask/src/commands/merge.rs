@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
 use crate::cli::MergeArgs;
-use crate::release::checksum::SUMS_FILE;
+use crate::formats::checksum::SUMS_FILE;
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing::{self, Signer};

@@ -5,10 +5,12 @@
 //! (Windows Installer packages, built with wixl), [`oci`] (container image
 //! layouts), [`dmg`] and [`pkg`] (macOS disk images and installer
 //! packages), [`firmware`] (flat images), [`npm`] (npm packages of web
-//! packages), [`wheel`] (Python wheels that install the program). [`docs`] makes the man pages and shell
+//! packages), [`wheel`] (Python wheels that install the program), [`checksum`]
+//! (`sha256sum` lists). [`docs`] makes the man pages and shell
 //! completions they ship.
 
 pub mod archive;
+pub mod checksum;
 pub mod cpio;
 pub mod deb;
 pub mod dmg;
@@ -18,6 +20,7 @@ pub mod msi;
 pub mod npm;
 pub mod oci;
 pub mod pkg;
+pub mod program;
 pub mod rpm;
 pub mod wheel;
 

@@ -13,16 +13,32 @@
 //!   all and whose script runs the one npm installed. Nothing is
 //!   downloaded at install time.
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::ShippedBinary;
 use super::archive::{self, Entry};
 use crate::binary::wasm;
-use crate::build::wasm_bindgen::Bindings;
+use crate::formats::program::Program;
 use crate::targets::TargetSpec;
 use crate::targets::platforms::NpmPlatform;
-use crate::workspace::config::Package;
+
+/// What wasm-bindgen wrote for a module named `<name>`, in one folder.
+#[derive(Debug)]
+pub struct Bindings {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The ES module pages import (`<name>.js`).
+    pub entry: String,
+    /// Its TypeScript types (`<name>.d.ts`).
+    pub types: String,
+    /// The WebAssembly module it loads (`<name>_bg.wasm`).
+    pub module: String,
+    /// Every file, by its path in the folder, in order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
 
 /// Where `npm pack` puts every file.
 const PREFIX: &str = "package/";
@@ -66,7 +82,7 @@ pub fn check_name(name: &str) -> Result<()> {
 /// (the bindings and the included files) and whose entry point and types
 /// are the bindings'.
 pub fn package_json(
-    package: &Package,
+    package: &Program,
     version: &str,
     bindings: &Bindings,
     files: &[&str],
@@ -90,7 +106,7 @@ pub fn package_json(
 
 /// The package.json fields of `name` at `version` that describe `package`:
 /// description, license, homepage, repository.
-fn described(package: &Package, name: &str, version: &str) -> Value {
+fn described(package: &Program, name: &str, version: &str) -> Value {
     let mut manifest = json!({ "name": name, "version": version });
     let optional = [
         ("description", &package.description),
@@ -131,7 +147,7 @@ pub struct NpmMetadata {
 
 impl NpmMetadata {
     /// `package`'s, at `version`; an error if npm would refuse its name.
-    pub fn new(package: &Package, version: &str) -> Result<NpmMetadata> {
+    pub fn new(package: &Program, version: &str) -> Result<NpmMetadata> {
         check_name(&package.name)?;
         Ok(NpmMetadata {
             name: package.name.clone(),
@@ -175,7 +191,7 @@ impl NpmMetadata {
 /// `bin/` that runs it from the platform package for this machine, among
 /// `platforms` (each with its binaries' file names).
 pub fn root_package(
-    package: &Package,
+    package: &Program,
     version: &str,
     platforms: &[(NpmPlatform, Vec<String>)],
     mtime: u64,

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 
 use super::ShippedBinary;
 use super::archive::{self, Entry};
+use crate::formats::program::Program;
 use crate::targets::TargetSpec;
-use crate::workspace::config::Package;
 
 /// What every wheel of a package shares: its name, version and metadata.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub struct WheelMetadata {
 impl WheelMetadata {
     /// The wheels' metadata for `package` at the release's `version`, or why
     /// PyPI would refuse the name or the version.
-    pub fn new(package: &Package, version: &str) -> Result<WheelMetadata> {
+    pub fn new(package: &Program, version: &str) -> Result<WheelMetadata> {
         check_name(&package.name)?;
         let version = pep440(version)?;
         let mut metadata = format!(

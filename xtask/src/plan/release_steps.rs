@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{TargetPlan, Work};
-use crate::release::checksum::SUMS_FILE;
+use crate::formats::checksum::SUMS_FILE;
 use crate::release::manifest::{self, Artifact};
 use crate::release::signing;
 use crate::release::{container, installers, universal};

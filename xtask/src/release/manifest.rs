@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
+pub use crate::build::smoke::SmokeResult;
 use crate::targets::Version;
 use crate::vocab::Format;
 
@@ -135,48 +136,6 @@ fn optional_strings(value: &Value, key: &str) -> Result<Vec<String>> {
     }
 }
 
-/// How an artifact's binaries were smoke-run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmokeResult {
-    /// They ran under this runner (`native`, `qemu`, `wine`, `wasmtime`)
-    /// and reported the release's version; or, for a web package, Node.js
-    /// (`node`) loaded its bindings.
-    Ran(&'static str),
-    /// Nothing here runs the target's binaries, or the artifact holds none
-    /// of its own (an installer, the image).
-    NotRun,
-    /// The package's `smoke-run = { skip = "…" }` turned it off.
-    Skipped,
-}
-
-impl SmokeResult {
-    /// The runners a smoke run can have run under.
-    const RUNNERS: [&'static str; 6] =
-        ["native", "qemu", "wine", "wasmtime", "qemu-system", "node"];
-
-    /// As the manifest writes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SmokeResult::Ran(runner) => runner,
-            SmokeResult::NotRun => "none",
-            SmokeResult::Skipped => "skipped",
-        }
-    }
-
-    /// The result a run under the runner of kind `kind` had
-    /// ([`crate::targets::Runner::kind`]), or that of [`SmokeResult::name`].
-    pub fn from_name(name: &str) -> Option<SmokeResult> {
-        match name {
-            "none" => Some(SmokeResult::NotRun),
-            "skipped" => Some(SmokeResult::Skipped),
-            _ => Self::RUNNERS
-                .into_iter()
-                .find(|runner| *runner == name)
-                .map(SmokeResult::Ran),
-        }
-    }
-}
-
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
@@ -199,7 +158,7 @@ impl Manifest {
             .iter()
             .map(|artifact| (artifact.name.clone(), artifact.sha256.clone()))
             .collect();
-        crate::release::checksum::sums_file(&sums)
+        crate::formats::checksum::sums_file(&sums)
     }
 
     pub fn to_json(&self) -> String {

@@ -10,7 +10,6 @@
 //! these last steps that `dist` and `merge` share. [`verify`] checks a
 //! release as a user would receive it.
 
-pub mod checksum;
 pub mod container;
 pub mod finish;
 pub mod installers;

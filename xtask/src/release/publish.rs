@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::release::checksum::{self, SUMS_FILE};
+use crate::formats::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing;
 use crate::util::atomic;

@@ -11,8 +11,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::binary::{authenticode, elf, headers, macho};
 use crate::formats::archive::Entry;
+use crate::formats::checksum::{self, SUMS_FILE};
 use crate::formats::{archive, deb, dmg, firmware, msi, npm, pkg, rpm, wheel};
-use crate::release::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
 use crate::targets::{self, platforms};

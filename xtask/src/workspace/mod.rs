@@ -17,9 +17,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use xshell::Shell;
 
-use crate::build::wasm_bindgen;
 use crate::machine::toolchain::Toolchain;
-use crate::machine::{provision, tools};
+use crate::machine::{provision, tools, web_pin};
 use crate::targets::Os;
 use crate::vocab::Tool;
 
@@ -73,7 +72,7 @@ impl Workspace {
         // What would be installed for the browser must fit the crate the
         // web packages are built with, so a mismatch stops before either.
         if specs.iter().any(|spec| spec.os == Os::Browser) {
-            wasm_bindgen::check_versions(&self.config.root)?;
+            web_pin::check_versions(&self.config.root)?;
         }
         provision::ensure(&self.sh, &self.tools_dir, &specs, extra, no_install)
     }

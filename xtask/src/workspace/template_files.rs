@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
-use crate::release::checksum;
+use crate::formats::checksum;
 use crate::util::digest;
 
 /// The record's path, relative to the project root.

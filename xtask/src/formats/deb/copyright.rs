@@ -7,11 +7,11 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::control::continuation_lines;
-use crate::workspace::config::Package;
+use crate::formats::program::Program;
 
 /// The machine-readable (DEP-5) copyright file.
 pub(super) fn copyright_file(
-    package: &Package,
+    package: &Program,
     holder: &str,
     license: &str,
     root: &Path,

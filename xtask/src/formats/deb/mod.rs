@@ -29,9 +29,9 @@ use serde_json::Value;
 use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::docs::{Distro, Docs};
+use crate::formats::program::Program;
 use crate::targets::TargetSpec;
 use crate::util::suggest::did_you_mean;
-use crate::workspace::config::Package;
 
 use assets::Asset;
 pub use control::{check_package_name, debian_version};
@@ -125,7 +125,7 @@ pub struct DebMetadata {
 impl DebMetadata {
     /// Reads and checks the Debian metadata of `package`. `root` is the
     /// workspace root, where license files are looked for.
-    pub fn from_package(package: &Package, root: &Path, mtime: u64) -> Result<DebMetadata> {
+    pub fn from_package(package: &Program, root: &Path, mtime: u64) -> Result<DebMetadata> {
         let deb = &package.deb;
         check_keys(deb)?;
         let text = |key: &str| -> Result<Option<String>> {
@@ -191,7 +191,7 @@ impl DebMetadata {
             assets: deb
                 .get("assets")
                 .map(|assets| {
-                    let generated = package.generate.outputs(&package.bins);
+                    let generated = package.generated.clone();
                     assets::parse(assets, &package.dir, &package.bins, &generated)
                 })
                 .transpose()?,
@@ -398,13 +398,13 @@ mod tests {
 
     /// A package as cargo metadata would give it, with `deb` as its
     /// `[package.metadata.deb]`, in this crate's folder.
-    fn package(deb: Value) -> Package {
-        Package {
+    fn package(deb: Value) -> Program {
+        Program {
             description: Some("A tool".to_owned()),
             license: Some("MIT".to_owned()),
             authors: vec!["A <a@example.com>".to_owned()],
             deb: deb.as_object().unwrap().clone(),
-            ..Package::for_tests("tool")
+            ..Program::for_tests("tool")
         }
     }
 

@@ -27,11 +27,11 @@ use anyhow::{Context, Result, bail};
 use xshell::{Shell, cmd};
 
 use crate::formats::ShippedBinary;
+use crate::formats::program::Program;
 use crate::targets::{TargetSpec, platforms, runs_with};
 use crate::util::digest::{hex, sha256_hex};
 use crate::util::tempdir::TempDir;
 use crate::vocab::Tool;
-use crate::workspace::config::Package;
 
 /// The programs that build a package, from Debian packages.
 pub const TOOLS: [(Tool, &str); 3] = [
@@ -75,7 +75,7 @@ pub struct MsiMetadata {
 }
 
 impl MsiMetadata {
-    pub fn from_package(package: &Package) -> Result<MsiMetadata> {
+    pub fn from_package(package: &Program) -> Result<MsiMetadata> {
         let msi_version = msi_version(&package.version)?;
         let author = package.authors.first().map(|author| {
             author

@@ -25,8 +25,8 @@ use anyhow::{Context, Result, bail};
 
 use super::archive::{self, Entry};
 use super::cpio;
+use crate::formats::program::Program;
 use crate::targets::Version;
-use crate::workspace::config::Package;
 
 /// Where the payload is installed: the prefix Homebrew used on Intel Macs,
 /// on every Mac's PATH, and left alone by macOS updates.
@@ -46,7 +46,7 @@ impl PkgMetadata {
     /// `[package.metadata.dist]`, or one made from its repository or
     /// homepage; an error, before anything is built, if neither gives one
     /// or the one given is not reverse-DNS.
-    pub fn new(package: &Package) -> Result<PkgMetadata> {
+    pub fn new(package: &Program) -> Result<PkgMetadata> {
         let identifier = match &package.pkg_identifier {
             Some(identifier) => {
                 check_identifier(identifier).map_err(|why| {
@@ -110,7 +110,7 @@ pub fn check_identifier(identifier: &str) -> Result<(), String> {
 
 /// `io.github.<owner>.<package>` for a GitHub repository (GitLab's alike),
 /// else the repository's or homepage's host reversed, then the package.
-fn derived_identifier(package: &Package) -> Option<String> {
+fn derived_identifier(package: &Program) -> Option<String> {
     let label = |text: &str| -> String {
         text.chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -594,10 +594,10 @@ mod tests {
 
     #[test]
     fn identifiers_are_made_from_the_repository_or_homepage() {
-        let package = |repository: Option<&str>, homepage: Option<&str>| Package {
+        let package = |repository: Option<&str>, homepage: Option<&str>| Program {
             repository: repository.map(str::to_owned),
             homepage: homepage.map(str::to_owned),
-            ..crate::workspace::config::Package::for_tests("my_tool")
+            ..Program::for_tests("my_tool")
         };
         let made = |repository, homepage| derived_identifier(&package(repository, homepage));
         assert_eq!(

@@ -6,8 +6,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value as Json;
 
 use super::names::{self, Requirement, check_package_name, rpm_version};
+use crate::formats::program::Program;
 use crate::util::suggest::did_you_mean;
-use crate::workspace::config::Package;
 
 /// The keys of `[package.metadata.generate-rpm]` this reads.
 const KEYS: [&str; 7] = [
@@ -36,7 +36,7 @@ pub struct RpmMetadata {
 
 impl RpmMetadata {
     /// Reads and checks the RPM metadata of `package`.
-    pub fn from_package(package: &Package) -> Result<RpmMetadata> {
+    pub fn from_package(package: &Program) -> Result<RpmMetadata> {
         let rpm = &package.generate_rpm;
         refuse_unknown_keys(rpm)?;
         let rpm_text = |key: &str| text(rpm, "generate-rpm", key);
@@ -110,7 +110,7 @@ fn text(table: &serde_json::Map<String, Json>, section: &str, key: &str) -> Resu
 }
 
 /// The first line of the package's description.
-fn summary_of(package: &Package) -> Result<String> {
+fn summary_of(package: &Program) -> Result<String> {
     package
         .description
         .as_deref()

@@ -12,6 +12,7 @@ use super::generate::Generate;
 use super::kinds::Kind;
 use super::smoke::SmokeRun;
 use super::str_field;
+use crate::formats::program::Program;
 use crate::util::suggest::did_you_mean;
 
 /// The keys `[package.metadata.dist]` may have.
@@ -58,6 +59,25 @@ pub struct Package {
 }
 
 impl Package {
+    /// What its package formats are told of it.
+    pub fn program(&self) -> Program {
+        Program {
+            name: self.name.clone(),
+            bins: self.bins.clone(),
+            version: self.version.clone(),
+            description: self.description.clone(),
+            license: self.license.clone(),
+            authors: self.authors.clone(),
+            homepage: self.homepage.clone(),
+            repository: self.repository.clone(),
+            dir: self.dir.clone(),
+            deb: self.deb.clone(),
+            generate_rpm: self.generate_rpm.clone(),
+            pkg_identifier: self.pkg_identifier.clone(),
+            generated: self.generate.outputs(&self.bins),
+        }
+    }
+
     /// The package as `cargo metadata` describes it, shipping the binaries
     /// `narrowed` names (`[workspace.metadata.dist.bins]`), or every one,
     /// built as `dist` (`[workspace.metadata.dist]`) and its own
@@ -228,32 +248,6 @@ impl Package {
         match self.bins.as_slice() {
             [bin] => bin,
             _ => &self.name,
-        }
-    }
-}
-
-#[cfg(test)]
-impl Package {
-    /// A program named `name` with one binary of its name, version 1.0.0,
-    /// and nothing else set: what unit tests start from.
-    pub fn for_tests(name: &str) -> Package {
-        Package {
-            name: name.to_owned(),
-            bins: vec![name.to_owned()],
-            version: "1.0.0".to_owned(),
-            description: None,
-            license: None,
-            authors: Vec::new(),
-            homepage: None,
-            repository: None,
-            dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-            deb: serde_json::Map::new(),
-            generate_rpm: serde_json::Map::new(),
-            features: Default::default(),
-            smoke_run: Default::default(),
-            generate: Default::default(),
-            pkg_identifier: None,
-            kind: Kind::Program,
         }
     }
 }

@@ -14,7 +14,6 @@ use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
 use crate::build::wasm_bindgen::Bindings;
-use crate::release::manifest::SmokeResult;
 use crate::targets::{Runner, TargetSpec};
 
 /// Smoke-runs `binary`, the release build of `bin` for `spec`, with
@@ -162,6 +161,48 @@ mod tests {
             "",
         ] {
             assert!(!reports_version(printed, "1.2.3"), "{printed:?}");
+        }
+    }
+}
+
+/// How an artifact's binaries were smoke-run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmokeResult {
+    /// They ran under this runner (`native`, `qemu`, `wine`, `wasmtime`)
+    /// and reported the release's version; or, for a web package, Node.js
+    /// (`node`) loaded its bindings.
+    Ran(&'static str),
+    /// Nothing here runs the target's binaries, or the artifact holds none
+    /// of its own (an installer, the image).
+    NotRun,
+    /// The package's `smoke-run = { skip = "…" }` turned it off.
+    Skipped,
+}
+
+impl SmokeResult {
+    /// The runners a smoke run can have run under.
+    const RUNNERS: [&'static str; 6] =
+        ["native", "qemu", "wine", "wasmtime", "qemu-system", "node"];
+
+    /// As the manifest writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SmokeResult::Ran(runner) => runner,
+            SmokeResult::NotRun => "none",
+            SmokeResult::Skipped => "skipped",
+        }
+    }
+
+    /// The result a run under the runner of kind `kind` had
+    /// ([`crate::targets::Runner::kind`]), or that of [`SmokeResult::name`].
+    pub fn from_name(name: &str) -> Option<SmokeResult> {
+        match name {
+            "none" => Some(SmokeResult::NotRun),
+            "skipped" => Some(SmokeResult::Skipped),
+            _ => Self::RUNNERS
+                .into_iter()
+                .find(|runner| *runner == name)
+                .map(SmokeResult::Ran),
         }
     }
 }

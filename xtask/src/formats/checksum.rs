@@ -22,7 +22,7 @@ pub fn sums_file(sums: &BTreeMap<String, String>) -> String {
 
 /// Parses `sha256sum` output into name → hash. Refuses anything else, so a
 /// damaged SHA256SUMS is reported rather than half-read.
-pub(super) fn parse_sums(text: &str) -> Result<BTreeMap<String, String>> {
+pub fn parse_sums(text: &str) -> Result<BTreeMap<String, String>> {
     parse(text, |name| !name.contains('/'))
 }
 
