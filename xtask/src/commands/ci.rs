@@ -7,7 +7,9 @@
 //!    gitlab-ci-local's check of the GitLab pipeline, clippy with
 //!    warnings denied (once per OS), and `cargo doc` with warnings denied;
 //! 3. every target's tests under its runner (`cargo xtask test`);
-//! 4. `cargo xtask dist` of every target, then `cargo xtask verify`;
+//! 4. `cargo xtask dist` of every target, then `cargo xtask verify`, then
+//!    `cargo xtask bench dist` of one target (so the benchmark cannot
+//!    break unseen);
 //! 5. the xtask's own tests, including the slow ones: artifacts opened with
 //!    tar, unzip, dpkg-deb, lintian, rpm, rpmlint, man and sha256sum, the
 //!    parts-equal-whole release test, the reproducibility test that builds
@@ -27,7 +29,7 @@ use xshell::{Shell, cmd};
 
 use crate::build::cargo;
 use crate::cli::{DistArgs, InstallPolicy, TargetSelection, TestArgs, VerifyArgs};
-use crate::commands::{dist, plan, test, verify};
+use crate::commands::{bench, dist, plan, test, verify};
 use crate::machine::{provision, tools};
 use crate::pins;
 use crate::release::publish;
@@ -268,6 +270,10 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
             },
         )
     })?;
+    let benchmarked = benchmarked_target(ws);
+    steps.time(&format!("bench dist --target {benchmarked}"), || {
+        bench::dist_of(ws, std::slice::from_ref(&benchmarked))
+    })?;
     steps.time("waiting for the tools compiled beside the steps", || {
         let (compiled, took) = compiling
             .join()
@@ -276,6 +282,19 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
         compiled
     })?;
     the_xtasks_own_tests(ws, steps)
+}
+
+/// The one target whose dist ci benchmarks: a browser or firmware target
+/// where one is configured (small builds, and the kinds of package the
+/// benchmark once took for programs), else the first configured one.
+fn benchmarked_target(ws: &Workspace) -> String {
+    let targets = &ws.config.targets;
+    let by_os = |os: Os| targets.iter().find(|t| t.spec.os == os);
+    by_os(Os::Browser)
+        .or_else(|| by_os(Os::BareMetal))
+        .or(targets.first())
+        .map(|configured| configured.triple().to_owned())
+        .unwrap_or_default()
 }
 
 /// Installs the tools that `cargo install` compiles (minutes on a fresh

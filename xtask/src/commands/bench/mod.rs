@@ -18,6 +18,12 @@ use anyhow::Result;
 use crate::cli::{BenchArgs, Benchmark};
 use crate::workspace::Workspace;
 
+/// The dist benchmark of `targets` alone: `cargo xtask ci` runs it for
+/// one target, so that it cannot break unseen.
+pub fn dist_of(ws: &Workspace, targets: &[String]) -> Result<()> {
+    dist::run(ws, targets)
+}
+
 pub fn run(ws: &Workspace, args: &BenchArgs) -> Result<()> {
     let all = args.only.is_none();
     if all || args.only == Some(Benchmark::Packaging) {
