@@ -13,6 +13,14 @@ impl serde::Serialize for Format {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Format, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Format::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown format `{name}`")))
+    }
+}
+
 /// The kinds of release artifact: the package formats a target can be
 /// configured with, and the SBOM every target gets beside them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

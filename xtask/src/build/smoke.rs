@@ -165,7 +165,8 @@ mod tests {
     }
 }
 
-/// How an artifact's binaries were smoke-run.
+/// How an artifact's binaries were smoke-run; written as its
+/// [`SmokeResult::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SmokeResult {
     /// They ran under this runner (`native`, `qemu`, `wine`, `wasmtime`)
@@ -204,5 +205,19 @@ impl SmokeResult {
                 .find(|runner| *runner == name)
                 .map(SmokeResult::Ran),
         }
+    }
+}
+
+impl serde::Serialize for SmokeResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SmokeResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SmokeResult, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        SmokeResult::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown smoke run `{name}`")))
     }
 }

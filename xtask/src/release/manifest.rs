@@ -1,8 +1,11 @@
 //! `dist-manifest.json`: what a dist produced, for people and for `verify`
-//! (and `merge`) to check against.
+//! (and `merge`) to check against. Written and read through serde; its
+//! shape is published as a JSON Schema, `xtask/dist-manifest.schema.json`,
+//! which a test keeps equal to these types and validates real manifests
+//! against, so a user's release tooling can depend on it.
 
 use anyhow::{Context, Result, bail};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 pub use crate::build::smoke::SmokeResult;
 use crate::targets::Version;
@@ -12,7 +15,8 @@ use crate::vocab::Format;
 pub const FILE: &str = "dist-manifest.json";
 
 /// One artifact of a dist.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Artifact {
     /// The file name, relative to the dist folder.
     pub name: String,
@@ -31,13 +35,19 @@ pub struct Artifact {
     pub macos_floor: Option<Version>,
     /// The rustflags its binary was built with, the user's and dist's, with
     /// the build machine's paths written as `<workspace>` and the like.
+    #[serde(default)]
     pub rustflags: Vec<String>,
     /// For a container image, `sha256:…` of its multi-architecture image
     /// index: the digest a registry shows for the pushed tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
     /// The shipped package it is of, and the binaries it holds; for what
     /// serves the whole release (the image), the primary package and none.
+    /// Manifests from before several packages could ship have neither:
+    /// their one package is the release's.
+    #[serde(default)]
     pub package: String,
+    #[serde(default)]
     pub binaries: Vec<String>,
 }
 
@@ -70,74 +80,9 @@ impl Artifact {
     }
 }
 
-impl Artifact {
-    /// One entry of a manifest's `artifacts`, of the release of `package`.
-    fn from_json(item: &Value, package: &str) -> Result<Artifact> {
-        let format = string(item, "format")?;
-        let smoke_run = string(item, "smoke_run")?;
-        Ok(Artifact {
-            name: string(item, "name")?,
-            target: string(item, "target")?,
-            format: Format::from_name(&format)
-                .with_context(|| format!("unknown format {format}"))?,
-            size: number(item, "size")?,
-            sha256: string(item, "sha256")?,
-            smoke_run: SmokeResult::from_name(&smoke_run)
-                .with_context(|| format!("unknown smoke run `{smoke_run}`"))?,
-            glibc_floor: version(item, "glibc_floor")?,
-            macos_floor: version(item, "macos_floor")?,
-            rustflags: optional_strings(item, "rustflags")?,
-            image_digest: item["image_digest"].as_str().map(str::to_owned),
-            // Manifests from before several packages could ship have
-            // neither: their one package is the release's.
-            package: match &item["package"] {
-                Value::Null => package.to_owned(),
-                _ => string(item, "package")?,
-            },
-            binaries: optional_strings(item, "binaries")?,
-        })
-    }
-}
-
-fn string(value: &Value, key: &str) -> Result<String> {
-    value[key]
-        .as_str()
-        .map(str::to_owned)
-        .with_context(|| format!("`{key}` is missing or not a string"))
-}
-
-fn number(value: &Value, key: &str) -> Result<u64> {
-    value[key]
-        .as_u64()
-        .with_context(|| format!("`{key}` is missing or not a number"))
-}
-
-fn version(value: &Value, key: &str) -> Result<Option<Version>> {
-    match &value[key] {
-        Value::Null => Ok(None),
-        Value::String(text) => Ok(Some(text.parse().with_context(|| format!("`{key}`"))?)),
-        _ => bail!("`{key}` is not a version string"),
-    }
-}
-
-/// A list of strings, empty where the key is absent.
-fn optional_strings(value: &Value, key: &str) -> Result<Vec<String>> {
-    match &value[key] {
-        Value::Null => Ok(Vec::new()),
-        listed => listed
-            .as_array()
-            .and_then(|items| {
-                items
-                    .iter()
-                    .map(|i| i.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .with_context(|| format!("`{key}` is not a list of strings")),
-    }
-}
-
 /// The whole manifest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub package: String,
     pub version: String,
@@ -145,6 +90,7 @@ pub struct Manifest {
     /// The git commit built, if the workspace is a git checkout.
     pub git_commit: Option<String>,
     /// Whether the work tree had uncommitted changes to tracked files.
+    #[serde(default)]
     pub git_dirty: bool,
     /// Sorted by name.
     pub artifacts: Vec<Artifact>,
@@ -161,71 +107,106 @@ impl Manifest {
         crate::formats::checksum::sums_file(&sums)
     }
 
+    /// The manifest as JSON, its keys sorted, with a final newline.
     pub fn to_json(&self) -> String {
-        let artifacts: Vec<Value> = self
-            .artifacts
-            .iter()
-            .map(|artifact| {
-                let mut entry = json!({
-                    "name": artifact.name,
-                    "target": artifact.target,
-                    "format": artifact.format.name(),
-                    "size": artifact.size,
-                    "sha256": artifact.sha256,
-                    "smoke_run": artifact.smoke_run.name(),
-                    "glibc_floor": artifact.glibc_floor.map(|floor| floor.to_string()),
-                    "macos_floor": artifact.macos_floor.map(|floor| floor.to_string()),
-                    "rustflags": artifact.rustflags,
-                    "package": artifact.package,
-                    "binaries": artifact.binaries,
-                });
-                // Only images have one; other entries stay as they were.
-                if let Some(digest) = &artifact.image_digest {
-                    entry["image_digest"] = json!(digest);
-                }
-                entry
-            })
-            .collect();
-        let value = json!({
-            "package": self.package,
-            "version": self.version,
-            "source_date_epoch": self.source_date_epoch,
-            "git_commit": self.git_commit,
-            "git_dirty": self.git_dirty,
-            "artifacts": artifacts,
-        });
+        // Through a `Value`, whose objects sort their keys: the order
+        // readers and diffs have always seen.
+        let value = serde_json::to_value(self).expect("a manifest serializes");
         serde_json::to_string_pretty(&value).expect("JSON values serialize") + "\n"
     }
 
+    /// Reads a manifest, refusing one whose artifacts are not sorted by
+    /// name or list a name twice.
     pub fn from_json(text: &str) -> Result<Manifest> {
-        let value: Value = serde_json::from_str(text).context("not valid JSON")?;
-        let package = string(&value, "package")?;
-        let artifacts = value["artifacts"]
-            .as_array()
-            .context("`artifacts` is missing")?
-            .iter()
-            .map(|item| Artifact::from_json(item, &package))
-            .collect::<Result<Vec<_>>>()?;
-        if artifacts
+        let mut manifest: Manifest = serde_json::from_str(text).context("not a dist manifest")?;
+        if manifest
+            .artifacts
             .windows(2)
             .any(|pair| pair[0].name >= pair[1].name)
         {
             bail!("`artifacts` is not sorted by name, or lists a name twice");
         }
-        Ok(Manifest {
-            package,
-            version: string(&value, "version")?,
-            source_date_epoch: number(&value, "source_date_epoch")?,
-            git_commit: value["git_commit"].as_str().map(str::to_owned),
-            git_dirty: value["git_dirty"].as_bool().unwrap_or(false),
-            artifacts,
-        })
+        for artifact in &mut manifest.artifacts {
+            if artifact.package.is_empty() {
+                artifact.package = manifest.package.clone();
+            }
+        }
+        Ok(manifest)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
     use super::*;
+
+    /// The published schema of the manifest.
+    const SCHEMA: &str = include_str!("../../dist-manifest.schema.json");
+
+    /// A manifest with every field that can be absent present.
+    const MANIFEST: &str = r#"{
+      "package": "app", "version": "1.0.0", "source_date_epoch": 1,
+      "git_commit": "abc", "git_dirty": true,
+      "artifacts": [{
+        "name": "app-1.0.0-oci.tar", "target": "oci", "format": "oci.tar",
+        "size": 3, "sha256": "0000000000000000000000000000000000000000000000000000000000000000",
+        "smoke_run": "none", "glibc_floor": "2.17", "macos_floor": "11.0",
+        "rustflags": ["-Cx"], "image_digest": "sha256:00", "package": "app",
+        "binaries": ["app"]
+      }]
+    }"#;
+
+    fn keys(value: &Value) -> BTreeSet<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    }
+
+    fn strings(value: &Value) -> BTreeSet<String> {
+        let items = value.as_array().unwrap().iter();
+        items.map(|v| v.as_str().unwrap().to_owned()).collect()
+    }
+
+    /// The schema names every field the types write, requires those they
+    /// always write, and lists every format and smoke run they know.
+    #[test]
+    fn the_schema_is_the_types() {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let artifact_schema = &schema["$defs"]["artifact"];
+        let full = serde_json::to_value(Manifest::from_json(MANIFEST).unwrap()).unwrap();
+        assert_eq!(keys(&full), keys(&schema["properties"]));
+        let full_artifact = &full["artifacts"][0];
+        assert_eq!(keys(full_artifact), keys(&artifact_schema["properties"]));
+        let mut minimal = Manifest::from_json(MANIFEST).unwrap();
+        minimal.git_commit = None;
+        minimal.artifacts[0].image_digest = None;
+        let minimal = serde_json::to_value(minimal).unwrap();
+        assert_eq!(keys(&minimal), strings(&schema["required"]));
+        let written = keys(&minimal["artifacts"][0]);
+        assert_eq!(written, strings(&artifact_schema["required"]));
+        let formats: BTreeSet<String> = Format::ALL.iter().map(|f| f.name().to_owned()).collect();
+        assert_eq!(
+            formats,
+            strings(&artifact_schema["properties"]["format"]["enum"])
+        );
+        for smoke_run in strings(&artifact_schema["properties"]["smoke_run"]["enum"]) {
+            let result = SmokeResult::from_name(&smoke_run).unwrap();
+            assert_eq!(result.name(), smoke_run);
+        }
+    }
+
+    #[test]
+    fn a_manifest_from_before_several_packages_is_of_the_releases_package() {
+        let old = MANIFEST.replace(
+            r#", "package": "app",
+        "binaries": ["app"]"#,
+            "",
+        );
+        let manifest = Manifest::from_json(&old).unwrap();
+        assert_eq!(manifest.artifacts[0].package, "app");
+        assert!(manifest.artifacts[0].binaries.is_empty());
+    }
 
     #[test]
     fn round_trips() {
@@ -255,9 +236,11 @@ mod tests {
 
     #[test]
     fn missing_fields_are_named() {
-        let err = Manifest::from_json("{\"artifacts\": []}")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`package`"), "{err}");
+        let err = Manifest::from_json("{\"artifacts\": []}").unwrap_err();
+        let err = format!("{err:#}");
+        assert!(err.contains("missing field `package`"), "{err}");
+        let unknown = Manifest::from_json(&MANIFEST.replace("\"size\"", "\"sise\"")).unwrap_err();
+        let unknown = format!("{unknown:#}");
+        assert!(unknown.contains("unknown field `sise`"), "{unknown}");
     }
 }

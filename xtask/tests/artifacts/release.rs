@@ -60,3 +60,35 @@ fn manifest_records_every_artifact_and_how_it_was_smoke_run() {
         assert_eq!(artifact["size"].as_u64(), Some(size));
     }
 }
+
+/// The release's manifest is what its published JSON Schema says, as the
+/// `jsonschema` validator from PyPI (which `cargo xtask ci` installs for
+/// the SBOM tests) reads the schema; and a manifest the schema refuses (a
+/// format it does not know) is refused by it too.
+#[test]
+#[ignore = "needs jsonschema from PyPI, which `cargo xtask ci` installs; run by `cargo xtask ci`"]
+fn the_manifest_passes_its_published_schema() {
+    let tools = std::env::var_os("XTASK_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/xtask-tools"));
+    let schema = repo_root().join("xtask/dist-manifest.schema.json");
+    let manifest = dist_dir().join("dist-manifest.json");
+    let validate = |manifest: &Path| {
+        run(Command::new(tools.join("bin/python3")).arg("-c").arg(
+            "import json, sys, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft202012Validator.check_schema(schema)\n\
+             errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
+             print('valid' if not errors else errors[0].message)\n",
+        ).arg(&schema).arg(manifest))
+    };
+    assert_eq!(validate(&manifest).trim(), "valid");
+    let bad = Scratch::new("manifest-schema");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let path = bad.path().join("dist-manifest.json");
+    std::fs::write(&path, text.replacen("\"format\": \"", "\"format\": \"x", 1)).unwrap();
+    assert!(
+        validate(&path).contains("is not one of"),
+        "the schema took a bad format"
+    );
+}
