@@ -7,6 +7,10 @@
 //!   shipped for a glibc, a musl, a Windows and a macOS target;
 //! - b3sum: BLAKE3, whose C and assembly objects go through zig for both
 //!   macOS targets, then through dist's Mach-O strip and ad hoc signature;
+//! - a program of ring 0.17's and zstd's, written here: ring's assembly
+//!   makes zig's linker name a local `__thunk` symbol in the indirect
+//!   symbol table, which dist's Mach-O strip must keep (it once refused
+//!   the binary, and the release failed);
 //! - ripgrep: its cargo-deb configuration turns on `pcre2`, which compiles
 //!   PCRE2's C; its `--version` prints several lines; and it prints its own
 //!   man page and completions (`rg --generate man`).
@@ -236,6 +240,134 @@ fn b3sum_with_assembly_ships_stripped_and_signed_for_both_macos_targets() {
         copyright.contains("Apache-2.0 with LLVM exception"),
         "{copyright}"
     );
+}
+
+/// A program that digests with ring 0.17 (its assembly: SHA-256, AES-GCM,
+/// ChaCha20-Poly1305, Ed25519) and compresses with zstd (C), as a new
+/// `cargo new` project would: pinned versions, from crates.io.
+fn ring_and_zstd_program(into: &Path) -> PathBuf {
+    let project = into.join("sealer");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(
+        project.join("Cargo.toml"),
+        "[package]\nname = \"sealer\"\nversion = \"0.4.0\"\nedition = \"2021\"\n\
+         license = \"MIT\"\ndescription = \"Digests, seals and compresses its argument\"\n\
+         authors = [\"Sealer Makers <sealer@example.com>\"]\n\
+         repository = \"https://github.com/example/sealer\"\n\n\
+         [dependencies]\nring = \"=0.17.14\"\nzstd = \"=0.13.3\"\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
+    std::fs::write(
+        project.join("src/main.rs"),
+        r#"use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, CHACHA20_POLY1305};
+use ring::signature::Ed25519KeyPair;
+
+fn main() {
+    let input = std::env::args().nth(1).unwrap_or_default();
+    if input == "--version" {
+        return println!("sealer {}", env!("CARGO_PKG_VERSION"));
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, input.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let mut sealed = 0;
+    for algorithm in [&AES_256_GCM, &CHACHA20_POLY1305] {
+        let key = LessSafeKey::new(UnboundKey::new(algorithm, &[7; 32]).unwrap());
+        let mut data = input.as_bytes().to_vec();
+        let nonce = Nonce::assume_unique_for_key([1; 12]);
+        key.seal_in_place_append_tag(nonce, Aad::empty(), &mut data).unwrap();
+        sealed += data.len();
+    }
+    let signature = Ed25519KeyPair::from_seed_unchecked(&[3; 32]).unwrap().sign(input.as_bytes());
+    let compressed = zstd::encode_all(input.as_bytes(), 3).unwrap();
+    let round_trip = zstd::decode_all(&compressed[..]).unwrap() == input.as_bytes();
+    println!("{hex} sealed {sealed} signed {} zstd {round_trip}", signature.as_ref().len());
+}
+"#,
+    )
+    .unwrap();
+    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+    for (command, args) in [("git", &["init", "-q"][..]), ("git", &["add", "-A"])] {
+        run_in_dir(&project, command, args);
+    }
+    run_in_dir(
+        &project,
+        "git",
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "new",
+        ],
+    );
+    project
+}
+
+#[test]
+#[ignore = "builds a program of ring's and zstd's for three targets; run by `cargo xtask ci`"]
+fn ring_and_zstd_ship_for_both_macos_targets_and_universal2() {
+    let scratch = Scratch::new("sealer");
+    let project = ring_and_zstd_program(scratch.path());
+    let targets = [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-apple-darwin",
+        "x86_64-apple-darwin",
+    ];
+    init(&project, &targets);
+    let (out, said) = ship(&project);
+    assert!(!said.contains("ships with its local symbols"), "{said}");
+    assert!(
+        targets_with(&out, "tar.gz").contains(&"universal2-apple-darwin".to_owned()),
+        "no universal2 tarball"
+    );
+    // It computes what Python's hashlib computes, and zstd round-trips.
+    let linux = out.join("linux");
+    std::fs::create_dir_all(&linux).unwrap();
+    let tarball = out.join("sealer-0.4.0-x86_64-unknown-linux-gnu.tar.gz");
+    run_in_dir(&linux, "tar", &["-xzf", tarball.to_str().unwrap()]);
+    let binary = linux.join("sealer-0.4.0-x86_64-unknown-linux-gnu/sealer");
+    let printed = tool_output(Command::new(&binary).arg("abc"));
+    let expected = tool_output(Command::new("python3").args([
+        "-c",
+        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
+    ]));
+    assert!(printed.starts_with(expected.trim()), "{printed}");
+    assert!(printed.contains("zstd true"), "{printed}");
+    // ring's assembly is in each macOS binary (SHA-256 by the CPU's own
+    // instructions); the only local symbols left are ones the indirect
+    // symbol table names, and the arm64 one is signed (verify checked the
+    // signature against its pages).
+    for (triple, instruction) in [
+        ("aarch64-apple-darwin", "sha256h"),
+        ("x86_64-apple-darwin", "sha256rnds2"),
+    ] {
+        let unpacked = out.join(triple);
+        std::fs::create_dir_all(&unpacked).unwrap();
+        let tarball = out.join(format!("sealer-0.4.0-{triple}.tar.gz"));
+        run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
+        let binary = unpacked.join(format!("sealer-0.4.0-{triple}/sealer"));
+        let objdump =
+            |args: &[&str]| tool_output(Command::new("llvm-objdump").args(args).arg(&binary));
+        let code = objdump(&["--macho", "-d"]);
+        assert!(
+            code.contains(instruction),
+            "{triple} lacks ring's {instruction}"
+        );
+        let indirect = objdump(&["--macho", "--indirect-symbols"]);
+        let symbols = objdump(&["--syms"]);
+        for local in symbols.lines().filter(|line| line.contains(" l ")) {
+            let name = local.split_whitespace().last().unwrap();
+            assert!(
+                indirect.contains(name),
+                "{triple} keeps {name}, which no table names"
+            );
+        }
+        let signed = objdump(&["--macho", "--private-headers"]).contains("LC_CODE_SIGNATURE");
+        assert_eq!(signed, triple.starts_with("aarch64"), "{triple}");
+    }
 }
 
 #[test]

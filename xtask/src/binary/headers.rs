@@ -253,7 +253,7 @@ fn check_macho(data: &[u8], cpu: &str) -> Result<String> {
         ensure_stripped(&slice.unstripped)?;
         described.push(describe_slice(slice)?);
     }
-    Ok(format!("Mach-O {}, stripped", described.join("; ")))
+    Ok(format!("Mach-O {}", described.join("; ")))
 }
 
 /// Checks a universal macOS binary: a fat Mach-O file with exactly one
@@ -277,14 +277,13 @@ pub fn check_universal(data: &[u8]) -> Result<String> {
         ensure_stripped(&slice.unstripped)?;
         described.push(describe_slice(slice)?);
     }
-    Ok(format!(
-        "Mach-O universal: {}, stripped",
-        described.join("; ")
-    ))
+    Ok(format!("Mach-O universal: {}", described.join("; ")))
 }
 
-/// `arm64, macOS 11.0+, signed (73 pages)`, or why macOS would not start
-/// the slice.
+/// `arm64, macOS 11.0+, signed (73 pages), stripped`, or why macOS would
+/// not start the slice. Local symbols left in place are said, not refused:
+/// removing them only saves space, and dist ships a binary whose layout its
+/// strip does not know as the linker wrote it.
 fn describe_slice(slice: &macho::Slice) -> Result<String> {
     if let Some(problem) = slice.signature_problem() {
         bail!("({} slice) {problem}", slice.cpu);
@@ -292,6 +291,10 @@ fn describe_slice(slice: &macho::Slice) -> Result<String> {
     let mut description = format!("{}, macOS {}+", slice.cpu, slice.min_macos);
     if let Some(Ok(pages)) = slice.signature {
         description.push_str(&format!(", signed ({pages} pages)"));
+    }
+    match slice.local_symbols {
+        0 => description.push_str(", stripped"),
+        left => description.push_str(&format!(", {left} local symbols left")),
     }
     Ok(description)
 }
@@ -435,7 +438,8 @@ mod tests {
         let both = fat::fat_binary(&[&x86, &arm]).unwrap();
         assert_eq!(
             check_universal(&both).unwrap(),
-            "Mach-O universal: x86_64, macOS 11.0+; arm64, macOS 11.0+, signed (1 pages), stripped"
+            "Mach-O universal: x86_64, macOS 11.0+, stripped; arm64, macOS 11.0+, signed (1 \
+             pages), stripped"
         );
         let arm_only = fat::fat_binary(&[&arm]).unwrap();
         let err = check_universal(&arm_only).unwrap_err().to_string();

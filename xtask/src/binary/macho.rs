@@ -11,11 +11,14 @@
 //! them; the code signature's blobs, which it does not read, are
 //! [`codesign`]'s.
 
+use std::collections::BTreeSet;
+
 use anyhow::{Result, anyhow, bail};
 use object::LittleEndian;
 use object::macho::{
-    CPU_TYPE_ARM64, CPU_TYPE_X86_64, FAT_MAGIC, LC_CODE_SIGNATURE, LC_VERSION_MIN_MACOSX,
-    MH_MAGIC_64, MachHeader64, N_EXT, N_SECT, N_STAB, N_TYPE,
+    CPU_TYPE_ARM64, CPU_TYPE_X86_64, FAT_MAGIC, INDIRECT_SYMBOL_ABS, INDIRECT_SYMBOL_LOCAL,
+    LC_CODE_SIGNATURE, LC_VERSION_MIN_MACOSX, MH_MAGIC_64, MachHeader64, N_EXT, N_SECT, N_STAB,
+    N_TYPE,
 };
 use object::read::macho::{FatArch, LoadCommandVariant, MachHeader, MachOFatFile32};
 
@@ -30,9 +33,13 @@ pub struct Slice {
     /// `arm64`, `x86_64`, or the CPU type number of another.
     pub cpu: String,
     pub min_macos: Version,
-    /// What a stripped binary would not have (debug segments, local and
-    /// debugger symbols); empty when stripped.
+    /// What a stripped binary would not have (debug segments, debugger
+    /// symbols); empty when stripped.
     pub unstripped: Vec<String>,
+    /// Its local symbols that no table refers to: what [`super::macho_strip`]
+    /// removes. (Those the indirect symbol table or a relocation names
+    /// stay: the binary needs them.)
+    pub local_symbols: usize,
     /// The code signature, checked against the slice's bytes: `None`
     /// without one, else how many pages match, or what does not.
     pub signature: Option<Result<usize, String>>,
@@ -96,10 +103,12 @@ fn thin(data: &[u8]) -> Result<Slice> {
     let signature = read.signature.map(|(offset, size)| {
         codesign::check(data, offset, size).map_err(|err| format!("{err:#}"))
     });
+    let local_symbols = read.local_symbols(data);
     Ok(Slice {
         cpu,
         min_macos,
         unstripped: read.unstripped,
+        local_symbols,
         signature,
     })
 }
@@ -129,6 +138,10 @@ pub(super) fn load_command_offsets(data: &[u8]) -> Result<Vec<(u32, usize)>> {
 struct SliceFacts {
     min_macos: Option<Version>,
     unstripped: Vec<String>,
+    /// The `n_type` of each symbol, in table order.
+    symbol_kinds: Vec<u8>,
+    /// Where `LC_DYSYMTAB` is in the file.
+    dysymtab: Option<usize>,
     /// `LC_CODE_SIGNATURE`'s offset and size.
     signature: Option<(u32, u32)>,
 }
@@ -151,9 +164,17 @@ impl SliceFacts {
                 }
                 LoadCommandVariant::Symtab(symtab) => {
                     let symbols = symtab.symbols::<MachHeader64<LittleEndian>, _>(LE, data)?;
+                    facts.symbol_kinds = symbols.iter().map(|nlist| nlist.n_type).collect();
                     facts
                         .unstripped
-                        .extend(unstripped_symbols(symbols.iter().map(|nlist| nlist.n_type)));
+                        .extend(debugger_symbols(facts.symbol_kinds.iter().copied()));
+                    None
+                }
+                LoadCommandVariant::Dysymtab(_) => {
+                    // object hands out each command's bytes, which lie in
+                    // `data`.
+                    let at = command.raw_data().as_ptr() as usize - data.as_ptr() as usize;
+                    facts.dysymtab = Some(at);
                     None
                 }
                 LoadCommandVariant::LinkeditData(linkedit)
@@ -172,26 +193,55 @@ impl SliceFacts {
     }
 }
 
+impl SliceFacts {
+    /// How many local symbols no table refers to.
+    fn local_symbols(&self, data: &[u8]) -> usize {
+        let referenced = match self.dysymtab {
+            Some(at) => referenced_locals(data, at),
+            None => BTreeSet::new(),
+        };
+        let is_local =
+            |kind: u8| kind & N_STAB == 0 && kind & N_EXT == 0 && kind & N_TYPE == N_SECT;
+        (self.symbol_kinds.iter().enumerate())
+            .filter(|(index, kind)| is_local(**kind) && !referenced.contains(&(*index as u32)))
+            .count()
+    }
+}
+
 /// What a symbol table whose entries have the `n_type`s `kinds` holds that
-/// a stripped binary does not: debugger (stab) entries and local symbols.
-/// Undefined imports and exported symbols stay in any executable.
-fn unstripped_symbols(kinds: impl Iterator<Item = u8>) -> Vec<String> {
-    let (mut stabs, mut locals) = (0, 0);
-    for kind in kinds {
-        if kind & N_STAB != 0 {
-            stabs += 1;
-        } else if kind & N_EXT == 0 && kind & N_TYPE == N_SECT {
-            locals += 1;
-        }
-    }
-    let mut found = Vec::new();
-    if stabs > 0 {
-        found.push(format!("{stabs} debugger symbols"));
-    }
-    if locals > 0 {
-        found.push(format!("{locals} local symbols"));
-    }
-    found
+/// a stripped binary does not: debugger (stab) entries. Local symbols are
+/// counted apart ([`Slice::local_symbols`]); undefined imports and
+/// exported symbols stay in any executable.
+fn debugger_symbols(kinds: impl Iterator<Item = u8>) -> Option<String> {
+    let stabs = kinds.filter(|kind| kind & N_STAB != 0).count();
+    (stabs > 0).then(|| format!("{stabs} debugger symbols"))
+}
+
+/// The local symbols of the thin Mach-O `data` that a table names, by
+/// index: entries of the indirect symbol table (zig's linker lists its
+/// `__thunk` stubs there by index where ld64 writes
+/// `INDIRECT_SYMBOL_LOCAL`) and external relocations. `dysymtab` is where
+/// `LC_DYSYMTAB` is; its local symbols are the first `nlocalsym` entries.
+/// An index past the file's end is left out: the strip refuses such a file.
+pub fn referenced_locals(data: &[u8], dysymtab: usize) -> BTreeSet<u32> {
+    let word = |at: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+    };
+    let field = |at: usize| word(dysymtab + at).unwrap_or(0) as usize;
+    let nlocal = field(12) as u32;
+    let indirect = (0..field(60)).filter_map(|entry| word(field(56) + entry * 4));
+    let indirect =
+        indirect.filter(|index| index & (INDIRECT_SYMBOL_LOCAL | INDIRECT_SYMBOL_ABS) == 0);
+    // relocation_info: r_address, then r_symbolnum:24, pcrel, length:2,
+    // extern, type:4.
+    let relocations = (0..field(68))
+        .filter_map(|entry| word(field(64) + entry * 8 + 4))
+        .filter(|info| info & (1 << 27) != 0)
+        .map(|info| info & 0x00ff_ffff);
+    indirect
+        .chain(relocations)
+        .filter(|&index| index < nlocal)
+        .collect()
 }
 
 /// Fails if a slice of the Mach-O `binary` (called `what` in the message)
@@ -249,6 +299,7 @@ mod tests {
                 cpu: "arm64".into(),
                 min_macos: Version::new(11, 0),
                 unstripped: vec![],
+                local_symbols: 0,
                 signature: None,
             }]
         );

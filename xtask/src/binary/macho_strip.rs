@@ -11,14 +11,21 @@
 //! signed again, or macOS kills it at launch.
 //!
 //! The local symbols are the first block of the symbol table
-//! (`LC_DYSYMTAB`'s `ilocalsym`, `nlocalsym`). They are removed in place:
-//! the remaining entries move up, the freed tail becomes zeros, every index
+//! (`LC_DYSYMTAB`'s `ilocalsym`, `nlocalsym`). Those a table still names
+//! stay (zig's linker lists its `__thunk` stubs in the indirect symbol
+//! table by index, as ring's assembly makes it do; see
+//! [`macho::referenced_locals`]); the others are removed in place: the
+//! remaining entries move up, the freed tail becomes zeros, every index
 //! that counts symbols (the rest of `LC_DYSYMTAB`, the indirect symbol
 //! table, external relocations) moves with them, and the names no symbol
 //! uses any more are zeroed in the string table. No other byte moves, so
 //! the file keeps its size and layout, and the code signature its place
 //! and size: signing again is hashing the pages anew
 //! ([`codesign::sign_again`]).
+//!
+//! Stripping only saves space, so it never fails a release: a binary whose
+//! layout this does not understand is refused here and shipped as the
+//! linker wrote it, its signature untouched and valid.
 //!
 //! `object` finds the load commands ([`macho::load_command_offsets`]); the
 //! rewriting is this file's own, since `object` writes no Mach-O in place.
@@ -60,21 +67,21 @@ fn strip_in_place(binary: &mut [u8]) -> Result<usize> {
         return Ok(0);
     };
     let tables = SymbolTables::read(binary, symtab, dysymtab);
-    if tables.nlocal == 0 {
+    tables.check_strippable(binary)?;
+    if tables.removed() == 0 {
         return Ok(0);
     }
-    tables.check_strippable(binary)?;
     tables.renumber_references(binary)?;
     tables.remove_local_entries(binary)?;
     if let Some(signature) = find(LC_CODE_SIGNATURE) {
         let (offset, size) = (field(binary, signature + 8), field(binary, signature + 12));
         codesign::sign_again(binary, offset as u32, size as u32)?;
     }
-    Ok(tables.nlocal)
+    Ok(tables.removed())
 }
 
-/// Where `LC_SYMTAB` and `LC_DYSYMTAB` are, and the symbol table's
-/// place and counts.
+/// Where `LC_SYMTAB` and `LC_DYSYMTAB` are, the symbol table's place and
+/// counts, and the local symbols that stay.
 struct SymbolTables {
     symtab: usize,
     dysymtab: usize,
@@ -82,6 +89,8 @@ struct SymbolTables {
     nsyms: usize,
     ilocal: usize,
     nlocal: usize,
+    /// The local symbols a table names, by index, in order.
+    kept: Vec<u32>,
 }
 
 impl SymbolTables {
@@ -93,7 +102,15 @@ impl SymbolTables {
             nsyms: field(binary, symtab + 12),
             ilocal: field(binary, dysymtab + 8),
             nlocal: field(binary, dysymtab + 12),
+            kept: macho::referenced_locals(binary, dysymtab)
+                .into_iter()
+                .collect(),
         }
+    }
+
+    /// How many local symbols go.
+    fn removed(&self) -> usize {
+        self.nlocal - self.kept.len()
     }
 
     fn table_end(&self) -> usize {
@@ -123,11 +140,16 @@ impl SymbolTables {
         Ok(())
     }
 
-    /// `index` once the local symbols before it are gone.
+    /// `index` once the removed local symbols are gone: a kept local
+    /// symbol's place among the kept ones, any other symbol's moved up by
+    /// the removed count.
     fn shifted(&self, index: u32) -> Result<u32> {
-        match (index as usize).checked_sub(self.nlocal) {
-            Some(moved) => Ok(moved as u32),
-            None => bail!("a table refers to local symbol {index}, so it cannot be removed"),
+        if (index as usize) >= self.nlocal {
+            return Ok(index - self.removed() as u32);
+        }
+        match self.kept.binary_search(&index) {
+            Ok(place) => Ok(place as u32),
+            Err(_) => bail!("a table refers to local symbol {index}, which was not kept"),
         }
     }
 
@@ -167,15 +189,22 @@ impl SymbolTables {
         Ok(())
     }
 
-    /// Moves the kept entries up over the local ones, zeroes the freed
-    /// tail, and blanks the names no kept symbol uses.
+    /// Writes the kept local entries, then the rest, from the table's
+    /// start, zeroes the freed tail, and blanks the names no kept symbol
+    /// uses.
     fn remove_local_entries(&self, binary: &mut [u8]) -> Result<()> {
-        let (symoff, nlocal, table_end) = (self.symoff, self.nlocal, self.table_end());
-        let kept = self.nsyms - nlocal;
-        put(binary, self.dysymtab + 12, 0);
+        let (symoff, table_end) = (self.symoff, self.table_end());
+        let entry = |index: usize| symoff + index * NLIST_64..symoff + (index + 1) * NLIST_64;
+        let kept_locals = self.kept.iter().map(|&index| index as usize);
+        let order: Vec<usize> = kept_locals.chain(self.nlocal..self.nsyms).collect();
+        let entries: Vec<u8> = (order.iter())
+            .flat_map(|&index| binary[entry(index)].to_vec())
+            .collect();
+        let kept = order.len();
+        put(binary, self.dysymtab + 12, self.kept.len() as u32);
         put(binary, self.symtab + 12, kept as u32);
-        binary.copy_within(symoff + nlocal * NLIST_64..table_end, symoff);
-        binary[table_end - nlocal * NLIST_64..table_end].fill(0);
+        binary[symoff..symoff + entries.len()].copy_from_slice(&entries);
+        binary[symoff + entries.len()..table_end].fill(0);
         let names: Vec<usize> = (0..kept)
             .filter_map(|i| word(binary, symoff + i * NLIST_64))
             .map(|strx| strx as usize)
@@ -245,6 +274,11 @@ mod tests {
     /// and two imported, an indirect symbol table naming the imports, and,
     /// if `signed`, an ad hoc signature over all of it.
     pub fn linked(locals: u32, signed: bool) -> Vec<u8> {
+        linked_edited(locals, signed, |_| {})
+    }
+
+    /// [`linked`], with `edit` made before it is signed.
+    fn linked_edited(locals: u32, signed: bool, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
         let nsyms = locals + 3;
         let commands: u32 = if signed { 4 } else { 3 };
         let sizes = 24 + 24 + 80 + if signed { 16 } else { 0 };
@@ -275,6 +309,7 @@ mod tests {
         bytes.extend((locals + 2).to_le_bytes());
         bytes.extend(b"\0_main\0_local\0\0\0");
         assert_eq!(bytes.len(), end as usize);
+        edit(&mut bytes);
         if !signed {
             return bytes;
         }
@@ -288,13 +323,11 @@ mod tests {
     fn local_symbols_go_and_every_index_follows() {
         let mut binary = linked(5, true);
         let before = binary.len();
-        assert_eq!(
-            macho::slices(&binary).unwrap()[0].unstripped,
-            ["5 local symbols"]
-        );
+        assert_eq!(macho::slices(&binary).unwrap()[0].local_symbols, 5);
         assert_eq!(strip_local_symbols(&mut binary).unwrap(), 5);
         assert_eq!(binary.len(), before);
         let slice = &macho::slices(&binary).unwrap()[0];
+        assert_eq!(slice.local_symbols, 0);
         assert!(slice.unstripped.is_empty(), "{:?}", slice.unstripped);
         assert_eq!(slice.signature, Some(Ok(1)));
         let symtab = 32 + 24;
@@ -319,13 +352,45 @@ mod tests {
         assert_eq!(binary, stripped);
     }
 
+    /// zig's linker names its `__thunk` stubs, local symbols, by index in
+    /// the indirect symbol table (ring's assembly makes it do so): those
+    /// stay, renumbered, and the others go.
     #[test]
-    fn a_table_that_names_a_local_symbol_is_refused() {
+    fn a_local_symbol_a_table_names_stays_and_the_rest_go() {
+        let (symtab, dysymtab) = (32 + 24, 32 + 24 + 24);
+        // The indirect symbol table starts after the header, the four
+        // commands and the five symbols; its first entry names local 1.
+        let indirect = 32 + 24 + 24 + 80 + 16 + 5 * 16;
+        let mut binary = linked_edited(2, true, |bytes| put(bytes, indirect, 1));
+        assert_eq!(word(&binary, dysymtab + 56), Some(indirect as u32));
+        assert_eq!(macho::slices(&binary).unwrap()[0].local_symbols, 1);
+        assert_eq!(strip_local_symbols(&mut binary).unwrap(), 1);
+        let slice = &macho::slices(&binary).unwrap()[0];
+        assert_eq!(slice.local_symbols, 0);
+        assert_eq!(slice.signature, Some(Ok(1)));
+        assert_eq!(word(&binary, symtab + 12), Some(4));
+        let fields: Vec<u32> = (8..32)
+            .step_by(4)
+            .map(|at| word(&binary, dysymtab + at).unwrap())
+            .collect();
+        assert_eq!(fields, [0, 1, 1, 1, 2, 2]);
+        assert_eq!(
+            (word(&binary, indirect), word(&binary, indirect + 4)),
+            (Some(0), Some(3))
+        );
+        // The kept local symbol is the one the table named (n_value 1).
+        let symoff = word(&binary, symtab + 8).unwrap() as usize;
+        assert_eq!(binary[symoff + 8], 1);
+    }
+
+    #[test]
+    fn a_layout_it_does_not_know_is_refused_and_left_as_it_was() {
         let mut binary = linked(2, false);
         let dysymtab = 32 + 24 + 24;
-        let indirect = word(&binary, dysymtab + 56).unwrap() as usize;
-        put(&mut binary, indirect, 1);
+        put(&mut binary, dysymtab + 8, 1);
+        let before = binary.clone();
         let err = strip_local_symbols(&mut binary).unwrap_err().to_string();
-        assert!(err.contains("refers to local symbol 1"), "{err}");
+        assert!(err.contains("not laid out as a linker writes one"), "{err}");
+        assert_eq!(binary, before);
     }
 }
