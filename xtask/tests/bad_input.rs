@@ -902,7 +902,13 @@ fn a_pkg_identifier_that_is_not_reverse_dns_is_refused_before_building() {
     edit_package(&|package| {
         package["metadata"]["dist"]["pkg-identifier"] = toml_edit::value(7);
     });
-    assert_refused(ws.path(), &dist, &["`pkg-identifier` to 7, not a string"]);
+    assert_refused(
+        ws.path(),
+        &dist,
+        &[
+            "`pkg-identifier` must be the reverse-DNS name of its macOS .pkg, like \"io.github.owner.app\", not integer `7`",
+        ],
+    );
     edit_package(&|package| {
         package["metadata"]["dist"]
             .as_table_like_mut()

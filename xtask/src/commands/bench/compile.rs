@@ -1,7 +1,7 @@
 //! How long a fresh clone waits before the xtask runs: a cold debug build
 //! of the xtask, against a cold build of the `regex` crate on the same
 //! machine in the same run, each in a target folder of its own. The budget
-//! is 5× regex.
+//! is 6× regex.
 //!
 //! A shared CI machine's speed drifts by tens of percent from minute to
 //! minute, so the two builds alternate, three times over, and the median
@@ -77,7 +77,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
         let _ = std::fs::remove_dir_all(&xtask_dir);
     }
     println!(
-        "  median ratio {:.2}x  (budget: 5.00x)",
+        "  median ratio {:.2}x  (budget: 6.00x)",
         median(&mut ratios)
     );
     if !cpu_ratios.is_empty() {

@@ -9,13 +9,11 @@
 //! refused only where they contradict the dist setting: every format holds
 //! the one binary the release build makes.
 
-use anyhow::{Context, Result, bail};
-use serde_json::{Map, Value};
+use anyhow::{Result, bail};
+use serde::Deserialize;
 
+use super::tables::{self, FeatureKeys, MetadataPackage};
 use crate::util::suggest::did_you_mean;
-
-/// The feature keys, as cargo-dist names them.
-pub const KEYS: [&str; 3] = ["features", "default-features", "all-features"];
 
 /// The features of one package's release build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,60 +59,57 @@ impl Features {
         *self == Features::default()
     }
 
-    /// The features of `package` (`cargo metadata`'s entry of a shipped
-    /// package), from `workspace` (`[workspace.metadata.dist]`), the
-    /// package's own `[package.metadata.dist]` and its cargo-deb table,
-    /// each feature checked against what the package declares.
-    pub fn of_package(workspace: &Value, package: &Value) -> Result<Features> {
-        let name = package["name"].as_str().unwrap_or_default();
-        let own = package.pointer("/metadata/dist");
+    /// The features of `package`, from `workspace` (`[workspace.metadata.dist]`'s
+    /// keys), `own` (its `[package.metadata.dist]`'s, key by key over the
+    /// workspace's) and its cargo-deb table, each feature checked against
+    /// what the package declares.
+    pub fn of_package(
+        workspace: FeatureKeys<'_>,
+        own: FeatureKeys<'_>,
+        package: &MetadataPackage,
+    ) -> Result<Features> {
+        let name = package.name.as_str();
         let mut features = Features::default();
-        for (table, place) in [
-            (Some(workspace), "[workspace.metadata.dist]".to_owned()),
-            (own, format!("[package.metadata.dist] of `{name}`")),
-        ] {
-            if let Some(table) = table.and_then(Value::as_object) {
-                features.set_from(table, &place)?;
+        features.set(workspace);
+        features.set(own);
+        let dist_says = [workspace, own].iter().any(FeatureKeys::says_any);
+        if let Some(deb) = package.table("deb") {
+            let place = format!("[package.metadata.deb] of `{name}`");
+            let deb: DebFeatures = tables::read(deb, &place)?;
+            if deb.features.is_some() {
+                features = reconcile_with_deb(features, dist_says, deb, name)?;
             }
         }
-        let dist_says = [Some(workspace), own]
-            .into_iter()
-            .flatten()
-            .any(|table| KEYS.iter().any(|key| table.get(key).is_some()));
-        let deb = package.pointer("/metadata/deb").and_then(Value::as_object);
-        if let Some(deb) = deb.filter(|deb| deb.contains_key("features")) {
-            features = reconcile_with_deb(features, dist_says, deb, name)?;
-        }
-        check_declared(&features.features, package, name)?;
+        check_declared(&features.features, package)?;
         Ok(features)
     }
 
-    /// Sets what `table` says, over what was set before.
-    fn set_from(&mut self, table: &Map<String, Value>, place: &str) -> Result<()> {
-        if let Some(list) = table.get("features") {
-            self.features = feature_list(list).with_context(|| {
-                format!("{place} `features` must be a list of feature names, like [\"tls\"].")
-            })?;
+    /// Sets what `keys` say, over what was set before.
+    fn set(&mut self, keys: FeatureKeys<'_>) {
+        if let Some(list) = keys.features {
+            self.features = list.to_vec();
         }
-        for (key, flag) in [
-            ("default-features", &mut self.default_features),
-            ("all-features", &mut self.all_features),
-        ] {
-            match table.get(key) {
-                None => {}
-                Some(Value::Bool(value)) => *flag = *value,
-                Some(other) => bail!("{place} `{key}` is {other}, not true or false."),
-            }
+        if let Some(on) = keys.default_features {
+            self.default_features = on;
         }
-        Ok(())
+        if let Some(on) = keys.all_features {
+            self.all_features = on;
+        }
     }
 }
 
-fn feature_list(list: &Value) -> Option<Vec<String>> {
-    list.as_array()?
-        .iter()
-        .map(|item| item.as_str().map(str::to_owned))
-        .collect()
+impl FeatureKeys<'_> {
+    fn says_any(&self) -> bool {
+        self.features.is_some() || self.default_features.is_some() || self.all_features.is_some()
+    }
+}
+
+/// cargo-deb's feature keys in `[package.metadata.deb]`, among its others.
+#[derive(Debug, Deserialize)]
+struct DebFeatures {
+    features: Option<Vec<String>>,
+    #[serde(rename = "default-features")]
+    default_features: Option<bool>,
 }
 
 /// cargo-deb's `features` (and `default-features`, true unless set) for
@@ -122,12 +117,15 @@ fn feature_list(list: &Value) -> Option<Vec<String>> {
 fn reconcile_with_deb(
     dist: Features,
     dist_says: bool,
-    deb: &Map<String, Value>,
+    deb: DebFeatures,
     package: &str,
 ) -> Result<Features> {
     let place = format!("[package.metadata.deb] of `{package}`");
-    let mut from_deb = Features::default();
-    from_deb.set_from(deb, &place)?;
+    let from_deb = Features {
+        features: deb.features.unwrap_or_default(),
+        default_features: deb.default_features.unwrap_or(true),
+        all_features: false,
+    };
     if !dist_says {
         return Ok(from_deb);
     }
@@ -164,16 +162,11 @@ fn on_off(on: bool) -> &'static str {
 /// built: cargo's own error would come only after the other targets'
 /// builds. `dep/feature` names a dependency's feature, so only the
 /// dependency is checked.
-fn check_declared(features: &[String], package: &Value, name: &str) -> Result<()> {
-    let declared: Vec<&str> = package["features"]
-        .as_object()
-        .map(|table| table.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    let dependencies: Vec<&str> = package["dependencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|dep| dep["rename"].as_str().or(dep["name"].as_str()))
+fn check_declared(features: &[String], package: &MetadataPackage) -> Result<()> {
+    let name = &package.name;
+    let declared: Vec<&str> = package.features.keys().map(String::as_str).collect();
+    let dependencies: Vec<&str> = (package.dependencies.iter())
+        .map(|dep| dep.rename.as_deref().unwrap_or(&dep.name))
         .collect();
     for feature in features {
         let known = match feature.split_once('/') {
@@ -199,20 +192,34 @@ fn check_declared(features: &[String], package: &Value, name: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::workspace::config::tables::{DistTable, PackageTable};
+    use serde_json::{Value, json};
 
-    fn package(metadata: Value) -> Value {
-        json!({
+    fn package(metadata: Value) -> MetadataPackage {
+        serde_json::from_value(json!({
             "name": "tool",
+            "version": "1.0.0",
+            "manifest_path": "/tool/Cargo.toml",
             "features": { "default": ["fast"], "fast": [], "tls": ["dep:openssl"], "openssl": [] },
             "dependencies": [{ "name": "openssl" }, { "name": "regex-lite", "rename": "regex" }],
             "metadata": metadata,
-        })
+        }))
+        .unwrap()
+    }
+
+    /// The features of `package` with `workspace` as `[workspace.metadata.dist]`.
+    fn of(workspace: Value, package: &MetadataPackage) -> Result<Features> {
+        let workspace: DistTable = tables::read(&workspace, "[workspace.metadata.dist]")?;
+        let own: PackageTable = match package.table("dist") {
+            Some(own) => tables::read(own, "[package.metadata.dist]")?,
+            None => PackageTable::default(),
+        };
+        Features::of_package(workspace.feature_keys(), own.feature_keys(), package)
     }
 
     #[test]
     fn nothing_set_is_cargo_default() {
-        let features = Features::of_package(&json!({}), &package(json!({}))).unwrap();
+        let features = of(json!({}), &package(json!({}))).unwrap();
         assert!(features.is_default());
         assert!(features.cargo_args().is_empty());
     }
@@ -221,29 +228,26 @@ mod tests {
     fn package_keys_override_the_workspace_key_by_key() {
         let workspace = json!({ "features": ["fast"], "default-features": false });
         let own = json!({ "dist": { "features": ["tls", "regex/unicode"] } });
-        let features = Features::of_package(&workspace, &package(own)).unwrap();
+        let features = of(workspace, &package(own)).unwrap();
         assert_eq!(
             features.cargo_args(),
             ["--no-default-features", "--features", "tls,regex/unicode"]
         );
         let all = json!({ "dist": { "all-features": true } });
-        let features = Features::of_package(&json!({}), &package(all)).unwrap();
+        let features = of(json!({}), &package(all)).unwrap();
         assert_eq!(features.cargo_args(), ["--all-features"]);
     }
 
     #[test]
     fn cargo_deb_features_are_adopted_or_must_agree() {
         let deb = json!({ "deb": { "features": ["tls"], "default-features": false } });
-        let adopted = Features::of_package(&json!({}), &package(deb.clone())).unwrap();
+        let adopted = of(json!({}), &package(deb.clone())).unwrap();
         assert_eq!(adopted.features, ["tls"]);
         assert!(!adopted.default_features);
         let same = json!({ "features": ["tls"], "default-features": false });
-        assert_eq!(
-            Features::of_package(&same, &package(deb.clone())).unwrap(),
-            adopted
-        );
+        assert_eq!(of(same, &package(deb.clone())).unwrap(), adopted);
         let other = json!({ "features": ["fast"] });
-        let err = Features::of_package(&other, &package(deb)).unwrap_err();
+        let err = of(other, &package(deb)).unwrap_err();
         let message = format!("{err:#}");
         assert!(
             message.contains("[package.metadata.deb] of `tool`"),
@@ -258,15 +262,23 @@ mod tests {
     #[test]
     fn unknown_features_and_wrong_types_are_refused() {
         let typo = json!({ "features": ["tsl"] });
-        let err = Features::of_package(&typo, &package(json!({}))).unwrap_err();
+        let err = of(typo, &package(json!({}))).unwrap_err();
         let message = format!("{err:#}");
         assert!(message.contains("`tsl`"), "{message}");
         assert!(message.contains("Did you mean `tls`?"), "{message}");
         let dependency = json!({ "features": ["serde/derive"] });
-        assert!(Features::of_package(&dependency, &package(json!({}))).is_err());
+        assert!(of(dependency, &package(json!({}))).is_err());
         let not_a_list = json!({ "features": "tls" });
-        assert!(Features::of_package(&not_a_list, &package(json!({}))).is_err());
+        let err = format!("{:#}", of(not_a_list, &package(json!({}))).unwrap_err());
+        assert!(
+            err.contains("`features` must be a list of feature names"),
+            "{err}"
+        );
         let not_a_bool = json!({ "all-features": "yes" });
-        assert!(Features::of_package(&not_a_bool, &package(json!({}))).is_err());
+        let err = format!("{:#}", of(not_a_bool, &package(json!({}))).unwrap_err());
+        assert!(
+            err.contains("`all-features` must be true or false"),
+            "{err}"
+        );
     }
 }

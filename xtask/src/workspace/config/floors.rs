@@ -1,7 +1,6 @@
 //! The oldest system a release must run on: `min-glibc` and `min-macos`.
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 
 use crate::targets::Version;
 
@@ -29,31 +28,27 @@ pub(super) const MACOS_FLOOR: FloorKey = FloorKey {
     done: "build each architecture for",
 };
 
-/// The floor `floor.key` sets, if any.
-pub(super) fn configured_floor(dist: &Value, floor: &FloorKey) -> Result<Option<Version>> {
-    let FloorKey {
-        key,
-        system,
-        example,
-        done,
-    } = floor;
-    match dist.get(*key) {
-        None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.parse::<Version>().with_context(|| {
+impl FloorKey {
+    /// The floor `setting` (the value of `self.key`) sets, if any.
+    pub(super) fn configured(&self, setting: Option<&str>) -> Result<Option<Version>> {
+        let FloorKey {
+            key,
+            system,
+            example,
+            done,
+        } = self;
+        let Some(text) = setting else {
+            return Ok(None);
+        };
+        Ok(Some(text.parse::<Version>().with_context(|| {
             format!(
                 "[workspace.metadata.dist] `{key}` is {text:?}, which is not a {system} \
                  version. Write it as \"{example}\", or remove it to {done} the lowest \
                  {system} Rust supports there"
             )
-        })?)),
-        Some(other) => bail!(
-            "[workspace.metadata.dist] `{key}` is {other}, not a string. Write it as \
-             \"{example}\", or remove it to {done} the lowest {system} Rust supports there."
-        ),
+        })?))
     }
-}
 
-impl FloorKey {
     /// The floor of `triple`, whose lowest possible is `lowest` (`None`:
     /// the floor does not apply to it), given the configured one.
     pub(super) fn for_target(

@@ -14,8 +14,9 @@
 //! target that runs here, and ships the output as it ships a build
 //! script's.
 
+use std::collections::BTreeMap;
+
 use anyhow::{Result, bail};
-use serde_json::Value;
 
 use crate::util::suggest::did_you_mean;
 
@@ -36,19 +37,16 @@ pub struct Generate {
 }
 
 impl Generate {
-    /// `generate` of `[package.metadata.dist]` of `package`, if set.
-    pub(super) fn from_setting(setting: Option<&Value>, package: &str) -> Result<Generate> {
-        let Some(setting) = setting else {
+    /// `generate` of `[package.metadata.dist]` of `package`, if set: the
+    /// arguments that print each kind of file, by kind.
+    pub(super) fn from_setting(
+        setting: Option<&BTreeMap<String, Vec<String>>>,
+        package: &str,
+    ) -> Result<Generate> {
+        let Some(table) = setting else {
             return Ok(Generate::default());
         };
         let kinds: Vec<&str> = KINDS.iter().map(|(kind, ..)| *kind).collect();
-        let Some(table) = setting.as_object() else {
-            bail!(
-                "[package.metadata.dist] of `{package}` has `generate = {setting}`: it is a \
-                 table of the arguments that print each file, like \
-                 `generate = {{ man = [\"--generate\", \"man\"] }}`."
-            );
-        };
         for key in table.keys() {
             if !kinds.contains(&key.as_str()) {
                 bail!(
@@ -61,21 +59,15 @@ impl Generate {
         }
         let mut commands = Vec::new();
         for (kind, ..) in KINDS {
-            let Some(args) = table.get(kind) else {
-                continue;
-            };
-            let args: Option<Vec<String>> = args
-                .as_array()
-                .and_then(|list| list.iter().map(|a| a.as_str().map(str::to_owned)).collect())
-                .filter(|args: &Vec<String>| !args.is_empty());
-            let Some(args) = args else {
-                bail!(
-                    "[package.metadata.dist.generate] of `{package}` gives `{kind}` {}: give the \
-                     arguments that make the binary print it, like [\"--generate\", \"{kind}\"].",
-                    table[kind]
-                );
-            };
-            commands.push((kind, args));
+            match table.get(kind) {
+                None => {}
+                Some(args) if args.is_empty() => bail!(
+                    "[package.metadata.dist.generate] of `{package}` gives `{kind}` no arguments: \
+                     give the ones that make the binary print it, like [\"--generate\", \
+                     \"{kind}\"]."
+                ),
+                Some(args) => commands.push((kind, args.clone())),
+            }
         }
         Ok(Generate { commands })
     }
@@ -108,12 +100,19 @@ impl Generate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::workspace::config::tables::{self, PackageTable};
+    use serde_json::{Value, json};
+
+    fn generate(setting: Value) -> Result<Generate> {
+        let table = json!({ "generate": setting });
+        let table: PackageTable = tables::read(&table, "[package.metadata.dist] of `rg`")?;
+        Generate::from_setting(table.generate.as_ref(), "rg")
+    }
 
     #[test]
     fn commands_by_kind_and_their_file_names() {
         let setting = json!({ "fish": ["completions", "fish"], "man": ["--generate", "man"] });
-        let generate = Generate::from_setting(Some(&setting), "rg").unwrap();
+        let generate = generate(setting).unwrap();
         assert_eq!(generate.commands[0].0, "man");
         assert_eq!(generate.outputs(&["rg".to_owned()]), ["rg.1", "rg.fish"]);
         assert!(Generate::from_setting(None, "rg").unwrap().is_empty());
@@ -125,8 +124,10 @@ mod tests {
             json!({ "mann": ["x"] }),
             json!({ "man": [] }),
             json!(["man"]),
+            json!({ "man": "--generate man" }),
         ] {
-            assert!(Generate::from_setting(Some(&bad), "rg").is_err(), "{bad}");
+            let err = format!("{:#}", generate(bad.clone()).unwrap_err());
+            assert!(err.contains("generate"), "{bad}: {err}");
         }
     }
 }

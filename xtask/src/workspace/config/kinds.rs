@@ -9,9 +9,9 @@
 //! do on Linux, a program that needs std cannot be built for a Cortex-M,
 //! and a browser module has neither a `main` nor an OS.
 
-use anyhow::{Context, Result, bail};
-use serde_json::Value;
+use anyhow::{Result, bail};
 
+use super::tables::DistTable;
 use crate::targets::{Os, TargetSpec};
 
 /// What a shipped package is, in the order the configuration lists each
@@ -88,47 +88,28 @@ pub struct KindLists<'a> {
 
 /// Reads the table of `kind` (not [`Kind::Program`]): no table means no
 /// package of that kind.
-pub fn lists(dist: &Value, kind: Kind) -> Result<KindLists<'_>> {
-    let table_name = kind.table();
-    let Some(table) = dist.get(kind.key()) else {
+pub fn lists(dist: &DistTable, kind: Kind) -> Result<KindLists<'_>> {
+    let table = match kind {
+        Kind::Program => None,
+        Kind::Firmware => dist.firmware.as_ref(),
+        Kind::Web => dist.web.as_ref(),
+    };
+    let Some(table) = table else {
         return Ok(KindLists::default());
     };
-    let table = table.as_object().with_context(|| {
-        format!("{table_name} must be a table, with `packages` and `targets` lists.")
-    })?;
-    if let Some(key) = table
-        .keys()
-        .find(|key| !["packages", "targets"].contains(&key.as_str()))
-    {
+    if table.packages.is_empty() {
         bail!(
-            "{table_name} has a key `{key}` the xtask does not know. Its keys are packages, \
-             targets."
-        );
-    }
-    let list = |key: &str, example: &str| -> Result<Vec<&str>> {
-        table
-            .get(key)
-            .and_then(Value::as_array)
-            .and_then(|list| list.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-            .with_context(|| format!("{table_name} `{key}` must be a list, like [\"{example}\"]."))
-    };
-    let packages = list("packages", kind.example())?;
-    if packages.is_empty() {
-        bail!(
-            "{table_name} names no package in `packages`. Name the package it ships, like \
+            "{} names no package in `packages`. Name the package it ships, like \
              [\"{}\"], or remove the table.",
+            kind.table(),
             kind.example()
         );
     }
     // No targets is a package kept in the workspace but not shipped: it is
     // still kept out of the programs' builds.
-    let example_target = match kind {
-        Kind::Web => "wasm32-unknown-unknown",
-        _ => "thumbv7m-none-eabi",
-    };
     Ok(KindLists {
-        packages,
-        targets: list("targets", example_target)?,
+        packages: table.packages.iter().map(String::as_str).collect(),
+        targets: table.targets.iter().map(String::as_str).collect(),
     })
 }
 

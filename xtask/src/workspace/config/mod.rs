@@ -29,13 +29,15 @@ mod kinds;
 mod package;
 mod release;
 mod smoke;
+mod tables;
 
-use floors::{GLIBC_FLOOR, MACOS_FLOOR, configured_floor};
+use floors::{GLIBC_FLOOR, MACOS_FLOOR};
 pub use generate::Generate;
 pub use kinds::Kind;
 pub use package::Package;
 use release::{base_url, container_image, installers, universal2};
 pub use smoke::SmokeRun;
+use tables::{DistTable, Metadata, MetadataPackage};
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -140,14 +142,14 @@ pub fn load(sh: &Shell, rustc_targets: &[String], host: &str) -> Result<Config> 
 const DEFAULT_PROFILE: &str = "dist";
 
 /// `profile` of `[workspace.metadata.dist]`, or [`DEFAULT_PROFILE`].
-fn release_profile(dist: &Value) -> Result<String> {
-    match dist.get("profile") {
+fn release_profile(dist: &DistTable) -> Result<String> {
+    match dist.profile.as_deref() {
         None => Ok(DEFAULT_PROFILE.to_owned()),
-        Some(Value::String(name)) if !name.is_empty() => Ok(name.clone()),
-        Some(other) => bail!(
-            "[workspace.metadata.dist] `profile` is {other}: name the cargo profile release \
+        Some("") => bail!(
+            "[workspace.metadata.dist] `profile` is empty: name the cargo profile release \
              binaries are built with, like \"dist\" or \"release\"."
         ),
+        Some(name) => Ok(name.to_owned()),
     }
 }
 
@@ -186,35 +188,28 @@ impl Config {
     /// Builds the configuration from `cargo metadata` output, for the build
     /// machine `host`.
     pub fn from_metadata(metadata: &Value, rustc_targets: &[String], host: &str) -> Result<Config> {
-        let root = PathBuf::from(str_field(metadata, "workspace_root")?);
-        let target_dir = PathBuf::from(str_field(metadata, "target_directory")?);
-        let Some(dist) = metadata.pointer("/metadata/dist") else {
+        let metadata: Metadata = serde_json::from_value(metadata.clone())
+            .context("`cargo metadata` printed what the xtask cannot read")?;
+        let Some(dist) = metadata.metadata.as_ref().and_then(|m| m.get("dist")) else {
             bail!(
                 "Cargo.toml has no [workspace.metadata.dist] table, so there is nothing to build. \
                  Add one with `package = \"<the binary's package>\"` and `targets = [...]`, \
                  as in this template's Cargo.toml."
             );
         };
-
-        check_keys(dist)?;
-        let packages = shipped_packages(metadata, dist)?;
-        let members = metadata["packages"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|member| member["name"].as_str().map(str::to_owned))
-            .collect();
-        let targets = configured_targets(dist, rustc_targets, host)?;
-        let include = included_files(dist)?;
-        let universal2 = universal2(dist, &targets)?;
-        let container_image = container_image(dist, &targets)?;
-        let sbom = switch(dist, "sbom")?;
-        let installers = installers(dist, &targets)?;
-        let base_url = base_url(dist, &packages[0], &installers)?;
-        let profile = release_profile(dist)?;
+        let dist: DistTable = tables::read(dist, "[workspace.metadata.dist]")?;
+        let packages = shipped_packages(&metadata, &dist)?;
+        let members = metadata.packages.iter().map(|m| m.name.clone()).collect();
+        let targets = configured_targets(&dist, rustc_targets, host)?;
+        let include = included_files(&dist)?;
+        let universal2 = universal2(&dist, &targets)?;
+        let container_image = container_image(&dist, &targets)?;
+        let installers = installers(&dist, &targets)?;
+        let base_url = base_url(&dist, &packages[0], &installers)?;
+        let profile = release_profile(&dist)?;
         Ok(Config {
-            root,
-            target_dir,
+            root: metadata.workspace_root,
+            target_dir: metadata.target_directory,
             packages,
             targets,
             include,
@@ -222,7 +217,7 @@ impl Config {
             profile,
             universal2,
             container_image,
-            sbom,
+            sbom: dist.sbom.unwrap_or(true),
             installers,
             base_url,
         })
@@ -362,20 +357,11 @@ impl Config {
 /// `targets` of `[workspace.metadata.dist]`, each with its formats, CI
 /// runner and floors, in the order listed.
 fn configured_targets(
-    dist: &Value,
+    dist: &DistTable,
     rustc_targets: &[String],
     host: &str,
 ) -> Result<Vec<Configured>> {
-    let hosted: Vec<&str> = match dist.get("targets") {
-        None => Vec::new(),
-        Some(list) => list
-            .as_array()
-            .and_then(|list| list.iter().map(Value::as_str).collect())
-            .context(
-                "[workspace.metadata.dist] `targets` must be a list of target triples, \
-                 like [\"x86_64-unknown-linux-gnu\"].",
-            )?,
-    };
+    let hosted: Vec<&str> = dist.targets.iter().map(String::as_str).collect();
     if hosted.is_empty() {
         bail!(
             "[workspace.metadata.dist] has no `targets`. List at least one target triple, \
@@ -388,10 +374,8 @@ fn configured_targets(
         listed.extend(targets.into_iter().map(|triple| (kind, triple)));
     }
     let triples: Vec<&str> = listed.iter().map(|(_, triple)| *triple).collect();
-    let min_glibc = configured_floor(dist, &GLIBC_FLOOR)?;
-    let min_macos = configured_floor(dist, &MACOS_FLOOR)?;
-    let overrides = dist.get("formats").and_then(Value::as_object);
-    let ci_runners = dist.get("ci-runner").and_then(Value::as_object);
+    let min_glibc = GLIBC_FLOOR.configured(dist.min_glibc.as_deref())?;
+    let min_macos = MACOS_FLOOR.configured(dist.min_macos.as_deref())?;
     let mut targets = Vec::new();
     for (i, &triple) in triples.iter().enumerate() {
         if triples[..i].contains(&triple) {
@@ -404,22 +388,15 @@ fn configured_targets(
             )
         })?;
         kinds::check_target_kind(spec, listed[i].0)?;
-        let listed = overrides.and_then(|table| table.get(triple));
+        let listed = dist.formats.get(triple);
         let formats = match listed {
             Some(list) => parse_formats(spec, list)?,
             None => spec.default_formats().to_vec(),
         };
-        let ci_runner = match ci_runners.and_then(|table| table.get(triple)) {
-            Some(Value::String(label)) => Some(label.clone()),
-            Some(_) => bail!(
-                "[workspace.metadata.dist.ci-runner] `{triple}` must be a runner label, like \"ubuntu-latest\"."
-            ),
-            None => None,
-        };
         let mut configured = Configured {
             spec,
             formats,
-            ci_runner,
+            ci_runner: dist.ci_runner.get(triple).cloned(),
             glibc_floor: GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?,
             macos_floor: MACOS_FLOOR.for_target(triple, spec.min_macos, min_macos)?,
         };
@@ -429,7 +406,7 @@ fn configured_targets(
     check_per_target_tables(dist, &triples)?;
     let listed: Vec<bool> = targets
         .iter()
-        .map(|t| overrides.is_some_and(|table| table.contains_key(t.triple())))
+        .map(|t| dist.formats.contains_key(t.triple()))
         .collect();
     one_per_channel_platform(&mut targets, &listed)?;
     Ok(targets)
@@ -479,15 +456,6 @@ fn one_per_channel_platform(targets: &mut [Configured], listed: &[bool]) -> Resu
     Ok(())
 }
 
-/// A switch of `[workspace.metadata.dist]` that is on unless set to false.
-fn switch(dist: &Value, key: &str) -> Result<bool> {
-    match dist.get(key) {
-        None => Ok(true),
-        Some(Value::Bool(on)) => Ok(*on),
-        Some(other) => bail!("[workspace.metadata.dist] `{key}` is {other}, not true or false."),
-    }
-}
-
 /// The channels a program's target may ship through besides its
 /// packages, each with the switch of `[workspace.metadata.dist]` that
 /// turns it off: PyPI's wheels, and npm's platform packages.
@@ -497,13 +465,17 @@ const CHANNELS: [(Format, &str); 2] = [(Format::Wheel, "pypi"), (Format::Npm, "n
 /// npm package too, where PyPI and npm have a platform for it and their
 /// switch is on; refuses one listed for a target with no such platform, or
 /// while its switch is off.
-fn settle_channels(configured: &mut Configured, listed: bool, dist: &Value) -> Result<()> {
+fn settle_channels(configured: &mut Configured, listed: bool, dist: &DistTable) -> Result<()> {
     if Kind::of_target(configured.spec) != Kind::Program {
         return Ok(());
     }
     let triple = configured.triple();
     for (format, key) in CHANNELS {
-        let on = switch(dist, key)?;
+        let on = match format {
+            Format::Wheel => dist.pypi,
+            _ => dist.npm,
+        }
+        .unwrap_or(true);
         let asked = configured.formats.contains(&format);
         let platform = match format {
             Format::Wheel => configured.wheel_platform().map(drop),
@@ -529,91 +501,35 @@ fn settle_channels(configured: &mut Configured, listed: bool, dist: &Value) -> R
 
 /// Refuses a `[workspace.metadata.dist.formats]` or `.ci-runner]` entry for
 /// a target that is not configured: it would be ignored.
-fn check_per_target_tables(dist: &Value, triples: &[&str]) -> Result<()> {
-    if let Some(table) = dist.get("formats").and_then(Value::as_object) {
-        if let Some(triple) = table.keys().find(|t| !triples.contains(&t.as_str())) {
-            bail!(
-                "[workspace.metadata.dist.formats] sets formats for `{triple}`, which is not \
-                 in `targets`. Add it to `targets` or remove its formats."
-            );
-        }
+fn check_per_target_tables(dist: &DistTable, triples: &[&str]) -> Result<()> {
+    if let Some(triple) = dist.formats.keys().find(|t| !triples.contains(&t.as_str())) {
+        bail!(
+            "[workspace.metadata.dist.formats] sets formats for `{triple}`, which is not \
+             in `targets`. Add it to `targets` or remove its formats."
+        );
     }
-    if let Some(table) = dist.get("ci-runner").and_then(Value::as_object) {
-        if let Some(triple) = table.keys().find(|t| !triples.contains(&t.as_str())) {
-            bail!(
-                "[workspace.metadata.dist.ci-runner] names `{triple}`, which is not in \
-                 `targets`, so it would be ignored. {}Fix the name or remove the entry.",
-                did_you_mean(triple, triples)
-            );
-        }
+    if let Some(triple) = dist
+        .ci_runner
+        .keys()
+        .find(|t| !triples.contains(&t.as_str()))
+    {
+        bail!(
+            "[workspace.metadata.dist.ci-runner] names `{triple}`, which is not in \
+             `targets`, so it would be ignored. {}Fix the name or remove the entry.",
+            did_you_mean(triple, triples)
+        );
     }
     Ok(())
 }
 
 /// `include` of `[workspace.metadata.dist]`, by default the README.
-fn included_files(dist: &Value) -> Result<Vec<String>> {
-    let include = match dist.get("include") {
+fn included_files(dist: &DistTable) -> Result<Vec<String>> {
+    let include = match &dist.include {
         None => vec!["README.md".to_owned()],
-        Some(list) => list
-            .as_array()
-            .and_then(|list| list.iter().map(|item| item.as_str().map(str::to_owned)).collect())
-            .context("[workspace.metadata.dist] `include` must be a list of file paths, like [\"README.md\"].")?,
+        Some(list) => list.clone(),
     };
     check_include_names(&include)?;
     Ok(include)
-}
-
-/// The keys `[workspace.metadata.dist]` may have.
-const DIST_KEYS: &[&str] = &[
-    "package",
-    "packages",
-    "bins",
-    "include",
-    "targets",
-    "formats",
-    "ci-runner",
-    "min-glibc",
-    "min-macos",
-    "universal2",
-    "container-image",
-    "sbom",
-    "pypi",
-    "npm",
-    "installers",
-    "base-url",
-    "profile",
-    "firmware",
-    "web",
-    features::KEYS[0],
-    features::KEYS[1],
-    features::KEYS[2],
-];
-
-/// Refuses keys of `[workspace.metadata.dist]` the xtask would ignore, and
-/// sub-tables that are not tables.
-fn check_keys(dist: &Value) -> Result<()> {
-    let table = dist
-        .as_object()
-        .context("[workspace.metadata.dist] must be a table.")?;
-    for key in table.keys() {
-        if !DIST_KEYS.contains(&key.as_str()) {
-            bail!(
-                "[workspace.metadata.dist] has a key `{key}` the xtask does not know, so it \
-                 would be ignored. {}The keys are: {}.",
-                did_you_mean(key, DIST_KEYS),
-                DIST_KEYS.join(", ")
-            );
-        }
-    }
-    for sub in ["formats", "ci-runner"] {
-        if table.get(sub).is_some_and(|value| !value.is_object()) {
-            bail!(
-                "[workspace.metadata.dist] `{sub}` must be a table of target triples, like \
-                 [workspace.metadata.dist.{sub}] in this template's Cargo.toml."
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Refuses two included files that would land at one path in the archive.
@@ -638,14 +554,11 @@ fn check_include_names(include: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
+fn parse_formats(spec: &TargetSpec, names: &[String]) -> Result<Vec<Format>> {
     let triple = spec.triple;
-    let names = list.as_array().with_context(|| {
-        format!("[workspace.metadata.dist.formats] `{triple}` must be a list, like [\"tar.gz\"].")
-    })?;
     let mut formats = Vec::new();
     for name in names {
-        let name = name.as_str().unwrap_or_default();
+        let name = name.as_str();
         let Some(format) = Format::package_from_name(name) else {
             let known: Vec<&str> = Format::PACKAGES.iter().map(Format::name).collect();
             bail!(
@@ -707,23 +620,18 @@ fn parse_formats(spec: &TargetSpec, list: &Value) -> Result<Vec<Format>> {
 }
 
 /// The programs `package` (one) or `packages` (a list) name.
-fn program_names(dist: &Value) -> Result<Vec<&str>> {
-    Ok(match (dist.get("package"), dist.get("packages")) {
+fn program_names(dist: &DistTable) -> Result<Vec<&str>> {
+    Ok(match (&dist.package, &dist.packages) {
         (Some(_), Some(_)) => bail!(
             "[workspace.metadata.dist] has both `package` and `packages`. Keep one: \
              `packages = [\"a\", \"b\"]` lists every package to ship."
         ),
-        (Some(one), None) => vec![one.as_str().context(
-            "[workspace.metadata.dist] `package` must be a package name, like \"app\".",
-        )?],
-        (None, Some(list)) => list
-            .as_array()
-            .and_then(|list| list.iter().map(Value::as_str).collect())
-            .filter(|names: &Vec<&str>| !names.is_empty())
-            .context(
-                "[workspace.metadata.dist] `packages` must be a list of package names, like \
-                 [\"app\", \"appd\"].",
-            )?,
+        (Some(one), None) => vec![one.as_str()],
+        (None, Some(list)) if list.is_empty() => bail!(
+            "[workspace.metadata.dist] `packages` must be a list of package names, like \
+             [\"app\", \"appd\"]; it is empty."
+        ),
+        (None, Some(list)) => list.iter().map(String::as_str).collect(),
         (None, None) => bail!(
             "[workspace.metadata.dist] needs `package = \"<name>\"`: the package whose binary \
              is shipped (or `packages = [...]` for several)."
@@ -735,23 +643,16 @@ fn program_names(dist: &Value) -> Result<Vec<&str>> {
 /// binaries `[workspace.metadata.dist.bins]` narrows it to. Refuses an
 /// unknown package, one named twice, and two that ship a binary of the same
 /// name, which would overwrite each other once installed.
-fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
+fn shipped_packages(metadata: &Metadata, dist: &DistTable) -> Result<Vec<Package>> {
     let names = program_names(dist)?;
-    let members: Vec<&Value> = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .collect();
-    let member_names: Vec<&str> = members.iter().filter_map(|m| m["name"].as_str()).collect();
-    let narrowing = dist.get("bins").and_then(Value::as_object);
-    if let Some(table) = narrowing {
-        if let Some(other) = table.keys().find(|key| !names.contains(&key.as_str())) {
-            bail!(
-                "[workspace.metadata.dist.bins] narrows `{other}`, which is not a shipped package \
-                 ({}). Fix the name or remove the entry.",
-                names.join(", ")
-            );
-        }
+    let members: Vec<&MetadataPackage> = metadata.packages.iter().collect();
+    let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    if let Some(other) = dist.bins.keys().find(|key| !names.contains(&key.as_str())) {
+        bail!(
+            "[workspace.metadata.dist.bins] narrows `{other}`, which is not a shipped package \
+             ({}). Fix the name or remove the entry.",
+            names.join(", ")
+        );
     }
     let mut named: Vec<(Kind, &str)> = names.iter().map(|&name| (Kind::Program, name)).collect();
     for kind in Kind::TABLED {
@@ -763,7 +664,7 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
     for &(kind, name) in &named {
         let member = members
             .iter()
-            .find(|member| member["name"] == name)
+            .find(|member| member.name == name)
             .with_context(|| {
                 format!(
                     "{} names package `{name}`, but no workspace member has that name. {}Set it \
@@ -772,7 +673,7 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
                     did_you_mean(name, &member_names)
                 )
             })?;
-        let narrowed = narrowing.and_then(|table| table.get(name));
+        let narrowed = dist.bins.get(name).map(Vec::as_slice);
         if kind == Kind::Web {
             npm::check_name(name).with_context(|| {
                 format!(
@@ -795,12 +696,6 @@ fn shipped_packages(metadata: &Value, dist: &Value) -> Result<Vec<Package>> {
         packages.push(package);
     }
     Ok(packages)
-}
-
-fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str> {
-    value[key]
-        .as_str()
-        .with_context(|| format!("`cargo metadata` output has no `{key}`"))
 }
 
 #[cfg(test)]
@@ -906,7 +801,7 @@ mod tests {
         let err = error_of(json!({ "package": "app", "pypi": "yes",
             "targets": ["x86_64-unknown-linux-gnu"] }));
         assert!(
-            err.contains("`pypi` is \"yes\", not true or false"),
+            err.contains("`pypi` must be true or false, not string \"yes\""),
             "{err}"
         );
     }
@@ -1047,7 +942,7 @@ mod tests {
         let err = format!(
             "{:#}",
             Config::from_metadata(
-                &json!({"workspace_root": "/", "target_directory": "/t"}),
+                &json!({"workspace_root": "/", "target_directory": "/t", "packages": []}),
                 &[],
                 "x86_64-unknown-linux-gnu"
             )
@@ -1099,7 +994,11 @@ mod tests {
             "targets": ["x86_64-unknown-linux-gnu"],
             "min-glibc": 2.28
         }));
-        assert!(err.contains("not a string"), "{err}");
+        assert!(
+            err.contains("`min-glibc` must be a glibc version, like \"2.28\""),
+            "{err}"
+        );
+        assert!(err.contains("not floating point `2.28`"), "{err}");
     }
 
     #[test]
@@ -1129,7 +1028,8 @@ mod tests {
             "{err}"
         );
         let err = error_of(json!({ "package": "app", "targets": both, "min-macos": 12 }));
-        assert!(err.contains("`min-macos` is 12, not a string"), "{err}");
+        assert!(err.contains("`min-macos` must be a macOS version"), "{err}");
+        assert!(err.contains("not integer `12`"), "{err}");
     }
 
     #[test]
@@ -1160,7 +1060,7 @@ mod tests {
         assert!(error_of(zip_only).contains("not both configured with tar.gz"));
         let err = error_of(json!({ "package": "app", "targets": both, "universal2": "yes" }));
         assert!(
-            err.contains("`universal2` is \"yes\", not true or false"),
+            err.contains("`universal2` must be true or false, not string \"yes\""),
             "{err}"
         );
     }
@@ -1280,7 +1180,7 @@ mod tests {
         assert!(error_of(zip_only).contains("none is configured"));
         let err = error_of(json!({ "package": "app", "targets": musl, "container-image": 1 }));
         assert!(
-            err.contains("`container-image` is 1, not true or false"),
+            err.contains("`container-image` must be true or false, not integer `1`"),
             "{err}"
         );
     }
@@ -1296,7 +1196,10 @@ mod tests {
         let off = load(json!({ "package": "app", "targets": targets, "sbom": false })).unwrap();
         assert!(!off.sbom);
         let err = error_of(json!({ "package": "app", "targets": targets, "sbom": 1 }));
-        assert!(err.contains("`sbom` is 1, not true or false"), "{err}");
+        assert!(
+            err.contains("`sbom` must be true or false, not integer `1`"),
+            "{err}"
+        );
         // An SBOM is not a package format a target can be given.
         let err = error_of(json!({
             "package": "app", "targets": targets,

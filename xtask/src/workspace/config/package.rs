@@ -2,28 +2,18 @@
 //! build's settings (`[package.metadata.dist]`), and its
 //! `[package.metadata.deb]` and `.generate-rpm]` tables.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::features::{self, Features};
+use super::features::Features;
 use super::generate::Generate;
 use super::kinds::Kind;
 use super::smoke::SmokeRun;
-use super::str_field;
+use super::tables::{self, DistTable, MetadataPackage, PackageTable};
 use crate::formats::program::Program;
 use crate::util::suggest::did_you_mean;
-
-/// The keys `[package.metadata.dist]` may have.
-const PACKAGE_DIST_KEYS: [&str; 6] = [
-    features::KEYS[0],
-    features::KEYS[1],
-    features::KEYS[2],
-    "smoke-run",
-    "generate",
-    "pkg-identifier",
-];
 
 /// The shipped package, as cargo resolves its manifest.
 #[derive(Debug)]
@@ -83,75 +73,60 @@ impl Package {
     /// built as `dist` (`[workspace.metadata.dist]`) and its own
     /// `[package.metadata.dist]` say.
     pub(super) fn from_metadata(
-        package: &Value,
-        narrowed: Option<&Value>,
-        dist: &Value,
+        package: &MetadataPackage,
+        narrowed: Option<&[String]>,
+        dist: &DistTable,
         kind: Kind,
     ) -> Result<Package> {
-        let name = str_field(package, "name")?.to_owned();
-        check_package_dist_keys(package, &name)?;
-        let bins = match kind {
-            Kind::Web => vec![web_module(package, &name)?.to_owned()],
-            _ => shipped_bins(&name, &binaries(package, &name)?, narrowed)?,
+        let name = package.name.clone();
+        let own: PackageTable = match package.table("dist") {
+            Some(table) => tables::read(table, &format!("[package.metadata.dist] of `{name}`"))?,
+            None => PackageTable::default(),
         };
-        let optional = |key: &str| package[key].as_str().map(str::to_owned);
+        let bins = match kind {
+            Kind::Web => vec![web_module(package)?.to_owned()],
+            _ => shipped_bins(&name, &binaries(package)?, narrowed)?,
+        };
+        let tool_table = |key: &str| {
+            package
+                .table(key)
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
         Ok(Package {
             bins,
-            version: str_field(package, "version")?.to_owned(),
-            description: optional("description"),
-            license: optional("license"),
-            authors: package["authors"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|author| author.as_str().map(str::to_owned))
-                .collect(),
-            homepage: optional("homepage"),
-            repository: optional("repository"),
-            dir: Path::new(str_field(package, "manifest_path")?)
+            version: package.version.clone(),
+            description: package.description.clone(),
+            license: package.license.clone(),
+            authors: package.authors.clone(),
+            homepage: package.homepage.clone(),
+            repository: package.repository.clone(),
+            dir: package
+                .manifest_path
                 .parent()
                 .context("a manifest path has a folder")?
                 .to_owned(),
-            deb: package
-                .pointer("/metadata/deb")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
-            generate_rpm: package
-                .pointer("/metadata/generate-rpm")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
-            features: Features::of_package(dist, package)?,
-            smoke_run: SmokeRun::from_setting(package.pointer("/metadata/dist/smoke-run"), &name)?,
-            generate: Generate::from_setting(package.pointer("/metadata/dist/generate"), &name)?,
-            pkg_identifier: pkg_identifier(package, &name)?,
+            deb: tool_table("deb"),
+            generate_rpm: tool_table("generate-rpm"),
+            features: Features::of_package(dist.feature_keys(), own.feature_keys(), package)?,
+            smoke_run: SmokeRun::from_setting(own.smoke_run.as_ref(), &name)?,
+            generate: Generate::from_setting(own.generate.as_ref(), &name)?,
+            pkg_identifier: own.pkg_identifier,
             kind,
             name,
         })
     }
 }
 
-/// `pkg-identifier` of `package`'s `[package.metadata.dist]`, a string if
-/// set (whether it is reverse-DNS is checked where a .pkg is planned).
-fn pkg_identifier(package: &Value, name: &str) -> Result<Option<String>> {
-    match package.pointer("/metadata/dist/pkg-identifier") {
-        None => Ok(None),
-        Some(Value::String(identifier)) => Ok(Some(identifier.clone())),
-        Some(other) => bail!(
-            "[package.metadata.dist] of `{name}` sets `pkg-identifier` to {other}, not a \
-             string. Give the reverse-DNS name of its macOS .pkg, like \"io.github.owner.{name}\"."
-        ),
-    }
-}
-
 /// The names of `package`'s binaries, of which it must have one.
-fn binaries<'a>(package: &'a Value, name: &str) -> Result<Vec<&'a str>> {
-    let all: Vec<&str> = targets_of_kind(package, "bin").collect();
+fn binaries(package: &MetadataPackage) -> Result<Vec<&str>> {
+    let all: Vec<&str> = package.targets_of_kind("bin").collect();
     if all.is_empty() {
         bail!(
-            "package `{name}` has no binary to ship. Give it a src/main.rs or a [[bin]] \
-             target, or take it out of `packages` in [workspace.metadata.dist]."
+            "package `{}` has no binary to ship. Give it a src/main.rs or a [[bin]] \
+             target, or take it out of `packages` in [workspace.metadata.dist].",
+            package.name
         );
     }
     Ok(all)
@@ -159,47 +134,29 @@ fn binaries<'a>(package: &'a Value, name: &str) -> Result<Vec<&'a str>> {
 
 /// The name of a web package's WebAssembly module: its library, which must
 /// be a cdylib (what rustc makes a `.wasm` module of).
-fn web_module<'a>(package: &'a Value, name: &str) -> Result<&'a str> {
-    targets_of_kind(package, "cdylib").next().with_context(|| {
+fn web_module(package: &MetadataPackage) -> Result<&str> {
+    package.targets_of_kind("cdylib").next().with_context(|| {
         format!(
-            "package `{name}` is named in [workspace.metadata.dist.web], but its library is not \
+            "package `{}` is named in [workspace.metadata.dist.web], but its library is not \
              a cdylib, so no .wasm module is built for wasm-bindgen to read. Add `[lib] \
-             crate-type = [\"cdylib\", \"rlib\"]` to its Cargo.toml."
+             crate-type = [\"cdylib\", \"rlib\"]` to its Cargo.toml.",
+            package.name
         )
     })
 }
 
-/// The names of `package`'s cargo targets of `kind` (`bin`, `cdylib`).
-fn targets_of_kind<'a>(package: &'a Value, kind: &'a str) -> impl Iterator<Item = &'a str> {
-    package["targets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(move |target| {
-            target["kind"]
-                .as_array()
-                .is_some_and(|kinds| kinds.iter().any(|k| k == kind))
-        })
-        .filter_map(|target| target["name"].as_str())
-}
-
 /// The binaries `narrowed` (`[workspace.metadata.dist.bins]` of package
 /// `name`) lists, in the package's own order, or `all` of them.
-fn shipped_bins(name: &str, all: &[&str], narrowed: Option<&Value>) -> Result<Vec<String>> {
+fn shipped_bins(name: &str, all: &[&str], narrowed: Option<&[String]>) -> Result<Vec<String>> {
     let bins = match narrowed {
         None => all.iter().map(|bin| (*bin).to_owned()).collect(),
-        Some(list) => {
-            let listed: Vec<&str> = list
-                .as_array()
-                .and_then(|list| list.iter().map(Value::as_str).collect())
-                .filter(|listed: &Vec<&str>| !listed.is_empty())
-                .with_context(|| {
-                    format!(
-                        "[workspace.metadata.dist.bins] `{name}` must be a list of some of its \
-                         binaries, like [\"{}\"].",
-                        all[0]
-                    )
-                })?;
+        Some([]) => bail!(
+            "[workspace.metadata.dist.bins] `{name}` must be a list of some of its binaries, \
+             like [\"{}\"]; it is empty.",
+            all[0]
+        ),
+        Some(listed) => {
+            let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
             for bin in &listed {
                 if !all.contains(bin) {
                     bail!(
@@ -218,27 +175,6 @@ fn shipped_bins(name: &str, all: &[&str], narrowed: Option<&Value>) -> Result<Ve
         }
     };
     Ok(bins)
-}
-
-/// Refuses a key of `[package.metadata.dist]` dist would ignore.
-fn check_package_dist_keys(package: &Value, name: &str) -> Result<()> {
-    let Some(table) = package.pointer("/metadata/dist") else {
-        return Ok(());
-    };
-    let table = table
-        .as_object()
-        .with_context(|| format!("[package.metadata.dist] of `{name}` must be a table."))?;
-    for key in table.keys() {
-        if !PACKAGE_DIST_KEYS.contains(&key.as_str()) {
-            bail!(
-                "[package.metadata.dist] of `{name}` has a key `{key}` the xtask does not know, \
-                 so it would be ignored. {}The keys are: {}.",
-                did_you_mean(key, &PACKAGE_DIST_KEYS),
-                PACKAGE_DIST_KEYS.join(", ")
-            );
-        }
-    }
-    Ok(())
 }
 
 impl Package {

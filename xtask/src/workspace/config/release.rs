@@ -2,9 +2,9 @@
 //! and where they download from, the universal macOS binary, and the
 //! container image.
 
-use anyhow::{Context, Result, bail};
-use serde_json::Value;
+use anyhow::{Result, bail};
 
+use super::tables::DistTable;
 use super::{Configured, Package};
 use crate::targets::platforms;
 use crate::util::suggest::did_you_mean;
@@ -12,25 +12,19 @@ use crate::vocab::Format;
 
 /// The installers `installers` names, checked against what the targets
 /// ship; without it, every installer some target has artifacts for.
-pub(super) fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<Format>> {
+pub(super) fn installers(dist: &DistTable, targets: &[Configured]) -> Result<Vec<Format>> {
     let served = |installer: Format| {
         targets
             .iter()
             .any(|t| platforms::serves(installer, t.spec, &t.formats))
     };
-    let Some(listed) = dist.get("installers") else {
+    let Some(listed) = &dist.installers else {
         return Ok(Format::INSTALLERS
             .into_iter()
             .filter(|&i| served(i))
             .collect());
     };
-    let names: Vec<&str> = listed
-        .as_array()
-        .and_then(|list| list.iter().map(Value::as_str).collect())
-        .context(
-            "[workspace.metadata.dist] `installers` must be a list of installer names, like \
-             [\"shell\", \"homebrew\", \"scoop\"], or [] for none.",
-        )?;
+    let names: Vec<&str> = listed.iter().map(String::as_str).collect();
     let known: Vec<&str> = Format::INSTALLERS
         .iter()
         .filter_map(Format::installer_name)
@@ -74,7 +68,7 @@ pub(super) fn installers(dist: &Value, targets: &[Configured]) -> Result<Vec<For
 /// Where the installers download from: `base-url`, or the GitHub release
 /// of `repository`. Needed only when there are installers.
 pub(super) fn base_url(
-    dist: &Value,
+    dist: &DistTable,
     package: &Package,
     installers: &[Format],
 ) -> Result<Option<String>> {
@@ -92,16 +86,16 @@ pub(super) fn base_url(
 }
 
 fn release_base_url(
-    dist: &Value,
+    dist: &DistTable,
     package: &Package,
     installers: &[Format],
 ) -> Result<Option<String>> {
-    match dist.get("base-url") {
-        Some(Value::String(url)) if url.starts_with("https://") || url.starts_with("http://") => {
+    match &dist.base_url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
             return Ok(Some(url.clone()));
         }
         Some(other) => bail!(
-            "[workspace.metadata.dist] `base-url` is {other}, not an http(s) URL. Set it to \
+            "[workspace.metadata.dist] `base-url` is {other:?}, not an http(s) URL. Set it to \
              where the release's files can be downloaded, with {{version}} for the version, \
              like \"https://github.com/OWNER/REPO/releases/download/v{{version}}\"."
         ),
@@ -133,17 +127,17 @@ fn release_base_url(
 
 /// Whether the universal macOS artifact is made: as `universal2` says, or,
 /// without it, whenever both macOS targets make a tarball to make it from.
-pub(super) fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
+pub(super) fn universal2(dist: &DistTable, targets: &[Configured]) -> Result<bool> {
     let both = platforms::UNIVERSAL2_SLICES.iter().all(|triple| {
         targets
             .iter()
             .any(|t| t.triple() == *triple && t.formats.contains(&Format::TarGz))
     });
-    match dist.get("universal2") {
+    match dist.universal2 {
         None => Ok(both),
-        Some(Value::Bool(false)) => Ok(false),
-        Some(Value::Bool(true)) if both => Ok(true),
-        Some(Value::Bool(true)) => bail!(
+        Some(false) => Ok(false),
+        Some(true) if both => Ok(true),
+        Some(true) => bail!(
             "[workspace.metadata.dist] asks for `universal2`, the macOS binary with both an \
              x86_64 and an arm64 slice, but it is made from the tar.gz of each of {} and {}, and \
              they are not both configured with tar.gz. Add the missing one with `cargo xtask \
@@ -151,24 +145,21 @@ pub(super) fn universal2(dist: &Value, targets: &[Configured]) -> Result<bool> {
             platforms::UNIVERSAL2_SLICES[0],
             platforms::UNIVERSAL2_SLICES[1]
         ),
-        Some(other) => {
-            bail!("[workspace.metadata.dist] `universal2` is {other}, not true or false.")
-        }
     }
 }
 
 /// Whether the release ships a container image (an OCI image layout
 /// archive): as `container-image` says, or, without it, whenever a target
 /// whose binary is static Linux makes a tarball to take it from.
-pub(super) fn container_image(dist: &Value, targets: &[Configured]) -> Result<bool> {
+pub(super) fn container_image(dist: &DistTable, targets: &[Configured]) -> Result<bool> {
     let serving = targets
         .iter()
         .any(|t| platforms::container(t.spec).is_some() && t.formats.contains(&Format::TarGz));
-    match dist.get("container-image") {
+    match dist.container_image {
         None => Ok(serving),
-        Some(Value::Bool(false)) => Ok(false),
-        Some(Value::Bool(true)) if serving => Ok(true),
-        Some(Value::Bool(true)) => {
+        Some(false) => Ok(false),
+        Some(true) if serving => Ok(true),
+        Some(true) => {
             let would_serve: Vec<&str> = crate::targets::KNOWN_TARGETS
                 .iter()
                 .filter(|spec| platforms::container(spec).is_some())
@@ -180,9 +171,6 @@ pub(super) fn container_image(dist: &Value, targets: &[Configured]) -> Result<bo
                  of {} with `cargo xtask add-target`, or remove `container-image`.",
                 would_serve.join(", ")
             )
-        }
-        Some(other) => {
-            bail!("[workspace.metadata.dist] `container-image` is {other}, not true or false.")
         }
     }
 }

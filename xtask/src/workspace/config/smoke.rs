@@ -8,7 +8,8 @@
 //! reason, `smoke-run = { skip = "needs a display" }`, which dist prints.
 
 use anyhow::{Result, bail};
-use serde_json::Value;
+
+use super::tables::SmokeRunSetting;
 
 /// The package's smoke run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,37 +29,27 @@ impl Default for SmokeRun {
 
 impl SmokeRun {
     /// `smoke-run` of `[package.metadata.dist]` of `package`, if set.
-    pub(super) fn from_setting(setting: Option<&Value>, package: &str) -> Result<SmokeRun> {
-        let arguments = |list: &Vec<Value>| -> Option<Vec<String>> {
-            list.iter()
-                .map(|item| item.as_str().map(str::to_owned))
-                .collect()
-        };
+    pub(super) fn from_setting(
+        setting: Option<&SmokeRunSetting>,
+        package: &str,
+    ) -> Result<SmokeRun> {
         match setting {
             None => Ok(SmokeRun::default()),
-            Some(Value::Array(list)) => match arguments(list) {
-                Some(args) if !args.is_empty() => Ok(SmokeRun::Args(args)),
-                _ => bail!(
-                    "[package.metadata.dist] of `{package}` has `smoke-run = {}`: give the \
-                     arguments that make the binary print its version, like [\"--version\"], \
-                     or turn it off with `smoke-run = {{ skip = \"why\" }}`.",
-                    Value::Array(list.clone())
-                ),
-            },
-            Some(Value::Object(table)) => match (table.get("skip"), table.len()) {
-                (Some(Value::String(why)), 1) if !why.trim().is_empty() => {
-                    Ok(SmokeRun::Skip(why.trim().to_owned()))
-                }
-                _ => bail!(
-                    "[package.metadata.dist] of `{package}` has `smoke-run = {}`: a table turns \
-                     the smoke run off and has only `skip`, the reason dist prints, like \
-                     `smoke-run = {{ skip = \"needs a display\" }}`.",
-                    Value::Object(table.clone())
-                ),
-            },
-            Some(other) => bail!(
-                "[package.metadata.dist] of `{package}` has `smoke-run = {other}`: it is a list \
-                 of arguments, like [\"--version\"], or `{{ skip = \"why\" }}`."
+            Some(SmokeRunSetting::Args(args)) if !args.is_empty() => {
+                Ok(SmokeRun::Args(args.clone()))
+            }
+            Some(SmokeRunSetting::Args(_)) => bail!(
+                "[package.metadata.dist] of `{package}` has `smoke-run = []`: give the \
+                 arguments that make the binary print its version, like [\"--version\"], \
+                 or turn it off with `smoke-run = {{ skip = \"why\" }}`."
+            ),
+            Some(SmokeRunSetting::Off(off)) if !off.skip.trim().is_empty() => {
+                Ok(SmokeRun::Skip(off.skip.trim().to_owned()))
+            }
+            Some(SmokeRunSetting::Off(_)) => bail!(
+                "[package.metadata.dist] of `{package}` turns the smoke run off without a \
+                 reason: `skip` is the reason dist prints, like \
+                 `smoke-run = {{ skip = \"needs a display\" }}`."
             ),
         }
     }
@@ -67,7 +58,14 @@ impl SmokeRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::workspace::config::tables::{self, PackageTable};
+    use serde_json::{Value, json};
+
+    fn smoke_run(setting: Value) -> Result<SmokeRun> {
+        let table = json!({ "smoke-run": setting });
+        let table: PackageTable = tables::read(&table, "[package.metadata.dist] of `tool`")?;
+        SmokeRun::from_setting(table.smoke_run.as_ref(), "tool")
+    }
 
     #[test]
     fn arguments_a_reason_or_the_default() {
@@ -75,14 +73,12 @@ mod tests {
             SmokeRun::from_setting(None, "tool").unwrap(),
             SmokeRun::Args(vec!["--version".into()])
         );
-        let args = json!(["version", "--short"]);
         assert_eq!(
-            SmokeRun::from_setting(Some(&args), "tool").unwrap(),
+            smoke_run(json!(["version", "--short"])).unwrap(),
             SmokeRun::Args(vec!["version".into(), "--short".into()])
         );
-        let skip = json!({ "skip": "needs a display" });
         assert_eq!(
-            SmokeRun::from_setting(Some(&skip), "tool").unwrap(),
+            smoke_run(json!({ "skip": "needs a display" })).unwrap(),
             SmokeRun::Skip("needs a display".into())
         );
     }
@@ -97,8 +93,9 @@ mod tests {
             json!({ "skip": "" }),
             json!({ "skip": "why", "args": [] }),
         ] {
-            let err = SmokeRun::from_setting(Some(&bad), "tool").unwrap_err();
-            assert!(format!("{err}").contains("`tool`"), "{bad}: {err}");
+            let err = format!("{:#}", smoke_run(bad.clone()).unwrap_err());
+            assert!(err.contains("`tool`"), "{bad}: {err}");
+            assert!(err.contains("smoke-run"), "{bad}: {err}");
         }
     }
 }
