@@ -178,6 +178,21 @@ fn a_framework_user_is_not_built_for_macos_without_an_sdk() {
     expect_file!["snapshots/framework-user.txt"].assert_eq(&dry_run(ws.path(), &[]));
 }
 
+/// rv's dist-workspace.toml, as cargo-dist wrote it (the fixture names
+/// its source), beside the `package` init adds to Cargo.toml: its targets
+/// and installers are the plan's, its MSVC targets are built elsewhere, and
+/// its keys that mean nothing here are listed with the reason. (Its
+/// PowerShell installer, which this tool lacks, is left out; that refusal
+/// is the unit tests'.)
+#[test]
+fn a_project_cargo_dist_configured() {
+    let ws = workspace("plan-cargo-dist", &[("rv", "", None)], "package = \"rv\"");
+    let fixture = include_str!("../src/workspace/config/fixtures/rv-dist-workspace.toml");
+    let without_powershell = fixture.replace(", \"powershell\"", "");
+    std::fs::write(ws.path().join("dist-workspace.toml"), without_powershell).unwrap();
+    expect_file!["snapshots/cargo-dist.txt"].assert_eq(&dry_run(ws.path(), &[]));
+}
+
 /// The template as shipped. A clone that renames the program or changes
 /// its targets has another release, which the fixtures above cover; so
 /// this runs only where the program is `app` and the configured targets

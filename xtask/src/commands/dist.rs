@@ -63,6 +63,9 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         }
         return Ok(());
     }
+    for ignored in &plan.ignored_keys {
+        eprintln!("note: {ignored}");
+    }
     let stopwatch = Stopwatch::default();
     let finished = carry_out(ws, args, &plan, layouts, &stopwatch)?;
     print_summary(&finished, &stopwatch);

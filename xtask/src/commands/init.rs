@@ -31,6 +31,7 @@ use crate::cli::InitArgs;
 use crate::targets::{self, TargetSpec};
 use crate::workspace::Workspace;
 use crate::workspace::cargo_config;
+use crate::workspace::config::cargo_dist;
 use crate::workspace::edit::Edits;
 use crate::workspace::template_files::{self, Change, TemplateFile};
 
@@ -226,19 +227,26 @@ impl Project {
     }
 }
 
-/// The targets to configure: those the project configures already, else
+/// The targets to configure: those the project configures already (in
+/// `[workspace.metadata.dist]`, or cargo-dist's dist-workspace.toml), else
 /// `--target`'s, else the build machine's and [`DEFAULT_TARGETS`].
 fn chosen_targets(
     template: &Workspace,
     project: &Project,
     requested: &[String],
 ) -> Result<Vec<&'static TargetSpec>> {
-    let configured: Vec<String> = project.metadata["metadata"]["dist"]["targets"]
-        .as_array()
+    // cargo-dist's, where the project keeps them in dist-workspace.toml.
+    let dist_workspace = cargo_dist::dist_workspace_table(&project.root)?;
+    let listed = [
+        Some(&project.metadata["metadata"]["dist"]),
+        dist_workspace.as_ref(),
+    ];
+    let configured: Vec<String> = listed
         .into_iter()
         .flatten()
-        .filter_map(|triple| triple.as_str().map(str::to_owned))
-        .collect();
+        .map(|table| strings(&table["targets"]))
+        .find(|targets| !targets.is_empty())
+        .unwrap_or_default();
     let host = &template.toolchain.host;
     let triples: Vec<String> = match (configured.is_empty(), requested.is_empty()) {
         (false, _) => configured,
@@ -255,6 +263,14 @@ fn chosen_targets(
     triples
         .iter()
         .map(|triple| targets::resolve(host, triple, &template.toolchain.known_targets))
+        .collect()
+}
+
+/// The strings of a JSON list (none if it is not one).
+fn strings(list: &Value) -> Vec<String> {
+    let items = list.as_array().into_iter().flatten();
+    items
+        .filter_map(|item| item.as_str().map(str::to_owned))
         .collect()
 }
 
@@ -325,13 +341,28 @@ impl Project {
         {
             members.push("xtask");
         }
-        if self.metadata.pointer("/metadata/dist").is_none() {
-            let metadata = workspace
-                .entry("metadata")
-                .or_insert_with(implicit_table)
-                .as_table_mut()
-                .context("`workspace.metadata` in Cargo.toml is not a table")?;
-            metadata.insert("dist", Item::Table(self.dist_table(targets)));
+        let metadata = workspace
+            .entry("metadata")
+            .or_insert_with(implicit_table)
+            .as_table_mut()
+            .context("`workspace.metadata` in Cargo.toml is not a table")?;
+        let ours = self.dist_table(targets);
+        match metadata.get_mut("dist").and_then(Item::as_table_like_mut) {
+            None => drop(metadata.insert("dist", Item::Table(ours))),
+            // A table cargo-dist (or an earlier init) wrote: what ships and
+            // for which targets is added where it is missing, and nothing
+            // it says is changed.
+            Some(theirs) => {
+                let names_packages =
+                    theirs.contains_key("package") || theirs.contains_key("packages");
+                for key in ["package", "packages", "targets"] {
+                    let missing =
+                        !theirs.contains_key(key) && (key == "targets" || !names_packages);
+                    if let Some(item) = ours.get(key).filter(|_| missing) {
+                        theirs.insert(key, item.clone());
+                    }
+                }
+            }
         }
         let profiles = doc
             .entry("profile")

@@ -60,6 +60,9 @@ pub struct ReleasePlan {
     pub printed_docs: Vec<PrintedDocs>,
     /// What is made once the targets are, from their artifacts.
     pub release: Vec<ReleaseStep>,
+    /// The configuration's keys that mean nothing here (cargo-dist's), and
+    /// why.
+    pub ignored_keys: Vec<String>,
 }
 
 /// One selected target.
@@ -204,6 +207,7 @@ impl ReleasePlan {
             targets,
             printed_docs,
             release,
+            ignored_keys: ws.config.ignored.iter().map(ToString::to_string).collect(),
         })
     }
 

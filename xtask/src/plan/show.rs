@@ -41,6 +41,12 @@ impl fmt::Display for ReleasePlan {
         for step in &self.release {
             writeln!(f, "  {step}")?;
         }
+        if !self.ignored_keys.is_empty() {
+            writeln!(f)?;
+        }
+        for ignored in &self.ignored_keys {
+            writeln!(f, "note: {ignored}")?;
+        }
         Ok(())
     }
 }

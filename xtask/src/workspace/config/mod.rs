@@ -22,6 +22,7 @@ use crate::util::suggest::did_you_mean;
 use crate::vocab::Format;
 use crate::workspace::toml_file;
 
+pub mod cargo_dist;
 mod features;
 mod floors;
 mod generate;
@@ -31,13 +32,14 @@ mod release;
 mod smoke;
 mod tables;
 
+pub use cargo_dist::IgnoredKey;
 use floors::{GLIBC_FLOOR, MACOS_FLOOR};
 pub use generate::Generate;
 pub use kinds::Kind;
 pub use package::Package;
 use release::{base_url, container_image, installers, universal2};
 pub use smoke::SmokeRun;
-use tables::{DistTable, Metadata, MetadataPackage};
+use tables::{DistTable, Metadata, MetadataPackage, PackageTable};
 
 /// Everything the xtask needs to know about the workspace.
 #[derive(Debug)]
@@ -81,6 +83,8 @@ pub struct Config {
     /// be filled in: `base-url`, by default the GitHub release of the
     /// package's `repository`. Set whenever `installers` is not empty.
     pub base_url: Option<String>,
+    /// cargo-dist's keys in the tables, which mean nothing here.
+    pub ignored: Vec<IgnoredKey>,
 }
 
 /// A configured target and the formats it is released in.
@@ -190,15 +194,11 @@ impl Config {
     pub fn from_metadata(metadata: &Value, rustc_targets: &[String], host: &str) -> Result<Config> {
         let metadata: Metadata = serde_json::from_value(metadata.clone())
             .context("`cargo metadata` printed what the xtask cannot read")?;
-        let Some(dist) = metadata.metadata.as_ref().and_then(|m| m.get("dist")) else {
-            bail!(
-                "Cargo.toml has no [workspace.metadata.dist] table, so there is nothing to build. \
-                 Add one with `package = \"<the binary's package>\"` and `targets = [...]`, \
-                 as in this template's Cargo.toml."
-            );
-        };
-        let dist: DistTable = tables::read(dist, "[workspace.metadata.dist]")?;
-        let packages = shipped_packages(&metadata, &dist)?;
+        let place = "[workspace.metadata.dist]";
+        let (dist, mut ignored) = cargo_dist::dist_table(&metadata, place)?;
+        let dist: DistTable = tables::read(&dist, place)?;
+        let (packages, ignored_in_packages) = shipped_packages(&metadata, &dist)?;
+        ignored.extend(ignored_in_packages);
         let members = metadata.packages.iter().map(|m| m.name.clone()).collect();
         let targets = configured_targets(&dist, rustc_targets, host)?;
         let include = included_files(&dist)?;
@@ -220,6 +220,7 @@ impl Config {
             sbom: dist.sbom.unwrap_or(true),
             installers,
             base_url,
+            ignored,
         })
     }
 
@@ -643,7 +644,10 @@ fn program_names(dist: &DistTable) -> Result<Vec<&str>> {
 /// binaries `[workspace.metadata.dist.bins]` narrows it to. Refuses an
 /// unknown package, one named twice, and two that ship a binary of the same
 /// name, which would overwrite each other once installed.
-fn shipped_packages(metadata: &Metadata, dist: &DistTable) -> Result<Vec<Package>> {
+fn shipped_packages(
+    metadata: &Metadata,
+    dist: &DistTable,
+) -> Result<(Vec<Package>, Vec<IgnoredKey>)> {
     let names = program_names(dist)?;
     let members: Vec<&MetadataPackage> = metadata.packages.iter().collect();
     let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
@@ -661,6 +665,7 @@ fn shipped_packages(metadata: &Metadata, dist: &DistTable) -> Result<Vec<Package
     }
     kinds::check_named_once(&named)?;
     let mut packages: Vec<Package> = Vec::new();
+    let mut ignored = Vec::new();
     for &(kind, name) in &named {
         let member = members
             .iter()
@@ -682,7 +687,9 @@ fn shipped_packages(metadata: &Metadata, dist: &DistTable) -> Result<Vec<Package
                 )
             })?;
         }
-        let package = Package::from_metadata(member, narrowed, dist, kind)?;
+        let (own, ignored_here) = package_table(member)?;
+        ignored.extend(ignored_here);
+        let package = Package::from_metadata(member, narrowed, dist, own, kind)?;
         for earlier in &packages {
             if let Some(bin) = package.bins.iter().find(|bin| earlier.bins.contains(bin)) {
                 bail!(
@@ -695,7 +702,18 @@ fn shipped_packages(metadata: &Metadata, dist: &DistTable) -> Result<Vec<Package
         }
         packages.push(package);
     }
-    Ok(packages)
+    Ok((packages, ignored))
+}
+
+/// `[package.metadata.dist]` of `member`, without cargo-dist's keys that
+/// mean nothing here, and those keys.
+fn package_table(member: &MetadataPackage) -> Result<(PackageTable, Vec<IgnoredKey>)> {
+    let Some(table) = member.table("dist") else {
+        return Ok((PackageTable::default(), Vec::new()));
+    };
+    let place = format!("[package.metadata.dist] of `{}`", member.name);
+    let (table, ignored) = cargo_dist::set_aside(table, &place);
+    Ok((tables::read(&table, &place)?, ignored))
 }
 
 #[cfg(test)]
@@ -1285,6 +1303,109 @@ mod tests {
             "formats": { "aarch64-unknown-linux-gnu": ["tar.gz"] }
         }));
         assert!(err.contains("not in `targets`"), "{err}");
+    }
+
+    /// The configuration cargo-dist writes into Cargo.toml (the keys of
+    /// `dist init`), beside this tool's `package`: its keys with a meaning
+    /// here are read, the others set aside, each with its reason.
+    #[test]
+    fn cargo_dist_keys_are_honoured_or_set_aside_with_the_reason() {
+        let config = load(json!({
+            "package": "app",
+            "cargo-dist-version": "0.28.0",
+            "ci": "github",
+            "installers": ["shell", "homebrew"],
+            "targets": ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"],
+            "pr-run-mode": "plan",
+            "install-updater": false,
+            "precise-builds": true,
+        }))
+        .unwrap();
+        assert_eq!(
+            config.installers,
+            [Format::ShellInstaller, Format::HomebrewFormula]
+        );
+        assert_eq!(config.targets.len(), 2);
+        let ignored: Vec<&str> = config.ignored.iter().map(|key| key.key).collect();
+        assert_eq!(
+            ignored,
+            [
+                "cargo-dist-version",
+                "ci",
+                "install-updater",
+                "pr-run-mode",
+                "precise-builds"
+            ]
+        );
+        let said = config.ignored[1].to_string();
+        assert_eq!(
+            said,
+            "[workspace.metadata.dist] `ci` is cargo-dist's, and ignored here: `cargo xtask init` \
+             writes the CI pipeline, and `plan` plans it"
+        );
+    }
+
+    #[test]
+    fn an_installer_this_tool_lacks_is_refused_with_what_to_use() {
+        let err = error_of(json!({
+            "package": "app",
+            "installers": ["shell", "powershell"],
+            "targets": ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-gnu"],
+        }));
+        assert!(
+            err.contains("names `powershell`, cargo-dist's PowerShell script"),
+            "{err}"
+        );
+        assert!(err.contains("\"scoop\", \"winget\""), "{err}");
+        let msi = load(json!({
+            "package": "app",
+            "installers": ["msi", "scoop"],
+            "targets": ["x86_64-pc-windows-gnu"],
+        }))
+        .unwrap();
+        assert_eq!(msi.installers, [Format::ScoopManifest]);
+        assert!(msi.targets[0].formats.contains(&Format::Msi));
+    }
+
+    /// rv's dist-workspace.toml, as cargo-dist 0.30.3 wrote it (the
+    /// fixture names its source), read beside this tool's `package` in
+    /// Cargo.toml: its targets are the release's, and its PowerShell
+    /// installer is refused by name.
+    #[test]
+    fn a_dist_workspace_toml_written_by_cargo_dist_is_read() {
+        let fixture = include_str!("fixtures/rv-dist-workspace.toml");
+        let root = crate::util::tempdir::TempDir::new().unwrap();
+        let write = |text: &str| std::fs::write(root.path().join("dist-workspace.toml"), text);
+        let mut metadata = metadata(json!({ "package": "app" }));
+        metadata["workspace_root"] = json!(root.path());
+        let known: Vec<String> = crate::targets::KNOWN_TARGETS
+            .iter()
+            .map(|spec| spec.triple.to_owned())
+            .collect();
+        let read =
+            |metadata: &Value| Config::from_metadata(metadata, &known, "x86_64-unknown-linux-gnu");
+        write(fixture).unwrap();
+        let err = format!("{:#}", read(&metadata).unwrap_err());
+        assert!(err.contains("names `powershell`"), "{err}");
+        write(&fixture.replace(", \"powershell\"", "")).unwrap();
+        let config = read(&metadata).unwrap();
+        let triples: Vec<&str> = config.targets.iter().map(Configured::triple).collect();
+        assert_eq!(triples[0], "aarch64-apple-darwin");
+        assert_eq!(triples.len(), 8);
+        assert_eq!(config.installers, [Format::ShellInstaller]);
+        let ignored: Vec<&str> = config.ignored.iter().map(|key| key.key).collect();
+        for key in [
+            "cargo-dist-version",
+            "ci",
+            "install-path",
+            "macos-sign",
+            "binaries",
+        ] {
+            assert!(ignored.contains(&key), "{key}: {ignored:?}");
+        }
+        // Cargo.toml's table wins where both set a key.
+        metadata["metadata"]["dist"]["targets"] = json!(["x86_64-unknown-linux-gnu"]);
+        assert_eq!(read(&metadata).unwrap().targets.len(), 1);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::features::Features;
 use super::generate::Generate;
 use super::kinds::Kind;
 use super::smoke::SmokeRun;
-use super::tables::{self, DistTable, MetadataPackage, PackageTable};
+use super::tables::{DistTable, MetadataPackage, PackageTable};
 use crate::formats::program::Program;
 use crate::util::suggest::did_you_mean;
 
@@ -70,19 +70,16 @@ impl Package {
 
     /// The package as `cargo metadata` describes it, shipping the binaries
     /// `narrowed` names (`[workspace.metadata.dist.bins]`), or every one,
-    /// built as `dist` (`[workspace.metadata.dist]`) and its own
-    /// `[package.metadata.dist]` say.
+    /// built as `dist` (`[workspace.metadata.dist]`) and `own` (its
+    /// `[package.metadata.dist]`) say.
     pub(super) fn from_metadata(
         package: &MetadataPackage,
         narrowed: Option<&[String]>,
         dist: &DistTable,
+        own: PackageTable,
         kind: Kind,
     ) -> Result<Package> {
         let name = package.name.clone();
-        let own: PackageTable = match package.table("dist") {
-            Some(table) => tables::read(table, &format!("[package.metadata.dist] of `{name}`"))?,
-            None => PackageTable::default(),
-        };
         let bins = match kind {
             Kind::Web => vec![web_module(package)?.to_owned()],
             _ => shipped_bins(&name, &binaries(package)?, narrowed)?,

@@ -31,6 +31,18 @@ pub(super) fn installers(dist: &DistTable, targets: &[Configured]) -> Result<Vec
         .collect();
     let mut chosen = Vec::new();
     for name in names {
+        match name {
+            "powershell" => bail!(
+                "[workspace.metadata.dist] `installers` names `powershell`, cargo-dist's \
+                 PowerShell script, which this tool does not make. Windows users install with \
+                 the Scoop or winget manifests (\"scoop\", \"winget\") or the .msi each x86 and \
+                 x64 Windows target makes; replace `powershell` with those."
+            ),
+            // cargo-dist's .msi is a package format here, which the
+            // Windows targets make unless their formats say otherwise.
+            "msi" => continue,
+            _ => {}
+        }
         let Some(installer) = Format::INSTALLERS
             .into_iter()
             .find(|installer| installer.installer_name() == Some(name))
