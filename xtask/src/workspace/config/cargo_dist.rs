@@ -41,7 +41,7 @@ const IGNORED: &[(&str, &str)] = &[
     ),
     (
         "install-path",
-        "install.sh installs into ~/.local/bin, or $INSTALL_DIR",
+        "install.sh installs into ~/.local/bin, or where its --prefix says",
     ),
     ("install-updater", "this tool ships no updater"),
     ("install-success-msg", "install.sh says what it installed"),
