@@ -471,6 +471,9 @@ impl Project {
             .or_insert_with(|| Item::Table(Table::new()))
             .as_table_mut()
             .context("`toolchain` in rust-toolchain.toml is not a table")?;
+        if let Some(channel) = toolchain.get("channel").and_then(Item::as_str) {
+            check_pinned_toolchain(channel, env!("CARGO_PKG_RUST_VERSION"))?;
+        }
         let listed = toolchain
             .entry("targets")
             .or_insert_with(|| value(Array::new()))
@@ -486,6 +489,33 @@ impl Project {
         }
         Ok(doc.to_string())
     }
+}
+
+/// Refuses a project whose rust-toolchain.toml pins Rust older than
+/// `needed`, the xtask's `rust-version`: every `cargo xtask` there would
+/// fail to compile it. Channels that are not a version (`stable`, a
+/// dated nightly) pass.
+fn check_pinned_toolchain(channel: &str, needed: &str) -> Result<()> {
+    let version = |text: &str| -> Option<(u32, u32)> {
+        let mut parts = text.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        Some((major, minor))
+    };
+    let (Some(pinned), Some(wanted)) = (version(channel), version(needed)) else {
+        return Ok(());
+    };
+    if pinned >= wanted {
+        return Ok(());
+    }
+    bail!(
+        "rust-toolchain.toml pins Rust {channel}, and the xtask init would install needs Rust \
+         {needed} or newer (its rust-version: its dependencies and language need it), so no \
+         `cargo xtask` command could run there. Raise `channel` in rust-toolchain.toml to \
+         \"{needed}\" or newer, then run init again; nothing was written. (`cargo +stable \
+         xtask` would start it, but rustup then hands stable to every cargo the xtask runs, so \
+         the release would not be built with the pinned {channel}.)"
+    )
 }
 
 fn implicit_table() -> Item {
@@ -625,4 +655,30 @@ fn report(
     let triples: Vec<&str> = targets.iter().map(|spec| spec.triple).collect();
     eprintln!("targets: {}", triples.join(", "));
     eprintln!("next: `cargo xtask doctor`, then `cargo xtask dist` in {root}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toolchain_pinned_below_the_xtasks_rust_version_is_refused() {
+        let err = check_pinned_toolchain("1.78", "1.88")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pins Rust 1.78"), "{err}");
+        assert!(err.contains("needs Rust 1.88 or newer"), "{err}");
+        assert!(err.contains("Raise `channel`"), "{err}");
+        assert!(check_pinned_toolchain("1.78.0", "1.88").is_err());
+        for fine in [
+            "1.88",
+            "1.88.0",
+            "1.95.0",
+            "stable",
+            "nightly-2024-05-01",
+            "beta",
+        ] {
+            assert!(check_pinned_toolchain(fine, "1.88").is_ok(), "{fine}");
+        }
+    }
 }

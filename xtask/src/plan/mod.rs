@@ -285,10 +285,10 @@ fn why_not_here(
     prebuilt: Option<&Path>,
 ) -> Result<Option<String>> {
     let spec = configured.spec;
-    if prebuilt.is_none() {
-        if let Some(reason) = spec.built_elsewhere() {
-            return Ok(Some(reason));
-        }
+    if prebuilt.is_none()
+        && let Some(reason) = spec.built_elsewhere()
+    {
+        return Ok(Some(reason));
     }
     if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
         return Ok(None);

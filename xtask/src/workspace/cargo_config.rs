@@ -90,13 +90,13 @@ pub fn conflicts(doc: &DocumentMut, triple: &str, wanted: &CargoConfig) -> Vec<S
         let have = table
             .and_then(|table| table.get(key))
             .and_then(Item::as_value);
-        if let (Some(have), Some(want)) = (have, want) {
-            if !same_value(have, &want.as_str().into()) {
-                found.push(format!(
-                    "[target.{triple}] {key} is {}, where the xtask would write \"{want}\"",
-                    have.to_string().trim()
-                ));
-            }
+        if let (Some(have), Some(want)) = (have, want)
+            && !same_value(have, &want.as_str().into())
+        {
+            found.push(format!(
+                "[target.{triple}] {key} is {}, where the xtask would write \"{want}\"",
+                have.to_string().trim()
+            ));
         }
     }
     let env = doc.get("env").and_then(Item::as_table_like);

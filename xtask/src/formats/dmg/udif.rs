@@ -22,7 +22,7 @@ const CRC32: u32 = 2;
 
 /// The `.dmg` of the disk `disk` (a whole number of sectors).
 pub fn image(disk: &[u8]) -> Result<Vec<u8>> {
-    if disk.len() % SECTOR != 0 {
+    if !disk.len().is_multiple_of(SECTOR) {
         bail!("a disk image holds whole 512-byte sectors");
     }
     let sectors = (disk.len() / SECTOR) as u64;
