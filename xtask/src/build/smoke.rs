@@ -6,7 +6,7 @@
 //! exit 0 and print the release's version somewhere in its output, as
 //! `tool 1.2.3`, `tool v1.2.3 (rev abc)` or several lines do. Which
 //! architecture and OS it is for is proven by the header checks
-//! ([`super::headers`]), not by what it prints.
+//! ([`crate::binary::headers`]), not by what it prints.
 
 use std::path::{Path, PathBuf};
 
