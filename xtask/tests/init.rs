@@ -548,3 +548,128 @@ fn a_virtual_workspace_gets_the_xtask_as_a_member() {
     succeed(init(dir, &[]));
     assert!(snapshot(dir) == before, "a second init changed a file");
 }
+
+/// A program as `cargo new` makes it (no authors, a main that prints
+/// "Hello, world!"), given a license, a description and a repository, in a
+/// git repository whose user init makes the .deb's maintainer.
+fn cargo_new_program(label: &str) -> Scratch {
+    let scratch = Scratch::new(label);
+    let dir = scratch.path().join("fresh");
+    succeed(
+        cargo_in(scratch.path(), &["new", "--quiet", "fresh"])
+            .output()
+            .unwrap(),
+    );
+    for (key, text) in [
+        ("license", "MIT"),
+        ("description", "A program cargo new made"),
+        ("repository", "https://github.com/someone/fresh"),
+    ] {
+        edit(
+            &dir,
+            "Cargo.toml",
+            "[package]\n",
+            &format!("[package]\n{key} = \"{text}\"\n"),
+        );
+    }
+    std::fs::write(
+        dir.join("LICENSE"),
+        "MIT License\n\nCopyright (c) Someone\n",
+    )
+    .unwrap();
+    for args in [
+        &["config", "user.name", "Fresh Maker"][..],
+        &["config", "user.email", "fresh@example.com"],
+        &["add", "-A"],
+        &["commit", "-qm", "cargo new"],
+    ] {
+        run_in_dir(&dir, "git", args);
+    }
+    scratch
+}
+
+/// A `cargo new` program ships on its first dist after init: init takes
+/// its .deb maintainer from git and, as the program prints no version,
+/// turns its smoke run off with that reason, saying both.
+#[test]
+#[ignore = "runs init and dist on a new project; run by `cargo xtask ci`"]
+fn a_cargo_new_program_ships_on_its_first_dist() {
+    let scratch = cargo_new_program("init-fresh");
+    let dir = scratch.path().join("fresh");
+    let said = succeed(init(&dir, &[HOST]));
+    assert!(
+        said.contains("git's user, Fresh Maker <fresh@example.com>"),
+        "{said}"
+    );
+    assert!(
+        said.contains("shows no sign of printing its version"),
+        "{said}"
+    );
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest
+            .contains("[package.metadata.deb]\nmaintainer = \"Fresh Maker <fresh@example.com>\""),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains("authors"),
+        "init touched the package's own fields:\n{manifest}"
+    );
+    let (output, out) = dist(&dir);
+    let stderr = succeed(output);
+    assert!(
+        stderr.contains("fresh not smoke-run: init found nothing"),
+        "{stderr}"
+    );
+    succeed(xtask(&dir, &["verify", out.to_str().unwrap()]));
+    let deb = out.join("fresh_0.1.0-1_amd64.deb");
+    let maintainer = run_in_dir(
+        &out,
+        "dpkg-deb",
+        &["-f", deb.to_str().unwrap(), "Maintainer"],
+    );
+    assert_eq!(maintainer.trim(), "Fresh Maker <fresh@example.com>");
+}
+
+/// What init cannot fill in stops it, each field named with what to add,
+/// and nothing is written; so does a toolchain pinned below the xtask's.
+#[test]
+#[ignore = "runs init on new projects; run by `cargo xtask ci`"]
+fn init_names_the_fields_a_release_needs_and_an_old_pinned_toolchain() {
+    let scratch = Scratch::new("init-bare");
+    succeed(
+        cargo_in(scratch.path(), &["new", "--quiet", "--vcs", "none", "bare"])
+            .output()
+            .unwrap(),
+    );
+    let dir = scratch.path().join("bare");
+    let before = snapshot(&dir);
+    let err = assert_fails_with(
+        &init(&dir, &[HOST]),
+        &[
+            "nothing was written",
+            "`bare` has no `description`",
+            "`bare` has no `license`",
+            "base-url",
+        ],
+    );
+    assert!(
+        snapshot(&dir) == before,
+        "a refused init wrote something:\n{err}"
+    );
+
+    let pinned = cargo_new_program("init-pinned");
+    let dir = pinned.path().join("fresh");
+    std::fs::write(
+        dir.join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"1.78\"\n",
+    )
+    .unwrap();
+    let before = snapshot(&dir);
+    let needs = format!("needs Rust {} or newer", env!("CARGO_PKG_RUST_VERSION"));
+    assert_fails_with(
+        &init(&dir, &[HOST]),
+        &["pins Rust 1.78", &needs, "Raise `channel`"],
+    );
+    assert!(snapshot(&dir) == before, "a refused init wrote something");
+}

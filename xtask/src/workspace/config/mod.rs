@@ -30,7 +30,7 @@ mod kinds;
 mod package;
 mod release;
 mod smoke;
-mod tables;
+pub mod tables;
 
 pub use cargo_dist::IgnoredKey;
 use floors::{GLIBC_FLOOR, MACOS_FLOOR};

@@ -20,18 +20,24 @@
 //! Every file keeps its comments and keys (toml_edit), and running it
 //! again changes nothing.
 
+mod fields;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use toml_edit::{Array, DocumentMut, Item, Table, value};
-use xshell::cmd;
+use xshell::{Shell, cmd};
+
+use fields::Fill;
 
 use crate::cli::InitArgs;
 use crate::targets::{self, TargetSpec};
 use crate::workspace::Workspace;
 use crate::workspace::cargo_config;
 use crate::workspace::config::cargo_dist;
+use crate::workspace::config::tables::MetadataPackage;
 use crate::workspace::edit::Edits;
 use crate::workspace::template_files::{self, Change, TemplateFile};
 
@@ -50,6 +56,7 @@ const DEFAULT_TARGETS: [&str; 7] = [
 pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
     let project = Project::read(template, &args.path)?;
     let targets = chosen_targets(template, &project, &args.targets)?;
+    let fills = project.fill_or_refuse(&targets)?;
     let files = installed_files(template)?;
     let record = template_files::read_record(&project.root)?;
     let history = template_files::in_git_history(&template.sh, &template.config.root);
@@ -57,8 +64,13 @@ pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
 
     let mut edits = Edits::default();
     let mut edited = Vec::new();
+    let mut manifests = project.filled_manifests(&fills)?;
+    let root_manifest = manifests.remove("Cargo.toml");
     for (file, text) in [
-        ("Cargo.toml", project.manifest_text(template, &targets)?),
+        (
+            "Cargo.toml",
+            project.manifest_text(template, &targets, root_manifest)?,
+        ),
         (".cargo/config.toml", project.cargo_config_text(&targets)?),
         (
             "rust-toolchain.toml",
@@ -70,6 +82,11 @@ pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
             edited.push(file);
         }
     }
+    let package_manifests: Vec<String> = manifests.keys().cloned().collect();
+    for (file, doc) in &manifests {
+        edits.set(file, doc.to_string());
+    }
+    edited.extend(package_manifests.iter().map(String::as_str));
     for (path, change) in &changes {
         if matches!(change, Change::Added | Change::Updated) {
             let file = files
@@ -93,6 +110,9 @@ pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
         })
         .with_context(|| format!("init of {} failed", project.root.display()))?;
     report(&project, &changes, &edited, &targets);
+    for fill in &fills {
+        eprintln!("  {fill}");
+    }
     Ok(())
 }
 
@@ -198,6 +218,54 @@ impl Project {
         let text = self.text_of(file).unwrap_or_default();
         text.parse()
             .with_context(|| format!("{} is not valid TOML", self.root.join(file).display()))
+    }
+
+    /// The shipped packages, as cargo describes them.
+    fn shipped(&self) -> Result<Vec<MetadataPackage>> {
+        let names = self.binary_packages();
+        self.members()
+            .filter(|member| names.iter().any(|name| member["name"] == name.as_str()))
+            .map(|member| {
+                serde_json::from_value(member.clone()).context("cargo described a package oddly")
+            })
+            .collect()
+    }
+
+    /// Checks the fields the formats of `targets` need before anything is
+    /// written ([`fields::check`]); the maintainers it fills from git.
+    fn fill_or_refuse(&self, targets: &[&TargetSpec]) -> Result<Vec<Fill>> {
+        let sh = Shell::new()?;
+        sh.change_dir(&self.root);
+        let dist = self.metadata.pointer("/metadata/dist");
+        fields::check(
+            &self.shipped()?,
+            dist,
+            targets,
+            fields::git_identity(&sh).as_deref(),
+        )
+    }
+
+    /// Each manifest (by its path from the root) that `fills` write into,
+    /// with them written.
+    fn filled_manifests(&self, fills: &[Fill]) -> Result<BTreeMap<String, DocumentMut>> {
+        let mut manifests = BTreeMap::new();
+        for package in self.shipped()? {
+            let relative = package
+                .manifest_path
+                .strip_prefix(&self.root)
+                .with_context(|| {
+                    format!("{} is outside the project", package.manifest_path.display())
+                })?;
+            let file = relative.to_string_lossy().into_owned();
+            for fill in fills.iter().filter(|fill| fill.package() == package.name) {
+                if !manifests.contains_key(&file) {
+                    manifests.insert(file.clone(), self.document(&file)?);
+                }
+                let doc = manifests.get_mut(&file).expect("inserted above");
+                write_fill(doc, fill)?;
+            }
+        }
+        Ok(manifests)
     }
 
     /// The readme and license files at the root, for every archive.
@@ -323,8 +391,16 @@ fn self_standing_manifest(template: &Workspace, manifest: &[u8]) -> Result<Strin
 impl Project {
     /// Cargo.toml with the xtask a member, `[profile.dist]` and the
     /// release configuration, each only where it is missing.
-    fn manifest_text(&self, template: &Workspace, targets: &[&TargetSpec]) -> Result<String> {
-        let mut doc = self.document("Cargo.toml")?;
+    fn manifest_text(
+        &self,
+        template: &Workspace,
+        targets: &[&TargetSpec],
+        with_maintainer: Option<DocumentMut>,
+    ) -> Result<String> {
+        let mut doc = match with_maintainer {
+            Some(doc) => doc,
+            None => self.document("Cargo.toml")?,
+        };
         let workspace = doc
             .entry("workspace")
             .or_insert_with(|| Item::Table(Table::new()))
@@ -516,6 +592,31 @@ fn check_pinned_toolchain(channel: &str, needed: &str) -> Result<()> {
          xtask` would start it, but rustup then hands stable to every cargo the xtask runs, so \
          the release would not be built with the pinned {channel}.)"
     )
+}
+
+/// Writes `fill` into the package manifest `doc`.
+fn write_fill(doc: &mut DocumentMut, fill: &Fill) -> Result<()> {
+    let (tool, key, item) = match fill {
+        Fill::Maintainer { maintainer, .. } => ("deb", "maintainer", value(maintainer.as_str())),
+        Fill::SmokeRunOff { .. } => {
+            let mut skip = toml_edit::InlineTable::new();
+            skip.insert("skip", fields::SMOKE_RUN_SKIPPED.into());
+            ("dist", "smoke-run", value(skip))
+        }
+    };
+    let table = doc["package"]
+        .as_table_mut()
+        .context("`package` in Cargo.toml is not a table")?
+        .entry("metadata")
+        .or_insert_with(implicit_table)
+        .as_table_mut()
+        .context("`package.metadata` in Cargo.toml is not a table")?
+        .entry(tool)
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+        .with_context(|| format!("`package.metadata.{tool}` in Cargo.toml is not a table"))?;
+    table.insert(key, item);
+    Ok(())
 }
 
 fn implicit_table() -> Item {
