@@ -13,7 +13,8 @@
 //!   the binary, and the release failed);
 //! - ripgrep: its cargo-deb configuration turns on `pcre2`, which compiles
 //!   PCRE2's C; its `--version` prints several lines; and it prints its own
-//!   man page and completions (`rg --generate man`).
+//!   man page and completions (`rg --generate man`), which its cargo-deb
+//!   assets name and init tells dist to print.
 //!
 //! They build in one target folder of their own, so the crates they share
 //! are compiled once; they are different packages at different paths, so
@@ -376,27 +377,26 @@ fn ripgrep_ships_with_pcre2_and_the_docs_it_prints() {
     let scratch = Scratch::new("ripgrep");
     let project = fetch("ripgrep", "15.2.0", scratch.path());
     // glibc only: hexyl covers musl, where ripgrep also builds jemalloc.
-    init(&project, &["x86_64-unknown-linux-gnu"]);
-    // What a ripgrep maintainer would add: how rg prints its documentation.
-    let manifest_path = project.join("Cargo.toml");
-    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&manifest_path)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let mut generate = toml_edit::Table::new();
-    for (kind, argument) in [
-        ("man", "man"),
-        ("bash", "complete-bash"),
-        ("zsh", "complete-zsh"),
-        ("fish", "complete-fish"),
-    ] {
-        generate.insert(
-            kind,
-            toml_edit::value(toml_edit::Array::from_iter(["--generate", argument])),
-        );
-    }
-    doc["package"]["metadata"]["dist"]["generate"] = toml_edit::Item::Table(generate);
-    std::fs::write(&manifest_path, doc.to_string()).unwrap();
+    // Nothing else: init finds that cargo-deb's assets name man pages and
+    // completions the folder lacks, which rg prints, and says how.
+    let said = succeed(xtask(
+        &repo_root(),
+        &[
+            "init",
+            project.to_str().unwrap(),
+            "--target",
+            "x86_64-unknown-linux-gnu",
+        ],
+    ));
+    assert!(
+        said.contains("assets name man, bash, zsh, fish that its folder lacks, which `rg` prints"),
+        "{said}"
+    );
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("[package.metadata.dist.generate]\nman = [\"--generate\", \"man\"]"),
+        "{manifest}"
+    );
 
     let (out, said) = ship(&project);
     // cargo-deb's `features = ["pcre2"]` built every format, and the

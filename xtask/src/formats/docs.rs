@@ -20,6 +20,35 @@ use anyhow::{Context, Result};
 
 use crate::formats::archive::{self, Entry};
 
+/// The documents a program can print itself (`generate` in its
+/// configuration): `(kind, before, after, usual arguments)`, where the
+/// file ships as `before` + the binary's name + `after` (`rg.1`, `_rg`),
+/// and the usual arguments are ripgrep's, which clap-based programs often
+/// copy.
+pub const PRINTED: [(&str, &str, &str, [&str; 2]); 4] = [
+    ("man", "", ".1", ["--generate", "man"]),
+    ("bash", "", ".bash", ["--generate", "complete-bash"]),
+    ("zsh", "_", "", ["--generate", "complete-zsh"]),
+    ("fish", "", ".fish", ["--generate", "complete-fish"]),
+];
+
+/// The name the printed document `kind` ships as, for the binary `bin`.
+pub fn printed_file_name(kind: &str, bin: &str) -> Option<String> {
+    let (_, before, after, _) = PRINTED.iter().find(|(known, ..)| *known == kind)?;
+    Some(format!("{before}{bin}{after}"))
+}
+
+/// Which printed document of which of `bins` a file called `file_name`
+/// would be, if any: `rg.1` is `rg`'s man page.
+pub fn printed_kind<'a>(file_name: &str, bins: &'a [String]) -> Option<(&'static str, &'a str)> {
+    bins.iter().find_map(|bin| {
+        PRINTED.iter().find_map(|(kind, ..)| {
+            (printed_file_name(kind, bin).as_deref() == Some(file_name))
+                .then_some((*kind, bin.as_str()))
+        })
+    })
+}
+
 /// The shells completions are shipped for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shell {

@@ -17,6 +17,7 @@ use anyhow::{Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
+use crate::formats::docs::{PRINTED, printed_kind};
 use crate::targets::{TargetSpec, platforms};
 use crate::vocab::Format;
 use crate::workspace::config::tables::MetadataPackage;
@@ -28,6 +29,15 @@ pub enum Fill {
     Maintainer { package: String, maintainer: String },
     /// `[package.metadata.dist] smoke-run = { skip = SMOKE_RUN_SKIPPED }`.
     SmokeRunOff { package: String },
+    /// `[package.metadata.dist.generate]`, with the usual arguments for
+    /// each kind of document cargo-deb's or cargo-generate-rpm's assets
+    /// name but the package's folder lacks (a man page the program prints).
+    Generate {
+        package: String,
+        /// The binary that prints them.
+        bin: String,
+        kinds: Vec<&'static str>,
+    },
 }
 
 /// Why init turns a program's smoke run off.
@@ -37,7 +47,9 @@ pub const SMOKE_RUN_SKIPPED: &str = "init found nothing in its source that print
 impl Fill {
     pub fn package(&self) -> &str {
         match self {
-            Fill::Maintainer { package, .. } | Fill::SmokeRunOff { package } => package,
+            Fill::Maintainer { package, .. }
+            | Fill::SmokeRunOff { package }
+            | Fill::Generate { package, .. } => package,
         }
     }
 }
@@ -58,6 +70,17 @@ impl std::fmt::Display for Fill {
                 "`{package}` shows no sign of printing its version, so dist will not smoke-run \
                  it ([package.metadata.dist] smoke-run): give the arguments that print it there \
                  once it does"
+            ),
+            Fill::Generate {
+                package,
+                bin,
+                kinds,
+            } => write!(
+                f,
+                "`{package}`'s packaging assets name {} that its folder lacks, which `{bin}` \
+                 prints: dist will run `{bin} --generate …` for them \
+                 ([package.metadata.dist.generate]); check that those are its arguments",
+                kinds.join(", ")
             ),
         }
     }
@@ -138,6 +161,7 @@ pub fn check(
                 )),
             }
         }
+        filled.extend(printed_assets(package));
         let smoke_run = package.table("dist").and_then(|d| d.get("smoke-run"));
         if smoke_run.is_none() && !prints_its_version(package) {
             filled.push(Fill::SmokeRunOff {
@@ -194,14 +218,56 @@ fn installers_without_a_source(
     )
 }
 
+/// The documents cargo-deb's and cargo-generate-rpm's `assets` of
+/// `package` name that its folder lacks and one of its binaries would
+/// print (ripgrep's `deployment/deb/rg.1`), where it has no `generate`.
+fn printed_assets(package: &MetadataPackage) -> Option<Fill> {
+    let has_generate = package.table("dist").and_then(|d| d.get("generate"));
+    let dir = package.manifest_path.parent()?;
+    let bins: Vec<String> = package.targets_of_kind("bin").map(str::to_owned).collect();
+    let sources = ["deb", "generate-rpm"]
+        .into_iter()
+        .filter_map(|tool| package.table(tool)?.get("assets")?.as_array())
+        .flatten()
+        .filter_map(|asset| asset.get(0).or_else(|| asset.get("source"))?.as_str());
+    let mut kinds = Vec::new();
+    let mut printer = None;
+    for source in sources.filter(|source| !dir.join(source).exists()) {
+        let file_name = source.rsplit('/').next().unwrap_or(source);
+        if let Some((kind, bin)) = printed_kind(file_name, &bins) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            printer = Some(bin.to_owned());
+        }
+    }
+    let bin = printer.filter(|_| has_generate.is_none())?;
+    kinds.sort_by_key(|kind| PRINTED.iter().position(|(known, ..)| known == kind));
+    Some(Fill::Generate {
+        package: package.name.clone(),
+        bin,
+        kinds,
+    })
+}
+
 /// Whether `package`'s source shows a sign of printing its version: the
 /// version cargo gives it (`CARGO_PKG_VERSION`, clap's `crate_version!`),
 /// or clap's `version` attribute.
 fn prints_its_version(package: &MetadataPackage) -> bool {
-    let Some(dir) = package.manifest_path.parent() else {
+    let folders = package
+        .targets
+        .iter()
+        .filter(|target| {
+            target
+                .kind
+                .iter()
+                .any(|kind| kind == "bin" || kind == "lib")
+        })
+        .filter_map(|target| target.src_path.parent());
+    let sources: Vec<std::path::PathBuf> = folders.flat_map(rust_files).collect();
+    if sources.is_empty() {
         return true;
-    };
-    let sources = rust_files(&dir.join("src"));
+    }
     sources.iter().any(|file| {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         text.contains("CARGO_PKG_VERSION")
@@ -271,18 +337,13 @@ mod tests {
             "repository": "https://github.com/someone/hello",
         }));
         let filled = check(&[complete], None, &linux(), Some("A <a@example.com>")).unwrap();
+        // It has no source to read, so nothing says it prints no version.
         assert_eq!(
             filled,
-            [
-                Fill::Maintainer {
-                    package: "hello".into(),
-                    maintainer: "A <a@example.com>".into()
-                },
-                // /p/src does not exist: no sign of a version.
-                Fill::SmokeRunOff {
-                    package: "hello".into()
-                }
-            ]
+            [Fill::Maintainer {
+                package: "hello".into(),
+                maintainer: "A <a@example.com>".into()
+            }]
         );
         let bare = package(json!({}));
         let err = check(&[bare], None, &linux(), None)
@@ -306,11 +367,42 @@ mod tests {
             "license": "MIT",
             "authors": ["B <b@example.com>"],
             "manifest_path": concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+            "targets": [{
+                "name": "xtask",
+                "kind": ["bin"],
+                "src_path": concat!(env!("CARGO_MANIFEST_DIR"), "/src/main.rs"),
+            }],
         }));
         let dist = json!({ "installers": [] });
         // The xtask's own source prints its version (clap's `version`).
         let filled = check(&[with_authors], Some(&dist), &linux(), None).unwrap();
         assert!(filled.is_empty(), "{filled:?}");
+    }
+
+    /// ripgrep's cargo-deb assets name its printed man page and
+    /// completions, which its folder lacks.
+    #[test]
+    fn printed_documents_the_assets_name_become_generate() {
+        let dir = crate::util::tempdir::TempDir::new().unwrap();
+        std::fs::write(dir.path().join("FAQ.md"), "").unwrap();
+        let rg = package(json!({
+            "manifest_path": dir.path().join("Cargo.toml"),
+            "targets": [{ "name": "rg", "kind": ["bin"], "src_path": dir.path().join("main.rs") }],
+            "metadata": { "deb": { "assets": [
+                ["target/release/rg", "usr/bin/", "755"],
+                ["FAQ.md", "usr/share/doc/ripgrep/FAQ", "644"],
+                ["deployment/deb/_rg", "usr/share/zsh/vendor-completions/", "644"],
+                ["deployment/deb/rg.1", "usr/share/man/man1/rg.1", "644"]
+            ] } },
+        }));
+        assert_eq!(
+            printed_assets(&rg),
+            Some(Fill::Generate {
+                package: "hello".into(),
+                bin: "rg".into(),
+                kinds: vec!["man", "zsh"],
+            })
+        );
     }
 
     #[test]

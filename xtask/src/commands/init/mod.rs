@@ -603,6 +603,7 @@ fn write_fill(doc: &mut DocumentMut, fill: &Fill) -> Result<()> {
             skip.insert("skip", fields::SMOKE_RUN_SKIPPED.into());
             ("dist", "smoke-run", value(skip))
         }
+        Fill::Generate { bin, kinds, .. } => ("dist", "generate", generate_table(bin, kinds)),
     };
     let table = doc["package"]
         .as_table_mut()
@@ -617,6 +618,25 @@ fn write_fill(doc: &mut DocumentMut, fill: &Fill) -> Result<()> {
         .with_context(|| format!("`package.metadata.{tool}` in Cargo.toml is not a table"))?;
     table.insert(key, item);
     Ok(())
+}
+
+/// `[package.metadata.dist.generate]` with the usual arguments for each of
+/// `kinds`, and a comment that says where they came from.
+fn generate_table(bin: &str, kinds: &[&str]) -> Item {
+    let mut table = Table::new();
+    table.decor_mut().set_prefix(format!(
+        "\n# The documents the packaging assets name, which `{bin}` prints (written by \
+         `cargo xtask init`,\n# which guessed the usual arguments: check them).\n"
+    ));
+    for kind in kinds {
+        let usual = crate::formats::docs::PRINTED
+            .iter()
+            .find(|(known, ..)| known == kind)
+            .map(|(.., usual)| *usual)
+            .unwrap_or_default();
+        table.insert(kind, value(usual.iter().copied().collect::<Array>()));
+    }
+    Item::Table(table)
 }
 
 fn implicit_table() -> Item {

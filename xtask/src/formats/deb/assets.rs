@@ -27,6 +27,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::formats::docs::{PRINTED, printed_kind};
+
 /// One file the package installs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
@@ -141,12 +143,24 @@ fn parse_one(
         if !path.exists() && generated.contains(&file_name) {
             return Ok(None);
         }
+        if let (false, Some((kind, printer))) = (path.exists(), printed_kind(&file_name, bins)) {
+            let [flag, argument] = PRINTED
+                .iter()
+                .find(|(known, ..)| *known == kind)
+                .map(|(.., usual)| *usual)
+                .unwrap_or_default();
+            bail!(
+                "[package.metadata.deb] `assets` lists {source}, which is not in the package's \
+                 folder but is the {kind} file {printer} can print, so tell dist how by adding \
+                 to its Cargo.toml\n\n[package.metadata.dist.generate]\n{kind} = [\"{flag}\", \
+                 \"{argument}\"]\n\n(with the arguments that make `{printer}` print it; \
+                 `cargo xtask init` writes this where it finds such assets)."
+            );
+        }
         let data = std::fs::read(&path).with_context(|| {
             format!(
                 "[package.metadata.deb] `assets` lists {source}, which cannot be read at {}. \
-                 Sources are relative to the package's folder (globs are not expanded); a man \
-                 page or completion the program prints is made by `generate` in \
-                 [package.metadata.dist].",
+                 Sources are relative to the package's folder (globs are not expanded).",
                 path.display()
             )
         })?;
@@ -169,6 +183,28 @@ fn parse_one(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// ripgrep's assets name man pages and completions that its CI
+    /// prints; without `generate`, the refusal says what to paste.
+    #[test]
+    fn a_missing_printed_document_is_refused_with_the_toml_that_prints_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let assets = json!([
+            ["target/release/rg", "usr/bin/", "755"],
+            ["deployment/deb/rg.1", "usr/share/man/man1/rg.1", "644"]
+        ]);
+        let err = parse(&assets, dir, &["rg".to_owned()], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is the man file rg can print"), "{err}");
+        assert!(
+            err.contains("[package.metadata.dist.generate]\nman = [\"--generate\", \"man\"]"),
+            "{err}"
+        );
+        let printed = ["rg.1".to_owned()];
+        let parsed = parse(&assets, dir, &["rg".to_owned()], &printed).unwrap();
+        assert_eq!(parsed.len(), 1, "the printed page comes from generate");
+    }
 
     #[test]
     fn cargo_deb_assets_read_as_cargo_deb_reads_them() {

@@ -18,18 +18,10 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
+use crate::formats::docs::{PRINTED, printed_file_name};
 use crate::util::suggest::did_you_mean;
 
-/// What each command writes, and what the binary's name gets before and
-/// after it in the name the file ships as (`_rg`, `rg.1`).
-const KINDS: [(&str, &str, &str); 4] = [
-    ("man", "", ".1"),
-    ("bash", "", ".bash"),
-    ("zsh", "_", ""),
-    ("fish", "", ".fish"),
-];
-
-/// The package's generate commands, in [`KINDS`] order.
+/// The package's generate commands, in the order of `formats::docs::PRINTED`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Generate {
     /// `(kind, arguments)`: `("man", ["--generate", "man"])`.
@@ -46,7 +38,7 @@ impl Generate {
         let Some(table) = setting else {
             return Ok(Generate::default());
         };
-        let kinds: Vec<&str> = KINDS.iter().map(|(kind, ..)| *kind).collect();
+        let kinds: Vec<&str> = PRINTED.iter().map(|(kind, ..)| *kind).collect();
         for key in table.keys() {
             if !kinds.contains(&key.as_str()) {
                 bail!(
@@ -58,7 +50,7 @@ impl Generate {
             }
         }
         let mut commands = Vec::new();
-        for (kind, ..) in KINDS {
+        for (kind, ..) in PRINTED {
             match table.get(kind) {
                 None => {}
                 Some(args) if args.is_empty() => bail!(
@@ -78,11 +70,7 @@ impl Generate {
 
     /// The name `kind`'s output ships as, for the binary `bin`.
     pub fn file_name(kind: &str, bin: &str) -> String {
-        let (_, before, after) = KINDS
-            .iter()
-            .find(|(known, ..)| *known == kind)
-            .expect("a kind from KINDS");
-        format!("{before}{bin}{after}")
+        printed_file_name(kind, bin).expect("a kind from PRINTED")
     }
 
     /// Every file name the commands make for `bins`.

@@ -78,6 +78,9 @@ impl MetadataPackage {
 pub struct CargoTarget {
     pub name: String,
     pub kind: Vec<String>,
+    /// Its root source file.
+    #[serde(default)]
+    pub src_path: PathBuf,
 }
 
 /// One dependency of a package, by the name its code uses.
