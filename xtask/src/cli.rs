@@ -179,6 +179,10 @@ pub struct VerifyArgs {
     /// Also check that Authenticode signatures chain to this CA certificate (PEM)
     #[arg(long, value_name = "FILE")]
     pub windows_ca: Option<PathBuf>,
+    /// Also smoke-run each binary of the tarballs this machine runs natively
+    /// (a Mac checking the macOS binaries built on Linux)
+    #[arg(long)]
+    pub run: bool,
 }
 
 #[derive(Debug, Args)]

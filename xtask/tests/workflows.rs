@@ -62,3 +62,49 @@ fn ci_workflow_runs_the_readme_test_command() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     assert!(readme.contains("cargo xtask ci"));
 }
+
+/// A Mac checks the macOS parts before anything is published: it smoke-runs
+/// each binary natively (`verify --run`), and Apple's own tools check its
+/// signature and what it links. `publish` waits for it.
+#[test]
+fn a_mac_checks_the_macos_parts_before_publish() {
+    let release = workflows()
+        .into_iter()
+        .find(|(name, _)| name == "release.yml")
+        .expect("release.yml")
+        .1;
+    // A job is its `  name:` line and the lines up to the next job's.
+    let lines: Vec<&str> = release.lines().collect();
+    let is_job =
+        |line: &&str| line.starts_with("  ") && !line.starts_with("   ") && line.ends_with(':');
+    let job = |name: &str| -> String {
+        let start = lines
+            .iter()
+            .position(|line| *line == format!("  {name}:"))
+            .unwrap_or_else(|| panic!("release.yml has no {name} job"));
+        let end = lines[start + 1..]
+            .iter()
+            .position(is_job)
+            .map_or(lines.len(), |at| start + 1 + at);
+        lines[start..end].join("\n")
+    };
+    let macos = job("macos");
+    for needle in [
+        "runs-on: macos-latest",
+        "needs.plan.outputs.macos",
+        "cargo xtask verify part --run",
+        "codesign --verify",
+        "otool -L",
+        "dyld_info -imports",
+    ] {
+        assert!(
+            macos.contains(needle),
+            "the macos job lacks {needle}:\n{macos}"
+        );
+    }
+    let publish = job("publish");
+    assert!(
+        publish.contains("needs: [build, package, macos]"),
+        "publish does not wait for the Mac:\n{publish}"
+    );
+}

@@ -267,6 +267,7 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
                 dir,
                 key: None,
                 windows_ca: None,
+                run: false,
             },
         )
     })?;

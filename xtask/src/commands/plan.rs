@@ -151,6 +151,7 @@ fn job(configured: &Configured, hosted: &str) -> Result<Value> {
             "builder": "cargo",
             "packaged_on": ci_runners::PACKAGING_RUNNER,
             "cargo_packages": hosted,
+            "macos": false,
         }));
     }
     // How the target is built and tested on that runner, not on this machine.
@@ -161,6 +162,8 @@ fn job(configured: &Configured, hosted: &str) -> Result<Value> {
         "formats": formats,
         "test": there.runner.kind(),
         "builder": there.builder().name(),
+        // The release workflow's Mac job checks these targets' parts.
+        "macos": configured.spec.os == targets::Os::Darwin,
     }))
 }
 

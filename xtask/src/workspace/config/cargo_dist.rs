@@ -124,7 +124,7 @@ const IGNORED: &[(&str, &str)] = &[
     ),
     (
         "github-attestations",
-        "this tool makes no attestations yet; SHA256SUMS is signed with MINISIGN_SECRET_KEY",
+        "the release workflow attests the build provenance of every file already",
     ),
     ("hosting", "`base-url` says where the release is"),
     ("extra-artifacts", "the workflows are the template's own"),
