@@ -79,6 +79,17 @@ pub struct InitArgs {
     /// build machine's and the usual Linux, Windows and macOS ones]
     #[arg(long = "target", value_name = "TRIPLE")]
     pub targets: Vec<String>,
+    /// The release pipeline to install: GitHub Actions'
+    /// .github/workflows/release.yml, or none
+    #[arg(long, value_enum, value_name = "CI", default_value = "github")]
+    pub ci: Pipeline,
+}
+
+/// The CI services whose release pipeline `init` installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Pipeline {
+    Github,
+    None,
 }
 
 #[derive(Debug, Args)]

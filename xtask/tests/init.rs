@@ -173,6 +173,7 @@ fn init_brings_the_machinery_in_and_then_cargo_xtask_ci_passes() {
         "xtask/Cargo.toml",
         "xtask/src/main.rs",
         "scripts/wine-runner",
+        ".github/workflows/release.yml",
     ] {
         assert!(dir.join(file).is_file(), "{file} was not copied");
     }
@@ -233,6 +234,8 @@ fn init_brings_the_machinery_in_and_then_cargo_xtask_ci_passes() {
         said.contains("ci steps:") && said.contains("cargo test --bins"),
         "{said}"
     );
+    // actionlint checked the release workflow init installed.
+    assert!(said.contains("$ actionlint"), "{said}");
     let out = dir.join("target/distrib");
     run_in_dir(&out, "sha256sum", &["--check", "SHA256SUMS"]);
 }
@@ -672,4 +675,36 @@ fn init_names_the_fields_a_release_needs_and_an_old_pinned_toolchain() {
         &["pins Rust 1.78", &needs, "Raise `channel`"],
     );
     assert!(snapshot(&dir) == before, "a refused init wrote something");
+}
+
+/// The release workflow comes with init, is the project's to keep (a file
+/// of that name the user wrote is refused by name, with nothing written),
+/// and `--ci none` leaves it out.
+#[test]
+#[ignore = "runs init on projects of its own; run by `cargo xtask ci`"]
+fn the_release_workflow_comes_with_init_unless_the_project_has_its_own() {
+    let ours = std::fs::read(repo_root().join(".github/workflows/release.yml")).unwrap();
+    let with = project("init-workflow");
+    succeed(init(with.path(), &[HOST]));
+    let installed = std::fs::read(with.path().join(".github/workflows/release.yml")).unwrap();
+    assert!(installed == ours, "init changed the workflow");
+
+    let own = project("init-own-workflow");
+    let workflows = own.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(workflows.join("release.yml"), "name: my release\n").unwrap();
+    let before = snapshot(own.path());
+    assert_fails_with(
+        &init(own.path(), &[HOST]),
+        &[".github/workflows/release.yml", "Nothing was changed"],
+    );
+    assert!(
+        snapshot(own.path()) == before,
+        "a refused init wrote something"
+    );
+    let mut args = vec!["init", own.path().to_str().unwrap(), "--target", HOST];
+    args.extend(["--ci", "none"]);
+    succeed(xtask(&repo_root(), &args));
+    let kept = std::fs::read_to_string(workflows.join("release.yml")).unwrap();
+    assert_eq!(kept, "name: my release\n");
 }

@@ -199,15 +199,8 @@ pub fn run(ws: &Workspace, install: &InstallPolicy) -> Result<()> {
 
 fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()> {
     let targets = ws.select(&[])?;
-    // The template's own suite opens artifacts with these; a project that
-    // init brought the xtask into has the xtask without that suite.
-    let tools: &[(Tool, &str)] = match has_own_suite(ws) {
-        true => CI_TOOLS,
-        false => &[],
-    };
-    let (compiled, installed): (Vec<_>, Vec<_>) = tools
-        .iter()
-        .copied()
+    let (compiled, installed): (Vec<_>, Vec<_>) = tools_for(ws)
+        .into_iter()
         .partition(|(tool, _)| matches!(tool.source, Source::Cargo(_)));
     let specs = targets
         .iter()
@@ -296,6 +289,28 @@ fn benchmarked_target(ws: &Workspace) -> String {
         .or(targets.first())
         .map(|configured| configured.triple().to_owned())
         .unwrap_or_default()
+}
+
+/// What `ci` checks with: the template's own suite opens artifacts with
+/// [`CI_TOOLS`]; a project that init brought the xtask into has the xtask
+/// without that suite, and needs only what checks the pipelines it has
+/// (actionlint for .github/workflows, gitlab-ci-local for .gitlab-ci.yml).
+fn tools_for(ws: &Workspace) -> Vec<(Tool, &'static str)> {
+    if has_own_suite(ws) {
+        return CI_TOOLS.to_vec();
+    }
+    let root = &ws.config.root;
+    let github = root.join(".github/workflows").is_dir();
+    let gitlab = root.join(gitlab_ci::FILE).is_file();
+    CI_TOOLS
+        .iter()
+        .copied()
+        .filter(|(tool, _)| match tool.probe {
+            Probe::Command("actionlint") => github,
+            Probe::Command("gitlab-ci-local" | "rsync" | "npm") => gitlab,
+            _ => false,
+        })
+        .collect()
 }
 
 /// Installs the tools that `cargo install` compiles (minutes on a fresh

@@ -1,5 +1,6 @@
-//! The files `init` copies from the template into a project (the xtask and
-//! its runner scripts), and the record of what it wrote, so that a later
+//! The files `init` copies from the template into a project (the xtask, its
+//! runner scripts and the GitHub release workflow), and the record of what
+//! it wrote, so that a later
 //! `init` from a newer template can replace them without overwriting an
 //! edit.
 //!
@@ -36,11 +37,26 @@ pub struct TemplateFile {
     pub executable: bool,
 }
 
-/// The files `init` installs from the template at `template`.
-pub fn template_files(template: &Path) -> Result<Vec<TemplateFile>> {
+/// The GitHub release workflow, which `init` installs unless told not to:
+/// it takes the project's targets from `cargo xtask plan`, so the same
+/// file serves every project.
+pub const RELEASE_WORKFLOW: &str = ".github/workflows/release.yml";
+
+/// The files `init` installs from the template at `template`, the release
+/// workflow among them if `with_workflow`.
+pub fn template_files(template: &Path, with_workflow: bool) -> Result<Vec<TemplateFile>> {
     let mut files = Vec::new();
     for folder in COPIED {
         collect(template, &template.join(folder), &mut files)?;
+    }
+    if with_workflow {
+        let path = template.join(RELEASE_WORKFLOW);
+        files.push(TemplateFile {
+            path: RELEASE_WORKFLOW.to_owned(),
+            bytes: std::fs::read(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+            executable: false,
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

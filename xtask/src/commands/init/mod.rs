@@ -32,7 +32,7 @@ use xshell::{Shell, cmd};
 
 use fields::Fill;
 
-use crate::cli::InitArgs;
+use crate::cli::{InitArgs, Pipeline};
 use crate::targets::{self, TargetSpec};
 use crate::workspace::Workspace;
 use crate::workspace::cargo_config;
@@ -57,7 +57,7 @@ pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
     let project = Project::read(template, &args.path)?;
     let targets = chosen_targets(template, &project, &args.targets)?;
     let fills = project.fill_or_refuse(&targets)?;
-    let files = installed_files(template)?;
+    let files = installed_files(template, args.ci)?;
     let record = template_files::read_record(&project.root)?;
     let history = template_files::in_git_history(&template.sh, &template.config.root);
     let changes = template_files::plan(&project.root, &files, &record, &history)?;
@@ -343,8 +343,9 @@ fn strings(list: &Value) -> Vec<String> {
 }
 
 /// The template's files, the xtask's manifest made to stand on its own.
-fn installed_files(template: &Workspace) -> Result<Vec<TemplateFile>> {
-    let mut files = template_files::template_files(&template.config.root)?;
+fn installed_files(template: &Workspace, pipeline: Pipeline) -> Result<Vec<TemplateFile>> {
+    let with_workflow = pipeline == Pipeline::Github;
+    let mut files = template_files::template_files(&template.config.root, with_workflow)?;
     let manifest = files
         .iter_mut()
         .find(|file| file.path == "xtask/Cargo.toml")
