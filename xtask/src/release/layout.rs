@@ -92,12 +92,12 @@ impl ReleaseLayout {
                 .context("an included path names a file")?;
             extra_files.push((file_name.to_string_lossy().into_owned(), data));
         }
-        let program = package.program();
+        let program = &package.program;
         let makes_deb = targets
             .iter()
             .any(|configured| configured.formats.contains(&Format::Deb));
         let deb = if makes_deb {
-            Some(DebMetadata::from_package(&program, &config.root, mtime)?)
+            Some(DebMetadata::from_package(program, &config.root, mtime)?)
         } else {
             None
         };
@@ -105,7 +105,7 @@ impl ReleaseLayout {
             .iter()
             .any(|configured| configured.formats.contains(&Format::Rpm));
         let rpm = match makes_rpm {
-            true => Some(RpmMetadata::from_package(&program)?),
+            true => Some(RpmMetadata::from_package(program)?),
             false => None,
         };
         if let Some(rpm) = rpm.as_ref().filter(|rpm| rpm.version != package.version) {
@@ -119,7 +119,7 @@ impl ReleaseLayout {
             .iter()
             .any(|configured| configured.formats.contains(&Format::Msi));
         let msi = match makes_msi {
-            true => Some(MsiMetadata::from_package(&program)?),
+            true => Some(MsiMetadata::from_package(program)?),
             false => None,
         };
         let layout = ReleaseLayout {
@@ -367,7 +367,7 @@ impl ReleaseLayout {
             .cloned()
             .collect();
         let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
-        let manifest = npm::package_json(&package.program(), &self.version, bindings, &paths);
+        let manifest = npm::package_json(&package.program, &self.version, bindings, &paths);
         npm::tarball(&manifest, &files, self.mtime)
     }
 }
@@ -389,7 +389,7 @@ fn wheels(
     if tags.is_empty() {
         return Ok(None);
     }
-    let metadata = WheelMetadata::new(&package.program(), &package.version)
+    let metadata = WheelMetadata::new(&package.program, &package.version)
         .with_context(|| format!("package `{}` ships as Python wheels (.whl)", package.name))?;
     Ok(Some((metadata, tags)))
 }
@@ -405,7 +405,7 @@ fn npm_packages(config: &Config, package: &Package) -> Result<Option<NpmMetadata
     if !makes_npm {
         return Ok(None);
     }
-    let metadata = NpmMetadata::new(&package.program(), &package.version)
+    let metadata = NpmMetadata::new(&package.program, &package.version)
         .with_context(|| format!("package `{}` ships as npm packages", package.name))?;
     Ok(Some(metadata))
 }
@@ -425,7 +425,7 @@ fn installer_packages(
     if floors.is_empty() {
         return Ok(None);
     }
-    Ok(Some((PkgMetadata::new(&package.program())?, floors)))
+    Ok(Some((PkgMetadata::new(&package.program)?, floors)))
 }
 
 /// The one image a firmware package's target ships: a firmware release is

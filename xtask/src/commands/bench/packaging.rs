@@ -131,7 +131,7 @@ impl<'a> Staged<'a> {
         let entries = layout.archive_entries(spec, binaries, docs);
         let tree = scratch.join("tree");
         write_tree(&entries, &tree)?;
-        let deb_metadata = DebMetadata::from_package(&package.program(), &ws.config.root, MTIME)?;
+        let deb_metadata = DebMetadata::from_package(&package.program, &ws.config.root, MTIME)?;
         let deb_contents = deb::read_deb(&deb_metadata.build(spec, binaries, docs, MTIME)?)?;
         let deb_tree = scratch.join("debtree");
         write_tree(&deb_contents.data, &deb_tree)?;

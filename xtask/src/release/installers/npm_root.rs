@@ -39,7 +39,7 @@ pub fn serves(release: &Release<'_>) -> bool {
 /// The root package's tarball.
 pub fn package(package: &Package, release: &Release<'_>, mtime: u64) -> Result<Vec<u8>> {
     npm::root_package(
-        &package.program(),
+        &package.program,
         release.version,
         &platforms(release),
         mtime,

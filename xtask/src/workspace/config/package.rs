@@ -2,8 +2,6 @@
 //! build's settings (`[package.metadata.dist]`), and its
 //! `[package.metadata.deb]` and `.generate-rpm]` tables.
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
@@ -15,59 +13,35 @@ use super::tables::{DistTable, MetadataPackage, PackageTable};
 use crate::formats::program::Program;
 use crate::util::suggest::did_you_mean;
 
-/// The shipped package, as cargo resolves its manifest.
+/// The shipped package, as cargo resolves its manifest: what its formats
+/// are told of it ([`Program`], which it derefs to: `package.name`,
+/// `package.bins`, …), and how its release is built.
 #[derive(Debug)]
 pub struct Package {
-    pub name: String,
-    /// The binaries it ships: every `[[bin]]`, or those
-    /// `[workspace.metadata.dist.bins]` names, in the package's order.
-    pub bins: Vec<String>,
-    pub version: String,
-    pub description: Option<String>,
-    pub license: Option<String>,
-    pub authors: Vec<String>,
-    pub homepage: Option<String>,
-    pub repository: Option<String>,
-    /// The folder of the package's Cargo.toml.
-    pub dir: PathBuf,
-    /// `[package.metadata.deb]`, or an empty table.
-    pub deb: serde_json::Map<String, Value>,
-    /// `[package.metadata.generate-rpm]`, or an empty table.
-    pub generate_rpm: serde_json::Map<String, Value>,
+    /// Its name, binaries, version, description, license, authors, URLs,
+    /// folder and packaging tables: the binaries are every `[[bin]]`, or
+    /// those `[workspace.metadata.dist.bins]` names, in the package's order.
+    pub program: Program,
     /// The features its release build turns on.
     pub features: Features,
     /// How dist smoke-runs its binaries.
     pub smoke_run: SmokeRun,
     /// The commands of its binaries that print man pages and completions.
     pub generate: Generate,
-    /// `pkg-identifier`: the reverse-DNS name of its macOS .pkg, if set
-    /// (else one is made from its repository or homepage).
-    pub pkg_identifier: Option<String>,
     /// What it is: a program, firmware (`[workspace.metadata.dist.firmware]`)
     /// or a web package (`.web]`), each built only for its own targets.
     pub kind: Kind,
 }
 
-impl Package {
-    /// What its package formats are told of it.
-    pub fn program(&self) -> Program {
-        Program {
-            name: self.name.clone(),
-            bins: self.bins.clone(),
-            version: self.version.clone(),
-            description: self.description.clone(),
-            license: self.license.clone(),
-            authors: self.authors.clone(),
-            homepage: self.homepage.clone(),
-            repository: self.repository.clone(),
-            dir: self.dir.clone(),
-            deb: self.deb.clone(),
-            generate_rpm: self.generate_rpm.clone(),
-            pkg_identifier: self.pkg_identifier.clone(),
-            generated: self.generate.outputs(&self.bins),
-        }
-    }
+impl std::ops::Deref for Package {
+    type Target = Program;
 
+    fn deref(&self) -> &Program {
+        &self.program
+    }
+}
+
+impl Package {
     /// The package as `cargo metadata` describes it, shipping the binaries
     /// `narrowed` names (`[workspace.metadata.dist.bins]`), or every one,
     /// built as `dist` (`[workspace.metadata.dist]`) and `own` (its
@@ -91,7 +65,11 @@ impl Package {
                 .cloned()
                 .unwrap_or_default()
         };
-        Ok(Package {
+        let generate = Generate::from_setting(own.generate.as_ref(), &name)?;
+        let features = Features::of_package(dist.feature_keys(), own.feature_keys(), package)?;
+        let smoke_run = SmokeRun::from_setting(own.smoke_run.as_ref(), &name)?;
+        let program = Program {
+            generated: generate.outputs(&bins),
             bins,
             version: package.version.clone(),
             description: package.description.clone(),
@@ -106,12 +84,15 @@ impl Package {
                 .to_owned(),
             deb: tool_table("deb"),
             generate_rpm: tool_table("generate-rpm"),
-            features: Features::of_package(dist.feature_keys(), own.feature_keys(), package)?,
-            smoke_run: SmokeRun::from_setting(own.smoke_run.as_ref(), &name)?,
-            generate: Generate::from_setting(own.generate.as_ref(), &name)?,
             pkg_identifier: own.pkg_identifier,
+            name: name.clone(),
+        };
+        Ok(Package {
+            program,
+            features,
+            smoke_run,
+            generate,
             kind,
-            name,
         })
     }
 }
