@@ -346,8 +346,19 @@ fn has_own_suite(ws: &Workspace) -> bool {
 /// GitLab pipeline and plan's of its matrix, for the pipelines there are.
 fn check_pipelines(ws: &Workspace) -> Result<()> {
     let sh = &ws.sh;
-    if ws.config.root.join(".github/workflows").is_dir() {
-        cmd!(sh, "actionlint").run()?;
+    let workflows = ws.config.root.join(".github/workflows");
+    if workflows.is_dir() {
+        // Named, not found: actionlint looks for them through git, and a
+        // project need not be a git checkout.
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&workflows)?
+            .filter_map(|entry| Some(entry.ok()?.path()))
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|ext| ext == "yml" || ext == "yaml")
+            })
+            .collect();
+        files.sort();
+        cmd!(sh, "actionlint {files...}").run()?;
     }
     if ws.config.root.join(gitlab_ci::FILE).is_file() {
         // gitlab-ci-local checks the file against GitLab's schema as it

@@ -143,19 +143,8 @@ fn parse_one(
         if !path.exists() && generated.contains(&file_name) {
             return Ok(None);
         }
-        if let (false, Some((kind, printer))) = (path.exists(), printed_kind(&file_name, bins)) {
-            let [flag, argument] = PRINTED
-                .iter()
-                .find(|(known, ..)| *known == kind)
-                .map(|(.., usual)| *usual)
-                .unwrap_or_default();
-            bail!(
-                "[package.metadata.deb] `assets` lists {source}, which is not in the package's \
-                 folder but is the {kind} file {printer} can print, so tell dist how by adding \
-                 to its Cargo.toml\n\n[package.metadata.dist.generate]\n{kind} = [\"{flag}\", \
-                 \"{argument}\"]\n\n(with the arguments that make `{printer}` print it; \
-                 `cargo xtask init` writes this where it finds such assets)."
-            );
+        if !path.exists() {
+            refuse_if_printed(source, &file_name, bins)?;
         }
         let data = std::fs::read(&path).with_context(|| {
             format!(
@@ -177,6 +166,26 @@ fn parse_one(
         dest.push_str(&file_name);
     }
     Ok(Some(Asset { source, dest, mode }))
+}
+
+/// Refuses the missing asset `source` (called `file_name`) if it is a
+/// document one of `bins` can print, with the TOML that has dist print it.
+fn refuse_if_printed(source: &str, file_name: &str, bins: &[String]) -> Result<()> {
+    let Some((kind, printer)) = printed_kind(file_name, bins) else {
+        return Ok(());
+    };
+    let [flag, argument] = PRINTED
+        .iter()
+        .find(|(known, ..)| *known == kind)
+        .map(|(.., usual)| *usual)
+        .unwrap_or_default();
+    bail!(
+        "[package.metadata.deb] `assets` lists {source}, which is not in the package's folder \
+         but is the {kind} file {printer} can print, so tell dist how by adding to its \
+         Cargo.toml\n\n[package.metadata.dist.generate]\n{kind} = [\"{flag}\", \"{argument}\"]\n\n\
+         (with the arguments that make `{printer}` print it; `cargo xtask init` writes this \
+         where it finds such assets)."
+    )
 }
 
 #[cfg(test)]
