@@ -185,8 +185,18 @@ fn wine_msiexec_installs_runs_and_uninstalls_it() {
                 .env("WINEPATH", &dlls);
             command
         };
-        let _ = wine(&["wineboot", "--init"]).output();
-        run(&mut wine(&["wineserver", "--wait"]));
+        // A new prefix, made by wineboot; once in a while (two test
+        // binaries starting wine at once) it comes out without its system
+        // files, and everything after fails to load kernel32.dll, so it is
+        // made again until it has them (three tries).
+        let kernel32 = prefix.path().join("drive_c/windows/system32/kernel32.dll");
+        for _ in 0..3 {
+            let _ = wine(&["wineboot", "--init"]).output();
+            run(&mut wine(&["wineserver", "--wait"]));
+            if kernel32.exists() {
+                break;
+            }
+        }
         let package = msi.to_str().unwrap();
         run(&mut wine(&["wine", "msiexec", "/i", package, "/qn"]));
         let name = shipped_package(&repo_root())["name"]
