@@ -10,7 +10,7 @@ use crate::formats::program::Program;
 use crate::util::suggest::did_you_mean;
 
 /// The keys of `[package.metadata.generate-rpm]` this reads.
-const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 7] = [
     "name", "release", "summary", "license", "url", "group", "requires",
 ];
 

@@ -40,6 +40,10 @@ use crate::targets::TargetSpec;
 use crate::util::digest::hex;
 
 use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
+/// The keys of `[package.metadata.generate-rpm]`, for the configuration
+/// reference's test.
+#[cfg(test)]
+pub use metadata::KEYS;
 pub use metadata::RpmMetadata;
 use names::Requirement;
 pub use read::read_rpm;

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::tables::Metadata;
 
 /// cargo-dist's keys that mean nothing to this tool, each with why.
-const IGNORED: &[(&str, &str)] = &[
+pub const IGNORED: &[(&str, &str)] = &[
     (
         "cargo-dist-version",
         "it pins cargo-dist; this tool is the xtask in the repository",

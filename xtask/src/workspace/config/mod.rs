@@ -26,6 +26,7 @@ pub mod cargo_dist;
 mod features;
 mod floors;
 mod generate;
+pub mod keys;
 mod kinds;
 mod package;
 mod release;
@@ -323,13 +324,16 @@ impl Config {
         }
         if !self.packages.iter().any(|package| package.kind == kind) {
             bail!(
-                "{triple} is not a target the workspace's programs can be built for, and it                  names no {key} package to build for it. Add one and name it in Cargo.toml:                  `{table}` with `packages = [\"<package>\"]` and `targets = [\"{triple}\"]`                  (README.md, \"{section}\").",
+                "{triple} is not a target the workspace's programs can be built for, and it \
+                 names no {key} package to build for it. Add one and name it in Cargo.toml: \
+                 `{table}` with `packages = [\"<package>\"]` and `targets = [\"{triple}\"]` \
+                 (the template's book: docs/course/{page}).",
                 triple = spec.triple,
                 key = kind.key(),
                 table = kind.table(),
-                section = match kind {
-                    Kind::Web => "The browser",
-                    _ => "Firmware",
+                page = match kind {
+                    Kind::Web => "browser.md",
+                    _ => "firmware.md",
                 },
             );
         }
