@@ -52,6 +52,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Everything CI checks: formatting, clippy, tests of every target, dist, verify
     Ci(InstallPolicy),
+    /// Write the book's reference pages the code can produce (configuration keys, commands, targets)
+    Book(BookArgs),
 }
 
 /// `--target`, for commands that act on some of the configured targets.
@@ -111,6 +113,13 @@ pub struct PlanArgs {
     /// Rewrite .gitlab-ci.yml's dist matrix to list the configured targets
     #[arg(long)]
     pub write_gitlab: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Write nothing; fail if a committed page differs from what the code produces
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

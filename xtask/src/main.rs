@@ -108,5 +108,6 @@ fn run(command: Command) -> Result<()> {
         Command::Wxs(args) => commands::wxs::run(&ws, &args),
         Command::Bench(args) => bench::run(&ws, &args),
         Command::Ci(args) => ci::run(&ws, &args),
+        Command::Book(args) => commands::book::run(&ws, &args),
     }
 }

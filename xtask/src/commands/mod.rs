@@ -4,6 +4,7 @@
 
 pub mod add_target;
 pub mod bench;
+pub mod book;
 pub mod build;
 pub mod ci;
 pub mod dist;

@@ -47,7 +47,7 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<32} {:<15} {:<9} {:<6} {:<8} {:<8} {:<26} linker",
+        "{:<32} {:<23} {:<11} {:<6} {:<8} {:<8} {:<26} linker",
         "target", "formats", "runner", "glibc", "debian", "rpm", "c compiler"
     );
     let mut released_otherwise = Vec::new();
@@ -67,7 +67,7 @@ pub fn run(ws: &Workspace, args: &TargetsArgs) -> Result<()> {
             ""
         };
         println!(
-            "{:<32} {:<15} {:<9} {:<6} {:<8} {:<8} {:<26} {}",
+            "{:<32} {:<23} {:<11} {:<6} {:<8} {:<8} {:<26} {}",
             format!("{}{mark}", spec.triple),
             formats.join(","),
             spec.runner.kind(),
