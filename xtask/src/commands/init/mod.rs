@@ -458,7 +458,7 @@ impl Project {
         let mut table = Table::new();
         table.decor_mut().set_prefix(
             "\n# The release configuration read by `cargo xtask` (written by `cargo xtask init`;\n\
-             # the template's README, section 9, lists every key).\n",
+             # every key is in the template's book, docs/reference/configuration.md).\n",
         );
         let packages = self.binary_packages();
         match packages.as_slice() {
