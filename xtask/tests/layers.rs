@@ -3,7 +3,8 @@
 //! path of a release readable from the top, and a format writer free of
 //! the workspace's configuration, as cargo-deb's formats are.
 //!
-//! The order, top to bottom, is the one README.md's layout section draws:
+//! The order, top to bottom, is the one the book's source layout draws
+//! (docs/reference/layout.md):
 //! the command line → the commands → the release plan → the release (what
 //! serves several targets, publishing) → the build and its checks → the
 //! workspace's configuration → the formats and the build machine → the

@@ -10,7 +10,7 @@ fn output_of(program: &str, args: &[&str]) -> String {
     run(Command::new(program).args(args))
 }
 
-/// A GUID as the README says the xtask derives it: the first 16 bytes of
+/// A GUID as the book (docs/shipping/windows.md) says the xtask derives it: the first 16 bytes of
 /// the SHA-256 of the parts joined by NUL, marked as an RFC 9562 version 8
 /// UUID; computed here with sha256sum.
 fn derived_guid(parts: &[&str]) -> String {

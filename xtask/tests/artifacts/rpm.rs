@@ -109,7 +109,7 @@ fn rpm_requires_are_what_rpms_own_generator_finds() {
     }
 }
 
-/// rpmlint finds no errors. (Its warnings are explained in README.md.)
+/// rpmlint finds no errors. (Its warnings are explained in docs/shipping/linux-packages.md.)
 #[test]
 fn rpmlint_reports_no_errors() {
     for (rpm, _) in artifacts("rpm") {

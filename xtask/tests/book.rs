@@ -1,0 +1,394 @@
+//! The book (`docs/`) and the README are checked as the code is: the
+//! reference pages are what `cargo xtask book` writes from the code, every
+//! page is reached from `SUMMARY.md`, every link and named path exists,
+//! every output shown is the command's real output or says why it is
+//! abridged, and every configuration key shown is one the xtask reads.
+//! (The commands shown, and the files quoted, are checked by
+//! `tests/readme.rs`, which an adopted copy runs too; these checks hold for
+//! the template's own book.)
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// Every Markdown file of the book, and the README, with its text.
+fn pages() -> Vec<(PathBuf, String)> {
+    let root = repo_root();
+    let mut pages = vec![(root.join("README.md"), read(&root.join("README.md")))];
+    let mut folders = vec![root.join("docs")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                let text = read(&path);
+                pages.push((path, text));
+            }
+        }
+    }
+    pages.sort();
+    pages
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// A page `cargo xtask book` writes, which `--check` covers.
+fn is_generated(text: &str) -> bool {
+    text.starts_with("<!-- Written by `cargo xtask book`")
+}
+
+/// Each fenced block of `text`: its info string and its lines.
+fn blocks(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, Vec<String>)> = None;
+    for line in text.lines() {
+        let fence = line.trim_start().strip_prefix("```");
+        match (fence, open.take()) {
+            (Some(_), Some(block)) => blocks.push(block),
+            (Some(info), None) => open = Some((info.trim().to_owned(), Vec::new())),
+            (None, Some(mut block)) => {
+                block.1.push(line.to_owned());
+                open = Some(block);
+            }
+            (None, None) => {}
+        }
+    }
+    assert!(open.is_none(), "a fenced block is not closed");
+    blocks
+}
+
+/// `text` without its fenced blocks and inline code, where links are
+/// looked for.
+fn prose(text: &str) -> String {
+    let mut inside = false;
+    let mut kept = String::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            inside = !inside;
+        } else if !inside {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
+/// Every relative link target of a page, `](target)`.
+fn links(text: &str) -> Vec<String> {
+    prose(text)
+        .split("](")
+        .skip(1)
+        .filter_map(|tail| tail.split(')').next())
+        .filter(|target| !target.contains("://") && !target.starts_with("mailto:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The anchors a page's headings get on GitHub and in mdBook.
+fn anchors(text: &str) -> BTreeSet<String> {
+    prose(text)
+        .lines()
+        .filter_map(|line| line.strip_prefix('#'))
+        .map(|heading| {
+            heading
+                .trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_generated_reference_pages_are_current() {
+    let output = xtask(&repo_root(), &["book", "--check"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_readme_is_short_and_shows_the_ways_in_on_its_first_screen() {
+    let readme = read(&repo_root().join("README.md"));
+    assert!(
+        readme.lines().count() <= 200,
+        "README.md has {} lines",
+        readme.lines().count()
+    );
+    let first_screen: String = readme.lines().take(50).collect::<Vec<_>>().join("\n");
+    for shown in [
+        "**Build machines.**",
+        "cargo xtask dist",
+        "cargo xtask ci",
+        "## Three ways in",
+    ] {
+        assert!(
+            first_screen.contains(shown),
+            "the README's first 50 lines lack {shown}"
+        );
+    }
+}
+
+#[test]
+fn every_page_is_in_the_summary_and_every_entry_is_a_page() {
+    let docs = repo_root().join("docs");
+    let summary = read(&docs.join("SUMMARY.md"));
+    let listed: BTreeSet<PathBuf> = links(&summary).iter().map(|link| docs.join(link)).collect();
+    for page in &listed {
+        assert!(
+            page.is_file(),
+            "SUMMARY.md lists {}, which is not there",
+            page.display()
+        );
+    }
+    for (page, _) in pages() {
+        let in_book = page.starts_with(&docs) && !page.ends_with("SUMMARY.md");
+        assert!(
+            !in_book || listed.contains(&page),
+            "{} is not reached from SUMMARY.md",
+            page.display()
+        );
+    }
+    assert!(listed.len() >= 25, "{listed:?}");
+}
+
+#[test]
+fn every_link_and_named_path_exists() {
+    let root = repo_root();
+    let mut checked = 0;
+    for (page, text) in pages() {
+        let folder = page.parent().unwrap();
+        for link in links(&text) {
+            let (file, anchor) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                folder.join(file)
+            };
+            assert!(
+                target.exists(),
+                "{} links {link}, which is not there",
+                page.display()
+            );
+            if !anchor.is_empty() && target.extension().is_some_and(|ext| ext == "md") {
+                let headings = anchors(&read(&target));
+                assert!(
+                    headings.contains(anchor),
+                    "{} links {link}: no such heading",
+                    page.display()
+                );
+            }
+            checked += 1;
+        }
+        for path in named_paths(&text) {
+            assert!(
+                root.join(&path).exists(),
+                "{} names `{path}`, which is not there",
+                page.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 200, "only {checked} links and paths");
+}
+
+/// The workspace paths a page names in inline code: those that start with
+/// one of the workspace's folders and hold no placeholder.
+fn named_paths(text: &str) -> Vec<String> {
+    const FOLDERS: [&str; 10] = [
+        "xtask/",
+        "app/",
+        "platform/",
+        "units/",
+        "firmware/",
+        "web/",
+        "scripts/",
+        "docs/",
+        ".cargo/",
+        ".github/",
+    ];
+    prose(text)
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|code| FOLDERS.iter().any(|folder| code.starts_with(folder)))
+        .filter(|code| !code.contains(['<', '>', '*', '{', '…', ' ', '$']))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Output shown in a `console` block is the command's real output, run in
+/// the template; a `text` block says what it is: `text figure` (not
+/// output), or `text abridged: <why>`.
+#[test]
+fn every_output_shown_is_real_or_says_why_not() {
+    let mut compared = 0;
+    for (page, text) in pages().into_iter().filter(|(_, text)| !is_generated(text)) {
+        for (info, lines) in blocks(&text) {
+            let mut words = info.splitn(2, ' ');
+            match (words.next().unwrap_or_default(), words.next()) {
+                ("console", _) => {
+                    compare_with_real_output(&page, &lines);
+                    compared += 1;
+                }
+                ("text", Some("figure")) => {}
+                ("text", Some(why)) => assert!(
+                    why.strip_prefix("abridged:")
+                        .is_some_and(|why| why.trim().len() > 10),
+                    "{}: a `text` block must be `text figure` or `text abridged: <why>`, not `text {why}`",
+                    page.display()
+                ),
+                ("text", None) => panic!(
+                    "{}: a `text` block must say what it is, `text figure` or `text abridged: <why>`; \
+                     real output goes in a `console` block:\n{}",
+                    page.display(),
+                    lines.join("\n")
+                ),
+                _ => {}
+            }
+        }
+    }
+    assert!(compared >= 2, "only {compared} console blocks");
+}
+
+/// Runs the `$ cargo xtask …` line of a console block and compares its
+/// standard output with the lines below it.
+fn compare_with_real_output(page: &Path, lines: &[String]) {
+    let command = lines
+        .first()
+        .and_then(|line| line.strip_prefix("$ cargo xtask "))
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: a console block starts with `$ cargo xtask …`",
+                page.display()
+            )
+        });
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let output = xtask(&repo_root(), &args);
+    assert!(output.status.success(), "cargo xtask {command}");
+    let real = String::from_utf8_lossy(&output.stdout);
+    let shown = lines[1..].join("\n");
+    assert_eq!(
+        shown.trim_end(),
+        real.trim_end(),
+        "{} shows output of `cargo xtask {command}` that is not what it prints now",
+        page.display()
+    );
+}
+
+/// Each key of the xtask's tables in a page's TOML, as `(table, key)`.
+fn keys_shown(toml: &str) -> Vec<(String, String)> {
+    let document: toml_edit::DocumentMut =
+        toml.parse().unwrap_or_else(|err| panic!("{err}\n{toml}"));
+    let mut shown = Vec::new();
+    let mut walk: Vec<(String, &toml_edit::Item)> = vec![(String::new(), document.as_item())];
+    while let Some((path, item)) = walk.pop() {
+        let Some(table) = item.as_table_like() else {
+            continue;
+        };
+        for (key, value) in table.iter() {
+            let place = if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            };
+            if [
+                "workspace.metadata.dist",
+                "package.metadata.dist",
+                "package.metadata.deb",
+                "package.metadata.generate-rpm",
+            ]
+            .iter()
+            .any(|table| path == *table)
+                || path == "workspace.metadata.dist.firmware"
+                || path == "workspace.metadata.dist.web"
+            {
+                shown.push((format!("[{path}]"), key.to_owned()));
+            }
+            walk.push((place, value));
+        }
+    }
+    shown
+}
+
+/// The keys the configuration reference documents, by table.
+fn documented_keys() -> BTreeSet<(String, String)> {
+    let reference = read(&repo_root().join("docs/reference/configuration.md"));
+    let mut table = String::new();
+    let mut keys = BTreeSet::new();
+    for line in reference.lines() {
+        if let Some(heading) = line.strip_prefix("## `") {
+            table = heading.trim_end_matches('`').to_owned();
+        } else if let Some(row) = line.strip_prefix("| `") {
+            keys.insert((table.clone(), row.split('`').next().unwrap().to_owned()));
+        }
+    }
+    keys
+}
+
+/// Every `toml` block parses, and every key it sets in the xtask's tables
+/// is one the configuration reference documents (which a unit test holds
+/// to the keys the code accepts).
+#[test]
+fn every_toml_block_parses_and_uses_known_keys() {
+    let documented = documented_keys();
+    assert!(documented.len() >= 40, "{documented:?}");
+    let mut checked = 0;
+    for (page, text) in pages() {
+        for (info, lines) in blocks(&text) {
+            if info.split_whitespace().next() != Some("toml") {
+                continue;
+            }
+            for (table, key) in keys_shown(&lines.join("\n")) {
+                assert!(
+                    documented.contains(&(table.clone(), key.clone())),
+                    "{} sets `{key}` in {table}, which the configuration reference does not list",
+                    page.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} keys shown");
+}
+
+/// The source layout names every module of the xtask: each file and
+/// folder under a folder of `xtask/src/` (its `mod.rs` aside), by name.
+#[test]
+fn the_source_layout_names_every_module() {
+    let layout = read(&repo_root().join("docs/reference/layout.md"));
+    let src = repo_root().join("xtask/src");
+    let mut named = 0;
+    for folder in std::fs::read_dir(&src).unwrap() {
+        let folder = folder.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let stem = name.trim_end_matches(".rs");
+            if stem == "mod" {
+                continue;
+            }
+            assert!(
+                layout.contains(stem),
+                "docs/reference/layout.md does not name {}",
+                path.strip_prefix(&src).unwrap().display()
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 60, "{named}");
+}
