@@ -392,3 +392,26 @@ fn the_source_layout_names_every_module() {
     }
     assert!(named >= 60, "{named}");
 }
+
+/// A stale page is named, with the command that rewrites it, and a
+/// workspace without the book (an adopted project) is told why there is
+/// nothing to write.
+#[test]
+fn stale_pages_and_a_missing_book_are_refused_with_the_fix() {
+    let ws = copy_of_workspace("book-stale");
+    let page = ws.path().join("docs/reference/targets.md");
+    let text = read(&page).replace(
+        "| `s390x-unknown-linux-gnu`",
+        "| `s390x-unknown-linux-gnux`",
+    );
+    std::fs::write(&page, text).unwrap();
+    assert_fails_with(
+        &xtask(ws.path(), &["book", "--check"]),
+        &["docs/reference/targets.md differ", "Run `cargo xtask book`"],
+    );
+    std::fs::remove_file(ws.path().join("docs/SUMMARY.md")).unwrap();
+    assert_fails_with(
+        &xtask(ws.path(), &["book"]),
+        &["this workspace has no book (docs/SUMMARY.md)"],
+    );
+}

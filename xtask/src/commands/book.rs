@@ -32,6 +32,13 @@ const GENERATED: &str =
     "<!-- Written by `cargo xtask book` from the xtask's code; edit the code, not this page. -->\n";
 
 pub fn run(ws: &Workspace, args: &BookArgs) -> Result<()> {
+    if !ws.config.root.join("docs/SUMMARY.md").is_file() {
+        bail!(
+            "this workspace has no book (docs/SUMMARY.md), so there are no reference pages to \
+             write. `cargo xtask book` keeps the template's book; a project that brought the \
+             machinery in with `init` has the template's book to read instead."
+        );
+    }
     let mut stale = Vec::new();
     for (page, render) in PAGES {
         let path = ws.config.root.join(page);
