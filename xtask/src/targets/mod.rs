@@ -16,6 +16,7 @@
 //! Other build machines (aarch64 Linux, macOS) have rows of their own where
 //! theirs differ, and [`TargetSpec::cargo_overrides`] tells cargo about the difference.
 
+pub mod apple_libraries;
 pub mod ci_runners;
 mod hosts;
 pub mod platforms;
