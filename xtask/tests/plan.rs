@@ -158,24 +158,37 @@ fn an_adopted_program_with_features_and_generate() {
     expect_file!["snapshots/adopted.txt"].assert_eq(&dry_run(ws.path(), &[]));
 }
 
-#[test]
-fn a_framework_user_is_not_built_for_macos_without_an_sdk() {
-    let ws = workspace(
-        "plan-frameworks",
+/// A workspace whose program links the Apple `framework` through a crate
+/// of its own.
+fn framework_user(label: &str, framework: &str) -> Scratch {
+    let binding = format!(
+        "#[link(name = \"{framework}\", kind = \"framework\")]\nunsafe extern \"C\" {{}}\n"
+    );
+    workspace(
+        label,
         &[
             ("hello", "[dependencies]\ncf = { path = \"../cf\" }", None),
-            (
-                "cf",
-                "",
-                Some(
-                    "#[link(name = \"CoreFoundation\", kind = \"framework\")]\nunsafe extern \"C\" {}\n",
-                ),
-            ),
+            ("cf", "", Some(binding.as_str())),
         ],
         "package = \"hello\"\ntargets = [\"x86_64-unknown-linux-musl\", \
          \"aarch64-apple-darwin\"]",
-    );
+    )
+}
+
+/// A framework the record of Apple's libraries has is linked against its
+/// stub, through the stub SDK the plan names in SDKROOT.
+#[test]
+fn a_framework_user_links_for_macos_against_stubs_of_the_record() {
+    let ws = framework_user("plan-frameworks", "CoreFoundation");
     expect_file!["snapshots/framework-user.txt"].assert_eq(&dry_run(ws.path(), &[]));
+}
+
+/// A framework the record lacks keeps the program's macOS targets from
+/// being built here, and says why; its other targets are planned.
+#[test]
+fn a_framework_the_record_lacks_is_not_built_for_macos() {
+    let ws = framework_user("plan-metal", "Metal");
+    expect_file!["snapshots/framework-outside-the-record.txt"].assert_eq(&dry_run(ws.path(), &[]));
 }
 
 /// rv's dist-workspace.toml, as cargo-dist wrote it (the fixture names

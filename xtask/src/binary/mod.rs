@@ -7,7 +7,8 @@
 //! [`codesign`] checks and renews the ad hoc signature, and [`fat`] joins
 //! two thin binaries into a universal one; for Windows, [`authenticode`]
 //! signs executables and packages when a key is given, and checks them.
-//! [`wasm`] reads and validates WebAssembly modules. Running a binary (its
+//! [`macho_imports`] checks what a macOS binary imports against the
+//! record of Apple's libraries. [`wasm`] reads and validates WebAssembly modules. Running a binary (its
 //! smoke run, the documentation it prints) is the build's business
 //! (`build::smoke`, `build::generated_docs`).
 
@@ -18,6 +19,7 @@ pub mod fat;
 pub mod firmware;
 pub mod headers;
 pub mod macho;
+pub mod macho_imports;
 pub mod macho_strip;
 pub mod pe;
 pub mod wasm;

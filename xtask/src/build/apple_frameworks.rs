@@ -2,10 +2,12 @@
 //! (`-framework Foundation`) and `-lobjc`, and which crates ask.
 //!
 //! zig links Mach-O binaries against its own stubs of libSystem and has no
-//! Apple frameworks, so a program that needs one links here only with a
-//! macOS SDK made on a Mac (`SDKROOT`, which cargo-zigbuild passes to
-//! zig). Without one, dist does not build such a program's macOS targets
-//! and says why, before building, while its other targets ship.
+//! Apple frameworks. A program that needs one links here against stubs made
+//! from the record of Apple's libraries ([`apple_libraries`]), or against a
+//! macOS SDK made on a Mac (`SDKROOT`, which cargo-zigbuild passes to zig,
+//! and which takes precedence). A program that asks for a library the
+//! record lacks is not built for macOS here: dist says why, before
+//! building, while its other targets ship.
 //!
 //! The requests are read from the source of every crate `cargo tree`
 //! resolves for the target: `#[link(name = "X", kind = "framework")]`
@@ -19,6 +21,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
+use crate::targets::apple_libraries::{self, AppleLibrary};
 use crate::workspace::config::Package;
 
 /// Libraries libSystem's stubs lack, which a crate may link by name.
@@ -33,29 +36,66 @@ struct Request {
     pub what: String,
 }
 
-/// Why `package` cannot be built for the macOS target `triple` here, if it
-/// asks for what only an SDK has and `SDKROOT` names none.
-pub fn why_not_here(sh: &Shell, package: &Package, triple: &str) -> Result<Option<String>> {
-    if std::env::var_os("SDKROOT").is_some_and(|root| !root.is_empty()) {
-        return Ok(None);
+/// How a macOS build of a package links what it asks for beyond libSystem.
+#[derive(Debug)]
+pub enum Linking {
+    /// As zig links by itself: it asks for nothing more, or `SDKROOT`
+    /// names the user's own SDK, which has everything.
+    Plain,
+    /// Against stubs of these libraries, made from the record
+    /// ([`apple_libraries`]), in a stub SDK.
+    Stubs(Vec<&'static AppleLibrary>),
+    /// Not here, for this reason: it asks for a library the record lacks.
+    Refused(String),
+}
+
+/// Whether `SDKROOT` names the user's own macOS SDK.
+pub fn user_sdk() -> bool {
+    std::env::var_os("SDKROOT").is_some_and(|root| !root.is_empty())
+}
+
+/// How `package`'s build for the macOS target `triple` links here.
+pub fn linking(sh: &Shell, package: &Package, triple: &str) -> Result<Linking> {
+    if user_sdk() {
+        return Ok(Linking::Plain);
     }
     let requests = requests(sh, package, triple)?;
-    if requests.is_empty() {
-        return Ok(None);
+    let unknown: Vec<&Request> = requests
+        .iter()
+        .filter(|request| apple_libraries::for_request(&request.what).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        return Ok(Linking::Refused(refusal(package, &unknown)));
     }
-    let wanted: BTreeSet<&str> = requests.iter().map(|r| r.what.as_str()).collect();
-    let asking: Vec<String> = requests
+    let mut libraries: Vec<&'static AppleLibrary> = requests
+        .iter()
+        .filter_map(|request| apple_libraries::for_request(&request.what))
+        .collect();
+    libraries.sort_by_key(|library| library.name);
+    libraries.dedup_by_key(|library| library.name);
+    Ok(match libraries.is_empty() {
+        true => Linking::Plain,
+        false => Linking::Stubs(libraries),
+    })
+}
+
+/// Why `package` is not built here: what it asks for that the record lacks.
+fn refusal(package: &Package, unknown: &[&Request]) -> String {
+    let wanted: BTreeSet<&str> = unknown.iter().map(|r| r.what.as_str()).collect();
+    let asking: Vec<String> = unknown
         .iter()
         .map(|request| format!("{} ({})", request.by, request.what))
         .collect();
-    Ok(Some(format!(
-        "`{}` links Apple's {} on macOS, which zig does not have: asked for by {}. Set SDKROOT \
-         to a macOS SDK (made on a Mac, as cargo-zigbuild documents) to link them here, or \
-         build the macOS targets on the macOS runner `cargo xtask plan` puts them on",
+    format!(
+        "`{}` links Apple's {} on macOS, which neither zig nor the record of Apple's libraries \
+         (xtask/apple-frameworks.txt) has: asked for by {}. Add the crate that binds it to \
+         scripts/apple-frameworks-record and run the script, set SDKROOT to a macOS SDK (made \
+         on a Mac, as cargo-zigbuild documents), or build the macOS targets on the macOS runner \
+         `cargo xtask plan` puts them on",
         package.name,
         wanted.into_iter().collect::<Vec<_>>().join(", "),
         asking.join(", ")
-    )))
+    )
 }
 
 /// What the crates of `package`'s build for `triple` ask the linker for.

@@ -27,14 +27,15 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::binary::authenticode::{self, AuthenticodeSigner};
-use crate::binary::{elf, headers, macho, macho_strip};
+use crate::binary::{elf, headers, macho, macho_imports, macho_strip};
 use crate::build::generated_docs::{self, Printed};
 use crate::build::reproducible;
-use crate::build::{cargo, prebuilt, smoke, wasm_bindgen};
+use crate::build::{apple_sdk, cargo, prebuilt, smoke, wasm_bindgen};
 use crate::cli::DistArgs;
 use crate::formats::docs::Docs;
 use crate::formats::rpm::{self, RpmSigner};
 use crate::formats::{ShippedBinary, msi};
+use crate::machine::tools::tools_dir;
 use crate::plan::{self, BuildStep, Check, PackagePlan, PrintedBy, ReleasePlan, Selection, Work};
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::layout::{ReleaseLayout, Signers};
@@ -393,6 +394,10 @@ impl OneTarget<'_> {
             BuildStep::Prebuilt(dir) => prebuilt::binaries(dir, self.configured.spec, self.package),
             BuildStep::Cargo(invocation) => self.stopwatch.time(BUILD, || {
                 reproducible::prepare_target_dir(&self.ws.config.target_dir, self.configured.spec)?;
+                if let Some(sdk) = &self.planned.stub_sdk {
+                    let tools = tools_dir(&self.ws.config.target_dir);
+                    apple_sdk::write(&self.ws.sh, &tools, &sdk.dir, &sdk.libraries)?;
+                }
                 let build = invocation.cmd(&self.ws.sh);
                 cargo::build(build, self.configured.spec, &self.package.bins)
             }),
@@ -577,6 +582,10 @@ impl OneTarget<'_> {
                 }
             }
             Check::StripLocalSymbols => {}
+            Check::AppleImports => {
+                let checked = macho_imports::check(what, binary)?;
+                eprintln!("    {checked} imports, each one Apple's libraries export");
+            }
             Check::GlibcFloor(floor) => elf::check_glibc_floor(what, binary, *floor)?,
             Check::MacosFloor(floor) => macho::check_macos_floor(what, binary, *floor)?,
             Check::Headers => {

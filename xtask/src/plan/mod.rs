@@ -25,9 +25,11 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use xshell::Shell;
 
-use crate::build::apple_frameworks;
+use crate::build::apple_frameworks::{self, Linking};
+use crate::build::apple_sdk;
 use crate::build::cargo::{self, Invocation};
 use crate::build::reproducible;
+use crate::machine::tools::tools_dir;
 use crate::release::layout::ReleaseLayout;
 use crate::targets::{self, Builder, Os, Runner, Version};
 use crate::vocab::Format;
@@ -97,6 +99,18 @@ pub struct PackagePlan {
     /// The rustflags the manifest records, without the machine's paths
     /// (none for binaries built elsewhere).
     pub rustflags: Vec<String>,
+    /// The stub SDK its macOS build links Apple's libraries against, made
+    /// before the build, where it needs one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stub_sdk: Option<StubSdk>,
+}
+
+/// A stub macOS SDK: where it is written, and the libraries of the record
+/// it holds (`build::apple_sdk`).
+#[derive(Debug, Serialize)]
+pub struct StubSdk {
+    pub dir: PathBuf,
+    pub libraries: Vec<&'static str>,
 }
 
 /// Where a package's binaries come from.
@@ -122,6 +136,9 @@ pub struct BinaryPlan {
 pub enum Check {
     /// Mach-O: the local symbols removed, as rustc's strip is off there.
     StripLocalSymbols,
+    /// Mach-O: every symbol it imports from Apple's libraries is one the
+    /// record lists, as nothing here can start it to find out.
+    AppleImports,
     /// It needs no glibc newer than this.
     GlibcFloor(Version),
     /// It starts on this macOS and newer.
@@ -294,7 +311,8 @@ fn why_not_here(
         return Ok(None);
     }
     for package in &ws.config.packages {
-        if let Some(reason) = apple_frameworks::why_not_here(&ws.sh, package, configured.triple())?
+        if let Linking::Refused(reason) =
+            apple_frameworks::linking(&ws.sh, package, configured.triple())?
         {
             return Ok(Some(reason));
         }
@@ -313,6 +331,10 @@ impl PackagePlan {
     ) -> Result<PackagePlan> {
         let spec = configured.spec;
         let flags = reproducible::release_flags(&ws.config.root, selection.target_dir, spec)?;
+        let stub_sdk = match selection.prebuilt {
+            None => stub_sdk(ws, sh, package, configured)?,
+            Some(_) => None,
+        };
         let (build, rustflags) = match selection.prebuilt {
             Some(_) if package.kind == Kind::Web => bail!(
                 "{} is built here, not on another machine: drop --prebuilt",
@@ -326,6 +348,10 @@ impl PackagePlan {
                     .args(package.features.cargo_args())
                     .args((package.kind == Kind::Web).then_some("--lib"))
                     .arg(cargo::JSON_MESSAGES);
+                let command = match &stub_sdk {
+                    Some(sdk) => command.env("SDKROOT", &sdk.dir),
+                    None => command,
+                };
                 let command = flags.apply(command);
                 (BuildStep::Cargo(Invocation::of(command)), flags.recorded)
             }
@@ -336,24 +362,60 @@ impl PackagePlan {
             binaries: binaries(package, configured),
             artifacts: artifacts(ws, layout, package, configured),
             rustflags,
+            stub_sdk,
         })
     }
 }
 
 /// Each binary of `package` on `configured`, with its checks.
+/// The stub SDK `package`'s build for `configured` links against: for a
+/// macOS target zig links, when the package asks for Apple libraries the
+/// record has and no SDKROOT is set.
+fn stub_sdk(
+    ws: &Workspace,
+    sh: &Shell,
+    package: &Package,
+    configured: &Configured,
+) -> Result<Option<StubSdk>> {
+    let spec = configured.spec;
+    if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
+        return Ok(None);
+    }
+    Ok(match apple_frameworks::linking(sh, package, spec.triple)? {
+        Linking::Stubs(libraries) => Some(StubSdk {
+            dir: apple_sdk::folder(&tools_dir(&ws.config.target_dir), &libraries),
+            libraries: libraries.iter().map(|library| library.name).collect(),
+        }),
+        Linking::Plain | Linking::Refused(_) => None,
+    })
+}
+
 fn binaries(package: &Package, configured: &Configured) -> Vec<BinaryPlan> {
     let spec = configured.spec;
     let checks = match package.kind {
         Kind::Web => vec![Check::Headers, Check::LoadBindingsInNode],
         _ => {
             let strip = (spec.os == Os::Darwin).then_some(Check::StripLocalSymbols);
+            // What zig links against the record; a Mac's linker or the
+            // user's SDK has every library, which the record need not.
+            let zig_links_apple = spec.os == Os::Darwin
+                && spec.builder() == Builder::Zigbuild
+                && !apple_frameworks::user_sdk();
+            let imports = zig_links_apple.then_some(Check::AppleImports);
             let glibc = configured.glibc_floor.map(Check::GlibcFloor);
             let macos = configured.macos_floor.map(Check::MacosFloor);
             let smoke = smoke_run(package, configured);
-            [strip, glibc, macos, Some(Check::Headers), Some(smoke)]
-                .into_iter()
-                .flatten()
-                .collect()
+            [
+                strip,
+                imports,
+                glibc,
+                macos,
+                Some(Check::Headers),
+                Some(smoke),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()
         }
     };
     package

@@ -76,6 +76,13 @@ impl fmt::Display for PackagePlan {
                 dir.display()
             )?,
         }
+        if let Some(sdk) = &self.stub_sdk {
+            writeln!(
+                f,
+                "    links Apple's {} against stubs made from xtask/apple-frameworks.txt",
+                sdk.libraries.join(", ")
+            )?;
+        }
         for BinaryPlan { name, checks } in &self.binaries {
             let checks: Vec<String> = checks.iter().map(Check::to_string).collect();
             writeln!(f, "    {name}: {}", checks.join(", "))?;
@@ -91,6 +98,7 @@ impl fmt::Display for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Check::StripLocalSymbols => write!(f, "local symbols stripped"),
+            Check::AppleImports => write!(f, "imports checked against Apple's libraries"),
             Check::GlibcFloor(floor) => write!(f, "glibc {floor} or newer"),
             Check::MacosFloor(floor) => write!(f, "macOS {floor} or newer"),
             Check::Headers => write!(f, "headers"),

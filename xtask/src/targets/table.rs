@@ -394,6 +394,10 @@ pub(super) const X86_64_WINDOWS_GNU: TargetSpec = TargetSpec {
     runner: Runner::Wine,
     tools: &[
         links_with("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"),
+        // aws-lc-sys (under rustls 0.23's default crypto provider, and
+        // aws-lc-rs) assembles its x86_64 Windows code with NASM, and
+        // stops without it. Debian packages it; it is small.
+        links_with("nasm", "nasm"),
         runs_with("wine", "wine"),
         Tool {
             role: Role::Runner,
