@@ -13,10 +13,13 @@
 //! turned off with that reason, which dist prints. For anything else
 //! missing, init stops and says what to add.
 
+use std::path::Path;
+
 use anyhow::{Result, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
+use crate::formats::deb;
 use crate::formats::docs::{PRINTED, printed_kind};
 use crate::targets::{TargetSpec, platforms};
 use crate::vocab::Format;
@@ -121,10 +124,11 @@ impl Needs {
 
 /// Checks that `packages` (the ones to ship) have what the formats of
 /// `targets` need, with `dist` the project's `[workspace.metadata.dist]`
-/// if it has one. Returns the maintainers to fill in from `git`'s identity
+/// if it has one and `root` its workspace root (where license files are). Returns the maintainers to fill in from `git`'s identity
 /// (`None` where it has none); fails, naming every field missing and what
 /// to add, if anything else is.
 pub fn check(
+    root: &Path,
     packages: &[MetadataPackage],
     dist: Option<&Value>,
     targets: &[&TargetSpec],
@@ -141,11 +145,18 @@ pub fn check(
                  description = \"<one line>\" to its [package]"
             ));
         }
-        if needs.linux_packages && package.license.is_none() {
-            missing.push(format!(
+        match &package.license {
+            None if needs.linux_packages => missing.push(format!(
                 "`{name}` has no `license`, which the .deb's copyright file and the .rpm name: \
                  add license = \"<SPDX expression, like MIT OR Apache-2.0>\" to its [package]"
-            ));
+            )),
+            Some(license) if needs.deb => {
+                let package_dir = package.manifest_path.parent().unwrap_or(root);
+                if let Err(err) = deb::check_license_texts(license, &[root, package_dir]) {
+                    missing.push(format!("`{name}`: {err:#}"));
+                }
+            }
+            _ => {}
         }
         let deb_maintainer = package.table("deb").and_then(|deb| deb.get("maintainer"));
         if needs.deb && package.authors.is_empty() && deb_maintainer.is_none() {
@@ -311,6 +322,7 @@ pub fn git_identity(sh: &Shell) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::tempdir::TempDir;
     use serde_json::json;
 
     fn package(fields: Value) -> MetadataPackage {
@@ -325,18 +337,34 @@ mod tests {
         serde_json::from_value(package).unwrap()
     }
 
+    /// A workspace root with the MIT license's text, as the packages'
+    /// `license` needs for the .deb.
+    fn with_mit_license() -> TempDir {
+        let root = TempDir::new().unwrap();
+        std::fs::write(root.path().join("LICENSE-MIT"), "MIT License\n").unwrap();
+        root
+    }
+
     fn linux() -> Vec<&'static TargetSpec> {
         vec![crate::targets::lookup("x86_64-unknown-linux-gnu").unwrap()]
     }
 
     #[test]
     fn the_maintainer_comes_from_git_and_the_rest_is_asked_for() {
+        let mit = with_mit_license();
         let complete = package(json!({
             "description": "Says hello",
             "license": "MIT",
             "repository": "https://github.com/someone/hello",
         }));
-        let filled = check(&[complete], None, &linux(), Some("A <a@example.com>")).unwrap();
+        let filled = check(
+            mit.path(),
+            &[complete],
+            None,
+            &linux(),
+            Some("A <a@example.com>"),
+        )
+        .unwrap();
         // It has no source to read, so nothing says it prints no version.
         assert_eq!(
             filled,
@@ -346,7 +374,7 @@ mod tests {
             }]
         );
         let bare = package(json!({}));
-        let err = check(&[bare], None, &linux(), None)
+        let err = check(mit.path(), &[bare], None, &linux(), None)
             .unwrap_err()
             .to_string();
         for needle in [
@@ -362,6 +390,7 @@ mod tests {
 
     #[test]
     fn what_the_project_says_already_is_enough() {
+        let mit = with_mit_license();
         let with_authors = package(json!({
             "description": "Says hello",
             "license": "MIT",
@@ -375,7 +404,7 @@ mod tests {
         }));
         let dist = json!({ "installers": [] });
         // The xtask's own source prints its version (clap's `version`).
-        let filled = check(&[with_authors], Some(&dist), &linux(), None).unwrap();
+        let filled = check(mit.path(), &[with_authors], Some(&dist), &linux(), None).unwrap();
         assert!(filled.is_empty(), "{filled:?}");
     }
 
@@ -407,9 +436,30 @@ mod tests {
 
     #[test]
     fn a_macos_package_needs_a_url_or_an_identifier() {
+        let mit = with_mit_license();
         let mac = vec![crate::targets::lookup("aarch64-apple-darwin").unwrap()];
         let dist = json!({ "base-url": "https://example.com/v{version}" });
-        let err = check(&[package(json!({}))], Some(&dist), &mac, None).unwrap_err();
+        let err = check(mit.path(), &[package(json!({}))], Some(&dist), &mac, None).unwrap_err();
         assert!(err.to_string().contains("pkg-identifier"), "{err}");
+    }
+
+    #[test]
+    fn a_license_without_its_text_is_asked_for_before_anything_is_written() {
+        let empty = TempDir::new().unwrap();
+        let package = package(json!({
+            "description": "Says hello",
+            "license": "MIT",
+            "authors": ["B <b@example.com>"],
+            "repository": "https://github.com/someone/hello",
+        }));
+        let err = check(empty.path(), &[package], None, &linux(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nothing was written"), "{err}");
+        assert!(err.contains("needs the text of the MIT license"), "{err}");
+        assert!(
+            err.contains("(LICENSE-MIT, LICENSE_MIT, MIT, LICENSE, LICENCE, COPYING)"),
+            "{err}"
+        );
     }
 }

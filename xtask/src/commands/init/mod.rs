@@ -238,6 +238,7 @@ impl Project {
         sh.change_dir(&self.root);
         let dist = self.metadata.pointer("/metadata/dist");
         fields::check(
+            &self.root,
             &self.shipped()?,
             dist,
             targets,

@@ -41,6 +41,19 @@ pub(super) fn copyright_file(
     Ok(text)
 }
 
+/// Fails, saying which file to add, unless the text of every license in
+/// Cargo's `license` expression is Debian's or one of the project's files
+/// in `dirs`: what the copyright file needs, checked before a release (by
+/// `init`) rather than when the first .deb is made.
+pub fn check_license_texts(license: &str, dirs: &[&Path]) -> Result<()> {
+    let names = license_names(&dep5_expression(license));
+    let only = names.len() == 1;
+    for name in names {
+        license_text(&name, dirs, only)?;
+    }
+    Ok(())
+}
+
 /// Cargo's license expression as DEP-5 writes it: `or`, `and` and
 /// `with <id> exception` in lower case, and the `/` of Cargo's old
 /// syntax (`MIT/Apache-2.0`) read as the `or` it means.
@@ -136,6 +149,13 @@ fn license_text(name: &str, dirs: &[&Path], only: bool) -> Result<String> {
     if only {
         stems.extend(["LICENSE", "LICENCE", "COPYING"].map(str::to_owned));
     }
+    // `LICENSE-MIT` is both spellings of MIT: name it once.
+    let mut seen = Vec::new();
+    stems.retain(|stem| {
+        let new = !seen.contains(stem);
+        seen.push(stem.clone());
+        new
+    });
     for dir in dirs {
         for stem in &stems {
             for candidate in [stem.clone(), format!("{stem}.md"), format!("{stem}.txt")] {

@@ -36,6 +36,7 @@ use crate::util::suggest::did_you_mean;
 use assets::Asset;
 pub use control::{check_package_name, debian_version};
 use control::{installed_size_kib, md5sums};
+pub use copyright::check_license_texts;
 use copyright::copyright_file;
 use depends::shared_library_depends;
 
