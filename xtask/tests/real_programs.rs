@@ -556,6 +556,7 @@ fn metal_program(scratch: &Path) -> PathBuf {
          repository = \"https://github.com/example/gpu\"\n",
     )
     .unwrap();
+    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
     std::fs::write(
         project.join("src/main.rs"),
         "#[cfg(target_os = \"macos\")]\n\
@@ -601,10 +602,12 @@ fn aws_lc_rs_ships_for_windows_with_nasm() {
         project.join("Cargo.toml"),
         "[package]\nname = \"hasher\"\nversion = \"0.2.0\"\nedition = \"2021\"\n\
          license = \"MIT\"\ndescription = \"Prints the SHA-256 of its argument\"\n\
-         authors = [\"Hasher Makers <hasher@example.com>\"]\n\n\
+         authors = [\"Hasher Makers <hasher@example.com>\"]\n\
+         repository = \"https://github.com/example/hasher\"\n\n\
          [dependencies]\naws-lc-rs = \"=1.19.0\"\n",
     )
     .unwrap();
+    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
     std::fs::write(
         project.join("src/main.rs"),
         r#"fn main() {
@@ -640,4 +643,57 @@ fn aws_lc_rs_ships_for_windows_with_nasm() {
         "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
     ]));
     assert_eq!(printed.trim(), expected.trim());
+}
+
+/// A fresh program of openssl 0.10's, as `cargo new` and `cargo add`
+/// make it, links the system's OpenSSL, which a release cannot link here:
+/// each target is refused before anything is built, naming the crate and
+/// the feature that compiles OpenSSL in. With that feature the same
+/// targets are planned.
+#[test]
+#[ignore = "fetches openssl from crates.io; run by `cargo xtask ci`"]
+fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_vendors_it() {
+    let scratch = Scratch::new("openssl");
+    let project = scratch.path().join("tls");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    let manifest = "[package]\nname = \"tls\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         license = \"MIT\"\ndescription = \"Digests with OpenSSL\"\n\
+         authors = [\"Tls Makers <tls@example.com>\"]\n\
+         repository = \"https://github.com/example/tls\"\n\n\
+         [dependencies]\nopenssl = \"=0.10.82\"\n";
+    std::fs::write(project.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
+    std::fs::write(
+        project.join("src/main.rs"),
+        "fn main() {\n    println!(\"tls {}\", env!(\"CARGO_PKG_VERSION\"));\n    \
+         let _ = openssl::sha::sha256(b\"abc\");\n}\n",
+    )
+    .unwrap();
+    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+    let targets = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
+    init(&project, &targets);
+    let plan = in_project(&project, &["dist", "--dry-run"]);
+    for needle in [
+        "x86_64-unknown-linux-gnu: not built here: `tls` links the system's OpenSSL through \
+         openssl-sys v0.9",
+        "aarch64-unknown-linux-gnu: not built here",
+        "features = [\"openssl/vendored\"]",
+        "AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_DIR",
+    ] {
+        assert!(plan.contains(needle), "{needle}:\n{plan}");
+    }
+    let output = dist_of(&project, &[]);
+    let said = assert_fails_with(&output, &["nothing to build here"]);
+    assert!(!said.contains("Compiling"), "something was built:\n{said}");
+    // Vendored, both are planned.
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let manifest = manifest.replace(
+        "[workspace.metadata.dist]\n",
+        "[workspace.metadata.dist]\nfeatures = [\"openssl/vendored\"]\n",
+    );
+    std::fs::write(project.join("Cargo.toml"), manifest).unwrap();
+    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+    let plan = in_project(&project, &["dist", "--dry-run"]);
+    assert!(!plan.contains("not built here"), "{plan}");
+    assert!(plan.contains("--features openssl/vendored"), "{plan}");
 }

@@ -17,10 +17,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
+use crate::build::cargo;
 use crate::targets::apple_libraries::{self, AppleLibrary};
 use crate::workspace::config::Package;
 
@@ -100,25 +101,7 @@ fn refusal(package: &Package, unknown: &[&Request]) -> String {
 
 /// What the crates of `package`'s build for `triple` ask the linker for.
 fn requests(sh: &Shell, package: &Package, triple: &str) -> Result<Vec<Request>> {
-    let name = &package.name;
-    let features = package.features.cargo_args();
-    let format = "{p}";
-    let tree = cmd!(
-        sh,
-        "cargo tree --locked --target {triple} --package {name} -e normal,build
-         --prefix none --format {format} {features...}"
-    )
-    .quiet()
-    .read()
-    .with_context(|| format!("`cargo tree --target {triple}` failed (its error is above)"))?;
-    let crates: BTreeSet<&str> = tree
-        .lines()
-        .map(|line| {
-            line.trim_end_matches(" (*)")
-                .trim_end_matches(" (proc-macro)")
-        })
-        .filter(|line| !line.is_empty())
-        .collect();
+    let crates = cargo::resolved_crates(sh, package, triple)?;
     let json = cmd!(
         sh,
         "cargo metadata --locked --format-version 1 --filter-platform {triple}"

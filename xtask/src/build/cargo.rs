@@ -4,7 +4,7 @@
 //! Linkers and runners come from `.cargo/config.toml`, so the same command
 //! typed by hand does the same thing.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -14,7 +14,7 @@ use serde::Serialize;
 use xshell::{Cmd, Shell, cmd};
 
 use crate::targets::{Builder, TargetSpec};
-use crate::workspace::config::Configured;
+use crate::workspace::config::{Configured, Package};
 
 /// `cargo <subcommand> --target T`. For zig-linked targets, cargo-zigbuild
 /// runs it instead (`cargo zigbuild` for a build, `cargo-zigbuild clippy`
@@ -96,6 +96,32 @@ impl Invocation {
             },
         )
     }
+}
+
+/// The crates `package`'s release build for `triple` compiles, with its
+/// release features, as `cargo tree` prints them: `name vX.Y.Z` (a path
+/// dependency's folder follows).
+pub fn resolved_crates(sh: &Shell, package: &Package, triple: &str) -> Result<BTreeSet<String>> {
+    let name = &package.name;
+    let features = package.features.cargo_args();
+    let format = "{p}";
+    let tree = cmd!(
+        sh,
+        "cargo tree --locked --target {triple} --package {name} -e normal,build
+         --prefix none --format {format} {features...}"
+    )
+    .quiet()
+    .read()
+    .with_context(|| format!("`cargo tree --target {triple}` failed (its error is above)"))?;
+    Ok(tree
+        .lines()
+        .map(|line| {
+            line.trim_end_matches(" (*)")
+                .trim_end_matches(" (proc-macro)")
+                .to_owned()
+        })
+        .filter(|line| !line.is_empty())
+        .collect())
 }
 
 /// Runs a cargo command for `spec`, its output passed through as it comes.

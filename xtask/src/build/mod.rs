@@ -3,7 +3,8 @@
 //! build paths and other machine facts out of the binaries
 //! ([`reproducible`] checks that they did); and what a macOS build needs
 //! that zig does not have ([`apple_frameworks`]), and the stub SDK that
-//! gives it to zig ([`apple_sdk`]); and binaries built on
+//! gives it to zig ([`apple_sdk`]); the system libraries a crate would link
+//! but a release cannot ([`system_libraries`]); and binaries built on
 //! another machine, which dist packages ([`prebuilt`]); and the JavaScript
 //! bindings of a web package's module ([`wasm_bindgen`]); and the smoke
 //! run, which starts each release binary under its runner ([`smoke`]);
@@ -17,4 +18,5 @@ pub mod prebuilt;
 pub mod reproducible;
 pub mod rustflags;
 pub mod smoke;
+pub mod system_libraries;
 pub mod wasm_bindgen;

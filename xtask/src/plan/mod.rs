@@ -26,9 +26,9 @@ use serde::Serialize;
 use xshell::Shell;
 
 use crate::build::apple_frameworks::{self, Linking};
-use crate::build::apple_sdk;
 use crate::build::cargo::{self, Invocation};
 use crate::build::reproducible;
+use crate::build::{apple_sdk, system_libraries};
 use crate::machine::tools::tools_dir;
 use crate::release::layout::ReleaseLayout;
 use crate::targets::{self, Builder, Os, Runner, Version};
@@ -294,8 +294,10 @@ impl TargetPlan {
 
 /// Why `configured` cannot be built on this machine, if it cannot: an
 /// MSVC target, unless its binaries were built elsewhere (`prebuilt`); a
-/// macOS target that zig links (a Mac links with its own SDK) of a package
-/// that links Apple frameworks, with no SDK.
+/// target a package's crates would link a system library for that they do
+/// not compile (OpenSSL); a macOS target that zig links (a Mac links with
+/// its own SDK) of a package that links an Apple library the record lacks,
+/// with no SDK.
 fn why_not_here(
     ws: &Workspace,
     configured: &Configured,
@@ -306,6 +308,15 @@ fn why_not_here(
         && let Some(reason) = spec.built_elsewhere()
     {
         return Ok(Some(reason));
+    }
+    if prebuilt.is_some() {
+        return Ok(None);
+    }
+    for package in &ws.config.packages {
+        if let Some(reason) = system_libraries::why_not_here(&ws.sh, package, configured.triple())?
+        {
+            return Ok(Some(reason));
+        }
     }
     if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
         return Ok(None);
