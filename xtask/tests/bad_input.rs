@@ -943,3 +943,27 @@ fn a_pkg_identifier_that_is_not_reverse_dns_is_refused_before_building() {
         ],
     );
 }
+
+/// An SDKROOT that is not a macOS SDK is named before anything is built,
+/// with the two ways out, and no artifact is written.
+#[test]
+fn an_sdkroot_that_is_not_an_sdk_is_refused_for_macos() {
+    let ws = copy_of_workspace("bad-sdkroot");
+    let not_an_sdk = ws.path().join("docs");
+    let output = xtask_command(ws.path(), &["dist", "--target", "aarch64-apple-darwin"])
+        .env("SDKROOT", &not_an_sdk)
+        .output()
+        .unwrap();
+    let stderr = assert_fails_with(
+        &output,
+        &[
+            "nothing to build here",
+            &format!(
+                "SDKROOT is {}, which is not a macOS SDK",
+                not_an_sdk.display()
+            ),
+            "unset it to link against stubs",
+        ],
+    );
+    assert_built_nothing(ws.path(), &stderr);
+}

@@ -10,8 +10,9 @@
 //! and every library loaded must be libSystem (zig's own stub) or in the
 //! record.
 
-use anyhow::{Result, bail};
-use object::read::macho::MachOFile64;
+use anyhow::{Result, anyhow, bail};
+use object::macho::MH_TWOLEVEL;
+use object::read::macho::{MachHeader, MachOFile64};
 use object::{LittleEndian, Object};
 
 use crate::targets::apple_libraries;
@@ -22,8 +23,21 @@ const LIBSYSTEM: [&str; 2] = ["/usr/lib/libSystem.B.dylib", "/usr/lib/system/"];
 /// Each import of the thin Mach-O `binary`: `(library install name, symbol)`.
 pub fn imports(binary: &[u8]) -> Result<Vec<(String, String)>> {
     let file = MachOFile64::<LittleEndian>::parse(binary)?;
-    Ok(file
-        .imports()?
+    if file.macho_header().flags(LittleEndian) & MH_TWOLEVEL == 0 {
+        bail!(
+            "binds its imports in the flat namespace (its header lacks MH_TWOLEVEL): dyld looks \
+             each one up in every library loaded, so nothing can check where it comes from. \
+             Link without -flat_namespace"
+        );
+    }
+    let imports = file.imports().map_err(|err| {
+        anyhow!(
+            "binds an import to no library it loads ({err}): a symbol left to \
+             `-undefined dynamic_lookup`, which dyld resolves only at run time, if at all. Link \
+             without it, so that the linker finds every symbol"
+        )
+    })?;
+    Ok(imports
         .iter()
         .map(|import| {
             let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
@@ -37,7 +51,7 @@ pub fn imports(binary: &[u8]) -> Result<Vec<(String, String)>> {
 /// does not list, or loads a library that is neither libSystem nor in the
 /// record. Returns how many imports it checked.
 pub fn check(what: &str, binary: &[u8]) -> Result<usize> {
-    let imports = imports(binary)?;
+    let imports = imports(binary).map_err(|err| anyhow!("{what} {err:#}"))?;
     let mut missing = Vec::new();
     for (library, symbol) in &imports {
         // An empty library is the binary itself (ordinal 0, "self").
@@ -67,15 +81,19 @@ pub fn check(what: &str, binary: &[u8]) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use object::macho::{
-        LC_DYSYMTAB, LC_LOAD_DYLIB, LC_SYMTAB, MH_EXECUTE, MH_MAGIC_64, MH_TWOLEVEL,
-    };
+    use object::macho::{LC_DYSYMTAB, LC_LOAD_DYLIB, LC_SYMTAB, MH_EXECUTE, MH_MAGIC_64};
 
     /// A thin arm64 Mach-O that loads `library` and imports `symbols` from
     /// it (library ordinal 1), as a two-level-namespace linker writes them:
     /// a header, LC_LOAD_DYLIB, LC_SYMTAB and LC_DYSYMTAB, the undefined
     /// symbols and their names.
     fn importing(library: &str, symbols: &[&str]) -> Vec<u8> {
+        linked(library, symbols, MH_TWOLEVEL, 1)
+    }
+
+    /// As [`importing`], with the header's `flags` and the symbols'
+    /// library `ordinal`.
+    fn linked(library: &str, symbols: &[&str], flags: u32, ordinal: u16) -> Vec<u8> {
         let u32s = |values: &[u32]| {
             values
                 .iter()
@@ -93,7 +111,7 @@ mod tests {
         for symbol in symbols {
             nlists.extend((strings.len() as u32).to_le_bytes());
             nlists.extend([0x01, 0]); // N_UNDF | N_EXT, no section
-            nlists.extend((1u16 << 8).to_le_bytes()); // library ordinal 1
+            nlists.extend((ordinal << 8).to_le_bytes()); // the library ordinal
             nlists.extend(0u64.to_le_bytes());
             strings.extend(symbol.as_bytes());
             strings.push(0);
@@ -105,7 +123,7 @@ mod tests {
             MH_EXECUTE,
             3,
             commands,
-            MH_TWOLEVEL,
+            flags,
             0,
         ]);
         data.extend(u32s(&[
@@ -172,5 +190,23 @@ mod tests {
         );
         let err = check("app", &metal).unwrap_err().to_string();
         assert!(err.contains("a library the record lacks"), "{err}");
+    }
+
+    #[test]
+    fn flat_and_dynamic_lookup_bindings_are_refused() {
+        let flat = linked(CORE_FOUNDATION, &["_CFRelease"], 0, 1);
+        let err = check("app", &flat).unwrap_err().to_string();
+        assert!(
+            err.contains("app binds its imports in the flat namespace"),
+            "{err}"
+        );
+        // DYNAMIC_LOOKUP_ORDINAL: `-undefined dynamic_lookup`.
+        let dynamic = linked(CORE_FOUNDATION, &["_CFRelease"], MH_TWOLEVEL, 0xfe);
+        let err = check("app", &dynamic).unwrap_err().to_string();
+        assert!(
+            err.contains("app binds an import to no library it loads"),
+            "{err}"
+        );
+        assert!(err.contains("dynamic_lookup"), "{err}");
     }
 }

@@ -55,6 +55,25 @@ pub fn user_sdk() -> bool {
     std::env::var_os("SDKROOT").is_some_and(|root| !root.is_empty())
 }
 
+/// Why `SDKROOT`, if set, is not a macOS SDK: it has neither the
+/// `SDKSettings.json` an SDK made on a Mac has nor `usr/lib/libSystem.tbd`.
+pub fn not_an_sdk() -> Option<String> {
+    let root = std::env::var_os("SDKROOT").filter(|root| !root.is_empty())?;
+    let root = PathBuf::from(root);
+    let looks_like_one = ["SDKSettings.json", "usr/lib/libSystem.tbd"]
+        .iter()
+        .any(|file| root.join(file).is_file());
+    (!looks_like_one).then(|| {
+        format!(
+            "SDKROOT is {}, which is not a macOS SDK (it has no SDKSettings.json or \
+             usr/lib/libSystem.tbd), so zig would link against nothing there. Point it at an SDK \
+             made on a Mac (MacOSX.sdk), or unset it to link against stubs made from the record \
+             of Apple's libraries",
+            root.display()
+        )
+    })
+}
+
 /// How `package`'s build for the macOS target `triple` links here.
 pub fn linking(sh: &Shell, package: &Package, triple: &str) -> Result<Linking> {
     if user_sdk() {

@@ -321,6 +321,9 @@ fn why_not_here(
     if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
         return Ok(None);
     }
+    if let Some(reason) = apple_frameworks::not_an_sdk() {
+        return Ok(Some(reason));
+    }
     for package in &ws.config.packages {
         if let Linking::Refused(reason) =
             apple_frameworks::linking(&ws.sh, package, configured.triple())?
