@@ -6,7 +6,7 @@
 //! files, "TBD Format Reference" in Apple's tapi; LLVM's TextAPI reads and
 //! writes them), and zig's linker reads TBD version 4. This writes one per
 //! library a program asks for, from the record in
-//! [`apple_libraries`](crate::targets::apple_libraries), beside zig's own
+//! [`apple_libraries`], beside zig's own
 //! `libSystem.tbd`, laid out as an SDK is (`usr/lib`,
 //! `System/Library/Frameworks`), so that `SDKROOT` pointing at it links
 //! as a real SDK would. A real `SDKROOT` set by the user takes precedence.

@@ -1,7 +1,7 @@
 //! `cargo xtask book`: the reference pages of the book (`docs/`) that the
 //! code can write itself, so that they cannot drift from it. The key table
 //! comes from the configuration's documented keys
-//! ([`keys`](crate::workspace::config::keys)), the command pages from clap,
+//! ([`keys`]), the command pages from clap,
 //! and the target table from the table the xtask reads (`KNOWN_TARGETS`).
 //! `--check` writes nothing and fails if a committed page differs, as
 //! rust-analyzer's `ensure_file_contents` does; the book's tests run it.

@@ -2,8 +2,8 @@
 //! meaning: the source of the book's reference page,
 //! `docs/reference/configuration.md`, which `cargo xtask book` writes.
 //!
-//! The tables' own types say which keys are accepted ([`accepted`] reads
-//! them from serde's field lists and the formats' key lists), and a test
+//! The tables' own types say which keys are accepted. This module's test
+//! reads them from serde's field lists and the formats' key lists, and
 //! holds this documentation to them both ways: no accepted key goes
 //! undocumented, and no documented key is refused.
 
