@@ -57,7 +57,12 @@ fn workspace(label: &str, packages: &[(&str, &str, Option<&str>)], dist: &str) -
 fn dry_run(dir: &Path, args: &[&str]) -> String {
     let mut all = vec!["dist", "--dry-run"];
     all.extend(args);
-    let output = xtask(dir, &all);
+    // The tools folder (where a stub SDK goes) is the workspace's own, as
+    // a user's is, not the one `cargo xtask ci` shares with its tests.
+    let output = xtask_command(dir, &all)
+        .env_remove("XTASK_TOOLS_DIR")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "dist --dry-run failed:\n{stderr}");
     assert_built_nothing(dir, &stderr);
