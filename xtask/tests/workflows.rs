@@ -93,18 +93,85 @@ fn a_mac_checks_the_macos_parts_before_publish() {
         "runs-on: macos-latest",
         "needs.plan.outputs.macos",
         "cargo xtask verify part --run",
-        "codesign --verify",
-        "otool -L",
-        "dyld_info -imports",
+        "scripts/apple-tools-check part",
     ] {
         assert!(
             macos.contains(needle),
             "the macos job lacks {needle}:\n{macos}"
         );
     }
+    let check = std::fs::read_to_string(repo_root().join("scripts/apple-tools-check")).unwrap();
+    for needle in ["codesign --verify", "otool -L", "dyld_info -imports"] {
+        assert!(check.contains(needle), "apple-tools-check lacks {needle}");
+    }
     let publish = job("publish");
     assert!(
         publish.contains("needs: [build, package, macos]"),
         "publish does not wait for the Mac:\n{publish}"
     );
+}
+
+/// GitLab's pipeline has the same Mac job for each macOS target, there
+/// where MACOS_RUNNER_TAG names a Mac runner, and every release job waits
+/// for it when it runs.
+#[test]
+fn a_mac_checks_the_macos_parts_before_a_gitlab_release() {
+    let pipeline = std::fs::read_to_string(repo_root().join(".gitlab-ci.yml")).unwrap();
+    let job = pipeline
+        .split("\nmacos:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n# end: macos job").next())
+        .expect(".gitlab-ci.yml has no macos job");
+    for needle in [
+        "if: $MACOS_RUNNER_TAG",
+        "tags: [$MACOS_RUNNER_TAG]",
+        "cargo xtask verify \"parts/$TARGET\" --run",
+        "scripts/apple-tools-check \"parts/$TARGET\"",
+    ] {
+        assert!(job.contains(needle), "the macos job lacks {needle}:\n{job}");
+    }
+    for triple in configured_triples()
+        .iter()
+        .filter(|triple| triple.ends_with("-apple-darwin"))
+    {
+        assert!(job.contains(&format!("- {triple}\n")), "{triple}:\n{job}");
+    }
+    for release_job in ["release", "pypi", "npm", "container"] {
+        let needs = pipeline
+            .split(&format!("\n{release_job}:\n"))
+            .nth(1)
+            .and_then(|rest| {
+                rest.lines()
+                    .find(|line| line.trim_start().starts_with("needs:"))
+            })
+            .unwrap_or_else(|| panic!("{release_job} has no needs"));
+        assert!(
+            needs.contains("{job: macos, optional: true}"),
+            "{release_job} does not wait for the Mac: {needs}"
+        );
+    }
+}
+
+/// Every shell script under scripts/, which init copies into adopted
+/// projects and the pipelines run, passes shellcheck.
+#[test]
+fn every_script_passes_shellcheck() {
+    let mut checked = 0;
+    for (name, bytes) in files_in(&repo_root().join("scripts")) {
+        if !bytes.starts_with(b"#!/bin/sh") && !bytes.starts_with(b"#!/bin/bash") {
+            continue;
+        }
+        let path = repo_root().join("scripts").join(&name);
+        let output = std::process::Command::new("shellcheck")
+            .arg(&path)
+            .output()
+            .expect("shellcheck (cargo xtask ci installs it)");
+        assert!(
+            output.status.success(),
+            "shellcheck finds fault with scripts/{name}:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} shell scripts under scripts/");
 }

@@ -364,7 +364,31 @@ fn check_pipelines(ws: &Workspace) -> Result<()> {
         // gitlab-ci-local checks the file against GitLab's schema as it
         // lists the jobs; plan checks its matrix is the configured targets.
         cmd!(sh, "gitlab-ci-local --list").run()?;
+        check_gitlab_mac_job(ws)?;
         plan::gitlab(ws, false)?;
+    }
+    Ok(())
+}
+
+/// The Mac job runs only where MACOS_RUNNER_TAG is set, so gitlab-ci-local
+/// lists it only then: listed so, each macOS target has its job.
+fn check_gitlab_mac_job(ws: &Workspace) -> Result<()> {
+    let sh = &ws.sh;
+    let listed = cmd!(sh, "gitlab-ci-local --list --variable MACOS_RUNNER_TAG=mac").read()?;
+    let macos = ws
+        .config
+        .targets
+        .iter()
+        .filter(|target| target.spec.os == Os::Darwin);
+    for target in macos {
+        let job = format!("macos: [{}]", target.triple());
+        if !listed.contains(&job) {
+            bail!(
+                "{} has no job `{job}`, which checks that target's part on a Mac. Run `cargo \
+                 xtask plan --write-gitlab` and commit the result.",
+                gitlab_ci::FILE
+            );
+        }
     }
     Ok(())
 }

@@ -110,9 +110,10 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
     if gitlab_ci::with_targets(&text, &configured, &ws.config.hosted_packages().join(" "))? != text
     {
         bail!(
-            "{}'s Windows job is not the one the configured MSVC targets need: it would build \
-             other targets on Windows than dist packages. Run `cargo xtask plan --write-gitlab` \
-             and commit the result (add-target and remove-target keep it in step).",
+            "{}'s Windows or macOS job is not the one the configured targets need: it would \
+             build other targets on Windows than dist packages, or check other targets on a Mac \
+             than dist builds. Run `cargo xtask plan --write-gitlab` and commit the result \
+             (add-target and remove-target keep it in step).",
             gitlab_ci::FILE
         );
     }

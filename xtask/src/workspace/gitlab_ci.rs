@@ -27,6 +27,9 @@ const END: &str = "# end: configured targets";
 const WINDOWS_BEGIN: &str = "# begin: windows job";
 const WINDOWS_END: &str = "# end: windows job";
 
+const MACOS_BEGIN: &str = "# begin: macos job";
+const MACOS_END: &str = "# end: macos job";
+
 /// The lines between the markers `begin` and `end`: `(first line index,
 /// end line index, indentation)`, or `None` if they are not both there.
 fn marked(text: &str, begin: &str, end: &str) -> Option<(usize, usize, String)> {
@@ -70,33 +73,92 @@ pub fn listed(text: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// `text` with the dist matrix listing `targets`, and the Windows job
+/// `text` with the dist matrix listing `targets`, the Windows job
 /// building those of them that are MSVC, with the cargo arguments that
-/// select the hosted packages (`packages`).
+/// select the hosted packages (`packages`), and the Mac job checking those
+/// that are macOS.
 pub fn with_targets(text: &str, targets: &[&str], packages: &str) -> Result<String> {
     let (first, end, indent) = block(text)?;
     let listed: Vec<String> = targets
         .iter()
         .map(|triple| format!("{indent}- {triple}"))
         .collect();
-    let text = replaced(text, first, end, &listed);
-    let msvc: Vec<&str> = targets
-        .iter()
-        .copied()
-        .filter(|triple| {
+    let mut text = replaced(text, first, end, &listed);
+    for job in &TARGET_JOBS {
+        text = with_job(&text, job, targets, packages)?;
+    }
+    Ok(text)
+}
+
+/// A job that the pipeline has only for some kinds of target, written
+/// between two marker comments.
+struct TargetJob {
+    /// What it does, for the message when its markers are missing.
+    role: &'static str,
+    begin: &'static str,
+    end: &'static str,
+    /// Whether a target's triple is one the job is for.
+    wants: fn(&str) -> bool,
+    /// The job's lines before its list of targets, and after it (where
+    /// `{packages}` stands for the hosted packages' cargo arguments).
+    head: &'static str,
+    tail: &'static str,
+}
+
+const TARGET_JOBS: [TargetJob; 2] = [
+    TargetJob {
+        role: "builds them on a Windows runner",
+        begin: WINDOWS_BEGIN,
+        end: WINDOWS_END,
+        wants: |triple| {
             targets::lookup(triple).is_some_and(|spec| spec.built_elsewhere().is_some())
-        })
-        .collect();
-    match marked(&text, WINDOWS_BEGIN, WINDOWS_END) {
-        Some((first, end, _)) => Ok(replaced(&text, first, end, &windows_job(&msvc, packages))),
-        None if msvc.is_empty() => Ok(text),
+        },
+        head: WINDOWS_JOB_HEAD,
+        tail: WINDOWS_JOB_TAIL,
+    },
+    TargetJob {
+        role: "checks them on a Mac",
+        begin: MACOS_BEGIN,
+        end: MACOS_END,
+        wants: |triple| targets::lookup(triple).is_some_and(|spec| spec.os == targets::Os::Darwin),
+        head: MACOS_JOB_HEAD,
+        tail: MACOS_JOB_TAIL,
+    },
+];
+
+/// `text` with `job` written between its markers for those of `targets`
+/// it wants, or emptied when it wants none.
+fn with_job(text: &str, job: &TargetJob, targets: &[&str], packages: &str) -> Result<String> {
+    let wanted: Vec<&str> = targets.iter().copied().filter(|t| (job.wants)(t)).collect();
+    match marked(text, job.begin, job.end) {
+        Some((first, end, _)) => Ok(replaced(
+            text,
+            first,
+            end,
+            &job_lines(job, &wanted, packages),
+        )),
+        None if wanted.is_empty() => Ok(text.to_owned()),
         None => bail!(
-            "{FILE} has no `{WINDOWS_BEGIN}` … `{WINDOWS_END}` comments, where the job that \
-             builds {} on a Windows runner goes. Put them back, at the top level, after the \
-             dist job (see the template's {FILE}).",
-            msvc.join(", ")
+            "{FILE} has no `{}` … `{}` comments, where the job that {} goes ({}). Put them \
+             back, at the top level, after the dist job (see the template's {FILE}).",
+            job.begin,
+            job.end,
+            job.role,
+            wanted.join(", ")
         ),
     }
+}
+
+/// The lines of `job` for the `wanted` targets; none when there are none.
+fn job_lines(job: &TargetJob, wanted: &[&str], packages: &str) -> Vec<String> {
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = job.head.lines().map(str::to_owned).collect();
+    lines.extend(wanted.iter().map(|triple| format!("          - {triple}")));
+    let tail = job.tail.replace("{packages}", packages);
+    lines.extend(tail.lines().map(str::to_owned));
+    lines
 }
 
 /// `text` with the lines from `first` up to `end` replaced by `new`.
@@ -112,20 +174,9 @@ fn replaced(text: &str, first: usize, end: usize, new: &[String]) -> String {
     joined
 }
 
-/// The job that tests and builds the `msvc` targets with Visual Studio on
+/// The job that tests and builds the MSVC targets with Visual Studio on
 /// GitLab's hosted Windows runner, in PowerShell, and hands the binaries
-/// to the dist job; no lines when there are none.
-fn windows_job(msvc: &[&str], packages: &str) -> Vec<String> {
-    if msvc.is_empty() {
-        return Vec::new();
-    }
-    let mut job: Vec<String> = WINDOWS_JOB_HEAD.lines().map(str::to_owned).collect();
-    job.extend(msvc.iter().map(|triple| format!("          - {triple}")));
-    let tail = WINDOWS_JOB_TAIL.replace("{packages}", packages);
-    job.extend(tail.lines().map(str::to_owned));
-    job
-}
-
+/// to the dist job.
 const WINDOWS_JOB_HEAD: &str = r#"windows:
   stage: dist
   needs: [plan]
@@ -146,6 +197,29 @@ const WINDOWS_JOB_TAIL: &str = r#"  script:
   artifacts:
     paths:
       - prebuilt/$TARGET/"#;
+
+/// The job that checks the macOS parts on a Mac, wherever they were
+/// built, as the GitHub workflow's `macos` job does: each binary starts
+/// and prints the release's version (`verify --run`), and Apple's tools
+/// accept its signature and read what it links. GitLab's hosted Mac
+/// runners come with its paid tiers, so the job is there only where the
+/// CI/CD variable MACOS_RUNNER_TAG names a Mac runner's tag; the release
+/// jobs then need it.
+const MACOS_JOB_HEAD: &str = r#"macos:
+  stage: verify
+  needs: [dist]
+  # Set MACOS_RUNNER_TAG (a CI/CD variable) to a Mac runner's tag, such as
+  # saas-macos-medium-m1, and a Mac checks every macOS part before release.
+  rules:
+    - if: $MACOS_RUNNER_TAG
+  tags: [$MACOS_RUNNER_TAG]
+  parallel:
+    matrix:
+      - TARGET:"#;
+
+const MACOS_JOB_TAIL: &str = r#"  script:
+    - cargo xtask verify "parts/$TARGET" --run
+    - scripts/apple-tools-check "parts/$TARGET""#;
 
 /// The new text of the workspace's `.gitlab-ci.yml` for `targets`, or
 /// `None` if the workspace has no such file (it does not use GitLab).
@@ -208,6 +282,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("no `# begin: windows job`"), "{err}");
+        let with_mac = format!("{PIPELINE}# begin: macos job\n# end: macos job\n");
+        let mac = with_targets(&with_mac, &["aarch64-apple-darwin", "a-b-c"], HOSTED).unwrap();
+        assert!(
+            mac.contains("      - TARGET:\n          - aarch64-apple-darwin\n  script:"),
+            "{mac}"
+        );
+        assert!(mac.contains("tags: [$MACOS_RUNNER_TAG]"), "{mac}");
+        assert!(mac.contains("scripts/apple-tools-check"), "{mac}");
+        assert_eq!(
+            with_targets(&mac, &["a-b-c", "d-e-f"], HOSTED).unwrap(),
+            with_mac
+        );
+        let err = with_targets(PIPELINE, &["x86_64-apple-darwin"], HOSTED)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no `# begin: macos job`") && err.contains("checks them on a Mac"),
+            "{err}"
+        );
         let err = listed("dist: {}\n").unwrap_err().to_string();
         assert!(
             err.contains("has no `# begin: configured targets`"),
