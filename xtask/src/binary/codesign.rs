@@ -109,7 +109,7 @@ pub fn check(slice: &[u8], dataoff: u32, datasize: u32) -> Result<usize> {
     let directory = Directory::read(slice, dataoff, datasize)?;
     for index in 0..directory.pages {
         let at = directory.hashes + index * 32;
-        if Sha256::digest(directory.page(slice, index)).as_slice() != &slice[at..at + 32] {
+        if Sha256::digest(directory.page(slice, index))[..] != slice[at..at + 32] {
             bail!(
                 "its code signature does not match page {index} (bytes {}..{}): the binary was \
                  changed after it was signed",
