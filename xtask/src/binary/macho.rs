@@ -85,6 +85,23 @@ pub fn slices(data: &[u8]) -> Result<Vec<Slice>> {
         .collect()
 }
 
+/// The bytes of each thin Mach-O file in `data` (itself, if it is thin).
+pub fn thin_files(data: &[u8]) -> Result<Vec<&[u8]>> {
+    if !data.starts_with(&FAT_MAGIC.to_be_bytes()) {
+        return Ok(vec![data]);
+    }
+    let fat = MachOFatFile32::parse(data)
+        .map_err(|err| anyhow!("its fat header is cut short ({err})"))?;
+    fat.arches()
+        .iter()
+        .enumerate()
+        .map(|(i, arch)| {
+            arch.data(data)
+                .map_err(|_| anyhow!("slice {i} lies outside the file"))
+        })
+        .collect()
+}
+
 fn thin(data: &[u8]) -> Result<Slice> {
     let header = match MachHeader64::<LittleEndian>::parse(data, 0) {
         Ok(header) if data.starts_with(&MH_MAGIC_64.to_le_bytes()) => header,

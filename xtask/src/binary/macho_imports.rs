@@ -79,7 +79,7 @@ pub fn check(what: &str, binary: &[u8]) -> Result<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use object::macho::{LC_DYSYMTAB, LC_LOAD_DYLIB, LC_SYMTAB, MH_EXECUTE, MH_MAGIC_64};
 
@@ -87,7 +87,7 @@ mod tests {
     /// it (library ordinal 1), as a two-level-namespace linker writes them:
     /// a header, LC_LOAD_DYLIB, LC_SYMTAB and LC_DYSYMTAB, the undefined
     /// symbols and their names.
-    fn importing(library: &str, symbols: &[&str]) -> Vec<u8> {
+    pub(crate) fn importing(library: &str, symbols: &[&str]) -> Vec<u8> {
         linked(library, symbols, MH_TWOLEVEL, 1)
     }
 

@@ -39,7 +39,7 @@ use crate::machine::tools::tools_dir;
 use crate::plan::{self, BuildStep, Check, PackagePlan, PrintedBy, ReleasePlan, Selection, Work};
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::layout::{ReleaseLayout, Signers};
-use crate::release::manifest::{Artifact, Manifest, SmokeResult};
+use crate::release::manifest::{Artifact, Facts, Manifest, SmokeResult};
 use crate::release::signing::{self, Signer};
 use crate::release::{publish, sbom};
 use crate::report::{Outcome, Report};
@@ -370,22 +370,38 @@ impl OneTarget<'_> {
             .zip(made.into_iter().chain(sbom))
         {
             let package = self.package;
-            let mut artifact = Artifact::new(
+            let artifact = Artifact::new(
                 planned.name.clone(),
                 spec.triple,
                 planned.format,
                 &bytes,
-                &package.name,
-                &package.bins,
+                (&package.name, &package.bins),
+                self.facts(smoke_run),
             );
-            artifact.smoke_run = smoke_run;
-            artifact.glibc_floor = self.configured.glibc_floor;
-            artifact.macos_floor = self.configured.macos_floor;
-            artifact.rustflags = self.planned.rustflags.clone();
             publish::stage(staging, &artifact, &bytes)?;
             artifacts.push(artifact);
         }
         Ok(artifacts)
+    }
+
+    /// What the manifest records of each artifact besides its bytes: how
+    /// its binaries ran (`smoke_run`), the target's floors, the rustflags,
+    /// and whether zig linked them against the record of Apple's libraries
+    /// (for verify to check their imports again).
+    fn facts(&self, smoke_run: SmokeResult) -> Facts {
+        let apple_stubs = self
+            .planned
+            .binaries
+            .iter()
+            .any(|binary| binary.checks.contains(&Check::AppleImports));
+        Facts {
+            smoke_run,
+            glibc_floor: self.configured.glibc_floor,
+            macos_floor: self.configured.macos_floor,
+            rustflags: self.planned.rustflags.clone(),
+            apple_stubs,
+            image_digest: None,
+        }
     }
 
     /// The binaries, from the planned build or the prebuilt folder.

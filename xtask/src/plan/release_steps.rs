@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{TargetPlan, Work};
 use crate::formats::checksum::SUMS_FILE;
-use crate::release::manifest::{self, Artifact};
+use crate::release::manifest::{self, Artifact, Facts};
 use crate::release::signing;
 use crate::release::{container, installers, universal};
 use crate::vocab::Format;
@@ -69,7 +69,7 @@ pub fn plan(config: &Config, targets: &[TargetPlan]) -> Result<Vec<ReleaseStep>>
     match container::wanted(config, &artifacts) {
         Some((name, tarballs)) => {
             let from = tarballs.iter().map(|(_, _, a)| a.name.clone()).collect();
-            let image = placeholder(&name, container::TARGET, Format::OciImage, "");
+            let image = placeholder(&name, container::TARGET, Format::OciImage, ("", &[]));
             steps.push(ReleaseStep::ContainerImage {
                 from,
                 artifact: name,
@@ -111,7 +111,12 @@ fn universal_steps(artifacts: &[Artifact]) -> (Vec<ReleaseStep>, Vec<Artifact>) 
         let package = wanted.arm64.package.clone();
         let files = wanted.files();
         for (format, name) in &files {
-            made.push(placeholder(name, universal::TARGET, *format, &package));
+            made.push(placeholder(
+                name,
+                universal::TARGET,
+                *format,
+                (&package, &[]),
+            ));
         }
         steps.push(ReleaseStep::Universal2 {
             package,
@@ -132,16 +137,20 @@ fn planned_artifacts(targets: &[TargetPlan]) -> Vec<Artifact> {
         };
         for package in packages {
             for planned in &package.artifacts {
-                let mut artifact =
-                    placeholder(&planned.name, plan.target, planned.format, &package.package);
-                artifact.binaries = package.binaries.iter().map(|b| b.name.clone()).collect();
-                artifacts.push(artifact);
+                let binaries: Vec<String> =
+                    package.binaries.iter().map(|b| b.name.clone()).collect();
+                artifacts.push(placeholder(
+                    &planned.name,
+                    plan.target,
+                    planned.format,
+                    (&package.package, &binaries),
+                ));
             }
         }
     }
     artifacts
 }
 
-fn placeholder(name: &str, target: &str, format: Format, package: &str) -> Artifact {
-    Artifact::new(name.to_owned(), target, format, &[], package, &[])
+fn placeholder(name: &str, target: &str, format: Format, of: (&str, &[String])) -> Artifact {
+    Artifact::new(name.to_owned(), target, format, &[], of, Facts::NONE)
 }

@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 use crate::binary::elf;
 use crate::formats::archive::{self, Entry};
 use crate::formats::oci;
-use crate::release::manifest::Artifact;
+use crate::release::manifest::{Artifact, Facts};
 use crate::release::publish;
 use crate::targets::platforms::{self, OciPlatform};
 use crate::vocab::Format;
@@ -59,15 +59,18 @@ pub fn stage(
         mtime,
     };
     let layout = oci::write(&images, &metadata)?;
-    let mut artifact = Artifact::new(
+    let facts = Facts {
+        image_digest: Some(layout.index_digest),
+        ..Facts::NONE
+    };
+    let artifact = Artifact::new(
         name,
         TARGET,
         Format::OciImage,
         &layout.bytes,
-        &package.name,
-        &[],
+        (&package.name, &[]),
+        facts,
     );
-    artifact.image_digest = Some(layout.index_digest);
     publish::stage(staging, &artifact, &layout.bytes)?;
     Ok(Some(artifact))
 }

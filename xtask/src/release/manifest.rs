@@ -37,6 +37,11 @@ pub struct Artifact {
     /// the build machine's paths written as `<workspace>` and the like.
     #[serde(default)]
     pub rustflags: Vec<String>,
+    /// For macOS binaries that zig linked against stubs made from the
+    /// record of Apple's libraries (`xtask/apple-frameworks.txt`): `verify`
+    /// checks each of their imports against the record, as dist did.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub apple_stubs: bool,
     /// For a container image, `sha256:…` of its multi-architecture image
     /// index: the digest a registry shows for the pushed tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,29 +56,63 @@ pub struct Artifact {
     pub binaries: Vec<String>,
 }
 
+/// What is known of an artifact besides its bytes: how its binaries were
+/// built and checked, and, for the image, its digest. An artifact that
+/// holds no binary of its own checked here (an installer, an SBOM) has
+/// [`Facts::NONE`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub smoke_run: SmokeResult,
+    pub glibc_floor: Option<Version>,
+    pub macos_floor: Option<Version>,
+    pub rustflags: Vec<String>,
+    pub apple_stubs: bool,
+    pub image_digest: Option<String>,
+}
+
+impl Facts {
+    /// Not smoke-run, no floors, flags, stubs or digest.
+    pub const NONE: Facts = Facts {
+        smoke_run: SmokeResult::NotRun,
+        glibc_floor: None,
+        macos_floor: None,
+        rustflags: Vec::new(),
+        apple_stubs: false,
+        image_digest: None,
+    };
+}
+
 impl Artifact {
     /// `bytes`, shipped as `name`, made for `target` in `format` from
-    /// `package`'s `binaries`; nothing else is recorded (not smoke-run, no
-    /// floors, flags or image digest) until the maker sets it.
+    /// `package`'s `binaries`, with what else is known of it (`facts`).
     pub fn new(
         name: String,
         target: &str,
         format: Format,
         bytes: &[u8],
-        package: &str,
-        binaries: &[String],
+        (package, binaries): (&str, &[String]),
+        facts: Facts,
     ) -> Artifact {
+        let Facts {
+            smoke_run,
+            glibc_floor,
+            macos_floor,
+            rustflags,
+            apple_stubs,
+            image_digest,
+        } = facts;
         Artifact {
             name,
             target: target.to_owned(),
             format,
             size: bytes.len() as u64,
             sha256: crate::util::digest::sha256_hex(bytes),
-            smoke_run: SmokeResult::NotRun,
-            glibc_floor: None,
-            macos_floor: None,
-            rustflags: Vec::new(),
-            image_digest: None,
+            smoke_run,
+            glibc_floor,
+            macos_floor,
+            rustflags,
+            apple_stubs,
+            image_digest,
             package: package.to_owned(),
             binaries: binaries.to_vec(),
         }
@@ -154,7 +193,7 @@ mod tests {
         "name": "app-1.0.0-oci.tar", "target": "oci", "format": "oci.tar",
         "size": 3, "sha256": "0000000000000000000000000000000000000000000000000000000000000000",
         "smoke_run": "none", "glibc_floor": "2.17", "macos_floor": "11.0",
-        "rustflags": ["-Cx"], "image_digest": "sha256:00", "package": "app",
+        "rustflags": ["-Cx"], "apple_stubs": true, "image_digest": "sha256:00", "package": "app",
         "binaries": ["app"]
       }]
     }"#;
@@ -181,6 +220,7 @@ mod tests {
         let mut minimal = Manifest::from_json(MANIFEST).unwrap();
         minimal.git_commit = None;
         minimal.artifacts[0].image_digest = None;
+        minimal.artifacts[0].apple_stubs = false;
         let minimal = serde_json::to_value(minimal).unwrap();
         assert_eq!(keys(&minimal), strings(&schema["required"]));
         let written = keys(&minimal["artifacts"][0]);
@@ -226,6 +266,7 @@ mod tests {
                 glibc_floor: Some(Version::new(2, 17)),
                 macos_floor: None,
                 rustflags: vec!["--remap-path-prefix=<workspace>=.".into()],
+                apple_stubs: false,
                 image_digest: None,
                 package: "app".into(),
                 binaries: vec!["app".into()],

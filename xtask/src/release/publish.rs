@@ -80,7 +80,7 @@ fn remove_if_present(path: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::formats::archive::{self, Entry};
-    use crate::release::manifest::SmokeResult;
+    use crate::release::manifest::{Facts, SmokeResult};
     use crate::release::verify;
     use crate::util::digest;
     use crate::util::tempdir::TempDir;
@@ -88,16 +88,18 @@ mod tests {
 
     fn artifact(name: &str, data: &[u8]) -> Artifact {
         // What [`stage`] packs: `x.wasm`.
-        let mut artifact = Artifact::new(
+        let facts = Facts {
+            smoke_run: SmokeResult::Ran("native"),
+            ..Facts::NONE
+        };
+        Artifact::new(
             name.to_owned(),
             "wasm32-wasip1",
             Format::TarGz,
             data,
-            "app",
-            &["x".to_owned()],
-        );
-        artifact.smoke_run = SmokeResult::Ran("native");
-        artifact
+            ("app", &["x".to_owned()]),
+            facts,
+        )
     }
 
     fn manifest(artifacts: Vec<Artifact>) -> Manifest {

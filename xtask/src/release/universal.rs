@@ -15,7 +15,7 @@ use crate::binary::{fat, macho};
 use crate::formats::archive::{self, Entry};
 use crate::formats::dmg;
 use crate::formats::pkg::{self, PkgMetadata};
-use crate::release::manifest::Artifact;
+use crate::release::manifest::{Artifact, Facts};
 use crate::release::publish;
 use crate::targets::Version;
 use crate::vocab::Format;
@@ -68,15 +68,19 @@ pub fn artifact(tarballs: [(&Artifact, &[u8]); 2], mtime: u64) -> Result<(Artifa
     let bytes = archive::tar_gz(&entries, mtime)?;
     // Each slice starts on its own floor; the artifact promises the later.
     let macos_floor: Option<Version> = tarballs.iter().filter_map(|(a, _)| a.macos_floor).max();
-    let mut artifact = Artifact::new(
+    let facts = Facts {
+        macos_floor,
+        apple_stubs: arm64.apple_stubs || x86_64.apple_stubs,
+        ..Facts::NONE
+    };
+    let artifact = Artifact::new(
         name,
         TARGET,
         Format::TarGz,
         &bytes,
-        &arm64.package,
-        &arm64.binaries,
+        (&arm64.package, &arm64.binaries),
+        facts,
     );
-    artifact.macos_floor = macos_floor;
     Ok((artifact, bytes))
 }
 
@@ -211,15 +215,19 @@ fn stage_beside(
     let name = universal
         .name
         .replace(".tar.gz", &format!(".{}", format.name()));
-    let mut artifact = Artifact::new(
+    let facts = Facts {
+        macos_floor: universal.macos_floor,
+        apple_stubs: universal.apple_stubs,
+        ..Facts::NONE
+    };
+    let artifact = Artifact::new(
         name,
         TARGET,
         format,
         bytes,
-        &universal.package,
-        &universal.binaries,
+        (&universal.package, &universal.binaries),
+        facts,
     );
-    artifact.macos_floor = universal.macos_floor;
     publish::stage(staging, &artifact, bytes)?;
     Ok(artifact)
 }

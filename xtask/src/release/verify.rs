@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::binary::{authenticode, elf, headers, macho};
+use crate::binary::{authenticode, elf, headers, macho, macho_imports};
 use crate::formats::archive::Entry;
 use crate::formats::checksum::{self, SUMS_FILE};
 use crate::formats::{archive, deb, dmg, firmware, msi, npm, pkg, rpm, wheel};
@@ -149,6 +149,7 @@ impl Checker<'_> {
         self.signatures(name, format, &bytes, &entries);
         if let Some(artifact) = listed {
             self.floors(name, artifact, &entries);
+            self.apple_imports(name, artifact, &entries);
         }
         if self.manifest.is_some() {
             match listed {
@@ -483,6 +484,21 @@ impl Checker<'_> {
         }
     }
 
+    /// Where zig linked the binaries against stubs made from the record of
+    /// Apple's libraries, each import against the record, as dist checked
+    /// it: a binary linked on a Mac or with a real SDK is not checked, as
+    /// it may rightly use what the record lacks.
+    fn apple_imports(&mut self, name: &str, artifact: &Artifact, entries: &[Entry]) {
+        if artifact.apple_stubs {
+            for finding in import_findings(name, entries) {
+                match finding {
+                    Ok(checked) => self.checked(checked),
+                    Err(problem) => self.problem(problem),
+                }
+            }
+        }
+    }
+
     /// Every artifact of the manifest is in SHA256SUMS.
     fn manifest_lists_only_what_is_summed(&mut self) {
         let Some(manifest) = self.manifest else {
@@ -571,6 +587,33 @@ fn floor_problems(
         .collect()
 }
 
+/// For each Mach-O executable of `entries` (of the artifact `name`), what
+/// the check of its imports against the record of Apple's libraries found:
+/// how many it checked, or which the record lacks.
+fn import_findings(name: &str, entries: &[Entry]) -> Vec<Result<String, String>> {
+    let check = |what: &str, data: &[u8]| -> Result<usize> {
+        let slices = macho::thin_files(data).map_err(|err| anyhow::anyhow!("{what}: {err:#}"))?;
+        slices
+            .into_iter()
+            .map(|slice| macho_imports::check(what, slice))
+            .sum()
+    };
+    entries
+        .iter()
+        .filter(|entry| entry.mode & 0o111 != 0)
+        .filter_map(|entry| Some((entry, entry.data.as_deref().filter(|d| macho::is_macho(d))?)))
+        .map(|(entry, data)| {
+            let what = format!("{name}: {}", entry.path);
+            match check(&what, data) {
+                Ok(imports) => Ok(format!(
+                    "{what}: {imports} imports, each one the record of Apple's libraries lists"
+                )),
+                Err(err) => Err(format!("{err:#}")),
+            }
+        })
+        .collect()
+}
+
 /// The firmware ELF as the one entry of its artifact, under the binary's
 /// name (which the manifest lists), else the artifact's own.
 fn firmware_binary(name: &str, listed: Option<&Artifact>) -> String {
@@ -621,5 +664,34 @@ mod tests {
         );
         let at_its_own_level = glibc_problems(need.version);
         assert!(at_its_own_level.is_empty(), "{at_its_own_level:?}");
+    }
+
+    /// A macOS binary linked against the stubs is checked again, import by
+    /// import: one the record lacks is a problem that names it.
+    #[test]
+    fn imports_the_record_lacks_are_problems() {
+        let framework =
+            "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation";
+        let good = macho_imports::tests::importing(framework, &["_CFRelease"]);
+        let bad = macho_imports::tests::importing(framework, &["_CFNotInTheRecord"]);
+        let entries = [
+            Entry::executable("app-1.0/good", good),
+            Entry::executable("app-1.0/bad", bad),
+        ];
+        let findings = import_findings("app.tar.gz", &entries);
+        assert_eq!(
+            findings[0],
+            Ok(
+                "app.tar.gz: app-1.0/good: 1 imports, each one the record of Apple's libraries \
+                lists"
+                    .to_owned()
+            )
+        );
+        let problem = findings[1].as_ref().unwrap_err();
+        assert!(
+            problem.starts_with("app.tar.gz: app-1.0/bad imports what the record")
+                && problem.contains("_CFNotInTheRecord from CoreFoundation"),
+            "{problem}"
+        );
     }
 }

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::release::manifest::Artifact;
+use crate::release::manifest::{Artifact, Facts};
 use crate::release::publish;
 use crate::vocab::Format;
 use crate::workspace::config::{Config, Kind, Package};
@@ -248,8 +248,8 @@ fn stage_package(
                 TARGET,
                 installer,
                 &bytes,
-                &package.name,
-                &package.bins,
+                (&package.name, &package.bins),
+                Facts::NONE,
             );
             publish::stage(staging, &artifact, &bytes)?;
             made.push(artifact);
