@@ -243,25 +243,36 @@ fn b3sum_with_assembly_ships_stripped_and_signed_for_both_macos_targets() {
     );
 }
 
-/// A program that digests with ring 0.17 (its assembly: SHA-256, AES-GCM,
-/// ChaCha20-Poly1305, Ed25519) and compresses with zstd (C), as a new
-/// `cargo new` project would: pinned versions, from crates.io.
-fn ring_and_zstd_program(into: &Path) -> PathBuf {
-    let project = into.join("sealer");
+/// A program as `cargo new` and `cargo add` make it, with what a release
+/// needs (a description, a license and its file, authors, a repository):
+/// `name` at `version`, depending on `dependencies` (lines of TOML), with
+/// `main` as its src/main.rs. Its lockfile is generated.
+fn new_program(
+    into: &Path,
+    (name, version, description): (&str, &str, &str),
+    dependencies: &str,
+    main: &str,
+) -> PathBuf {
+    let project = into.join(name);
     std::fs::create_dir_all(project.join("src")).unwrap();
     std::fs::write(
         project.join("Cargo.toml"),
-        "[package]\nname = \"sealer\"\nversion = \"0.4.0\"\nedition = \"2021\"\n\
-         license = \"MIT\"\ndescription = \"Digests, seals and compresses its argument\"\n\
-         authors = [\"Sealer Makers <sealer@example.com>\"]\n\
-         repository = \"https://github.com/example/sealer\"\n\n\
-         [dependencies]\nring = \"=0.17.14\"\nzstd = \"=0.13.3\"\n",
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\n\
+             license = \"MIT\"\ndescription = \"{description}\"\n\
+             authors = [\"{name} makers <{name}@example.com>\"]\n\
+             repository = \"https://github.com/example/{name}\"\n\n\
+             [dependencies]\n{dependencies}"
+        ),
     )
     .unwrap();
     std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
-    std::fs::write(
-        project.join("src/main.rs"),
-        r#"use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, CHACHA20_POLY1305};
+    std::fs::write(project.join("src/main.rs"), main).unwrap();
+    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+    project
+}
+
+const SEALER_MAIN: &str = r#"use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, CHACHA20_POLY1305};
 use ring::signature::Ed25519KeyPair;
 
 fn main() {
@@ -284,10 +295,22 @@ fn main() {
     let round_trip = zstd::decode_all(&compressed[..]).unwrap() == input.as_bytes();
     println!("{hex} sealed {sealed} signed {} zstd {round_trip}", signature.as_ref().len());
 }
-"#,
-    )
-    .unwrap();
-    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+"#;
+
+/// A program that digests with ring 0.17 (its assembly: SHA-256, AES-GCM,
+/// ChaCha20-Poly1305, Ed25519) and compresses with zstd (C), as a new
+/// `cargo new` project would: pinned versions, from crates.io.
+fn ring_and_zstd_program(into: &Path) -> PathBuf {
+    let project = new_program(
+        into,
+        (
+            "sealer",
+            "0.4.0",
+            "Digests, seals and compresses its argument",
+        ),
+        "ring = \"=0.17.14\"\nzstd = \"=0.13.3\"\n",
+        SEALER_MAIN,
+    );
     for (command, args) in [("git", &["init", "-q"][..]), ("git", &["add", "-A"])] {
         run_in_dir(&project, command, args);
     }
@@ -500,6 +523,23 @@ fn programs_that_link_apple_frameworks_ship_for_macos_from_stubs() {
         !stderr.contains("Compiling"),
         "something was built:\n{stderr}"
     );
+
+    // A symbol the stubs lack fails the link with its name, its crate and
+    // the ways out, and leaves no release behind.
+    let misspelt = misspelt_binding_program(scratch.path());
+    init(&misspelt, &["aarch64-apple-darwin"]);
+    let out = misspelt.join("release");
+    let output = dist_of(&misspelt, &["--out", out.to_str().unwrap()]);
+    assert_fails_with(
+        &output,
+        &[
+            "the link needs `_CFAbsoluteTimeGetCurent` (called by the crate misspelt)",
+            "scripts/apple-frameworks-record > xtask/apple-frameworks.txt",
+            "SDKROOT",
+            "macOS runner",
+        ],
+    );
+    assert!(!out.exists(), "a failed dist left {}", out.display());
 }
 
 /// The macOS `binary` loads each of `frameworks` by its real install name,
@@ -537,28 +577,33 @@ fn check_framework_bindings(binary: &Path, frameworks: &[&str]) {
 
 /// A `cargo new` program that links Metal, which the record lacks.
 fn metal_program(scratch: &Path) -> PathBuf {
-    let project = scratch.join("gpu");
-    std::fs::create_dir_all(project.join("src")).unwrap();
-    std::fs::write(
-        project.join("Cargo.toml"),
-        "[package]\nname = \"gpu\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         description = \"Asks for a GPU\"\nlicense = \"MIT\"\n\
-         authors = [\"Gpu <gpu@example.com>\"]\n\
-         repository = \"https://github.com/example/gpu\"\n",
-    )
-    .unwrap();
-    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
-    std::fs::write(
-        project.join("src/main.rs"),
+    new_program(
+        scratch,
+        ("gpu", "0.1.0", "Asks for a GPU"),
+        "",
         "#[cfg(target_os = \"macos\")]\n\
          #[link(name = \"Metal\", kind = \"framework\")]\n\
          unsafe extern \"C\" { fn MTLCreateSystemDefaultDevice() -> *mut u8; }\n\
          fn main() {\n    println!(\"gpu {}\", env!(\"CARGO_PKG_VERSION\"));\n\
          #[cfg(target_os = \"macos\")]\n    println!(\"{:?}\", unsafe { MTLCreateSystemDefaultDevice() });\n}\n",
     )
-    .unwrap();
-    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
-    project
+}
+
+/// A `cargo new` program that calls a function CoreFoundation does not
+/// have, beside one it has: a misspelt binding.
+fn misspelt_binding_program(scratch: &Path) -> PathBuf {
+    new_program(
+        scratch,
+        ("misspelt", "0.1.0", "Calls what CoreFoundation lacks"),
+        "",
+        "#[cfg(target_os = \"macos\")]\n\
+         #[link(name = \"CoreFoundation\", kind = \"framework\")]\n\
+         unsafe extern \"C\" {\n    fn CFAbsoluteTimeGetCurrent() -> f64;\n    \
+         fn CFAbsoluteTimeGetCurent() -> f64;\n}\n\
+         fn main() {\n    println!(\"misspelt {}\", env!(\"CARGO_PKG_VERSION\"));\n\
+         #[cfg(target_os = \"macos\")]\n    \
+         println!(\"{}\", unsafe { CFAbsoluteTimeGetCurrent() - CFAbsoluteTimeGetCurent() });\n}\n",
+    )
 }
 
 /// The record of Apple's libraries is what its script writes from the
@@ -587,20 +632,10 @@ fn the_record_of_apple_libraries_is_what_its_script_writes() {
 #[ignore = "builds aws-lc-sys for Windows; run by `cargo xtask ci`"]
 fn aws_lc_rs_ships_for_windows_with_nasm() {
     let scratch = Scratch::new("aws-lc");
-    let project = scratch.path().join("hasher");
-    std::fs::create_dir_all(project.join("src")).unwrap();
-    std::fs::write(
-        project.join("Cargo.toml"),
-        "[package]\nname = \"hasher\"\nversion = \"0.2.0\"\nedition = \"2021\"\n\
-         license = \"MIT\"\ndescription = \"Prints the SHA-256 of its argument\"\n\
-         authors = [\"Hasher Makers <hasher@example.com>\"]\n\
-         repository = \"https://github.com/example/hasher\"\n\n\
-         [dependencies]\naws-lc-rs = \"=1.19.0\"\n",
-    )
-    .unwrap();
-    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
-    std::fs::write(
-        project.join("src/main.rs"),
+    let project = new_program(
+        scratch.path(),
+        ("hasher", "0.2.0", "Prints the SHA-256 of its argument"),
+        "aws-lc-rs = \"=1.19.0\"\n",
         r#"fn main() {
     let input = std::env::args().nth(1).unwrap_or_default();
     if input == "--version" {
@@ -611,9 +646,7 @@ fn aws_lc_rs_ships_for_windows_with_nasm() {
     println!("{hex}");
 }
 "#,
-    )
-    .unwrap();
-    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+    );
     let target = "x86_64-pc-windows-gnu";
     init(&project, &[target]);
     let (out, _) = ship(&project);
@@ -645,22 +678,13 @@ fn aws_lc_rs_ships_for_windows_with_nasm() {
 #[ignore = "fetches openssl from crates.io; run by `cargo xtask ci`"]
 fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_vendors_it() {
     let scratch = Scratch::new("openssl");
-    let project = scratch.path().join("tls");
-    std::fs::create_dir_all(project.join("src")).unwrap();
-    let manifest = "[package]\nname = \"tls\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         license = \"MIT\"\ndescription = \"Digests with OpenSSL\"\n\
-         authors = [\"Tls Makers <tls@example.com>\"]\n\
-         repository = \"https://github.com/example/tls\"\n\n\
-         [dependencies]\nopenssl = \"=0.10.82\"\n";
-    std::fs::write(project.join("Cargo.toml"), manifest).unwrap();
-    std::fs::write(project.join("LICENSE"), "MIT License\n").unwrap();
-    std::fs::write(
-        project.join("src/main.rs"),
+    let project = new_program(
+        scratch.path(),
+        ("tls", "0.1.0", "Digests with OpenSSL"),
+        "openssl = \"=0.10.82\"\n",
         "fn main() {\n    println!(\"tls {}\", env!(\"CARGO_PKG_VERSION\"));\n    \
          let _ = openssl::sha::sha256(b\"abc\");\n}\n",
-    )
-    .unwrap();
-    succeed(cargo_in(&project, &["generate-lockfile"]).output().unwrap());
+    );
     let targets = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
     init(&project, &targets);
     let plan = in_project(&project, &["dist", "--dry-run"]);

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use xshell::{Cmd, Shell, cmd};
 
-use crate::targets::{Builder, TargetSpec};
+use crate::targets::{Builder, Os, TargetSpec};
 use crate::workspace::config::{Configured, Package};
 
 /// `cargo <subcommand> --target T`. For zig-linked targets, cargo-zigbuild
@@ -261,8 +261,65 @@ fn run_capturing(command: Cmd<'_>, spec: &TargetSpec, capture: bool) -> Result<S
     }
 }
 
-/// What a failed build's output says about C, as advice for `spec`.
+/// What a failed build's output says about C or Apple's libraries, as
+/// advice for `spec`.
 fn diagnose<'a>(lines: impl Iterator<Item = &'a str>, spec: &TargetSpec) -> Option<String> {
+    let lines: Vec<&str> = lines.collect();
+    if spec.os == Os::Darwin
+        && let Some(diagnosis) = apple_undefined_symbols(&lines, spec.triple)
+    {
+        return Some(diagnosis);
+    }
+    diagnose_c(&lines, spec)
+}
+
+/// zig's `undefined symbol: _X` and the `referenced by` note after it, for
+/// a macOS target: the stubs made from the record of Apple's libraries lack
+/// what a crate calls. Names each symbol with its crate, and the ways out.
+fn apple_undefined_symbols(lines: &[&str], triple: &str) -> Option<String> {
+    let mut missing = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let Some(symbol) = between(line, "undefined symbol: ", "") else {
+            continue;
+        };
+        let asker = lines[at + 1..]
+            .iter()
+            .take(2)
+            .find_map(|next| between(next, "referenced by ", ""))
+            .and_then(crate_of_object);
+        missing.push(match asker {
+            Some(asker) => format!("`{symbol}` (called by the crate {asker})"),
+            None => format!("`{symbol}`"),
+        });
+    }
+    (!missing.is_empty()).then(|| {
+        format!(
+            "{triple}: the link needs {}, which the stubs of Apple's libraries lack: they are \
+             made from the record, xtask/apple-frameworks.txt, and it does not list them. If \
+             Apple's library exports it, there are three ways out: add the crate that binds it \
+             to scripts/apple-frameworks-record and run `scripts/apple-frameworks-record > \
+             xtask/apple-frameworks.txt`; set SDKROOT to a macOS SDK made on a Mac; or build \
+             {triple} on the macOS runner `cargo xtask plan` puts it on. If no library exports \
+             it, the program would not start on a Mac either: fix its name.",
+            missing.join(", ")
+        )
+    })
+}
+
+/// The crate an object file of rustc's belongs to, from its path:
+/// `…/deps/libname-hash.rlib(…)` or `…/deps/name-hash.name.….o`.
+fn crate_of_object(path: &str) -> Option<String> {
+    let file = path.split(['(', ':']).next()?.rsplit('/').next()?;
+    let file = file
+        .strip_prefix("lib")
+        .filter(|_| file.contains(".rlib"))
+        .unwrap_or(file);
+    let name = file.split('-').next().filter(|name| !name.is_empty())?;
+    Some(name.to_owned())
+}
+
+/// What a failed build's output says about C, as advice for `spec`.
+fn diagnose_c(lines: &[&str], spec: &TargetSpec) -> Option<String> {
     let triple = spec.triple;
     for line in lines {
         if let Some(tool) = between(line, "failed to find tool \"", "\"") {
@@ -409,5 +466,35 @@ mod tests {
         let ld = diagnosis("/usr/bin/ld: cannot find -lsqlite3: No such file or directory");
         assert!(ld.contains("the C library `sqlite3`"), "{ld}");
         assert!(diagnosis("error: could not compile `app`").is_empty());
+    }
+
+    /// zig's error for a symbol the stubs lack names it, the crate that
+    /// calls it, and the three ways out.
+    #[test]
+    fn a_symbol_the_apple_stubs_lack_is_named_with_its_crate() {
+        let spec = crate::targets::lookup("aarch64-apple-darwin").unwrap();
+        let output = [
+            "  = note: error: undefined symbol: _CFNotInAnyRecord",
+            "              note: referenced by /t/aarch64-apple-darwin/dist/deps/missing-14a9.missing.c23-cgu.0.rcgu.o:__ZN7missing4main17hE",
+            "          error: undefined symbol: _IOHIDEventGetFloatValue",
+            "              note: referenced by /t/dist/deps/libsysinfo-0f3e.rlib(sysinfo-0f3e.sysinfo.a1-cgu.3.rcgu.o):_x",
+        ];
+        let said = diagnose(output.into_iter(), spec).unwrap();
+        assert!(
+            said.starts_with(
+                "aarch64-apple-darwin: the link needs `_CFNotInAnyRecord` (called by the crate \
+                 missing), `_IOHIDEventGetFloatValue` (called by the crate sysinfo), which"
+            ),
+            "{said}"
+        );
+        for way_out in [
+            "scripts/apple-frameworks-record >",
+            "SDKROOT",
+            "macOS runner",
+        ] {
+            assert!(said.contains(way_out), "{said}");
+        }
+        let linux = crate::targets::lookup("x86_64-unknown-linux-gnu").unwrap();
+        assert_eq!(diagnose(output.into_iter(), linux), None);
     }
 }

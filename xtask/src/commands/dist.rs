@@ -91,12 +91,32 @@ fn carry_out(
     layouts: Vec<ReleaseLayout>,
     stopwatch: &Stopwatch,
 ) -> Result<Finished> {
-    let targets = ws.select(&args.selection.targets)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| publish::default_out_dir(&ws.config.target_dir));
+    let made_out = !out.exists();
     let staging = prepare_out_dir(&out)?;
+    let finished = carry_out_into(ws, args, plan, layouts, (&staging, out.clone()), stopwatch);
+    if finished.is_err() && made_out {
+        // A failed dist leaves no folder it made: the staging folder goes
+        // with `staging`, and the output folder, empty, after it.
+        drop(staging);
+        let _ = std::fs::remove_dir(&out);
+    }
+    finished
+}
+
+/// [`carry_out`] once the output folder and its staging folder exist.
+fn carry_out_into(
+    ws: &Workspace,
+    args: &DistArgs,
+    plan: &ReleasePlan,
+    layouts: Vec<ReleaseLayout>,
+    (staging, out): (&TempDir, PathBuf),
+    stopwatch: &Stopwatch,
+) -> Result<Finished> {
+    let targets = ws.select(&args.selection.targets)?;
     let signer = Signer::from_env()?;
     let tools = tools_for_keys_and_formats(&targets, signer.is_some());
     ws.provision(&targets, &tools, args.install.no_install)?;
