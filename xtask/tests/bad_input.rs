@@ -966,4 +966,11 @@ fn an_sdkroot_that_is_not_an_sdk_is_refused_for_macos() {
         ],
     );
     assert_built_nothing(ws.path(), &stderr);
+    let doctor = xtask_command(ws.path(), &["doctor"])
+        .env("SDKROOT", &not_an_sdk)
+        .output()
+        .unwrap();
+    assert_fails_with(&doctor, &["cannot be linked here with SDKROOT as it is"]);
+    let said = String::from_utf8_lossy(&doctor.stdout);
+    assert!(said.contains("which is not a macOS SDK"), "{said}");
 }

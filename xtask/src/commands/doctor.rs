@@ -3,9 +3,10 @@
 
 use anyhow::{Result, bail};
 
+use crate::build::apple_frameworks;
 use crate::machine::provision::{self, Missing};
 use crate::machine::tools::{self, Presence};
-use crate::targets::{self};
+use crate::targets::{self, Builder, Os};
 use crate::vocab::{Role, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
@@ -76,6 +77,12 @@ pub fn run(ws: &Workspace) -> Result<()> {
             println!("  export {name}='{value}'");
         }
     }
+    if let Some(sdk) = apple_sdk(&targets) {
+        println!("\n{sdk}");
+        if apple_frameworks::not_an_sdk().is_some() {
+            bail!("the macOS targets cannot be linked here with SDKROOT as it is (see above)");
+        }
+    }
     let specs: Vec<_> = targets.iter().map(|configured| configured.spec).collect();
     let missing = Missing::find(&ws.sh, &ws.tools_dir, &ws.toolchain, &specs, &[]);
     if missing.is_empty() {
@@ -87,5 +94,32 @@ pub fn run(ws: &Workspace) -> Result<()> {
          need with:\n{}(`cargo xtask build` and `cargo xtask test` do this themselves when run as \
          root or with passwordless sudo.)",
         missing.commands(&ws.tools_dir, provision::privilege(&ws.sh))
+    )
+}
+
+/// What zig links the macOS targets against, if zig links any here:
+/// the user's SDK (`SDKROOT`), or stubs made from the record.
+fn apple_sdk(targets: &[&Configured]) -> Option<String> {
+    let zig_links: Vec<&str> = targets
+        .iter()
+        .filter(|t| t.spec.os == Os::Darwin && t.spec.builder() == Builder::Zigbuild)
+        .map(|t| t.triple())
+        .collect();
+    if zig_links.is_empty() {
+        return None;
+    }
+    let targets = zig_links.join(", ");
+    Some(
+        match (apple_frameworks::not_an_sdk(), std::env::var("SDKROOT")) {
+            (Some(problem), _) => format!("{targets}: {problem}."),
+            (None, Ok(root)) if !root.is_empty() => format!(
+                "{targets}: zig links Apple's libraries from the SDK in SDKROOT ({root}); their \
+             imports are not checked against the record."
+            ),
+            _ => format!(
+                "{targets}: SDKROOT is not set, so zig links Apple's frameworks against stubs made \
+             from xtask/apple-frameworks.txt, and dist checks every import against it."
+            ),
+        },
     )
 }

@@ -253,6 +253,21 @@ fn printed_assets(package: &MetadataPackage) -> Option<Fill> {
         }
     }
     let bin = printer.filter(|_| has_generate.is_none())?;
+    // Guess only what the source shows: a `generate` flag and the value
+    // for each kind, as a string (ripgrep's "complete-bash") or a clap
+    // value enum's variant (`CompleteBash`). A program that prints its
+    // documents otherwise (bottom's build script) gets dist's refusal,
+    // which shows the TOML to write.
+    let sources = source_texts(package);
+    let shows = |value: &str| sources.iter().any(|text| shows_value(text, value));
+    let has_flag = sources.iter().any(|text| text.contains("generate"));
+    kinds.retain(|kind| {
+        let usual = PRINTED.iter().find(|(known, ..)| known == kind);
+        has_flag && usual.is_some_and(|(.., [_, value])| shows(value))
+    });
+    if kinds.is_empty() {
+        return None;
+    }
     kinds.sort_by_key(|kind| PRINTED.iter().position(|(known, ..)| known == kind));
     Some(Fill::Generate {
         package: package.name.clone(),
@@ -265,6 +280,41 @@ fn printed_assets(package: &MetadataPackage) -> Option<Fill> {
 /// version cargo gives it (`CARGO_PKG_VERSION`, clap's `crate_version!`),
 /// or clap's `version` attribute.
 fn prints_its_version(package: &MetadataPackage) -> bool {
+    let sources = source_texts(package);
+    if sources.is_empty() {
+        return true;
+    }
+    sources.iter().any(|text| {
+        text.contains("CARGO_PKG_VERSION")
+            || text.contains("crate_version!")
+            || text.lines().any(|line| {
+                (line.contains("#[command(") || line.contains("#[clap("))
+                    && line.contains("version")
+            })
+    })
+}
+
+/// Whether Rust source `text` names the argument `value` (`complete-bash`):
+/// as a string, or as the variant a clap value enum derives it from
+/// (`CompleteBash`), a word of its own.
+fn shows_value(text: &str, value: &str) -> bool {
+    let variant: String = value
+        .split('-')
+        .map(|part| part[..1].to_uppercase() + &part[1..])
+        .collect();
+    let is_word = |at: usize| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + variant.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    };
+    text.contains(&format!("\"{value}\""))
+        || text.match_indices(&variant).any(|(at, _)| is_word(at))
+}
+
+/// The text of each `.rs` file in the folders of `package`'s binaries
+/// and library.
+fn source_texts(package: &MetadataPackage) -> Vec<String> {
     let folders = package
         .targets
         .iter()
@@ -275,19 +325,11 @@ fn prints_its_version(package: &MetadataPackage) -> bool {
                 .any(|kind| kind == "bin" || kind == "lib")
         })
         .filter_map(|target| target.src_path.parent());
-    let sources: Vec<std::path::PathBuf> = folders.flat_map(rust_files).collect();
-    if sources.is_empty() {
-        return true;
-    }
-    sources.iter().any(|file| {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
-        text.contains("CARGO_PKG_VERSION")
-            || text.contains("crate_version!")
-            || text.lines().any(|line| {
-                (line.contains("#[command(") || line.contains("#[clap("))
-                    && line.contains("version")
-            })
-    })
+    let files: Vec<std::path::PathBuf> = folders.flat_map(rust_files).collect();
+    files
+        .iter()
+        .map(|file| std::fs::read_to_string(file).unwrap_or_default())
+        .collect()
 }
 
 /// The `.rs` files under `dir`.
@@ -409,7 +451,8 @@ mod tests {
     }
 
     /// ripgrep's cargo-deb assets name its printed man page and
-    /// completions, which its folder lacks.
+    /// completions, which its folder lacks; init guesses the arguments
+    /// that print them where the source shows them.
     #[test]
     fn printed_documents_the_assets_name_become_generate() {
         let dir = crate::util::tempdir::TempDir::new().unwrap();
@@ -424,6 +467,25 @@ mod tests {
                 ["deployment/deb/rg.1", "usr/share/man/man1/rg.1", "644"]
             ] } },
         }));
+        // Its source has no `--generate` flag yet: nothing is guessed.
+        std::fs::write(dir.path().join("main.rs"), "fn main() {}").unwrap();
+        assert_eq!(printed_assets(&rg), None);
+        // ripgrep's flag, with the man page's value but not zsh's.
+        let flag = r#"fn name_long(&self) -> &'static str { "generate" } // "man""#;
+        assert!(shows_value(
+            "enum Mode { Man, CompleteBash }",
+            "complete-bash"
+        ));
+        assert!(!shows_value("struct Manager;", "man"));
+        std::fs::write(dir.path().join("main.rs"), flag).unwrap();
+        let man_only = Fill::Generate {
+            package: "hello".into(),
+            bin: "rg".into(),
+            kinds: vec!["man"],
+        };
+        assert_eq!(printed_assets(&rg), Some(man_only));
+        let both = format!("{flag}\nconst ZSH: &str = \"complete-zsh\";");
+        std::fs::write(dir.path().join("main.rs"), both).unwrap();
         assert_eq!(
             printed_assets(&rg),
             Some(Fill::Generate {
