@@ -58,7 +58,7 @@ pub fn check(what: &str, binary: &[u8]) -> Result<usize> {
         if library.is_empty() || LIBSYSTEM.iter().any(|system| library.starts_with(system)) {
             continue;
         }
-        match apple_libraries::by_install_name(library) {
+        match apple_libraries::by_install_name(library)? {
             Some(known) if known.symbols.contains(symbol.as_str()) => {}
             Some(known) => missing.push(format!("{symbol} from {}", known.name)),
             None => missing.push(format!(
@@ -70,8 +70,10 @@ pub fn check(what: &str, binary: &[u8]) -> Result<usize> {
         bail!(
             "{what} imports what the record of Apple's libraries (xtask/apple-frameworks.txt) \
              does not list: {}. dyld would refuse to start it if the library lacks it. Add the \
-             crate that declares it to scripts/apple-frameworks-record and run the script, or \
-             link with a real macOS SDK (SDKROOT).",
+             crate that declares it to scripts/apple-frameworks-record and run \
+             `scripts/apple-frameworks-record > xtask/apple-frameworks.txt`, link with a real \
+             macOS SDK (SDKROOT), or build the target on the macOS runner `cargo xtask plan` \
+             puts it on.",
             missing.join(", ")
         );
     }

@@ -79,18 +79,22 @@ pub fn linking(sh: &Shell, package: &Package, triple: &str) -> Result<Linking> {
     if user_sdk() {
         return Ok(Linking::Plain);
     }
+    // Read first, so that a damaged record fails every macOS plan, not
+    // only a framework user's.
+    apple_libraries::libraries()?;
     let requests = requests(sh, package, triple)?;
-    let unknown: Vec<&Request> = requests
-        .iter()
-        .filter(|request| apple_libraries::for_request(&request.what).is_none())
-        .collect();
+    let mut known: Vec<&'static AppleLibrary> = Vec::new();
+    let mut unknown: Vec<&Request> = Vec::new();
+    for request in &requests {
+        match apple_libraries::for_request(&request.what)? {
+            Some(library) => known.push(library),
+            None => unknown.push(request),
+        }
+    }
     if !unknown.is_empty() {
         return Ok(Linking::Refused(refusal(package, &unknown)));
     }
-    let mut libraries: Vec<&'static AppleLibrary> = requests
-        .iter()
-        .filter_map(|request| apple_libraries::for_request(&request.what))
-        .collect();
+    let mut libraries = known;
     libraries.sort_by_key(|library| library.name);
     libraries.dedup_by_key(|library| library.name);
     Ok(match libraries.is_empty() {

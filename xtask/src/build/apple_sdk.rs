@@ -43,7 +43,7 @@ pub fn write(sh: &Shell, tools_dir: &Path, dir: &Path, libraries: &[&str]) -> Re
         put(&dir.join(file), &bytes)?;
     }
     for name in libraries {
-        let library = apple_libraries::by_name(name)
+        let library = apple_libraries::by_name(name)?
             .with_context(|| format!("the record of Apple's libraries has no {name}"))?;
         put(&dir.join(stub_path(library)), tbd(library).as_bytes())?;
     }
@@ -121,7 +121,9 @@ mod tests {
 
     #[test]
     fn a_framework_stub_is_tbd_v4_in_its_bundle() {
-        let library = apple_libraries::for_request("framework CoreFoundation").unwrap();
+        let library = apple_libraries::for_request("framework CoreFoundation")
+            .unwrap()
+            .unwrap();
         let text = tbd(library);
         assert!(
             text.starts_with("--- !tapi-tbd\ntbd-version: 4\n"),
@@ -137,7 +139,9 @@ mod tests {
             stub_path(library),
             Path::new("System/Library/Frameworks/CoreFoundation.framework/CoreFoundation.tbd")
         );
-        let objc = apple_libraries::for_request("library objc").unwrap();
+        let objc = apple_libraries::for_request("library objc")
+            .unwrap()
+            .unwrap();
         assert_eq!(stub_path(objc), Path::new("usr/lib/libobjc.tbd"));
     }
 }
