@@ -123,10 +123,11 @@ fn carry_out_into(
     if let Some(signer) = &signer {
         signer.check(&ws.sh)?;
     }
-    let layouts = with_signers(ws, layouts)?;
+    let signers = signers(ws)?;
 
     let started = Instant::now();
-    let artifacts = build_every_target(ws, plan, &layouts, staging.path(), stopwatch)?;
+    let packages = (layouts.as_slice(), signers.as_slice());
+    let artifacts = build_every_target(ws, plan, packages, staging.path(), stopwatch)?;
     let release = Release {
         config: &ws.config,
         per_target: artifacts,
@@ -187,21 +188,22 @@ fn tools_for_keys_and_formats(
     tools
 }
 
-/// Each package's layout, signing with the keys given: the .rpm key is
+/// What signs each package's artifacts, in the configuration's order of
+/// packages, with the keys given: the .rpm key is
 /// shared, and each package's Authenticode signatures name it and its page.
-fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<ReleaseLayout>> {
+fn signers(ws: &Workspace) -> Result<Vec<Signers>> {
     let rpm = RpmSigner::from_env(&ws.sh)?.map(Rc::new);
     let mut signed = Vec::new();
-    for (layout, package) in layouts.into_iter().zip(&ws.config.packages) {
+    for package in &ws.config.packages {
         let page = package
             .homepage
             .as_deref()
             .or(package.repository.as_deref());
         let authenticode = AuthenticodeSigner::from_env(&package.name, page)?.map(Rc::new);
-        signed.push(layout.with_signers(Signers {
+        signed.push(Signers {
             rpm: rpm.clone(),
             authenticode,
-        }));
+        });
     }
     Ok(signed)
 }
@@ -211,7 +213,7 @@ fn with_signers(ws: &Workspace, layouts: Vec<ReleaseLayout>) -> Result<Vec<Relea
 fn build_every_target(
     ws: &Workspace,
     plan: &ReleasePlan,
-    layouts: &[ReleaseLayout],
+    (layouts, signers): (&[ReleaseLayout], &[Signers]),
     staging: &Path,
     stopwatch: &Stopwatch,
 ) -> Result<Vec<Artifact>> {
@@ -248,6 +250,7 @@ fn build_every_target(
                     plan,
                     planned,
                     layout: &layouts[index],
+                    signers: &signers[index],
                     package,
                     configured,
                     printed: &printed,
@@ -349,6 +352,7 @@ struct OneTarget<'a> {
     plan: &'a ReleasePlan,
     planned: &'a PackagePlan,
     layout: &'a ReleaseLayout,
+    signers: &'a Signers,
     package: &'a Package,
     configured: &'a Configured,
     /// What each package's binaries printed of `generate`, by package:
@@ -581,7 +585,7 @@ impl OneTarget<'_> {
             data: binary,
         };
         let binary = self.stopwatch.time("signing binaries", || {
-            self.layout.signed_binary(spec, shipped)
+            self.layout.signed_binary(self.signers, spec, shipped)
         })?;
         if authenticode::is_signed_pe(&binary.data) {
             eprintln!("    signed (Authenticode)");
@@ -663,7 +667,8 @@ impl OneTarget<'_> {
             let bytes = self
                 .stopwatch
                 .time(planned.format.name(), || {
-                    self.layout.package(spec, planned.format, binaries, docs)
+                    self.layout
+                        .package(self.signers, spec, planned.format, binaries, docs)
                 })
                 .with_context(|| format!("cannot make {}", planned.name))?;
             made.push(bytes);

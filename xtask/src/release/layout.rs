@@ -48,7 +48,6 @@ pub struct ReleaseLayout {
     /// Present when any configured target makes a .pkg, with each such
     /// target's macOS floor.
     pkg: Option<(PkgMetadata, MacosFloors)>,
-    signers: Signers,
 }
 
 /// The macOS floor of each target, by triple.
@@ -133,15 +132,9 @@ impl ReleaseLayout {
             wheel: wheels(config, package)?,
             npm: npm_packages(config, package)?,
             pkg: installer_packages(package, &targets)?,
-            signers: Signers::default(),
         };
 
         Ok(layout)
-    }
-
-    /// The layout, its artifacts signed by `signers`.
-    pub fn with_signers(self, signers: Signers) -> ReleaseLayout {
-        ReleaseLayout { signers, ..self }
     }
 
     /// The layout of each shipped package of `config`, in order, for
@@ -243,10 +236,16 @@ impl ReleaseLayout {
         entries
     }
 
-    /// `binary`, signed if it is a Windows executable and a key is given:
-    /// before it is packaged, so every package holds the signed file.
-    pub fn signed_binary(&self, spec: &TargetSpec, binary: ShippedBinary) -> Result<ShippedBinary> {
-        match &self.signers.authenticode {
+    /// `binary`, signed by `signers` if it is a Windows executable and a key
+    /// is given: before it is packaged, so every package holds the signed
+    /// file.
+    pub fn signed_binary(
+        &self,
+        signers: &Signers,
+        spec: &TargetSpec,
+        binary: ShippedBinary,
+    ) -> Result<ShippedBinary> {
+        match &signers.authenticode {
             Some(signer) if spec.os == Os::Windows => Ok(ShippedBinary {
                 data: signer.sign(&binary.data, &spec.exe_name(&binary.name), self.mtime)?,
                 ..binary
@@ -269,9 +268,11 @@ impl ReleaseLayout {
         msi.wxs(spec, &included)
     }
 
-    /// The bytes of one artifact.
+    /// The bytes of one artifact, signed by `signers` where its format is
+    /// signed and a key is given.
     pub fn package(
         &self,
+        signers: &Signers,
         spec: &TargetSpec,
         format: Format,
         binaries: &[ShippedBinary],
@@ -295,7 +296,7 @@ impl ReleaseLayout {
                     binaries,
                     &self.extra_files,
                     docs,
-                    self.signers.rpm.as_deref(),
+                    signers.rpm.as_deref(),
                     self.mtime,
                 ),
             Format::Msi => {
@@ -304,7 +305,7 @@ impl ReleaseLayout {
                     .as_ref()
                     .context("an .msi was planned without its metadata")?
                     .build(spec, binaries, &self.extra_files, self.mtime)?;
-                match &self.signers.authenticode {
+                match &signers.authenticode {
                     Some(signer) => signer.sign(&msi, "package.msi", self.mtime),
                     None => Ok(msi),
                 }
