@@ -178,6 +178,9 @@ pub struct MergeArgs {
     /// Where to write the merged release [default: target/distrib]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Check the parts and print what merging them makes, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,8 @@ use xshell::Shell;
 
 use crate::cli::MergeArgs;
 use crate::formats::checksum::SUMS_FILE;
+use crate::plan::ReleaseStep;
+use crate::plan::release_steps;
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing::{self, Signer};
@@ -25,6 +27,19 @@ use crate::workspace::Workspace;
 use crate::workspace::config::Config;
 
 pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
+    if args.dry_run {
+        let whole = gathered(&args.parts, &ws.config, false)?;
+        let steps = release_steps::from_artifacts(&ws.config, whole.artifacts.clone())?;
+        print!(
+            "{}",
+            MergePlan {
+                whole: &whole,
+                steps: &steps,
+                parts: args.parts.len()
+            }
+        );
+        return Ok(());
+    }
     let out = match &args.out {
         Some(out) => out.clone(),
         None => publish::default_out_dir(&ws.config.target_dir),
@@ -42,40 +57,111 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         .flat_map(|part| verify::tools_needed(part))
         .collect();
     ws.provision(&[], &tools, false)?;
-    merge(&ws.sh, &args.parts, &out, signer.as_ref(), &ws.config)
+    let whole = gathered(&args.parts, &ws.config, true)?;
+    let steps = release_steps::from_artifacts(&ws.config, whole.artifacts.clone())?;
+    eprint!(
+        "{}",
+        MergePlan {
+            whole: &whole,
+            steps: &steps,
+            parts: args.parts.len()
+        }
+    );
+    let planned = planned_names(&whole, &steps);
+    let manifest = merge(
+        &ws.sh,
+        &args.parts,
+        whole,
+        (&out, signer.as_ref()),
+        &ws.config,
+    )?;
+    check_against_plan(&manifest, &planned)
 }
 
-/// Verifies each of `parts` and publishes them together in `out`, signed
-/// by `signer` if given, through the same [`finish`] as dist.
-fn merge(
-    sh: &Shell,
-    parts: &[PathBuf],
-    out: &Path,
-    signer: Option<&Signer>,
-    config: &Config,
-) -> Result<()> {
+/// The parts, checked (and, with `verify`, verified) and gathered into one
+/// manifest of the targets' artifacts.
+fn gathered(parts: &[PathBuf], config: &Config, verify: bool) -> Result<Manifest> {
     let mut merged: Option<Manifest> = None;
     for part in parts {
-        let manifest = checked_part(part, config)?;
+        let manifest = checked_part(part, config, verify)?;
         match &mut merged {
             None => merged = Some(manifest),
             Some(whole) => add_part(whole, manifest, part)?,
         }
     }
-    let merged = merged.context("merge needs at least one part")?;
+    merged.context("merge needs at least one part")
+}
+
+/// What a merge makes: the parts' artifacts, then the release-wide steps,
+/// as `dist --dry-run` shows them.
+struct MergePlan<'a> {
+    whole: &'a Manifest,
+    steps: &'a [ReleaseStep],
+    parts: usize,
+}
+
+impl std::fmt::Display for MergePlan<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "merge of {} {} {}: {} parts, {} artifacts of their targets",
+            self.whole.package,
+            self.whole.version,
+            self.whole.git_commit.as_deref().unwrap_or("(no commit)"),
+            self.parts,
+            self.whole.artifacts.len()
+        )?;
+        writeln!(f, "then, for the whole release:")?;
+        for step in self.steps {
+            writeln!(f, "  {step}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every artifact the merged release is to hold, by name.
+fn planned_names(whole: &Manifest, steps: &[ReleaseStep]) -> Vec<String> {
+    let mut names: Vec<String> = whole.artifacts.iter().map(|a| a.name.clone()).collect();
+    names.extend(steps.iter().flat_map(ReleaseStep::artifacts));
+    names.sort();
+    names
+}
+
+/// Fails if the merged release holds other artifacts than its plan said.
+fn check_against_plan(manifest: &Manifest, planned: &[String]) -> Result<()> {
+    let mut made: Vec<String> = manifest.artifacts.iter().map(|a| a.name.clone()).collect();
+    made.sort();
+    if made != planned {
+        bail!(
+            "the merged release differs from its plan, which is a bug in the xtask: made {made:?}, \
+             planned {planned:?}"
+        );
+    }
+    Ok(())
+}
+
+/// Publishes the gathered parts (`whole`) together in `out`, signed by
+/// `signer` if given, through the same [`finish`] as dist.
+fn merge(
+    sh: &Shell,
+    parts: &[PathBuf],
+    whole: Manifest,
+    (out, signer): (&Path, Option<&Signer>),
+    config: &Config,
+) -> Result<Manifest> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create {}; choose another --out", out.display()))?;
     let staging = TempDir::new_in(out, "merge-staging")
         .with_context(|| format!("cannot write to {}; choose another --out", out.display()))?;
-    copy_artifacts(&merged.artifacts, parts, staging.path())?;
+    copy_artifacts(&whole.artifacts, parts, staging.path())?;
     let release = Release {
         config,
         provenance: Provenance {
-            source_date_epoch: merged.source_date_epoch,
-            git_commit: merged.git_commit,
-            git_dirty: merged.git_dirty,
+            source_date_epoch: whole.source_date_epoch,
+            git_commit: whole.git_commit,
+            git_dirty: whole.git_dirty,
         },
-        per_target: merged.artifacts,
+        per_target: whole.artifacts,
         signer,
         staging: staging.path(),
         out,
@@ -88,16 +174,21 @@ fn merge(
         manifest.artifacts.len(),
         manifest::FILE
     );
-    Ok(())
+    Ok(manifest)
 }
 
-/// The manifest of `part`, which must verify and be of the package and
-/// version this checkout releases, without its installers: the release's
+/// The manifest of `part`, which must verify (when `verify`) and be of
+/// the package and version this checkout releases, without its installers: the release's
 /// are made from every part's artifacts.
-fn checked_part(part: &Path, config: &Config) -> Result<Manifest> {
-    let problems = verify::check(part, None)
-        .with_context(|| format!("part {} cannot be merged", part.display()))?
-        .problems;
+fn checked_part(part: &Path, config: &Config, verify: bool) -> Result<Manifest> {
+    let problems = match verify {
+        true => {
+            verify::check(part, None)
+                .with_context(|| format!("part {} cannot be merged", part.display()))?
+                .problems
+        }
+        false => Vec::new(),
+    };
     if !problems.is_empty() {
         bail!(
             "part {} fails verification, so it cannot be merged: {}. Rebuild that part.",

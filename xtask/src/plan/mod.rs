@@ -14,9 +14,11 @@
 //! Every refusal that needs no build is made here, so a bad configuration
 //! fails before cargo starts. `dist` carries the plan out and checks that
 //! the release it published is the one planned; `bench dist` runs the same
-//! invocations bare.
+//! invocations bare. `merge` plans the release-wide steps from the parts'
+//! manifests ([`release_steps::from_artifacts`]) and checks its release
+//! against them the same way.
 
-mod release_steps;
+pub mod release_steps;
 mod show;
 
 use std::path::{Path, PathBuf};

@@ -59,7 +59,12 @@ impl ReleaseStep {
 
 /// The release-wide steps for the artifacts `targets` plan.
 pub fn plan(config: &Config, targets: &[TargetPlan]) -> Result<Vec<ReleaseStep>> {
-    let mut artifacts = planned_artifacts(targets);
+    from_artifacts(config, planned_artifacts(targets))
+}
+
+/// The release-wide steps for the targets' `artifacts`, planned or made:
+/// `merge` plans them from the parts' manifests.
+pub fn from_artifacts(config: &Config, mut artifacts: Vec<Artifact>) -> Result<Vec<ReleaseStep>> {
     let mut steps = Vec::new();
     if config.universal2 {
         let (made, wanted) = universal_steps(&artifacts);
