@@ -82,15 +82,18 @@ pub struct InitArgs {
     #[arg(long = "target", value_name = "TRIPLE")]
     pub targets: Vec<String>,
     /// The release pipeline to install: GitHub Actions'
-    /// .github/workflows/release.yml, or none
-    #[arg(long, value_enum, value_name = "CI", default_value = "github")]
-    pub ci: Pipeline,
+    /// .github/workflows/release.yml, GitLab's .gitlab-ci.yml (its dist
+    /// matrix listing the project's targets), or none [default: the one an
+    /// earlier init installed, else github]
+    #[arg(long, value_enum, value_name = "CI")]
+    pub ci: Option<Pipeline>,
 }
 
 /// The CI services whose release pipeline `init` installs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Pipeline {
     Github,
+    Gitlab,
     None,
 }
 

@@ -708,3 +708,68 @@ fn the_release_workflow_comes_with_init_unless_the_project_has_its_own() {
     let kept = std::fs::read_to_string(workflows.join("release.yml")).unwrap();
     assert_eq!(kept, "name: my release\n");
 }
+
+/// `--ci gitlab` installs the template's GitLab pipeline with its dist
+/// matrix (and Mac job) written for the project's targets: the adopted
+/// project's own plan job accepts it, gitlab-ci-local lists its jobs, a
+/// later init keeps it without being told, and a .gitlab-ci.yml of the
+/// project's own is refused by name, with nothing written.
+#[test]
+#[ignore = "runs init on projects of its own; run by `cargo xtask ci`"]
+fn the_gitlab_pipeline_comes_with_init_for_the_projects_targets() {
+    let mac = "aarch64-apple-darwin";
+    let with = project("init-gitlab");
+    let mut args = vec!["init", with.path().to_str().unwrap()];
+    args.extend(["--ci", "gitlab", "--target", HOST, "--target", mac]);
+    succeed(xtask(&repo_root(), &args));
+    let pipeline = std::fs::read_to_string(with.path().join(".gitlab-ci.yml")).unwrap();
+    assert!(
+        pipeline.contains(&format!(
+            "# begin: configured targets\n          - {HOST}\n          - {mac}\n"
+        )),
+        "{pipeline}"
+    );
+    assert!(pipeline.contains("macos:\n  stage: verify"), "{pipeline}");
+    assert!(
+        !with.path().join(".github").exists(),
+        "--ci gitlab wrote the GitHub workflow"
+    );
+    let checked = succeed(xtask(with.path(), &["plan", "--check-gitlab"]));
+    assert!(
+        checked.contains("lists the 2 configured targets"),
+        "{checked}"
+    );
+    let tools = std::env::var_os("XTASK_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/xtask-tools"));
+    let listed = succeed(
+        std::process::Command::new(tools.join("bin/gitlab-ci-local"))
+            .args(["--list", "--variable", "MACOS_RUNNER_TAG=mac"])
+            .current_dir(with.path())
+            .output()
+            .expect("gitlab-ci-local (cargo xtask ci installs it)"),
+    );
+    for job in [format!("dist: [{HOST}]"), format!("macos: [{mac}]")] {
+        assert!(listed.contains(&job), "{job}:\n{listed}");
+    }
+    let again = succeed(init(with.path(), &[]));
+    assert!(again.contains("nothing to change"), "{again}");
+
+    let own = project("init-own-gitlab");
+    std::fs::write(
+        own.path().join(".gitlab-ci.yml"),
+        "test: {script: [true]}\n",
+    )
+    .unwrap();
+    let before = snapshot(own.path());
+    let mut args = vec!["init", own.path().to_str().unwrap()];
+    args.extend(["--ci", "gitlab", "--target", HOST]);
+    assert_fails_with(
+        &xtask(&repo_root(), &args),
+        &[".gitlab-ci.yml", "Nothing was changed", "--ci none"],
+    );
+    assert!(
+        snapshot(own.path()) == before,
+        "a refused init wrote something"
+    );
+}

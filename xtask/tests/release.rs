@@ -117,14 +117,21 @@ fn merge_dry_run_plans_what_merge_makes(args: &[&str], merged: &Path, whole: &Pa
     let dry_run = xtask(&repo_root(), &[args, &["--dry-run"]].concat());
     let plan = String::from_utf8_lossy(&dry_run.stdout).into_owned();
     assert!(dry_run.status.success(), "{plan}{dry_run:?}");
-    assert!(!merged.exists(), "merge --dry-run wrote {}", merged.display());
+    assert!(
+        !merged.exists(),
+        "merge --dry-run wrote {}",
+        merged.display()
+    );
     assert!(plan.contains("then, for the whole release:"), "{plan}");
     let installer = files_in(whole)
         .into_iter()
         .map(|(name, _)| name)
         .find(|name| name.ends_with("-installer.sh"))
         .expect("dist made install.sh");
-    assert!(plan.contains(&installer), "{installer} not planned:\n{plan}");
+    assert!(
+        plan.contains(&installer),
+        "{installer} not planned:\n{plan}"
+    );
     assert!(plan.contains("published into the output folder"), "{plan}");
 }
 

@@ -179,11 +179,19 @@ pub fn plan(
         }
     }
     if !edited.is_empty() {
+        let pipeline = [RELEASE_WORKFLOW, ".gitlab-ci.yml"]
+            .iter()
+            .any(|path| edited.iter().any(|edited| edited == path));
+        let own_pipeline = match pipeline {
+            true => " A release pipeline of your own stays yours: run init with `--ci none`.",
+            false => "",
+        };
         bail!(
             "{} {} in {} that the template would replace or remove, but {} not what the \
              template wrote there (edited since, or written by you): {}. Move your changes out \
              of the xtask (into the project's own code or configuration), or restore the \
-             files (`git checkout -- <file>`), then run init again. Nothing was changed.",
+             files (`git checkout -- <file>`), then run init again. Nothing was \
+             changed.{own_pipeline}",
             edited.len(),
             if edited.len() == 1 {
                 "file is"

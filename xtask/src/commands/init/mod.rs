@@ -39,6 +39,7 @@ use crate::workspace::cargo_config;
 use crate::workspace::config::cargo_dist;
 use crate::workspace::config::tables::MetadataPackage;
 use crate::workspace::edit::Edits;
+use crate::workspace::gitlab_ci;
 use crate::workspace::template_files::{self, Change, TemplateFile};
 
 /// The targets a project gets without `--target`, beside the build
@@ -57,8 +58,14 @@ pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
     let project = Project::read(template, &args.path)?;
     let targets = chosen_targets(template, &project, &args.targets)?;
     let fills = project.fill_or_refuse(&targets)?;
-    let files = installed_files(template, args.ci)?;
     let record = template_files::read_record(&project.root)?;
+    let pipeline = args
+        .ci
+        .unwrap_or(match record.contains_key(gitlab_ci::FILE) {
+            true => Pipeline::Gitlab,
+            false => Pipeline::Github,
+        });
+    let files = installed_files(template, pipeline, &targets)?;
     let history = template_files::in_git_history(&template.sh, &template.config.root);
     let changes = template_files::plan(&project.root, &files, &record, &history)?;
 
@@ -344,15 +351,40 @@ fn strings(list: &Value) -> Vec<String> {
 }
 
 /// The template's files, the xtask's manifest made to stand on its own.
-fn installed_files(template: &Workspace, pipeline: Pipeline) -> Result<Vec<TemplateFile>> {
+fn installed_files(
+    template: &Workspace,
+    pipeline: Pipeline,
+    targets: &[&TargetSpec],
+) -> Result<Vec<TemplateFile>> {
     let with_workflow = pipeline == Pipeline::Github;
     let mut files = template_files::template_files(&template.config.root, with_workflow)?;
+    if pipeline == Pipeline::Gitlab {
+        files.push(gitlab_pipeline(template, targets)?);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     let manifest = files
         .iter_mut()
         .find(|file| file.path == "xtask/Cargo.toml")
         .context("the template has no xtask/Cargo.toml")?;
     manifest.bytes = self_standing_manifest(template, &manifest.bytes)?.into_bytes();
     Ok(files)
+}
+
+/// The template's GitLab pipeline, its dist matrix (and its Windows and
+/// Mac jobs) written for the project's `targets`. The record keeps what
+/// init wrote, so a later init replaces it unless it was edited since;
+/// a .gitlab-ci.yml of the project's own is refused by name.
+fn gitlab_pipeline(template: &Workspace, targets: &[&TargetSpec]) -> Result<TemplateFile> {
+    let path = template.config.root.join(gitlab_ci::FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read the template's {}", path.display()))?;
+    let triples: Vec<&str> = targets.iter().map(|spec| spec.triple).collect();
+    let text = gitlab_ci::with_targets(&text, &triples, "--workspace --exclude xtask")?;
+    Ok(TemplateFile {
+        path: gitlab_ci::FILE.to_owned(),
+        bytes: text.into_bytes(),
+        executable: false,
+    })
 }
 
 /// The xtask's manifest with each `field.workspace = true` replaced by the
