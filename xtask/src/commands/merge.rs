@@ -28,16 +28,7 @@ use crate::workspace::config::Config;
 
 pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
     if args.dry_run {
-        let whole = gathered(&args.parts, &ws.config, false)?;
-        let steps = release_steps::from_artifacts(&ws.config, whole.artifacts.clone())?;
-        print!(
-            "{}",
-            MergePlan {
-                whole: &whole,
-                steps: &steps,
-                parts: args.parts.len()
-            }
-        );
+        print!("{}", MergePlan::make(&args.parts, &ws.config, false)?);
         return Ok(());
     }
     let out = match &args.out {
@@ -57,21 +48,13 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         .flat_map(|part| verify::tools_needed(part))
         .collect();
     ws.provision(&[], &tools, false)?;
-    let whole = gathered(&args.parts, &ws.config, true)?;
-    let steps = release_steps::from_artifacts(&ws.config, whole.artifacts.clone())?;
-    eprint!(
-        "{}",
-        MergePlan {
-            whole: &whole,
-            steps: &steps,
-            parts: args.parts.len()
-        }
-    );
-    let planned = planned_names(&whole, &steps);
+    let plan = MergePlan::make(&args.parts, &ws.config, true)?;
+    eprint!("{plan}");
+    let planned = plan.artifact_names();
     let manifest = merge(
         &ws.sh,
         &args.parts,
-        whole,
+        plan.whole,
         (&out, signer.as_ref()),
         &ws.config,
     )?;
@@ -94,13 +77,37 @@ fn gathered(parts: &[PathBuf], config: &Config, verify: bool) -> Result<Manifest
 
 /// What a merge makes: the parts' artifacts, then the release-wide steps,
 /// as `dist --dry-run` shows them.
-struct MergePlan<'a> {
-    whole: &'a Manifest,
-    steps: &'a [ReleaseStep],
+struct MergePlan {
+    /// The parts' artifacts, gathered into one manifest.
+    whole: Manifest,
+    steps: Vec<ReleaseStep>,
     parts: usize,
 }
 
-impl std::fmt::Display for MergePlan<'_> {
+impl MergePlan {
+    /// The plan for `parts`, checked (and, with `verify`, verified).
+    fn make(parts: &[PathBuf], config: &Config, verify: bool) -> Result<MergePlan> {
+        let whole = gathered(parts, config, verify)?;
+        let steps = release_steps::from_artifacts(config, whole.artifacts.clone())?;
+        Ok(MergePlan {
+            whole,
+            steps,
+            parts: parts.len(),
+        })
+    }
+
+    /// Every artifact the merged release is to hold, by name.
+    fn artifact_names(&self) -> Vec<String> {
+        let parts = self.whole.artifacts.iter().map(|a| a.name.clone());
+        let mut names: Vec<String> = parts
+            .chain(self.steps.iter().flat_map(ReleaseStep::artifacts))
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl std::fmt::Display for MergePlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
@@ -112,19 +119,11 @@ impl std::fmt::Display for MergePlan<'_> {
             self.whole.artifacts.len()
         )?;
         writeln!(f, "then, for the whole release:")?;
-        for step in self.steps {
+        for step in &self.steps {
             writeln!(f, "  {step}")?;
         }
         Ok(())
     }
-}
-
-/// Every artifact the merged release is to hold, by name.
-fn planned_names(whole: &Manifest, steps: &[ReleaseStep]) -> Vec<String> {
-    let mut names: Vec<String> = whole.artifacts.iter().map(|a| a.name.clone()).collect();
-    names.extend(steps.iter().flat_map(ReleaseStep::artifacts));
-    names.sort();
-    names
 }
 
 /// Fails if the merged release holds other artifacts than its plan said.
