@@ -47,7 +47,7 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
     let mut args = vec!["merge"];
     args.extend(parts.iter().map(String::as_str));
     args.extend(["--out", merged.to_str().unwrap()]);
-    merge_dry_run_plans_what_merge_makes(&args, &merged, &whole);
+    merge_dry_run_plans_what_merge_makes(&args, &merged, &whole, &parts);
     let output = xtask(&repo_root(), &args);
     assert!(
         output.status.success(),
@@ -110,10 +110,15 @@ fn release_merged_from_parts_equals_release_built_in_one_go() {
     universal_pkg_installs_on_both_macs(&merged, universal);
 }
 
-/// `merge --dry-run` of the parts writes nothing, and plans the
-/// release-wide steps whose artifacts the release built in one go (`whole`)
-/// holds: the installers, the image, the universal binary.
-fn merge_dry_run_plans_what_merge_makes(args: &[&str], merged: &Path, whole: &Path) {
+/// `merge --dry-run` of the parts writes nothing, and plans every
+/// release-wide artifact that the release built in one go (`whole`) holds
+/// and no part does: the installers, the image, the universal binary.
+fn merge_dry_run_plans_what_merge_makes(
+    args: &[&str],
+    merged: &Path,
+    whole: &Path,
+    parts: &[String],
+) {
     let dry_run = xtask(&repo_root(), &[args, &["--dry-run"]].concat());
     let plan = String::from_utf8_lossy(&dry_run.stdout).into_owned();
     assert!(dry_run.status.success(), "{plan}{dry_run:?}");
@@ -123,16 +128,24 @@ fn merge_dry_run_plans_what_merge_makes(args: &[&str], merged: &Path, whole: &Pa
         merged.display()
     );
     assert!(plan.contains("then, for the whole release:"), "{plan}");
-    let installer = files_in(whole)
+    assert!(plan.contains("published into the output folder"), "{plan}");
+    let in_parts: Vec<String> = parts
+        .iter()
+        .flat_map(|part| files_in(Path::new(part)))
+        .map(|(name, _)| name)
+        .collect();
+    let release_wide = files_in(whole)
         .into_iter()
         .map(|(name, _)| name)
-        .find(|name| name.ends_with("-installer.sh"))
-        .expect("dist made install.sh");
-    assert!(
-        plan.contains(&installer),
-        "{installer} not planned:\n{plan}"
-    );
-    assert!(plan.contains("published into the output folder"), "{plan}");
+        .filter(|name| {
+            !in_parts.contains(name)
+                && !name.ends_with(".sha256")
+                && !name.starts_with("SHA256SUMS")
+                && name != "dist-manifest.json"
+        });
+    for name in release_wide {
+        assert!(plan.contains(&name), "{name} not planned:\n{plan}");
+    }
 }
 
 /// Where both macOS targets make a .pkg, merge made the universal one,
