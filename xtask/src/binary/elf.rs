@@ -4,6 +4,7 @@
 //! Package dependencies and the glibc-floor check are derived from this.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use object::read::elf::{Dyn as _, FileHeader, SectionHeader as _, Sym as _};
@@ -38,8 +39,14 @@ pub fn newest_glibc(binary: &[u8]) -> Result<Option<GlibcNeed>> {
 }
 
 /// Fails if `binary` (called `what` in the message) needs a newer glibc
-/// than `floor`, naming the symbol that does.
-pub fn check_glibc_floor(what: &str, binary: &[u8], floor: Version) -> Result<()> {
+/// than `floor`, naming the symbol that does; or if a library it loads
+/// from `libraries` (where Debian installs its architecture's) does.
+pub fn check_glibc_floor(
+    what: &str,
+    binary: &[u8],
+    floor: Version,
+    libraries: Option<&Path>,
+) -> Result<()> {
     match newest_glibc(binary).with_context(|| format!("{what} is not a readable ELF file"))? {
         Some(need) if need.version > floor => bail!(
             "{what} needs glibc {} (its symbol {} is bound to GLIBC_{}), above the release's \
@@ -50,9 +57,80 @@ pub fn check_glibc_floor(what: &str, binary: &[u8], floor: Version) -> Result<()
             need.symbol,
             need.version
         ),
-        _ => Ok(()),
+        _ => {}
     }
+    let Some(dir) = libraries else {
+        return Ok(());
+    };
+    for (library, need) in library_needs(binary, dir)?.found {
+        if need.version > floor {
+            bail!(
+                "{what} loads {library}, which needs glibc {} (its symbol {} is bound to \
+                 GLIBC_{}), above the release's floor of {floor}: it would not start on the \
+                 older systems the floor promises. Raise `min-glibc` in \
+                 [workspace.metadata.dist] to {}, or compile the library into the program",
+                need.version,
+                need.symbol,
+                need.version,
+                need.version
+            );
+        }
+    }
+    Ok(())
 }
+
+/// What the shared libraries a binary loads besides glibc's (and gcc's
+/// unwinder) need of glibc.
+#[derive(Debug, Default)]
+pub struct LibraryNeeds {
+    /// Each one found, with the newest glibc it needs (none for a library
+    /// that needs no versioned symbol).
+    pub found: Vec<(String, GlibcNeed)>,
+    /// Those not in the folder looked in.
+    pub missing: Vec<String>,
+}
+
+/// What the libraries `binary` loads need of glibc, each read from `dir`,
+/// where Debian installs the libraries of the binary's architecture
+/// (/usr/lib/aarch64-linux-gnu): the floor of a binary is the newest of
+/// its own needs and theirs.
+pub fn library_needs(binary: &[u8], dir: &Path) -> Result<LibraryNeeds> {
+    let mut needs = LibraryNeeds::default();
+    for library in needed_libraries(binary)?.into_keys() {
+        if is_glibc_library(&library) || library == "libgcc_s.so.1" {
+            continue;
+        }
+        let path = dir.join(&library);
+        let Ok(data) = std::fs::read(&path) else {
+            needs.missing.push(library);
+            continue;
+        };
+        let need = newest_glibc(&data)
+            .with_context(|| format!("{} is not a readable ELF file", path.display()))?;
+        if let Some(need) = need {
+            needs.found.push((library, need));
+        }
+    }
+    Ok(needs)
+}
+
+/// Whether `library` (a DT_NEEDED name) is glibc's own: its loader, libc
+/// and the libraries glibc ships beside it.
+pub fn is_glibc_library(library: &str) -> bool {
+    library.starts_with("ld-linux")
+        || library.starts_with("ld64.so")
+        || GLIBC_LIBRARIES.contains(&library)
+}
+
+/// glibc's libraries besides the dynamic loader.
+const GLIBC_LIBRARIES: &[&str] = &[
+    "libc.so.6",
+    "libm.so.6",
+    "libpthread.so.0",
+    "libdl.so.2",
+    "librt.so.1",
+    "libutil.so.1",
+];
 
 fn glibc_need<Elf: FileHeader<Endian = object::Endianness>>(
     data: &[u8],

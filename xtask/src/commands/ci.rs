@@ -208,7 +208,7 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
         .chain(added_by_the_suite(ws))
         .collect::<Vec<_>>();
     steps.time("provisioning", || {
-        provision::ensure(&ws.sh, &ws.tools_dir, &specs, &installed, no_install)
+        provision::ensure(&ws.sh, &ws.tools_dir, &specs, (&installed, &[]), no_install)
     })?;
     let compiling = compile_in_background(ws, compiled, no_install);
     steps.time("formatting", || {
@@ -330,7 +330,7 @@ fn compile_in_background(
             let sh = Shell::new()?;
             sh.change_dir(&root);
             tools::add_tools_to_path(&sh, &tools_dir)?;
-            provision::ensure(&sh, &tools_dir, &[], &tools, no_install)
+            provision::ensure(&sh, &tools_dir, &[], (&tools, &[]), no_install)
         };
         (compile(), started.elapsed())
     })

@@ -626,7 +626,10 @@ impl OneTarget<'_> {
                 let checked = macho_imports::check(what, binary)?;
                 eprintln!("    {checked} imports, each one Apple's libraries export");
             }
-            Check::GlibcFloor(floor) => elf::check_glibc_floor(what, binary, *floor)?,
+            Check::GlibcFloor(floor) => {
+                let libraries = spec.debian_libraries();
+                elf::check_glibc_floor(what, binary, *floor, libraries.as_deref())?
+            }
             Check::MacosFloor(floor) => macho::check_macos_floor(what, binary, *floor)?,
             Check::Headers => {
                 // Its errors read as the rest of a sentence about the binary.

@@ -8,8 +8,8 @@ use crate::machine::provision::{self, Missing};
 use crate::machine::tools::{self, Presence};
 use crate::targets::{self, Builder, Os};
 use crate::vocab::{Role, Tool};
-use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
+use crate::workspace::{self, Workspace};
 
 pub fn run(ws: &Workspace) -> Result<()> {
     let targets: Vec<&Configured> = ws.config.targets.iter().collect();
@@ -84,7 +84,8 @@ pub fn run(ws: &Workspace) -> Result<()> {
         }
     }
     let specs: Vec<_> = targets.iter().map(|configured| configured.spec).collect();
-    let missing = Missing::find(&ws.sh, &ws.tools_dir, &ws.toolchain, &specs, &[]);
+    let system = workspace::system_packages(&targets);
+    let missing = Missing::find(&ws.sh, &ws.tools_dir, &ws.toolchain, &specs, (&[], &system));
     if missing.is_empty() {
         println!("\nEvery configured target can be built, and every runnable one tested.");
         return Ok(());

@@ -226,6 +226,7 @@ mod tests {
             ci_runner: ci_runner.map(str::to_owned),
             glibc_floor: spec.min_glibc,
             macos_floor: spec.min_macos,
+            apt: Vec::new(),
         }
     }
 

@@ -111,6 +111,7 @@ fn known_targets(ws: &Workspace) -> Vec<Configured> {
                     ci_runner: configured.ci_runner.clone(),
                     glibc_floor: configured.glibc_floor,
                     macos_floor: configured.macos_floor,
+                    apt: configured.apt.clone(),
                 },
                 None => Configured {
                     spec,
@@ -118,6 +119,7 @@ fn known_targets(ws: &Workspace) -> Vec<Configured> {
                     ci_runner: None,
                     glibc_floor: spec.min_glibc,
                     macos_floor: spec.min_macos,
+                    apt: Vec::new(),
                 },
             }
         })

@@ -26,7 +26,11 @@ use crate::vocab::{Pin, Probe, Role, Source, Tool};
 #[derive(Debug, Default)]
 pub struct Missing {
     pub rust_std: Vec<&'static str>,
-    pub apt: BTreeMap<&'static str, Vec<&'static str>>,
+    /// Debian packages, as apt names them (`libudev-dev:arm64`).
+    pub apt: BTreeMap<String, Vec<&'static str>>,
+    /// The architectures dpkg must be told of first, for packages of
+    /// theirs (`dpkg --add-architecture arm64`).
+    pub foreign_architectures: Vec<String>,
     pub pip: Vec<(&'static Pin, Vec<&'static str>)>,
     pub cargo: Vec<(&'static Pin, Vec<&'static str>)>,
     pub npm: Vec<(&'static Pin, Vec<&'static str>)>,
@@ -34,16 +38,18 @@ pub struct Missing {
 
 impl Missing {
     /// Looks at the machine for each target's standard library and tools,
-    /// and for `extra` tools needed for the reason given beside each (e.g.
-    /// CI's artifact checks).
+    /// for `extra` tools needed for the reason given beside each (e.g.
+    /// CI's artifact checks), and for the Debian packages a program's
+    /// build needs (`system`).
     pub fn find(
         sh: &Shell,
         tools_dir: &Path,
         toolchain: &Toolchain,
         targets: &[&TargetSpec],
-        extra: &[(Tool, &'static str)],
+        (extra, system): (&[(Tool, &'static str)], &[SystemPackage]),
     ) -> Missing {
         let mut missing = Missing::default();
+        missing.add_system_packages(sh, system);
         for (tool, why) in extra {
             if !tools::is_present(sh, tools_dir, tool) {
                 missing.add(*tool, why);
@@ -81,13 +87,37 @@ impl Missing {
 
     fn add(&mut self, tool: Tool, needer: &'static str) {
         let needers = match tool.source {
-            Source::Apt(package) => self.apt.entry(package).or_default(),
+            Source::Apt(package) => self.apt.entry(package.to_owned()).or_default(),
             Source::Pip(pin) => needers_of(&mut self.pip, pin),
             Source::Cargo(pin) => needers_of(&mut self.cargo, pin),
             Source::Npm(pin) => needers_of(&mut self.npm, pin),
         };
         if !needers.contains(&needer) {
             needers.push(needer);
+        }
+    }
+
+    /// The packages of `system` that dpkg does not have installed, and the
+    /// architectures it is not told of yet.
+    fn add_system_packages(&mut self, sh: &Shell, system: &[SystemPackage]) {
+        let known = cmd!(sh, "dpkg --print-foreign-architectures")
+            .quiet()
+            .read()
+            .unwrap_or_default();
+        for package in system {
+            if package.is_installed(sh) {
+                continue;
+            }
+            if let Some(arch) = &package.foreign_architecture
+                && !known.lines().any(|line| line == arch)
+                && !self.foreign_architectures.contains(arch)
+            {
+                self.foreign_architectures.push(arch.clone());
+            }
+            let needers = self.apt.entry(package.apt_name.clone()).or_default();
+            if !needers.contains(&package.needed_by) {
+                needers.push(package.needed_by);
+            }
         }
     }
 
@@ -105,11 +135,7 @@ impl Missing {
         for triple in &self.rust_std {
             parts.push(format!("the {triple} standard library"));
         }
-        parts.extend(
-            self.apt
-                .keys()
-                .map(|package| Source::Apt(package).to_string()),
-        );
+        parts.extend(self.apt.keys().map(|package| format!("{package} (apt)")));
         parts.extend(self.pip.iter().map(|(pin, _)| Source::Pip(pin).to_string()));
         parts.extend(
             self.cargo
@@ -177,28 +203,40 @@ impl Missing {
         steps
     }
 
-    /// `apt-get update`, then one `apt-get install` of every package.
+    /// dpkg told of each foreign architecture, `apt-get update`, then one
+    /// `apt-get install` of every package.
     fn apt_steps(&self) -> Vec<InstallStep> {
         if self.apt.is_empty() {
             return Vec::new();
         }
-        let packages: Vec<&str> = self.apt.keys().copied().collect();
+        let packages: Vec<&str> = self.apt.keys().map(String::as_str).collect();
         let why: Vec<String> = self
             .apt
             .iter()
             .map(|(package, needers)| format!("{package} ({})", needed_by(needers)))
             .collect();
-        vec![
-            InstallStep::new("the apt package lists", "apt-get", ["update", "-q"]).needing_root(),
+        let architectures = self.foreign_architectures.iter().map(|arch| {
             InstallStep::new(
-                format!("with apt: {}", why.join(", ")),
-                "apt-get",
-                ["install", "-y", "-q", "--no-install-recommends"]
-                    .into_iter()
-                    .chain(packages),
+                format!("dpkg's {arch} architecture, for the libraries of that target"),
+                "dpkg",
+                ["--add-architecture", arch.as_str()],
             )
-            .needing_root(),
-        ]
+            .needing_root()
+        });
+        architectures
+            .chain([
+                InstallStep::new("the apt package lists", "apt-get", ["update", "-q"])
+                    .needing_root(),
+                InstallStep::new(
+                    format!("with apt: {}", why.join(", ")),
+                    "apt-get",
+                    ["install", "-y", "-q", "--no-install-recommends"]
+                        .into_iter()
+                        .chain(packages),
+                )
+                .needing_root(),
+            ])
+            .collect()
     }
 
     /// A virtual environment in `tools_dir` if there is none, then one pip
@@ -392,17 +430,50 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
-/// Makes sure every tool the targets need, and every `extra` tool, is
-/// present, installing what is missing unless `no_install` is set.
+/// A Debian package a program's build for one target needs
+/// (`dependencies.apt`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemPackage {
+    /// As apt names it: `libudev-dev:arm64`, `cmake=3.25.1-1`.
+    pub apt_name: String,
+    /// The architecture it is for, where it is not the machine's own.
+    pub foreign_architecture: Option<String>,
+    /// The target.
+    pub needed_by: &'static str,
+}
+
+impl SystemPackage {
+    /// Whether dpkg has it installed (at the version asked, if one is).
+    fn is_installed(&self, sh: &Shell) -> bool {
+        let (name, version) = match self.apt_name.split_once('=') {
+            Some((name, version)) => (name, Some(version)),
+            None => (self.apt_name.as_str(), None),
+        };
+        let format = "${db:Status-Status} ${Version}";
+        let Ok(status) = cmd!(sh, "dpkg-query --show --showformat={format} {name}")
+            .quiet()
+            .ignore_stderr()
+            .read()
+        else {
+            return false;
+        };
+        let (state, installed) = status.split_once(' ').unwrap_or((&status, ""));
+        state == "installed" && version.is_none_or(|version| version == installed)
+    }
+}
+
+/// Makes sure every tool the targets need, every `extra` tool and every
+/// `system` package is present, installing what is missing unless
+/// `no_install` is set.
 pub fn ensure(
     sh: &Shell,
     tools_dir: &Path,
     targets: &[&TargetSpec],
-    extra: &[(Tool, &'static str)],
+    (extra, system): (&[(Tool, &'static str)], &[SystemPackage]),
     no_install: bool,
 ) -> Result<()> {
     let toolchain = Toolchain::probe(sh)?;
-    let missing = Missing::find(sh, tools_dir, &toolchain, targets, extra);
+    let missing = Missing::find(sh, tools_dir, &toolchain, targets, (extra, system));
     if missing.is_empty() {
         return Ok(());
     }
@@ -435,7 +506,8 @@ pub fn ensure(
         step.run(sh, privilege)?;
     }
 
-    let still_missing = Missing::find(sh, tools_dir, &Toolchain::probe(sh)?, targets, extra);
+    let toolchain = Toolchain::probe(sh)?;
+    let still_missing = Missing::find(sh, tools_dir, &toolchain, targets, (extra, system));
     if !still_missing.is_empty() {
         bail!(
             "after installing, this machine still lacks {}. Install it by hand:\n{}",
@@ -481,7 +553,7 @@ mod tests {
         missing.rust_std.push("aarch64-unknown-linux-gnu");
         missing
             .apt
-            .insert("qemu-user", vec!["aarch64-unknown-linux-gnu"]);
+            .insert("qemu-user".to_owned(), vec!["aarch64-unknown-linux-gnu"]);
         missing
             .pip
             .push((&crate::pins::ZIGLANG, vec!["aarch64-apple-darwin"]));

@@ -297,7 +297,8 @@ impl TargetPlan {
 /// Why `configured` cannot be built on this machine, if it cannot: an
 /// MSVC target, unless its binaries were built elsewhere (`prebuilt`); a
 /// target a package's crates would link a system library for that they do
-/// not compile (OpenSSL); a macOS target that zig links (a Mac links with
+/// not compile and nothing installs, or a musl target given one to link
+/// ([`system_libraries`]); a macOS target that zig links (a Mac links with
 /// its own SDK) of a package that links an Apple library the record lacks,
 /// with no SDK.
 fn why_not_here(
@@ -314,9 +315,11 @@ fn why_not_here(
     if prebuilt.is_some() {
         return Ok(None);
     }
+    if let Some(reason) = system_libraries::musl_asked_to_link(configured) {
+        return Ok(Some(reason));
+    }
     for package in &ws.config.packages {
-        if let Some(reason) = system_libraries::why_not_here(&ws.sh, package, configured.triple())?
-        {
+        if let Some(reason) = system_libraries::why_not_here(&ws.sh, package, configured)? {
             return Ok(Some(reason));
         }
     }

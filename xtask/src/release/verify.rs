@@ -15,7 +15,7 @@ use crate::formats::checksum::{self, SUMS_FILE};
 use crate::formats::{archive, deb, dmg, firmware, msi, npm, pkg, rpm, wheel};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::{container, installers, sbom, universal};
-use crate::targets::{self, platforms};
+use crate::targets::{self, Version, platforms};
 use crate::util::digest;
 use crate::vocab::Format;
 
@@ -471,16 +471,67 @@ impl Checker<'_> {
     /// manifest records.
     fn floors(&mut self, name: &str, artifact: &Artifact, entries: &[Entry]) {
         if let Some(floor) = artifact.glibc_floor {
+            let libraries = targets::lookup(&artifact.target).and_then(|s| s.debian_libraries());
             let problems = floor_problems(name, entries, elf::is_elf, |what, data| {
-                elf::check_glibc_floor(what, data, floor)
+                elf::check_glibc_floor(what, data, floor, libraries.as_deref())
             });
             self.findings.problems.extend(problems);
+            if let Some(dir) = &libraries {
+                self.library_floors(name, entries, floor, dir);
+            }
         }
         if let Some(floor) = artifact.macos_floor {
             let problems = floor_problems(name, entries, macho::is_macho, |what, data| {
                 macho::check_macos_floor(what, data, floor)
             });
             self.findings.problems.extend(problems);
+        }
+    }
+
+    /// For each ELF executable that loads libraries besides glibc's, the
+    /// glibc each of them needs, read from `dir` (this machine's copy for
+    /// the architecture): the floor the binary really has. A library not
+    /// installed here cannot be read, and is named.
+    fn library_floors(&mut self, name: &str, entries: &[Entry], floor: Version, dir: &Path) {
+        for entry in entries.iter().filter(|entry| entry.mode & 0o111 != 0) {
+            let Some(data) = entry.data.as_deref().filter(|data| elf::is_elf(data)) else {
+                continue;
+            };
+            let Ok(needs) = elf::library_needs(data, dir) else {
+                continue;
+            };
+            let what = format!("{name}: {}", entry.path);
+            let own = elf::newest_glibc(data)
+                .ok()
+                .flatten()
+                .map(|need| need.version);
+            let newest = needs
+                .found
+                .iter()
+                .map(|(_, need)| need.version)
+                .chain(own)
+                .max();
+            if !needs.found.is_empty()
+                && let Some(newest) = newest
+            {
+                let libraries: Vec<String> = needs
+                    .found
+                    .iter()
+                    .map(|(library, need)| format!("{library} needs {}", need.version))
+                    .collect();
+                self.checked(format!(
+                    "{what}: needs glibc {newest} with the libraries it loads ({}), within the \
+                     floor of {floor}",
+                    libraries.join(", ")
+                ));
+            }
+            if !needs.missing.is_empty() {
+                self.checked(format!(
+                    "{what}: loads {}, not installed here, so what they need of glibc is not \
+                     checked",
+                    needs.missing.join(", ")
+                ));
+            }
         }
     }
 
@@ -648,7 +699,7 @@ mod tests {
         let entries = [Entry::executable("app-1.0/app", exe.clone())];
         let glibc_problems = |floor| {
             floor_problems("app.tar.gz", &entries, elf::is_elf, |what, data| {
-                elf::check_glibc_floor(what, data, floor)
+                elf::check_glibc_floor(what, data, floor, None)
             })
         };
         let problems = glibc_problems(Version::new(2, 17));

@@ -26,7 +26,7 @@ pub mod unsupported;
 mod version;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
@@ -217,6 +217,18 @@ fn missing_row_message(triple: &str) -> String {
     )
 }
 
+/// Debian's architectures and their multiarch folders, as
+/// `dpkg-architecture -q DEB_HOST_MULTIARCH` names them.
+const MULTIARCH: [(&str, &str); 7] = [
+    ("amd64", "x86_64-linux-gnu"),
+    ("arm64", "aarch64-linux-gnu"),
+    ("armhf", "arm-linux-gnueabihf"),
+    ("riscv64", "riscv64-linux-gnu"),
+    ("ppc64el", "powerpc64le-linux-gnu"),
+    ("i386", "i386-linux-gnu"),
+    ("s390x", "s390x-linux-gnu"),
+];
+
 /// The table row for `triple` on the reference build machine (x86_64
 /// Linux): what `.cargo/config.toml` records, whatever machine this is.
 pub fn lookup(triple: &str) -> Option<&'static TargetSpec> {
@@ -368,7 +380,7 @@ impl TargetSpec {
                 ]
             }
             CCompiler::Gcc(_) | CCompiler::Zigbuild | CCompiler::Host | CCompiler::Msvc => {
-                Vec::new()
+                self.pkg_config_env()
             }
         };
         CargoConfig {
@@ -409,6 +421,48 @@ impl TargetSpec {
             overrides.push((format!("{prefix}_RUNNER"), runner));
         }
         overrides
+    }
+
+    /// Where pkg-config finds a glibc target's libraries when a cross gcc
+    /// links it: the `.pc` files of Debian's packages for its architecture
+    /// (`libudev-dev:arm64` puts them in /usr/lib/aarch64-linux-gnu/pkgconfig),
+    /// and no others, so that the build machine's own are never linked
+    /// into another architecture's binary. The sysroot is `/`, where
+    /// multiarch installs them; setting it also tells the pkg-config crate
+    /// that the cross build is set up.
+    fn pkg_config_env(&self) -> Vec<EnvVar> {
+        let (Os::Linux, Linker::CrossGcc(_), Some(multiarch)) =
+            (self.os, self.linker, self.debian_multiarch())
+        else {
+            return Vec::new();
+        };
+        let suffix = self.triple.replace('-', "_");
+        vec![
+            EnvVar::text(
+                format!("PKG_CONFIG_LIBDIR_{suffix}"),
+                format!("/usr/lib/{multiarch}/pkgconfig:/usr/share/pkgconfig"),
+            ),
+            EnvVar::text(format!("PKG_CONFIG_SYSROOT_DIR_{suffix}"), "/".to_owned()),
+        ]
+    }
+
+    /// Debian's multiarch folder name for its architecture
+    /// (`DEB_HOST_MULTIARCH`): where Debian installs the libraries of
+    /// that architecture, under /usr/lib.
+    pub fn debian_multiarch(&self) -> Option<&'static str> {
+        let arch = self.debian_arch?;
+        MULTIARCH
+            .iter()
+            .find(|(debian, _)| *debian == arch)
+            .map(|(_, multiarch)| *multiarch)
+    }
+
+    /// Where Debian installs the shared libraries of its architecture, for
+    /// glibc targets: what their binaries load beside glibc is read from
+    /// there (/usr/lib/aarch64-linux-gnu).
+    pub fn debian_libraries(&self) -> Option<PathBuf> {
+        self.min_glibc?;
+        Some(Path::new("/usr/lib").join(self.debian_multiarch()?))
     }
 
     /// The script that links and compiles C for a [`Linker::ZigCc`]
@@ -648,18 +702,20 @@ mod tests {
                 continue;
             };
             let gnu_triple = gcc.trim_end_matches("-gcc");
-            let output = Command::new("dpkg-architecture")
-                .args(["--host-type", gnu_triple, "--query", "DEB_HOST_ARCH"])
-                .env_remove("DEB_HOST_ARCH")
-                .output()
-                .expect("dpkg-architecture runs (package dpkg-dev)");
-            assert!(output.status.success(), "{gnu_triple}: {output:?}");
-            assert_eq!(
-                String::from_utf8_lossy(&output.stdout).trim(),
-                arch,
-                "{}",
-                spec.triple
-            );
+            let query = |variable: &str| {
+                let output = Command::new("dpkg-architecture")
+                    .args(["--host-type", gnu_triple, "--query", variable])
+                    .env_remove(variable)
+                    .output()
+                    .expect("dpkg-architecture runs (package dpkg-dev)");
+                assert!(output.status.success(), "{gnu_triple}: {output:?}");
+                String::from_utf8_lossy(&output.stdout).trim().to_owned()
+            };
+            assert_eq!(query("DEB_HOST_ARCH"), arch, "{}", spec.triple);
+            if spec.os == Os::Linux {
+                let multiarch = spec.debian_multiarch();
+                assert_eq!(multiarch, Some(query("DEB_HOST_MULTIARCH").as_str()));
+            }
         }
     }
 

@@ -17,8 +17,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use xshell::Shell;
 
+use crate::machine::provision::SystemPackage;
 use crate::machine::toolchain::Toolchain;
-use crate::machine::{provision, tools, web_pin};
+use crate::machine::{self, provision, tools, web_pin};
 use crate::targets::Os;
 use crate::vocab::Tool;
 
@@ -74,8 +75,36 @@ impl Workspace {
         if specs.iter().any(|spec| spec.os == Os::Browser) {
             web_pin::check_versions(&self.config.root)?;
         }
-        provision::ensure(&self.sh, &self.tools_dir, &specs, extra, no_install)
+        let system = system_packages(targets);
+        provision::ensure(
+            &self.sh,
+            &self.tools_dir,
+            &specs,
+            (extra, &system),
+            no_install,
+        )
     }
+}
+
+/// The Debian packages the targets' builds need (`dependencies.apt`), as
+/// apt names them on this machine.
+pub fn system_packages(targets: &[&Configured]) -> Vec<SystemPackage> {
+    let machine = machine::debian_architecture();
+    let mut packages = Vec::new();
+    for configured in targets {
+        let Some(arch) = configured.spec.debian_arch else {
+            continue;
+        };
+        for package in &configured.apt {
+            let foreign = package.is_library() && machine.as_deref() != Some(arch);
+            packages.push(SystemPackage {
+                apt_name: package.apt_spec(arch),
+                foreign_architecture: foreign.then(|| arch.to_owned()),
+                needed_by: configured.triple(),
+            });
+        }
+    }
+    packages
 }
 
 /// Writes what adding or removing a target edited, all or nothing: the

@@ -331,7 +331,8 @@ impl DebMetadata {
                 .iter()
                 .map(|binary| binary.data.as_slice())
                 .collect();
-            shared_library_depends(&all).with_context(|| {
+            let arch = spec.debian_arch.unwrap_or_default();
+            shared_library_depends(&all, arch).with_context(|| {
                 format!("cannot work out what the {} binary depends on", spec.triple)
             })?
         };

@@ -4,7 +4,8 @@
 //! `[package.metadata.dist]` (the tables this tool reads), or, since 0.23,
 //! in `dist-workspace.toml`'s `[dist]`. Its keys that this tool gives the
 //! same meaning are read as they are (`targets`, `features`,
-//! `default-features`, `all-features`, `installers`, `include`); the keys
+//! `default-features`, `all-features`, `installers`, `include`,
+//! `dependencies`); the keys
 //! it needs for its own work mean nothing here, and are set aside with the
 //! reason, to be listed once ([`IgnoredKey`]), rather than refused.
 
@@ -50,10 +51,6 @@ pub const IGNORED: &[(&str, &str)] = &[
         "the Homebrew formula is a release artifact, for any tap",
     ),
     ("formula", "the Homebrew formula is named after the package"),
-    (
-        "dependencies",
-        "this tool installs no system packages for a program yet: install what it lists before `cargo xtask dist`",
-    ),
     ("auto-includes", "`include` lists every file archives get"),
     (
         "msvc-crt-static",

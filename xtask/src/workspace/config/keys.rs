@@ -191,6 +191,16 @@ const DIST: &[Key] = &[
         "shipping/release-builds.md",
     ),
     key(
+        "dependencies",
+        "table",
+        "none",
+        "cargo-dist's: `dependencies.apt` lists the Debian packages the build needs, each \
+         `\"*\"`, a version, or `{ version, stage, targets }`. A `-dev` package is installed \
+         for each Linux target's architecture, and raises its glibc floor to Debian's; \
+         `homebrew` and `chocolatey` are set aside.",
+        "course/c-dependencies.md",
+    ),
+    key(
         "firmware",
         "table",
         "none",

@@ -23,6 +23,7 @@ use crate::vocab::Format;
 use crate::workspace::toml_file;
 
 pub mod cargo_dist;
+mod dependencies;
 mod features;
 mod floors;
 mod generate;
@@ -34,6 +35,7 @@ mod smoke;
 pub mod tables;
 
 pub use cargo_dist::IgnoredKey;
+pub use dependencies::AptPackage;
 use floors::{GLIBC_FLOOR, MACOS_FLOOR};
 pub use generate::Generate;
 pub use kinds::Kind;
@@ -98,12 +100,17 @@ pub struct Configured {
     pub ci_runner: Option<String>,
     /// For glibc targets, the newest glibc its release binary may need:
     /// `min-glibc` in `[workspace.metadata.dist]`, else the lowest Rust
-    /// supports on its architecture.
+    /// supports on its architecture, raised to the glibc of this machine's
+    /// Debian where the target links a library Debian built
+    /// (`dependencies.apt`).
     pub glibc_floor: Option<Version>,
     /// For macOS targets, the oldest macOS its release binary starts on:
     /// `min-macos` in `[workspace.metadata.dist]`, else the lowest Rust
     /// supports on its architecture.
     pub macos_floor: Option<Version>,
+    /// The Debian packages its build needs: `dependencies.apt` of
+    /// `[workspace.metadata.dist]`, for Linux targets.
+    pub apt: Vec<AptPackage>,
 }
 
 impl Configured {
@@ -198,6 +205,7 @@ impl Config {
         let place = "[workspace.metadata.dist]";
         let (dist, mut ignored) = cargo_dist::dist_table(&metadata, place)?;
         let dist: DistTable = tables::read(&dist, place)?;
+        ignored.extend(dependencies::set_aside(dist.dependencies.as_ref(), place));
         let (packages, ignored_in_packages) = shipped_packages(&metadata, &dist)?;
         ignored.extend(ignored_in_packages);
         let members = metadata.packages.iter().map(|m| m.name.clone()).collect();
@@ -398,17 +406,21 @@ fn configured_targets(
             Some(list) => parse_formats(spec, list)?,
             None => spec.default_formats().to_vec(),
         };
+        let apt = dependencies::apt_for(dist.dependencies.as_ref(), spec);
+        let glibc_floor = GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?;
         let mut configured = Configured {
             spec,
             formats,
             ci_runner: dist.ci_runner.get(triple).cloned(),
-            glibc_floor: GLIBC_FLOOR.for_target(triple, spec.min_glibc, min_glibc)?,
+            glibc_floor: dependencies::floor_with_libraries(glibc_floor, &apt),
             macos_floor: MACOS_FLOOR.for_target(triple, spec.min_macos, min_macos)?,
+            apt,
         };
         settle_channels(&mut configured, listed.is_some(), dist)?;
         targets.push(configured);
     }
     check_per_target_tables(dist, &triples)?;
+    dependencies::check_targets(dist.dependencies.as_ref(), &triples)?;
     let listed: Vec<bool> = targets
         .iter()
         .map(|t| dist.formats.contains_key(t.triple()))

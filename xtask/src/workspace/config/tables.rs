@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use super::dependencies::DependenciesTable;
 use crate::util::suggest::did_you_mean;
 
 /// What `cargo metadata --no-deps` says of the workspace.
@@ -124,6 +125,8 @@ pub struct DistTable {
     pub features: Option<Vec<String>>,
     pub default_features: Option<bool>,
     pub all_features: Option<bool>,
+    /// The Debian packages the build needs (cargo-dist's key).
+    pub dependencies: Option<DependenciesTable>,
 }
 
 /// `[workspace.metadata.dist.firmware]` and `.web]`.
@@ -259,6 +262,14 @@ const SHAPES: &[(&str, &str)] = &[
     (
         "generate.*",
         "a list of arguments, like [\"--generate\", \"man\"]",
+    ),
+    (
+        "dependencies",
+        "a table of package managers, like [workspace.metadata.dist.dependencies.apt]",
+    ),
+    (
+        "dependencies.apt",
+        "a table of Debian packages, each with its version (\"*\" for any) or a table like { targets = [\"aarch64-unknown-linux-gnu\"] }",
     ),
     (
         "pkg-identifier",
@@ -399,6 +410,18 @@ mod tests {
         let err = error(json!({ "formats": { "thumbv8m.main-none-eabi": "zip" } }));
         let expected = "`formats.thumbv8m.main-none-eabi` must be a list of formats, like [\"tar.gz\"], not string";
         assert!(err.contains(expected), "{err}");
+        let err = error(json!({ "dependencies": { "apt": { "libudev-dev": 3 } } }));
+        assert!(
+            err.contains(
+                "`dependencies.apt` must be a table of Debian packages, each with its version"
+            ),
+            "{err}"
+        );
+        let err = error(json!({ "dependencies": { "yum": {} } }));
+        assert!(
+            err.contains("[workspace.metadata.dist.dependencies] has a key `yum`"),
+            "{err}"
+        );
         let err = error(json!({ "sbom": "yes" }));
         assert!(
             err.contains("`sbom` must be true or false, not string \"yes\""),
