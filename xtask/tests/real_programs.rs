@@ -731,3 +731,166 @@ fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_ven
     assert!(!plan.contains("not built here"), "{plan}");
     assert!(plan.contains("--features openssl/vendored"), "{plan}");
 }
+
+/// A program that links two system libraries through pkg-config, the way
+/// most programs do on Linux: OpenSSL (openssl 0.10, as native-tls and
+/// git2 link it) and libudev (serialport 4, whose default feature
+/// enumerates ports through it). Without `dependencies.apt` both glibc
+/// targets are refused, naming the line to add; with it, dist installs
+/// Debian's packages for x86_64 and for aarch64 through multiarch, links
+/// them with the floor raised to Debian's glibc, and the binaries compute
+/// SHA-256 through OpenSSL under their runners. verify reports the floor
+/// the binary has with the libraries it loads, and the .deb depends on
+/// their packages. A musl target given a library to link is refused.
+#[test]
+#[ignore = "installs Debian's libssl-dev and libudev-dev for two architectures and builds with them; run by `cargo xtask ci`"]
+fn system_libraries_ship_from_debian_for_two_glibc_architectures() {
+    let scratch = Scratch::new("system-libraries");
+    let project = new_program(
+        scratch.path(),
+        (
+            "ports",
+            "0.3.0",
+            "Digests with OpenSSL and counts serial ports",
+        ),
+        "openssl = \"=0.10.82\"\nserialport = \"=4.10.1\"\n",
+        r#"fn main() {
+    let input = std::env::args().nth(1).unwrap_or_default();
+    if input == "--version" {
+        return println!("ports {}", env!("CARGO_PKG_VERSION"));
+    }
+    let digest = openssl::sha::sha256(input.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    println!("{hex}");
+    let ports = serialport::available_ports().map(|ports| ports.len()).unwrap_or(0);
+    eprintln!("{ports} serial ports");
+}
+"#,
+    );
+    let glibc = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
+    init(&project, &[glibc[0], glibc[1], "x86_64-unknown-linux-musl"]);
+    let plan = in_project(&project, &["dist", "--dry-run"]);
+    for needle in [
+        "aarch64-unknown-linux-gnu: not built here: `ports` links the system's OpenSSL",
+        "add `libssl-dev = \"*\"` to [workspace.metadata.dist.dependencies.apt]",
+        "x86_64-unknown-linux-musl: not built here: `ports` links the system's OpenSSL through \
+         openssl-sys v0.9.",
+        "a musl binary is static, so it cannot load Debian's OpenSSL",
+    ] {
+        assert!(plan.contains(needle), "{needle}:\n{plan}");
+    }
+
+    let cargo_toml = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let cargo_toml = cargo_toml.replace(
+        "[profile.dist]",
+        "[workspace.metadata.dist.dependencies.apt]\nlibssl-dev = \"*\"\nlibudev-dev = \"*\"\n\n\
+         [profile.dist]",
+    );
+    std::fs::write(project.join("Cargo.toml"), cargo_toml).unwrap();
+    let debian_glibc = tool_output(Command::new("dpkg-query").args([
+        "--show",
+        "--showformat=${Version}",
+        "libc6",
+    ]));
+    let debian_glibc = debian_glibc.split(['-', '+']).next().unwrap().to_owned();
+    let out = project.join("release");
+    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
+    for target in glibc {
+        args.extend(["--target", target]);
+    }
+    let said = in_project(&project, &args);
+    assert!(
+        said.contains(&format!("against glibc {debian_glibc}")),
+        "{said}"
+    );
+    let verified = succeed(xtask(&project, &["verify", out.to_str().unwrap()]));
+    run_in_dir(&out, "sha256sum", &["--check", "--quiet", "SHA256SUMS"]);
+    let floors: Vec<String> = manifest(&out)["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|artifact| artifact["glibc_floor"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        !floors.is_empty() && floors.iter().all(|f| *f == debian_glibc),
+        "{floors:?}"
+    );
+
+    let expected = tool_output(Command::new("python3").args([
+        "-c",
+        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
+    ]));
+    for (target, arch, run) in [
+        (glibc[0], "amd64", vec![]),
+        (
+            glibc[1],
+            "arm64",
+            vec!["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+        ),
+    ] {
+        let deb = out.join(format!("ports_0.3.0-1_{arch}.deb"));
+        let depends = tool_output(
+            Command::new("dpkg-deb")
+                .arg("--field")
+                .arg(&deb)
+                .arg("Depends"),
+        );
+        for package in ["libc6 (>= 2.", "libssl3 (>= 3", "libudev1 (>= "] {
+            assert!(
+                depends.contains(package),
+                "{target}: {package} in {depends}"
+            );
+        }
+        let unpacked = out.join(format!("unpacked-{arch}"));
+        std::fs::create_dir_all(&unpacked).unwrap();
+        let tarball = out.join(format!("ports-0.3.0-{target}.tar.gz"));
+        run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
+        let binary = unpacked.join(format!("ports-0.3.0-{target}/ports"));
+        let mut command = match run.split_first() {
+            Some((runner, args)) => {
+                let mut command = Command::new(runner);
+                command.args(args).arg(&binary);
+                command
+            }
+            None => Command::new(&binary),
+        };
+        assert_eq!(
+            tool_output(command.arg("abc")).trim(),
+            expected.trim(),
+            "{target}"
+        );
+        let tarball_name = tarball.file_name().unwrap().to_str().unwrap();
+        let floor_line = verified
+            .lines()
+            .find(|line| {
+                line.contains(tarball_name) && line.contains("with the libraries it loads")
+            })
+            .unwrap_or_else(|| panic!("verify reports no floor for {tarball_name}:\n{verified}"));
+        for library in ["libcrypto.so.3 needs 2.", "libudev.so.1 needs 2."] {
+            assert!(floor_line.contains(library), "{floor_line}");
+        }
+        assert!(
+            floor_line.contains(&format!("within the floor of {debian_glibc}")),
+            "{floor_line}"
+        );
+    }
+    let rpm = out.join("ports-0.3.0-1.aarch64.rpm");
+    let requires = tool_output(Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm));
+    assert!(requires.contains("libudev.so.1()(64bit)"), "{requires}");
+
+    // Named for the musl target, Debian's library is refused there.
+    let cargo_toml = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let cargo_toml = cargo_toml.replace(
+        "libudev-dev = \"*\"\n",
+        "libudev-dev = \"*\"\nlibcap-dev = { targets = [\"x86_64-unknown-linux-musl\"] }\n",
+    );
+    std::fs::write(project.join("Cargo.toml"), cargo_toml).unwrap();
+    let plan = in_project(&project, &["dist", "--dry-run"]);
+    assert!(
+        plan.contains(
+            "x86_64-unknown-linux-musl: not built here: [workspace.metadata.dist.dependencies.apt] \
+             gives x86_64-unknown-linux-musl `libcap-dev`"
+        ),
+        "{plan}"
+    );
+}

@@ -50,7 +50,8 @@ pub fn release_build<'a>(sh: &'a Shell, configured: &Configured) -> Cmd<'a> {
     let build = match configured.glibc_floor {
         Some(floor) => {
             let target = format!("{}.{floor}", spec.triple);
-            with_host_overrides(cmd!(sh, "cargo zigbuild --target {target}"), sh, spec)
+            let build = with_host_overrides(cmd!(sh, "cargo zigbuild --target {target}"), sh, spec);
+            with_debian_headers(build, configured)
         }
         None => command(sh, spec, "build"),
     };
@@ -58,6 +59,23 @@ pub fn release_build<'a>(sh: &'a Shell, configured: &Configured) -> Cmd<'a> {
         Some(floor) => build.env("MACOSX_DEPLOYMENT_TARGET", floor.to_string()),
         None => build,
     }
+}
+
+/// `build`, able to compile C against the Debian libraries the target's
+/// `dependencies.apt` installs: each keeps half its headers under
+/// /usr/include and half, those that differ by architecture (OpenSSL's
+/// `opensslconf.h`), under /usr/include/<multiarch>, which a cross gcc
+/// searches and zig does not. `-idirafter` puts that folder last, so it
+/// only supplies what no other folder has.
+fn with_debian_headers<'a>(build: Cmd<'a>, configured: &Configured) -> Cmd<'a> {
+    let multiarch = configured.spec.debian_multiarch();
+    let (Some(multiarch), true) = (multiarch, configured.apt.iter().any(|p| p.is_library())) else {
+        return build;
+    };
+    let variable = format!("CFLAGS_{}", configured.triple().replace('-', "_"));
+    let flags = std::env::var(&variable).unwrap_or_default();
+    let added = format!("-idirafter /usr/include/{multiarch}");
+    build.env(variable, format!("{flags} {added}").trim_start())
 }
 
 /// One command, as data: what the release plan shows, and what execution

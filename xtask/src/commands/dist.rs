@@ -232,7 +232,7 @@ fn build_every_target(
                 report.push(target.target, Outcome::NotHere(reason.clone()));
                 continue;
             }
-            Work::Build { packages } => packages,
+            Work::Build { packages, .. } => packages,
         };
         // Every shipped package of the target, or the target fails.
         let made: Result<Vec<Artifact>> = packages

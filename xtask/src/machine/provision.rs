@@ -586,6 +586,27 @@ mod tests {
     }
 
     #[test]
+    fn a_library_for_another_architecture_comes_after_dpkg_is_told_of_it() {
+        let mut missing = Missing::default();
+        missing.apt.insert(
+            "libudev-dev:arm64".to_owned(),
+            vec!["aarch64-unknown-linux-gnu"],
+        );
+        missing.foreign_architectures.push("arm64".to_owned());
+        let scratch = crate::util::tempdir::TempDir::new().unwrap();
+        let printed = missing.commands(scratch.path(), Some(Privilege::Root));
+        let lines: Vec<&str> = printed.lines().map(str::trim).collect();
+        assert_eq!(
+            lines,
+            [
+                "dpkg --add-architecture arm64",
+                "apt-get update -q",
+                "apt-get install -y -q --no-install-recommends libudev-dev:arm64",
+            ]
+        );
+    }
+
+    #[test]
     fn root_is_not_told_to_use_sudo() {
         let scratch = crate::util::tempdir::TempDir::new().unwrap();
         let printed = missing().commands(scratch.path(), Some(Privilege::Root));

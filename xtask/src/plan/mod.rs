@@ -35,8 +35,8 @@ use crate::machine::tools::tools_dir;
 use crate::release::layout::ReleaseLayout;
 use crate::targets::{self, Builder, Os, Runner, Version};
 use crate::vocab::Format;
-use crate::workspace::Workspace;
 use crate::workspace::config::{Configured, Kind, Package, SmokeRun};
+use crate::workspace::{self, Workspace};
 
 pub use release_steps::ReleaseStep;
 
@@ -82,12 +82,14 @@ pub struct TargetPlan {
 #[serde(rename_all = "kebab-case", tag = "work")]
 pub enum Work {
     Build {
+        /// The Debian packages installed for its build
+        /// (`dependencies.apt`), as apt names them.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        system_packages: Vec<String>,
         packages: Vec<PackagePlan>,
     },
     /// It cannot be built on this machine, and this says why and where.
-    NotHere {
-        reason: String,
-    },
+    NotHere { reason: String },
 }
 
 /// One shipped package on one target.
@@ -236,7 +238,7 @@ impl ReleasePlan {
             .iter()
             .filter(|plan| plan.target == triple)
             .flat_map(|plan| match &plan.work {
-                Work::Build { packages } => packages.as_slice(),
+                Work::Build { packages, .. } => packages.as_slice(),
                 Work::NotHere { .. } => &[],
             })
             .find(|plan| plan.package == package)
@@ -253,7 +255,7 @@ impl ReleasePlan {
     /// The file name of every artifact the release will hold, sorted.
     pub fn artifact_names(&self) -> Vec<String> {
         let per_target = self.targets.iter().flat_map(|plan| match &plan.work {
-            Work::Build { packages } => packages.as_slice(),
+            Work::Build { packages, .. } => packages.as_slice(),
             Work::NotHere { .. } => &[],
         });
         let mut names: Vec<String> = per_target
@@ -287,9 +289,19 @@ impl TargetPlan {
                 PackagePlan::new(ws, sh, &layouts[index], package, configured, selection)
             })
             .collect::<Result<Vec<_>>>()?;
+        let system_packages = match selection.prebuilt {
+            Some(_) => Vec::new(),
+            None => workspace::system_packages(&[configured])
+                .into_iter()
+                .map(|package| package.apt_name)
+                .collect(),
+        };
         Ok(TargetPlan {
             target,
-            work: Work::Build { packages },
+            work: Work::Build {
+                system_packages,
+                packages,
+            },
         })
     }
 }
@@ -515,7 +527,7 @@ fn printed_docs(ws: &Workspace, sh: &Shell, targets: &[TargetPlan]) -> Result<Ve
 }
 
 fn plan_builds(plan: &TargetPlan, package: &str) -> bool {
-    matches!(&plan.work, Work::Build { packages } if packages.iter().any(|p| p.package == package))
+    matches!(&plan.work, Work::Build { packages, .. } if packages.iter().any(|p| p.package == package))
 }
 
 /// The build of `package` for this machine, with the release's profile

@@ -137,7 +137,7 @@ fn universal_steps(artifacts: &[Artifact]) -> (Vec<ReleaseStep>, Vec<Artifact>) 
 fn planned_artifacts(targets: &[TargetPlan]) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
     for plan in targets {
-        let Work::Build { packages } = &plan.work else {
+        let Work::Build { packages, .. } = &plan.work else {
             continue;
         };
         for package in packages {

@@ -55,8 +55,18 @@ impl fmt::Display for TargetPlan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.work {
             Work::NotHere { reason } => writeln!(f, "{}: not built here: {reason}", self.target),
-            Work::Build { packages } => {
+            Work::Build {
+                system_packages,
+                packages,
+            } => {
                 writeln!(f, "{}:", self.target)?;
+                if !system_packages.is_empty() {
+                    writeln!(
+                        f,
+                        "  with apt (dependencies.apt): {}",
+                        system_packages.join(", ")
+                    )?;
+                }
                 packages
                     .iter()
                     .try_for_each(|package| write!(f, "{package}"))

@@ -97,7 +97,7 @@ fn planned_builds<'a>(
     let package = |name: &str| ws.config.packages.iter().find(|p| p.name == name);
     let mut builds = Vec::new();
     for target in &plan.targets {
-        let Work::Build { packages } = &target.work else {
+        let Work::Build { packages, .. } = &target.work else {
             continue;
         };
         for planned in packages {
