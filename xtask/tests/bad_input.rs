@@ -525,7 +525,7 @@ fn missing_c_compiler_is_named_in_the_summary() {
     edit(
         ws.path(),
         ".cargo/config.toml",
-        "CC_aarch64_unknown_linux_musl = { value = \"scripts/zig-cc\", relative = true }\n",
+        "CC_aarch64_unknown_linux_musl = { value = \"scripts/aarch64-unknown-linux-musl-cc\", relative = true }\n",
         "",
     );
     let output = xtask(

@@ -162,7 +162,7 @@ fn inline_target_and_env_tables_are_edited_in_place() {
     assert!(output.status.success(), "remove-target: {output:?}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
 
-    // A target whose C compiler zig is: its CC_/AR_/CFLAGS_ go with it.
+    // A target whose C compiler zig is: its CC_ and AR_ go with it.
     let zig_built = "x86_64-unknown-linux-musl";
     let env_name = zig_built.replace('-', "_");
     assert!(before.contains(&format!("CC_{env_name}")), "{before}");

@@ -689,28 +689,43 @@ fn aws_lc_rs_ships_for_windows_with_nasm() {
 }
 
 /// A fresh program of openssl 0.10's, as `cargo new` and `cargo add`
-/// make it, links the system's OpenSSL, which a release cannot link here:
-/// each target is refused before anything is built, naming the crate and
-/// the feature that compiles OpenSSL in. With that feature the same
-/// targets are planned.
+/// make it, links the system's OpenSSL, which a release cannot link here
+/// unless told how: each target is refused before anything is built,
+/// naming the crate and the feature that compiles OpenSSL in. With that
+/// feature the same targets are planned, and the musl one ships: OpenSSL's
+/// own build (perl's Configure, then make) compiles it with zig, and the
+/// static binary computes SHA-256 through it.
 #[test]
-#[ignore = "fetches openssl from crates.io; run by `cargo xtask ci`"]
+#[ignore = "fetches openssl from crates.io and compiles OpenSSL for musl; run by `cargo xtask ci`"]
 fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_vendors_it() {
     let scratch = Scratch::new("openssl");
     let project = new_program(
         scratch.path(),
         ("tls", "0.1.0", "Digests with OpenSSL"),
         "openssl = \"=0.10.82\"\n",
-        "fn main() {\n    println!(\"tls {}\", env!(\"CARGO_PKG_VERSION\"));\n    \
-         let _ = openssl::sha::sha256(b\"abc\");\n}\n",
+        r#"fn main() {
+    let input = std::env::args().nth(1).unwrap_or_default();
+    if input == "--version" {
+        return println!("tls {}", env!("CARGO_PKG_VERSION"));
+    }
+    let digest = openssl::sha::sha256(input.as_bytes());
+    println!("{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+}
+"#,
     );
-    let targets = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
+    let musl = "x86_64-unknown-linux-musl";
+    let targets = [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        musl,
+    ];
     init(&project, &targets);
     let plan = in_project(&project, &["dist", "--dry-run"]);
     for needle in [
         "x86_64-unknown-linux-gnu: not built here: `tls` links the system's OpenSSL through \
          openssl-sys v0.9",
         "aarch64-unknown-linux-gnu: not built here",
+        "x86_64-unknown-linux-musl: not built here",
         "features = [\"openssl/vendored\"]",
         "AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_DIR",
     ] {
@@ -719,7 +734,7 @@ fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_ven
     let output = dist_of(&project, &[]);
     let said = assert_fails_with(&output, &["nothing to build here"]);
     assert!(!said.contains("Compiling"), "something was built:\n{said}");
-    // Vendored, both are planned.
+    // Vendored, all are planned.
     let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
     let manifest = manifest.replace(
         "[workspace.metadata.dist]\n",
@@ -730,6 +745,25 @@ fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_ven
     let plan = in_project(&project, &["dist", "--dry-run"]);
     assert!(!plan.contains("not built here"), "{plan}");
     assert!(plan.contains("--features openssl/vendored"), "{plan}");
+    let out = project.join("release");
+    in_project(
+        &project,
+        &["dist", "--target", musl, "--out", out.to_str().unwrap()],
+    );
+    succeed(xtask(&project, &["verify", out.to_str().unwrap()]));
+    let unpacked = out.join("unpacked");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    let tarball = out.join(format!("tls-0.1.0-{musl}.tar.gz"));
+    run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
+    let binary = unpacked.join(format!("tls-0.1.0-{musl}/tls"));
+    let expected = tool_output(Command::new("python3").args([
+        "-c",
+        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
+    ]));
+    assert_eq!(
+        tool_output(Command::new(&binary).arg("abc")).trim(),
+        expected.trim()
+    );
 }
 
 /// A program that links two system libraries through pkg-config, the way

@@ -155,8 +155,9 @@ pub enum CCompiler {
     /// machine's `cc`, or a cross gcc such as `aarch64-linux-gnu-gcc`.
     Gcc(&'static str),
     /// zig's clang, for the zig target named (`x86_64-linux-musl`), through
-    /// `scripts/zig-cc`: `.cargo/config.toml` points cc-rs at it, since
-    /// Debian has no cross gcc for these targets.
+    /// `scripts/<triple>-cc`, which calls `scripts/zig-cc` with it:
+    /// `.cargo/config.toml` points cc-rs at it, since Debian has no cross
+    /// gcc for these targets.
     Zig(&'static str),
     /// zig's clang as `cargo zigbuild` sets it up for the target.
     Zigbuild,
@@ -358,18 +359,11 @@ impl TargetSpec {
             Runner::Native | Runner::None { .. } => None,
         };
         let env = match self.c_compiler {
-            CCompiler::Zig(zig_target) => {
+            CCompiler::Zig(_) => {
                 let suffix = self.triple.replace('-', "_");
                 vec![
-                    EnvVar::path(format!("CC_{suffix}"), "scripts/zig-cc"),
+                    EnvVar::path(format!("CC_{suffix}"), &self.zig_cc_script()),
                     EnvVar::path(format!("AR_{suffix}"), "scripts/zig-ar"),
-                    // zig turns on UBSan for unoptimized C and counts on its
-                    // own linker for the runtime; rust-lld and wasm-ld link
-                    // these targets, so it stays off, as in release builds.
-                    EnvVar::text(
-                        format!("CFLAGS_{suffix}"),
-                        format!("-target {zig_target} -fno-sanitize=undefined"),
-                    ),
                 ]
             }
             CCompiler::ZigCc(_) => {
