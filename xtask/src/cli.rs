@@ -15,6 +15,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "`cargo xtask <COMMAND> --help` shows a command's options."
 )]
 pub struct Cli {
+    /// Print only errors and the final summary: no progress lines, and
+    /// none of cargo's
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }

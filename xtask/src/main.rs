@@ -64,6 +64,7 @@ use crate::workspace::Workspace;
 fn main() -> ExitCode {
     die_quietly_on_closed_pipe();
     let cli = Cli::parse();
+    util::progress::set_quiet(cli.quiet);
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -3,6 +3,7 @@
 use anyhow::{Result, bail};
 
 use crate::targets::TargetSpec;
+use crate::util::progress;
 
 /// How one target fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +61,7 @@ impl Report {
 
     /// Prints the table and fails if any target failed.
     pub fn finish(self, what: &str) -> Result<()> {
-        eprintln!("\n{what} results:");
+        progress::summary(format_args!("\n{what} results:"));
         let width = self
             .rows
             .iter()
@@ -77,7 +78,7 @@ impl Report {
                 Outcome::NotHere(reason) => format!("not built here: {reason}"),
                 Outcome::Failed(reason) => format!("FAILED: {reason}"),
             };
-            eprintln!("  {triple:<width$}  {text}");
+            progress::summary(format_args!("  {triple:<width$}  {text}"));
         }
         let failed: Vec<&str> = self
             .rows

@@ -592,3 +592,38 @@ fn verify_of_a_folder_needs_no_toolchain_and_no_workspace() {
         "{said}"
     );
 }
+
+/// `--quiet` leaves errors and the final summary: dist prints its results
+/// and the artifacts it made, with none of its progress lines and none of
+/// cargo's; verify prints its verdict alone.
+#[test]
+#[ignore = "runs dist for the build machine's target, which `cargo xtask ci` has just built; run by `cargo xtask ci`"]
+fn quiet_prints_only_errors_and_the_summary() {
+    let out = Scratch::new("quiet");
+    let host = configured_targets()
+        .into_iter()
+        .find(|target| target["runner"] == "native")
+        .expect("a target that runs here");
+    let host = host["triple"].as_str().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let said = support::adoption::succeed(xtask(
+        &repo_root(),
+        &["dist", "--quiet", "--target", host, "--out", out_arg],
+    ));
+    for expected in ["dist results:", &format!("artifacts in {out_arg}:")] {
+        assert!(said.contains(expected), "{expected}:\n{said}");
+    }
+    for noise in ["==> ", "$ cargo", "Compiling", "Finished", "    -> "] {
+        assert!(!said.contains(noise), "{noise}:\n{said}");
+    }
+    let said = support::adoption::succeed(xtask(&repo_root(), &["verify", "--quiet", out_arg]));
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.contains("verified: every artifact matches SHA256SUMS"),
+        "{said}"
+    );
+    // A failure still prints its error.
+    let output = xtask(&repo_root(), &["verify", "--quiet", "/nonexistent/release"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("error: "));
+}

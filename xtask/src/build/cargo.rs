@@ -14,6 +14,7 @@ use serde::Serialize;
 use xshell::{Cmd, Shell, cmd};
 
 use crate::targets::{Builder, Os, TargetSpec};
+use crate::util::progress;
 use crate::workspace::config::{Configured, Package};
 
 /// `cargo <subcommand> --target T`. For zig-linked targets, cargo-zigbuild
@@ -232,7 +233,7 @@ fn read_messages(messages: &str, bins: &[String]) -> Result<Built> {
 /// [`run`], returning cargo's standard output when `capture` is set (it is
 /// passed through otherwise).
 fn run_capturing(command: Cmd<'_>, spec: &TargetSpec, capture: bool) -> Result<String> {
-    eprintln!("$ {command}");
+    progress::line(format_args!("$ {command}"));
     let shown = command.to_string();
     let mut command = Command::from(command);
     if std::io::stderr().is_terminal() {
@@ -256,7 +257,7 @@ fn run_capturing(command: Cmd<'_>, spec: &TargetSpec, capture: bool) -> Result<S
     let mut tail: VecDeque<String> = VecDeque::new();
     for line in BufReader::new(stderr).split(b'\n') {
         let line = String::from_utf8_lossy(&line?).into_owned();
-        eprintln!("{line}");
+        progress::line(&line);
         if tail.len() == 500 {
             tail.pop_front();
         }
@@ -272,6 +273,10 @@ fn run_capturing(command: Cmd<'_>, spec: &TargetSpec, capture: bool) -> Result<S
     };
     if status.success() {
         return Ok(stdout);
+    }
+    if progress::is_quiet() {
+        // The error needs cargo's account of it, which --quiet held back.
+        tail.iter().for_each(progress::summary);
     }
     match diagnose(tail.iter().map(String::as_str), spec) {
         Some(diagnosis) => bail!("{diagnosis}"),

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use xshell::Shell;
 
+use crate::util::progress;
 use crate::workspace::config::Generate;
 
 /// One printed file: `(binary, kind, bytes)`, kind as [`Generate`] names
@@ -41,7 +42,7 @@ pub fn print(
                      print it, or remove `{kind}`."
                 );
             }
-            eprintln!("    {file}: printed by `{command}`");
+            progress::detail(format_args!("{file}: printed by `{command}`"));
             printed.push((bin.clone(), *kind, output.stdout));
         }
     }

@@ -15,6 +15,7 @@ use xshell::Shell;
 
 use crate::build::wasm_bindgen::Bindings;
 use crate::targets::{Runner, TargetSpec};
+use crate::util::progress;
 
 /// Smoke-runs `binary`, the release build of `bin` for `spec`, with
 /// `args` under the target's runner, from the workspace at `root` (the
@@ -28,7 +29,10 @@ pub fn run(
     version: &str,
     args: &[String],
 ) -> Result<SmokeResult> {
-    eprintln!("==> dist {}: smoke run {}", spec.triple, spec.runner);
+    progress::step(format_args!(
+        "dist {}: smoke run {}",
+        spec.triple, spec.runner
+    ));
     let runner = spec.cargo_config().runner_command(root).unwrap_or_default();
     let mut words = runner.iter().map(PathBuf::from).chain([binary.to_owned()]);
     let program = words.next().expect("the binary, at least");
@@ -62,7 +66,7 @@ pub fn run(
         );
     }
     for line in printed.trim().lines() {
-        eprintln!("    {line}");
+        progress::detail(format_args!("{line}"));
     }
     Ok(SmokeResult::Ran(spec.runner.kind()))
 }
@@ -72,7 +76,10 @@ pub fn run(
 /// instantiate the module (every import the module needs given, its start
 /// function run).
 pub fn load_in_node(sh: &Shell, bindings: &Bindings) -> Result<SmokeResult> {
-    eprintln!("==> smoke run: {} loaded in Node.js", bindings.entry);
+    progress::step(format_args!(
+        "smoke run: {} loaded in Node.js",
+        bindings.entry
+    ));
     let entry = bindings.dir.join(&bindings.entry);
     let module = bindings.dir.join(&bindings.module);
     let script = "const [entry, module] = process.argv.slice(1);\n\
@@ -97,7 +104,7 @@ pub fn load_in_node(sh: &Shell, bindings: &Bindings) -> Result<SmokeResult> {
             said(&printed.stderr)
         );
     }
-    eprintln!("    {}", said(&printed.stdout));
+    progress::detail(format_args!("{}", said(&printed.stdout)));
     Ok(SmokeResult::Ran(Runner::WasmBindgen.kind()))
 }
 

@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::TripleArg;
 use crate::targets;
+use crate::util::progress;
 use crate::workspace::config::Kind;
 use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
@@ -26,7 +27,9 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
     let triple = args.triple.as_str();
     let spec = targets::resolve(&ws.toolchain.host, triple, &ws.toolchain.known_targets)?;
     if ws.config.is_configured(triple) {
-        eprintln!("{triple} is already a configured target; nothing to change.");
+        progress::summary(format_args!(
+            "{triple} is already a configured target; nothing to change."
+        ));
         return Ok(());
     }
     let root = &ws.config.root;
@@ -64,33 +67,37 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         &configured,
     )
     .with_context(|| format!("adding {triple} failed"))?;
-    eprintln!("added {triple}:");
-    eprintln!("  Cargo.toml           [workspace.metadata.dist] targets");
-    eprintln!("  rust-toolchain.toml  [toolchain] targets");
+    progress::summary(format_args!("added {triple}:"));
+    progress::summary(format_args!(
+        "  Cargo.toml           [workspace.metadata.dist] targets"
+    ));
+    progress::summary(format_args!("  rust-toolchain.toml  [toolchain] targets"));
     if changes.done.is_empty() {
-        eprintln!("  .cargo/config.toml   nothing: cargo's defaults link and run it");
+        progress::summary(format_args!(
+            "  .cargo/config.toml   nothing: cargo's defaults link and run it"
+        ));
     }
     for line in &changes.done {
-        eprintln!("  .cargo/config.toml   {line}");
+        progress::summary(format_args!("  .cargo/config.toml   {line}"));
     }
     for line in &changes.left_alone {
-        eprintln!("  .cargo/config.toml   {line}");
+        progress::summary(format_args!("  .cargo/config.toml   {line}"));
     }
-    eprintln!("  {:<20} {pipeline}", gitlab_ci::FILE);
+    progress::summary(format_args!("  {:<20} {pipeline}", gitlab_ci::FILE));
     match spec.build_only_reason() {
-        _ if spec.built_elsewhere().is_some() => eprintln!(
+        _ if spec.built_elsewhere().is_some() => progress::summary(format_args!(
             "{triple} is built and tested on Windows: `cargo xtask plan` puts it on a Windows \
              runner, and `cargo xtask dist --target {triple} --prebuilt DIR` packages what it \
              built."
-        ),
-        None => eprintln!(
+        )),
+        None => progress::summary(format_args!(
             "`cargo xtask test --target {triple}` installs what it needs and runs its tests {}.",
             spec.runner
-        ),
-        Some(why) => eprintln!(
+        )),
+        Some(why) => progress::summary(format_args!(
             "`cargo xtask test --target {triple}` installs what it needs and compiles its \
              tests; it is build-only here ({why})."
-        ),
+        )),
     }
     Ok(())
 }

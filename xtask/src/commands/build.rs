@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::build::cargo;
 use crate::cli::BuildArgs;
 use crate::report::{Outcome, Report};
+use crate::util::progress;
 use crate::workspace::Workspace;
 use crate::workspace::config::Configured;
 
@@ -26,10 +27,10 @@ fn build_one(ws: &Workspace, configured: &Configured, profile: &str) -> Outcome 
     if let Some(reason) = spec.built_elsewhere() {
         return Outcome::NotHere(reason);
     }
-    eprintln!(
-        "==> building {} ({profile}) with {}",
+    progress::step(format_args!(
+        "building {} ({profile}) with {}",
         spec.triple, spec.linker
-    );
+    ));
     let build = cargo::command(&ws.sh, spec, "build")
         .args(ws.config.cargo_packages(spec))
         .args(["--profile", profile]);

@@ -34,6 +34,7 @@ use crate::machine::{provision, tools};
 use crate::pins;
 use crate::release::publish;
 use crate::targets::{self, Os, TargetSpec, runs_with};
+use crate::util::progress;
 use crate::vocab::{Pin, Probe, Role, Source, Tool};
 use crate::workspace::config::Configured;
 use crate::workspace::{Workspace, gitlab_ci};
@@ -272,7 +273,7 @@ fn every_step(ws: &Workspace, no_install: bool, steps: &mut Steps) -> Result<()>
         let (compiled, took) = compiling
             .join()
             .map_err(|_| anyhow::anyhow!("compiling the tools panicked"))?;
-        eprintln!("(they took {:.1} s)", took.as_secs_f64());
+        progress::detail(format_args!("(they took {:.1} s)", took.as_secs_f64()));
         compiled
     })?;
     the_xtasks_own_tests(ws, steps)
@@ -521,10 +522,10 @@ impl TestRun {
     /// Runs it in the workspace `root` with the tools on `path`, then
     /// prints its log whole; returns its time and whether it passed.
     fn run(&self, root: &Path, path: &std::ffi::OsStr) -> (Duration, bool) {
-        eprintln!(
-            "==> {} (started; its output follows when it ends)",
+        progress::step(format_args!(
+            "{} (started; its output follows when it ends)",
             self.label
-        );
+        ));
         let started = Instant::now();
         let passed = std::fs::File::create(&self.log).and_then(|log| {
             std::process::Command::new("cargo")
@@ -542,16 +543,21 @@ impl TestRun {
         let passed = match passed {
             Ok(status) => status.success(),
             Err(err) => {
-                eprintln!("cannot run {}: {err}", self.label);
+                progress::summary(format_args!("cannot run {}: {err}", self.label));
                 false
             }
         };
-        eprintln!(
-            "==> {} ({:.0} s, {}):\n{output}",
+        let said = format!(
+            "{} ({:.0} s, {}):\n{output}",
             self.label,
             took.as_secs_f64(),
             if passed { "passed" } else { "FAILED" }
         );
+        // A failed binary's output is the error, which --quiet keeps.
+        match passed {
+            true => progress::step(said),
+            false => progress::summary(format_args!("==> {said}")),
+        }
         (took, passed)
     }
 }
@@ -605,7 +611,7 @@ impl Steps {
 
     /// Runs `step`, announced as `==> name`, and records its time.
     fn time<T>(&mut self, name: &str, step: impl FnOnce() -> Result<T>) -> Result<T> {
-        eprintln!("==> {name}");
+        progress::step(name);
         let started = Instant::now();
         let result = step();
         self.timed
@@ -625,12 +631,18 @@ impl Steps {
             .map(|(name, ..)| name.len())
             .max()
             .unwrap_or(0);
-        eprintln!("\nci steps:");
+        progress::summary("\nci steps:");
         for (name, took, passed) in &self.timed {
             let mark = if *passed { "" } else { "  FAILED" };
-            eprintln!("  {name:<width$}  {:>7.1} s{mark}", took.as_secs_f64());
+            progress::summary(format_args!(
+                "  {name:<width$}  {:>7.1} s{mark}",
+                took.as_secs_f64()
+            ));
         }
         let total = self.started.elapsed().as_secs_f64();
-        eprintln!("  {:<width$}  {total:>7.1} s", "total, start to end");
+        progress::summary(format_args!(
+            "  {:<width$}  {total:>7.1} s",
+            "total, start to end"
+        ));
     }
 }

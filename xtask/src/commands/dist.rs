@@ -44,6 +44,7 @@ use crate::release::signing::{self, Signer};
 use crate::release::{publish, sbom};
 use crate::report::{Outcome, Report};
 use crate::targets::{self, Os};
+use crate::util::progress;
 use crate::util::stopwatch::Stopwatch;
 use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Tool};
@@ -65,7 +66,7 @@ pub fn run(ws: &Workspace, args: &DistArgs) -> Result<()> {
         return Ok(());
     }
     for ignored in &plan.ignored_keys {
-        eprintln!("note: {ignored}");
+        progress::note(format_args!("{ignored}"));
     }
     let stopwatch = Stopwatch::default();
     let finished = carry_out(ws, args, &plan, layouts, &stopwatch)?;
@@ -298,28 +299,31 @@ fn print_summary(finished: &Finished, stopwatch: &Stopwatch) {
         out,
         took,
     } = finished;
-    eprintln!(
+    progress::summary(format_args!(
         "\n{} artifacts in {}:",
         manifest.artifacts.len(),
         out.display()
-    );
+    ));
     for artifact in &manifest.artifacts {
-        eprintln!(
+        progress::summary(format_args!(
             "  {:<52} {:>9} bytes  smoke run: {}",
             artifact.name,
             artifact.size,
             artifact.smoke_run.name()
-        );
+        ));
     }
     let in_cargo = stopwatch.of(BUILD);
     match in_cargo.is_zero() {
-        true => eprintln!("dist took {:.1} s, and built nothing", took.as_secs_f64()),
-        false => eprintln!(
+        true => progress::summary(format_args!(
+            "dist took {:.1} s, and built nothing",
+            took.as_secs_f64()
+        )),
+        false => progress::summary(format_args!(
             "dist took {:.1} s, of which the cargo builds {:.1} s ({:.3}x)",
             took.as_secs_f64(),
             in_cargo.as_secs_f64(),
             took.as_secs_f64() / in_cargo.as_secs_f64()
-        ),
+        )),
     }
     print_stages(stopwatch);
 }
@@ -329,7 +333,10 @@ fn print_stages(stopwatch: &Stopwatch) {
     let stages = stopwatch.stages();
     let width = stages.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     for (name, took) in stages {
-        eprintln!("  {name:<width$}  {:>8.2} s", took.as_secs_f64());
+        progress::line(format_args!(
+            "  {name:<width$}  {:>8.2} s",
+            took.as_secs_f64()
+        ));
     }
 }
 
@@ -456,7 +463,9 @@ impl OneTarget<'_> {
             let (binary, smoked) = self.checked_binary(name, path, &planned.checks)?;
             smoke_run = smoked;
             if !docs.covers(name) {
-                eprintln!("    {name}: no man page or completions (its build script wrote none)");
+                progress::detail(format_args!(
+                    "{name}: no man page or completions (its build script wrote none)"
+                ));
             }
             binaries.push(binary);
         }
@@ -477,7 +486,7 @@ impl OneTarget<'_> {
             std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
         let header = headers::check(spec, &data)
             .map_err(|err| anyhow::anyhow!("the {} module {err:#}", spec.triple))?;
-        eprintln!("    {header}");
+        progress::detail(format_args!("{header}"));
         let out = ws
             .config
             .target_dir
@@ -519,10 +528,10 @@ impl OneTarget<'_> {
                 self.package.name
             ),
             PrintedBy::HostBuild(invocation) => {
-                eprintln!(
-                    "==> {}: built for this machine to print its man pages and completions",
+                progress::step(format_args!(
+                    "{}: built for this machine to print its man pages and completions",
                     self.package.name
-                );
+                ));
                 let host = self.ws.toolchain.host.as_str();
                 let spec = targets::lookup(host).context("this machine is in the target table")?;
                 let build = invocation.cmd(&self.ws.sh);
@@ -552,10 +561,10 @@ impl OneTarget<'_> {
             true => String::new(),
             false => format!(" ({})", features.cargo_args().join(" ")),
         };
-        eprintln!(
-            "==> dist {}{of}: building with {how}{features}",
+        progress::step(format_args!(
+            "dist {}{of}: building with {how}{features}",
             spec.triple
-        );
+        ));
     }
 
     /// The binary `name` at `path`, put through its planned `checks`
@@ -588,7 +597,7 @@ impl OneTarget<'_> {
             self.layout.signed_binary(self.signers, spec, shipped)
         })?;
         if authenticode::is_signed_pe(&binary.data) {
-            eprintln!("    signed (Authenticode)");
+            progress::detail(format_args!("signed (Authenticode)"));
         }
         Ok((binary, smoked))
     }
@@ -612,19 +621,21 @@ impl OneTarget<'_> {
             Check::StripLocalSymbols if macho::is_macho(binary) => {
                 match macho_strip::strip_local_symbols(binary) {
                     Ok(0) => {}
-                    Ok(removed) => eprintln!(
-                        "    stripped {removed} local symbols, and signed again where signed"
-                    ),
-                    Err(why) => eprintln!(
-                        "    note: {what} ships with its local symbols: the strip does not \
+                    Ok(removed) => progress::detail(format_args!(
+                        "stripped {removed} local symbols, and signed again where signed"
+                    )),
+                    Err(why) => progress::detail(format_args!(
+                        "note: {what} ships with its local symbols: the strip does not \
                          understand its layout ({why:#})"
-                    ),
+                    )),
                 }
             }
             Check::StripLocalSymbols => {}
             Check::AppleImports => {
                 let checked = macho_imports::check(what, binary)?;
-                eprintln!("    {checked} imports, each one Apple's libraries export");
+                progress::detail(format_args!(
+                    "{checked} imports, each one Apple's libraries export"
+                ));
             }
             Check::GlibcFloor(floor) => {
                 let libraries = spec.debian_libraries();
@@ -635,7 +646,7 @@ impl OneTarget<'_> {
                 // Its errors read as the rest of a sentence about the binary.
                 let header = headers::check(spec, binary)
                     .map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
-                eprintln!("    {header}");
+                progress::detail(format_args!("{header}"));
             }
             Check::SmokeRun { args, .. } => {
                 let (ws, version) = (self.ws, &self.package.version);
@@ -644,11 +655,14 @@ impl OneTarget<'_> {
                 });
             }
             Check::SmokeRunSkipped { why } => {
-                eprintln!("==> dist {}: {name} not smoke-run: {why}", spec.triple);
+                progress::step(format_args!(
+                    "dist {}: {name} not smoke-run: {why}",
+                    spec.triple
+                ));
                 return Ok(Some(SmokeResult::Skipped));
             }
             Check::NoSmokeRun { why } => {
-                eprintln!("==> dist {}: not smoke-run: {why}", spec.triple);
+                progress::step(format_args!("dist {}: not smoke-run: {why}", spec.triple));
                 return Ok(Some(SmokeResult::NotRun));
             }
             Check::LoadBindingsInNode => bail!("{what} is a program, not a web module"),
@@ -674,6 +688,7 @@ impl OneTarget<'_> {
                         .package(self.signers, spec, planned.format, binaries, docs)
                 })
                 .with_context(|| format!("cannot make {}", planned.name))?;
+            progress::detail(format_args!("-> {} ({} bytes)", planned.name, bytes.len()));
             made.push(bytes);
         }
         Ok(made)

@@ -21,6 +21,7 @@ use crate::release::finish::{self, Provenance, Release};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing::{self, Signer};
 use crate::release::{installers, publish, verify};
+use crate::util::progress;
 use crate::util::stopwatch::Stopwatch;
 use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
@@ -49,7 +50,7 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         .collect();
     ws.provision(&[], &tools, false)?;
     let plan = MergePlan::make(&args.parts, &ws.config, true)?;
-    eprint!("{plan}");
+    progress::line(plan.to_string().trim_end());
     let planned = plan.artifact_names();
     let manifest = merge(
         &ws.sh,
@@ -166,13 +167,13 @@ fn merge(
         out,
     };
     let manifest = finish::finish(sh, release, &Stopwatch::default())?;
-    eprintln!(
+    progress::summary(format_args!(
         "merged {} parts into {}: {} artifacts, {SUMS_FILE}, {}",
         parts.len(),
         out.display(),
         manifest.artifacts.len(),
         manifest::FILE
-    );
+    ));
     Ok(manifest)
 }
 

@@ -13,6 +13,7 @@ use crate::cli::PlanArgs;
 use crate::targets::ci_runners::{self, CiRunner};
 use crate::targets::{self, Linker};
 use crate::util::atomic;
+use crate::util::progress;
 use crate::workspace::Workspace;
 use crate::workspace::config::{Config, Configured};
 use crate::workspace::gitlab_ci;
@@ -67,11 +68,11 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
         if updated != text {
             atomic::write(&path, updated.as_bytes())?;
         }
-        eprintln!(
+        progress::summary(format_args!(
             "{}: the dist matrix lists {}",
             gitlab_ci::FILE,
             configured.join(", ")
-        );
+        ));
         return Ok(());
     }
     let listed = gitlab_ci::listed(&text)?;
@@ -117,11 +118,11 @@ pub fn gitlab(ws: &Workspace, write: bool) -> Result<()> {
             gitlab_ci::FILE
         );
     }
-    eprintln!(
+    progress::summary(format_args!(
         "{}: the dist matrix lists the {} configured targets",
         gitlab_ci::FILE,
         configured.len()
-    );
+    ));
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use toml_edit::Item;
 
 use crate::cli::TripleArg;
 use crate::targets;
+use crate::util::progress;
 use crate::workspace::config::Kind;
 use crate::workspace::toml_file::{self, TOOLCHAIN_TARGETS, TomlFile};
 use crate::workspace::{self, Workspace, cargo_config, gitlab_ci};
@@ -68,13 +69,15 @@ pub fn run(ws: &Workspace, args: &TripleArg) -> Result<()> {
         &remaining,
     )
     .with_context(|| format!("removing {triple} failed"))?;
-    eprintln!("removed {triple} from Cargo.toml and rust-toolchain.toml");
-    eprintln!("  {}: {pipeline}", gitlab_ci::FILE);
+    progress::summary(format_args!(
+        "removed {triple} from Cargo.toml and rust-toolchain.toml"
+    ));
+    progress::summary(format_args!("  {}: {pipeline}", gitlab_ci::FILE));
     for line in &changes.done {
-        eprintln!("  and from .cargo/config.toml: {line}");
+        progress::summary(format_args!("  and from .cargo/config.toml: {line}"));
     }
     for line in &changes.left_alone {
-        eprintln!("  note: {line}");
+        progress::summary(format_args!("  note: {line}"));
     }
     Ok(())
 }

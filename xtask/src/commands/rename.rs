@@ -16,6 +16,7 @@ use xshell::cmd;
 
 use crate::cli::RenameArgs;
 use crate::formats::deb;
+use crate::util::progress;
 use crate::workspace::Workspace;
 use crate::workspace::edit::Edits;
 use crate::workspace::toml_file::TomlFile;
@@ -26,7 +27,9 @@ pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
     // theirs.
     let old = ws.config.primary().name.as_str();
     if old == new {
-        eprintln!("the package is already called {new}; nothing to change.");
+        progress::summary(format_args!(
+            "the package is already called {new}; nothing to change."
+        ));
         return Ok(());
     }
     // Every check before any write.
@@ -75,11 +78,13 @@ pub fn run(ws: &Workspace, args: &RenameArgs) -> Result<()> {
         })
         .with_context(|| format!("renaming to `{new}` failed"))?;
 
-    eprintln!("renamed {old} to {new} in:");
+    progress::summary(format_args!("renamed {old} to {new} in:"));
     for file in edits.files().chain([lock]) {
-        eprintln!("  {}", file.display());
+        progress::summary(format_args!("  {}", file.display()));
     }
-    eprintln!("`cargo xtask dist` now makes {new}-<version>-<target>.tar.gz and friends.");
+    progress::summary(format_args!(
+        "`cargo xtask dist` now makes {new}-<version>-<target>.tar.gz and friends."
+    ));
     Ok(())
 }
 

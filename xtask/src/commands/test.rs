@@ -12,6 +12,7 @@ use crate::cli::TestArgs;
 use crate::machine::tools::find_program;
 use crate::report::{Outcome, Report};
 use crate::targets::{Runner, TargetSpec};
+use crate::util::progress;
 use crate::workspace::Workspace;
 use crate::workspace::config::{Configured, Kind};
 
@@ -31,14 +32,14 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
         return Outcome::NotHere(reason);
     }
     if let Some(why) = spec.build_only_reason() {
-        eprintln!(
-            "==> {}: build-only ({why}); compiling its tests",
+        progress::step(format_args!(
+            "{}: build-only ({why}); compiling its tests",
             spec.triple
-        );
+        ));
         let build = cargo::command(&ws.sh, spec, "build").arg("--all-targets");
         return Outcome::of(cargo::run(build, spec), Outcome::BuildOnly);
     }
-    eprintln!("==> testing {} {}", spec.triple, spec.runner);
+    progress::step(format_args!("testing {} {}", spec.triple, spec.runner));
     let test = || cargo::command(&ws.sh, spec, "test").args(ws.config.cargo_packages(spec));
     if let Err(err) = cargo::run(test(), spec) {
         return Outcome::Failed(format!("{err:#}"));
@@ -66,7 +67,9 @@ fn test_one(ws: &Workspace, configured: &Configured) -> Outcome {
         .stdin("")
         .run();
     if shown.is_err() {
-        eprintln!("    (`{bin}` did not run; the tests above are what counts)");
+        progress::detail(format_args!(
+            "(`{bin}` did not run; the tests above are what counts)"
+        ));
     }
     Outcome::Passed
 }
@@ -79,7 +82,7 @@ fn in_headless_chromium(ws: &Workspace, spec: &TargetSpec, test: xshell::Cmd<'_>
         "chromedriver is not on PATH, and the web packages' tests run in Chromium through it: \
          install chromium and chromium-driver (`cargo xtask ci` or `cargo xtask doctor` does)",
     )?;
-    eprintln!("==> testing {} in headless Chromium", spec.triple);
+    progress::step(format_args!("testing {} in headless Chromium", spec.triple));
     cargo::run(
         test.env("WASM_BINDGEN_USE_BROWSER", "1")
             .env("CHROMEDRIVER", driver),

@@ -18,6 +18,7 @@ use crate::machine::tools;
 use crate::release::manifest::{self, Manifest};
 use crate::release::{publish, signing, verify};
 use crate::targets::{self, Runner};
+use crate::util::progress;
 use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Probe, Tool};
 use crate::workspace::Workspace;
@@ -41,7 +42,7 @@ pub fn run(load_workspace: impl Fn() -> Result<Workspace>, args: &VerifyArgs) ->
     }
     let findings = verify::check(&dir, args.windows_ca.as_deref())?;
     for binary in &findings.binaries {
-        eprintln!("  {binary}");
+        progress::detail(binary);
     }
     let mut problems = findings.problems;
     if args.run {
@@ -52,29 +53,29 @@ pub fn run(load_workspace: impl Fn() -> Result<Workspace>, args: &VerifyArgs) ->
             let ws = load_workspace()?;
             ws.provision(&[], &[signing::MINISIGN], false)?;
             match signing::verify(&ws.sh, &dir, key) {
-                Ok(comment) => eprintln!(
-                    "  {}: good signature of SHA256SUMS by the given key ({comment})",
+                Ok(comment) => progress::detail(format_args!(
+                    "{}: good signature of SHA256SUMS by the given key ({comment})",
                     signing::SIGNATURE_FILE
-                ),
+                )),
                 Err(err) => problems.push(format!("{err:#}")),
             }
         }
-        None if dir.join(signing::SIGNATURE_FILE).exists() => eprintln!(
-            "  {}: present, not checked (pass --key to check it)",
+        None if dir.join(signing::SIGNATURE_FILE).exists() => progress::detail(format_args!(
+            "{}: present, not checked (pass --key to check it)",
             signing::SIGNATURE_FILE
-        ),
-        None => eprintln!("  signature: none (the release is not signed)"),
+        )),
+        None => progress::detail("signature: none (the release is not signed)"),
     }
     if problems.is_empty() {
-        eprintln!(
+        progress::summary(format_args!(
             "{} verified: every artifact matches SHA256SUMS and opens cleanly, and every binary's \
              header matches its target",
             dir.display()
-        );
+        ));
         return Ok(());
     }
     for problem in &problems {
-        eprintln!("  {problem}");
+        progress::summary(format_args!("  {problem}"));
     }
     bail!(
         "{} failed verification ({} problems, listed above). Do not publish it; run \

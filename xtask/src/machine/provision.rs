@@ -19,6 +19,7 @@ use crate::machine::toolchain::Toolchain;
 use crate::machine::tools;
 use crate::targets::TargetSpec;
 use crate::util::atomic;
+use crate::util::progress;
 use crate::vocab::{Pin, Probe, Role, Source, Tool};
 
 /// What is missing for a set of targets, grouped by installer. Each entry
@@ -296,7 +297,7 @@ impl Missing {
             .iter()
             .map(|step| {
                 if let Err(err) = step.write_input() {
-                    eprintln!("warning: {err:#}");
+                    progress::note(format_args!("{err:#}"));
                 }
                 format!("    {}\n", step.display_for(privilege))
             })
@@ -376,7 +377,7 @@ impl InstallStep {
     }
 
     fn run(&self, sh: &Shell, privilege: Option<Privilege>) -> Result<()> {
-        eprintln!("==> installing {}", self.what);
+        progress::step(format_args!("installing {}", self.what));
         self.write_input()?;
         let (program, args) = (&self.program, &self.args);
         let command = match (self.as_root, privilege) {

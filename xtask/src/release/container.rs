@@ -23,6 +23,7 @@ use crate::formats::oci;
 use crate::release::manifest::{Artifact, Facts};
 use crate::release::publish;
 use crate::targets::platforms::{self, OciPlatform};
+use crate::util::progress;
 use crate::vocab::Format;
 use crate::workspace::config::{Config, Package};
 
@@ -153,10 +154,10 @@ fn platform_images(
 ) -> Result<Vec<oci::Image>> {
     let mut platforms: Vec<OciPlatform> = tarballs.iter().map(|(platform, ..)| *platform).collect();
     platforms.dedup();
-    eprintln!(
-        "==> {TARGET}: a container image of {} platforms",
+    progress::step(format_args!(
+        "{TARGET}: a container image of {} platforms",
         platforms.len()
-    );
+    ));
     let mut images = Vec::new();
     for platform in platforms {
         let mut contents = Vec::new();

@@ -22,6 +22,7 @@ use crate::formats::pkg::{self, PkgMetadata};
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::formats::wheel::WheelMetadata;
 use crate::targets::{Os, TargetSpec, Version, platforms};
+use crate::util::progress;
 use crate::vocab::Format;
 use crate::workspace::config::{Config, Configured, Kind, Package};
 
@@ -108,11 +109,11 @@ impl ReleaseLayout {
             false => None,
         };
         if let Some(rpm) = rpm.as_ref().filter(|rpm| rpm.version != package.version) {
-            eprintln!(
-                "note: the .rpm packages carry version {} for {}: RPM versions cannot hold `-`, \
+            progress::note(format_args!(
+                "the .rpm packages carry version {} for {}: RPM versions cannot hold `-`, \
                  and `~` sorts a pre-release before its release",
                 rpm.version, package.version
-            );
+            ));
         }
         let makes_msi = targets
             .iter()

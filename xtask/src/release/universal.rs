@@ -18,6 +18,7 @@ use crate::formats::pkg::{self, PkgMetadata};
 use crate::release::manifest::{Artifact, Facts};
 use crate::release::publish;
 use crate::targets::Version;
+use crate::util::progress;
 use crate::vocab::Format;
 
 pub use crate::targets::platforms::{UNIVERSAL2 as TARGET, UNIVERSAL2_SLICES as SLICES};
@@ -157,10 +158,10 @@ pub fn stage(artifacts: &[Artifact], staging: &Path, mtime: u64) -> Result<Vec<A
     let mut made = Vec::new();
     for wanted in wanted(artifacts) {
         let (x86_64, arm64) = (wanted.x86_64, wanted.arm64);
-        eprintln!(
-            "==> {TARGET}: one binary with both macOS slices ({})",
+        progress::step(format_args!(
+            "{TARGET}: one binary with both macOS slices ({})",
             arm64.package
-        );
+        ));
         let read = |artifact: &Artifact| {
             std::fs::read(staging.join(&artifact.name))
                 .with_context(|| format!("cannot read {}", artifact.name))

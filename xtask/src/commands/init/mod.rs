@@ -34,6 +34,7 @@ use fields::Fill;
 
 use crate::cli::{InitArgs, Pipeline};
 use crate::targets::{self, TargetSpec};
+use crate::util::progress;
 use crate::workspace::Workspace;
 use crate::workspace::cargo_config;
 use crate::workspace::config::cargo_dist;
@@ -118,7 +119,7 @@ pub fn run(template: &Workspace, args: &InitArgs) -> Result<()> {
         .with_context(|| format!("init of {} failed", project.root.display()))?;
     report(&project, &changes, &edited, &targets);
     for fill in &fills {
-        eprintln!("  {fill}");
+        progress::summary(format_args!("  {fill}"));
     }
     Ok(())
 }
@@ -787,29 +788,33 @@ fn report(
             .iter()
             .all(|(_, change)| *change == Change::Unchanged)
     {
-        eprintln!("{root} has the template's machinery already; nothing to change.");
+        progress::summary(format_args!(
+            "{root} has the template's machinery already; nothing to change."
+        ));
         return;
     }
-    eprintln!(
+    progress::summary(format_args!(
         "init {root}: {} files added, {} updated, {} removed, {} unchanged",
         count(Change::Added),
         count(Change::Updated),
         count(Change::Removed),
         count(Change::Unchanged)
-    );
+    ));
     for (path, change) in changes {
         match change {
-            Change::Updated => eprintln!("  updated  {path}"),
-            Change::Removed => eprintln!("  removed  {path}"),
+            Change::Updated => progress::summary(format_args!("  updated  {path}")),
+            Change::Removed => progress::summary(format_args!("  removed  {path}")),
             _ => {}
         }
     }
     for file in edited {
-        eprintln!("  edited   {file}");
+        progress::summary(format_args!("  edited   {file}"));
     }
     let triples: Vec<&str> = targets.iter().map(|spec| spec.triple).collect();
-    eprintln!("targets: {}", triples.join(", "));
-    eprintln!("next: `cargo xtask doctor`, then `cargo xtask dist` in {root}");
+    progress::summary(format_args!("targets: {}", triples.join(", ")));
+    progress::summary(format_args!(
+        "next: `cargo xtask doctor`, then `cargo xtask dist` in {root}"
+    ));
 }
 
 #[cfg(test)]

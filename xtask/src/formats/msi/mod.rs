@@ -30,6 +30,7 @@ use crate::formats::ShippedBinary;
 use crate::formats::program::Program;
 use crate::targets::{TargetSpec, platforms, runs_with};
 use crate::util::digest::{hex, sha256_hex};
+use crate::util::progress;
 use crate::util::tempdir::TempDir;
 use crate::vocab::Tool;
 
@@ -335,9 +336,9 @@ fn ascii_only(what: &str, value: String) -> String {
         .chars()
         .map(|c| if c.is_ascii() { c } else { '?' })
         .collect();
-    eprintln!(
-        "note: the .msi packages show {what} as {ascii:?}: wixl writes only ASCII text reliably"
-    );
+    progress::note(format_args!(
+        "the .msi packages show {what} as {ascii:?}: wixl writes only ASCII text reliably"
+    ));
     ascii
 }
 
