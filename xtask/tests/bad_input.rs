@@ -711,6 +711,16 @@ fn msi_for_a_non_windows_target_or_an_unmappable_version_is_refused() {
     );
 }
 
+/// `wxs` prints the WiX source of each package that makes an .msi, and
+/// passes over the workspace's firmware and web packages, which make none.
+#[test]
+fn wxs_prints_the_source_of_each_package_that_makes_an_msi() {
+    let output = xtask(&repo_root(), &["wxs"]);
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(printed.matches("<Wix ").count(), 1, "{printed}");
+}
+
 /// A signing key that is not base64 is refused before anything is built;
 /// one whose password is wrong fails the target, and nothing is published.
 #[test]

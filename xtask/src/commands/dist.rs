@@ -685,7 +685,7 @@ impl OneTarget<'_> {
                 .stopwatch
                 .time(planned.format.name(), || {
                     self.layout
-                        .package(self.signers, spec, planned.format, binaries, docs)
+                        .package(self.signers, spec, &planned.recipe, binaries, docs)
                 })
                 .with_context(|| format!("cannot make {}", planned.name))?;
             progress::detail(format_args!("-> {} ({} bytes)", planned.name, bytes.len()));

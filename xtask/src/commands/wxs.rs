@@ -45,7 +45,8 @@ pub fn run(ws: &Workspace, args: &WxsArgs) -> Result<()> {
     let spec = configured.spec;
     // The layouts dist packages with, so each source is the one it builds:
     // one .msi per shipped package.
-    for layout in ReleaseLayout::all(&ws.config, &[configured], 0)? {
+    let layouts = ReleaseLayout::all(&ws.config, 0)?;
+    for layout in layouts.iter().filter(|layout| !layout.artifacts(spec).is_empty()) {
         print!("{}", layout.msi_source(spec)?);
     }
     Ok(())

@@ -32,7 +32,7 @@ use crate::build::cargo::{self, Invocation};
 use crate::build::reproducible;
 use crate::build::{apple_sdk, system_libraries};
 use crate::machine::tools::tools_dir;
-use crate::release::layout::ReleaseLayout;
+use crate::release::layout::{Recipe, ReleaseLayout};
 use crate::targets::{self, Builder, Os, Runner, Version};
 use crate::vocab::Format;
 use crate::workspace::config::{Configured, Kind, Package, SmokeRun};
@@ -163,11 +163,14 @@ pub enum Check {
     LoadBindingsInNode,
 }
 
-/// One artifact a target makes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One artifact a target makes, and how (the layout's recipe, which
+/// holds its format's metadata).
+#[derive(Debug, Clone, Serialize)]
 pub struct PlannedArtifact {
     pub name: String,
     pub format: Format,
+    #[serde(skip)]
+    pub recipe: Recipe,
 }
 
 /// Where a package's printed documentation (`generate`) comes from.
@@ -194,8 +197,7 @@ pub fn make(
     selection: &Selection<'_>,
 ) -> Result<(ReleasePlan, Vec<ReleaseLayout>)> {
     let source_date_epoch = reproducible::source_date_epoch(&ws.sh)?;
-    let selected = ws.select(selection.targets)?;
-    let layouts = ReleaseLayout::all(&ws.config, &selected, source_date_epoch)?;
+    let layouts = ReleaseLayout::all(&ws.config, source_date_epoch)?;
     let plan = ReleasePlan::new(ws, &layouts, selection, source_date_epoch)?;
     Ok((plan, layouts))
 }
@@ -391,7 +393,7 @@ impl PackagePlan {
             package: package.name.clone(),
             build,
             binaries: binaries(package, configured),
-            artifacts: artifacts(ws, layout, package, configured),
+            artifacts: artifacts(layout, configured),
             rustflags,
             stub_sdk,
         })
@@ -482,24 +484,14 @@ fn smoke_run(package: &Package, configured: &Configured) -> Check {
 /// Every artifact of `package` on `configured`, in the order made: a web
 /// package's npm package, else each of the target's formats; then the
 /// SBOM, where configured.
-fn artifacts(
-    ws: &Workspace,
-    layout: &ReleaseLayout,
-    package: &Package,
-    configured: &Configured,
-) -> Vec<PlannedArtifact> {
-    let spec = configured.spec;
-    let formats = match package.kind {
-        Kind::Web => vec![Format::Npm],
-        _ => configured.formats.clone(),
-    };
-    let sbom = ws.config.sbom.then_some(Format::Sbom);
-    formats
-        .into_iter()
-        .chain(sbom)
-        .map(|format| PlannedArtifact {
-            name: layout.artifact_name(spec, format),
-            format,
+fn artifacts(layout: &ReleaseLayout, configured: &Configured) -> Vec<PlannedArtifact> {
+    layout
+        .artifacts(configured.spec)
+        .iter()
+        .map(|laid_out| PlannedArtifact {
+            name: laid_out.name.clone(),
+            format: laid_out.format,
+            recipe: laid_out.recipe.clone(),
         })
         .collect()
 }

@@ -21,7 +21,8 @@ use crate::formats::npm::{self, NpmMetadata};
 use crate::formats::pkg::{self, PkgMetadata};
 use crate::formats::rpm::{RpmMetadata, RpmSigner};
 use crate::formats::wheel::WheelMetadata;
-use crate::targets::{Os, TargetSpec, Version, platforms};
+use crate::targets::platforms::{self, NpmPlatform};
+use crate::targets::{Os, TargetSpec, Version};
 use crate::util::progress;
 use crate::vocab::Format;
 use crate::workspace::config::{Config, Configured, Kind, Package};
@@ -35,24 +36,41 @@ pub struct ReleaseLayout {
     pub version: String,
     /// `(path inside the archive, contents)` of the included files.
     extra_files: Vec<(String, Vec<u8>)>,
-    /// Present when any configured target makes a .deb.
-    deb: Option<DebMetadata>,
-    /// Present when any configured target makes an .rpm.
-    rpm: Option<RpmMetadata>,
-    /// Present when any configured target makes an .msi.
-    msi: Option<MsiMetadata>,
-    /// Present when any configured target makes a wheel, with each such
-    /// target's platform tag.
-    wheel: Option<(WheelMetadata, BTreeMap<&'static str, String>)>,
-    /// Present when any of the program's targets makes an npm package.
-    npm: Option<NpmMetadata>,
-    /// Present when any configured target makes a .pkg, with each such
-    /// target's macOS floor.
-    pkg: Option<(PkgMetadata, MacosFloors)>,
+    /// Each artifact of each configured target that ships the package, by
+    /// triple, in the order of the target's formats.
+    artifacts: BTreeMap<&'static str, Vec<LaidOut>>,
 }
 
-/// The macOS floor of each target, by triple.
-type MacosFloors = BTreeMap<&'static str, Option<Version>>;
+/// One artifact of one target: its name, and how it is made.
+#[derive(Debug, Clone)]
+pub struct LaidOut {
+    pub name: String,
+    pub format: Format,
+    pub recipe: Recipe,
+}
+
+/// How an artifact is made, with everything its format needs for its
+/// target: settled when the layout is made, so making the artifact finds
+/// nothing missing.
+#[derive(Debug, Clone)]
+pub enum Recipe {
+    /// An archive of the binaries, the included files and the docs.
+    Archive(Format),
+    Deb(Rc<DebMetadata>),
+    Rpm(Rc<RpmMetadata>),
+    Msi(Rc<MsiMetadata>),
+    /// A wheel, with the target's platform tag.
+    Wheel(Rc<WheelMetadata>, String),
+    /// A program's npm platform package.
+    Npm(Rc<NpmMetadata>, NpmPlatform),
+    /// A .pkg, for the Macs of the target's architecture and floor.
+    Pkg(Rc<PkgMetadata>, &'static str, Option<Version>),
+    /// A firmware image as `.elf`, `.bin` or `.hex`.
+    Firmware(Format),
+    /// Made elsewhere: the SBOM from the dependency graph, a web package's
+    /// npm package from its bindings.
+    Elsewhere,
+}
 
 /// What signs a package's artifacts, where keys are given.
 #[derive(Default)]
@@ -64,19 +82,9 @@ pub struct Signers {
 }
 
 impl ReleaseLayout {
-    /// The layout of `package`, one of `config`'s, with the package
-    /// metadata of the formats that `targets` (the ones built) make.
-    pub fn new(
-        config: &Config,
-        package: &Package,
-        targets: &[&Configured],
-        mtime: u64,
-    ) -> Result<ReleaseLayout> {
-        let targets: Vec<&Configured> = targets
-            .iter()
-            .copied()
-            .filter(|configured| Config::ships(package, configured.spec))
-            .collect();
+    /// The layout of `package`, one of `config`'s: the name and the recipe
+    /// of every artifact of every configured target that ships it.
+    pub fn new(config: &Config, package: &Package, mtime: u64) -> Result<ReleaseLayout> {
         let mut extra_files = Vec::new();
         for name in &config.include {
             let path = config.root.join(name);
@@ -92,72 +100,31 @@ impl ReleaseLayout {
                 .context("an included path names a file")?;
             extra_files.push((file_name.to_string_lossy().into_owned(), data));
         }
-        let program = &package.program;
-        let makes_deb = targets
-            .iter()
-            .any(|configured| configured.formats.contains(&Format::Deb));
-        let deb = if makes_deb {
-            Some(DebMetadata::from_package(program, &config.root, mtime)?)
-        } else {
-            None
-        };
-        let makes_rpm = targets
-            .iter()
-            .any(|configured| configured.formats.contains(&Format::Rpm));
-        let rpm = match makes_rpm {
-            true => Some(RpmMetadata::from_package(program)?),
-            false => None,
-        };
-        if let Some(rpm) = rpm.as_ref().filter(|rpm| rpm.version != package.version) {
-            progress::note(format_args!(
-                "the .rpm packages carry version {} for {}: RPM versions cannot hold `-`, \
-                 and `~` sorts a pre-release before its release",
-                rpm.version, package.version
-            ));
-        }
-        let makes_msi = targets
-            .iter()
-            .any(|configured| configured.formats.contains(&Format::Msi));
-        let msi = match makes_msi {
-            true => Some(MsiMetadata::from_package(program)?),
-            false => None,
-        };
-        let layout = ReleaseLayout {
+        let artifacts = Recipes::new(config, package, mtime).all()?;
+        Ok(ReleaseLayout {
             mtime,
             name: package.artifact_name().to_owned(),
             version: package.version.clone(),
             extra_files,
-            deb,
-            rpm,
-            msi,
-            wheel: wheels(config, package)?,
-            npm: npm_packages(config, package)?,
-            pkg: installer_packages(package, &targets)?,
-        };
-
-        Ok(layout)
+            artifacts,
+        })
     }
 
-    /// The layout of each shipped package of `config`, in order, for
-    /// building `targets`. Two configured targets, or two packages, that
-    /// would write the same file are refused: one would silently be lost.
-    pub fn all(config: &Config, targets: &[&Configured], mtime: u64) -> Result<Vec<ReleaseLayout>> {
+    /// The layout of each shipped package of `config`, in order. Two
+    /// configured targets, or two packages, that would write the same file
+    /// are refused: one would silently be lost.
+    pub fn all(config: &Config, mtime: u64) -> Result<Vec<ReleaseLayout>> {
         let layouts = config
             .packages
             .iter()
-            .map(|package| ReleaseLayout::new(config, package, targets, mtime))
+            .map(|package| ReleaseLayout::new(config, package, mtime))
             .collect::<Result<Vec<_>>>()?;
-        let mut owners: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+        let mut owners: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
         for (layout, package) in layouts.iter().zip(&config.packages) {
-            let shipped = config
-                .targets
-                .iter()
-                .filter(|configured| Config::ships(package, configured.spec));
-            for configured in shipped {
-                for &format in &configured.formats {
-                    let name = layout.artifact_name(configured.spec, format);
-                    let owner = (package.name.as_str(), configured.triple());
-                    match owners.insert(name.clone(), owner) {
+            for (triple, artifacts) in &layout.artifacts {
+                for artifact in artifacts.iter().filter(|a| a.format != Format::Sbom) {
+                    let (name, owner) = (artifact.name.as_str(), (package.name.as_str(), *triple));
+                    match owners.insert(name, owner) {
                         Some((first, triple)) if first == owner.0 => bail!(
                             "targets {triple} and {} would both produce {name}. Give one of \
                              them other formats in [workspace.metadata.dist.formats] in \
@@ -184,34 +151,10 @@ impl ReleaseLayout {
         format!("{}-{}-{}", self.name, self.version, spec.triple)
     }
 
-    /// The wheel metadata, and `spec`'s platform tag.
-    fn wheel_of(&self, spec: &TargetSpec) -> Result<(&WheelMetadata, &str)> {
-        let (wheel, tags) = self
-            .wheel
-            .as_ref()
-            .context("a wheel was planned without metadata")?;
-        let tag = tags
-            .get(spec.triple)
-            .context("a wheel was planned without a platform tag")?;
-        Ok((wheel, tag))
-    }
-
-    pub fn artifact_name(&self, spec: &TargetSpec, format: Format) -> String {
-        match (
-            format,
-            &self.deb,
-            spec.debian_arch,
-            &self.rpm,
-            spec.rpm_arch,
-        ) {
-            (Format::Deb, Some(deb), Some(arch), _, _) => deb.file_name(arch),
-            (Format::Rpm, _, _, Some(rpm), Some(arch)) => rpm.file_name(arch),
-            (Format::Wheel, ..) => match self.wheel_of(spec) {
-                Ok((wheel, platform)) => wheel.file_name(platform),
-                Err(_) => format!("{}.{}", self.archive_stem(spec), format.name()),
-            },
-            _ => format!("{}.{}", self.archive_stem(spec), format.name()),
-        }
+    /// The artifacts of `spec`, in the order of its formats, the SBOM
+    /// last; none where it does not ship the package.
+    pub fn artifacts(&self, spec: &TargetSpec) -> &[LaidOut] {
+        self.artifacts.get(spec.triple).map_or(&[], Vec::as_slice)
     }
 
     /// What a tar.gz or zip of `spec` holds: one folder with the binaries,
@@ -258,9 +201,13 @@ impl ReleaseLayout {
     /// The WiX source of `spec`'s .msi.
     pub fn msi_source(&self, spec: &TargetSpec) -> Result<String> {
         let msi = self
-            .msi
-            .as_ref()
-            .context("no configured target makes an .msi")?;
+            .artifacts(spec)
+            .iter()
+            .find_map(|artifact| match &artifact.recipe {
+                Recipe::Msi(msi) => Some(msi),
+                _ => None,
+            })
+            .with_context(|| format!("{} makes no .msi", spec.triple))?;
         let included: Vec<&str> = self
             .extra_files
             .iter()
@@ -269,94 +216,53 @@ impl ReleaseLayout {
         msi.wxs(spec, &included)
     }
 
-    /// The bytes of one artifact, signed by `signers` where its format is
-    /// signed and a key is given.
+    /// The bytes of one artifact of `spec`, made as `recipe` says, signed
+    /// by `signers` where its format is signed and a key is given.
     pub fn package(
         &self,
         signers: &Signers,
         spec: &TargetSpec,
-        format: Format,
+        recipe: &Recipe,
         binaries: &[ShippedBinary],
         docs: &Docs,
     ) -> Result<Vec<u8>> {
+        let (included, mtime) = (&self.extra_files, self.mtime);
         let entries = || self.archive_entries(spec, binaries, docs);
-        match format {
-            Format::TarGz => archive::tar_gz(&entries(), self.mtime),
-            Format::Zip => archive::zip(&entries(), self.mtime),
-            Format::Deb => self
-                .deb
-                .as_ref()
-                .context("a .deb was planned without Debian metadata")?
-                .build(spec, binaries, docs, self.mtime),
-            Format::Rpm => self
-                .rpm
-                .as_ref()
-                .context("an .rpm was planned without RPM metadata")?
-                .build(
-                    spec,
-                    binaries,
-                    &self.extra_files,
-                    docs,
-                    signers.rpm.as_deref(),
-                    self.mtime,
-                ),
-            Format::Msi => {
-                let msi = self
-                    .msi
-                    .as_ref()
-                    .context("an .msi was planned without its metadata")?
-                    .build(spec, binaries, &self.extra_files, self.mtime)?;
+        match recipe {
+            Recipe::Archive(Format::Zip) => archive::zip(&entries(), mtime),
+            Recipe::Archive(Format::Dmg) => dmg::image(&entries(), mtime),
+            Recipe::Archive(_) => archive::tar_gz(&entries(), mtime),
+            Recipe::Deb(deb) => deb.build(spec, binaries, docs, mtime),
+            Recipe::Rpm(rpm) => {
+                let signer = signers.rpm.as_deref();
+                rpm.build(spec, binaries, included, docs, signer, mtime)
+            }
+            Recipe::Msi(msi) => {
+                let msi = msi.build(spec, binaries, included, mtime)?;
                 match &signers.authenticode {
-                    Some(signer) => signer.sign(&msi, "package.msi", self.mtime),
+                    Some(signer) => signer.sign(&msi, "package.msi", mtime),
                     None => Ok(msi),
                 }
             }
-            Format::Dmg => dmg::image(&entries(), self.mtime),
-            Format::Pkg => self.installer_package(spec, &entries()),
-            Format::Elf => Ok(firmware_elf(binaries)?.to_vec()),
-            Format::Bin => firmware::bin(firmware_elf(binaries)?),
-            Format::Hex => firmware::hex(firmware_elf(binaries)?),
-            Format::Sbom => bail!("an SBOM is made from the dependency graph, not packaged"),
-            Format::ShellInstaller
-            | Format::HomebrewFormula
-            | Format::ScoopManifest
-            | Format::WingetManifest => {
-                bail!("an installer is made from the finished artifacts, not packaged")
+            Recipe::Pkg(metadata, architecture, floor) => {
+                let architectures = [*architecture];
+                let host = pkg::Host {
+                    architectures: &architectures,
+                    floor: *floor,
+                };
+                pkg::installer(&entries(), metadata, &host, mtime)
             }
-            Format::OciImage => {
-                bail!("a container image is made from the finished tarballs, not packaged")
+            Recipe::Firmware(Format::Elf) => Ok(firmware_elf(binaries)?.to_vec()),
+            Recipe::Firmware(Format::Bin) => firmware::bin(firmware_elf(binaries)?),
+            Recipe::Firmware(_) => firmware::hex(firmware_elf(binaries)?),
+            Recipe::Npm(npm, platform) => {
+                npm.platform_package((spec, platform), binaries, included, mtime)
             }
-            Format::Npm => {
-                let platform = platforms::npm(spec)
-                    .context("a web package's npm package is made from its bindings")?;
-                let npm = self
-                    .npm
-                    .as_ref()
-                    .context("an npm package was planned without metadata")?;
-                npm.platform_package((spec, &platform), binaries, &self.extra_files, self.mtime)
+            Recipe::Wheel(wheel, platform) => {
+                wheel.build(spec, platform, binaries, included, mtime)
             }
-            Format::NpmRoot => bail!("the npm root package is made from the finished artifacts"),
-            Format::Wheel => {
-                let (wheel, platform) = self.wheel_of(spec)?;
-                wheel.build(spec, platform, binaries, &self.extra_files, self.mtime)
-            }
+            Recipe::Elsewhere => bail!("{} is not packaged from binaries", spec.triple),
         }
-    }
-
-    /// The .pkg of `spec`'s archive `entries`, for the Macs of its
-    /// architecture and floor.
-    fn installer_package(&self, spec: &TargetSpec, entries: &[Entry]) -> Result<Vec<u8>> {
-        let (metadata, floors) = self
-            .pkg
-            .as_ref()
-            .context("a .pkg was planned without its metadata")?;
-        let architectures =
-            [platforms::macos_arch(spec).context("a .pkg is made for macOS targets only")?];
-        let host = pkg::Host {
-            architectures: &architectures,
-            floor: floors.get(spec.triple).copied().flatten(),
-        };
-        pkg::installer(entries, metadata, &host, self.mtime)
     }
 
     /// The npm package of the web package `package`: `bindings` and the
@@ -374,60 +280,161 @@ impl ReleaseLayout {
     }
 }
 
-/// The wheel metadata of `package` and the platform tag of each target
-/// that makes one, if any does; an error if PyPI would refuse its name or
-/// version, before anything is built.
-fn wheels(
-    config: &Config,
-    package: &Package,
-) -> Result<Option<(WheelMetadata, BTreeMap<&'static str, String>)>> {
-    let tags: BTreeMap<&'static str, String> = config
-        .targets
-        .iter()
-        .filter(|configured| Config::ships(package, configured.spec))
-        .filter(|configured| configured.formats.contains(&Format::Wheel))
-        .filter_map(|configured| Some((configured.triple(), configured.wheel_platform().ok()?)))
-        .collect();
-    if tags.is_empty() {
-        return Ok(None);
-    }
-    let metadata = WheelMetadata::new(&package.program, &package.version)
-        .with_context(|| format!("package `{}` ships as Python wheels (.whl)", package.name))?;
-    Ok(Some((metadata, tags)))
+/// The recipes of one package's artifacts, with each format's metadata
+/// made once, when the first target that needs it asks: an error if the
+/// format would refuse the package (a name npm or PyPI refuses, a .pkg
+/// without an identifier), before anything is built.
+struct Recipes<'a> {
+    config: &'a Config,
+    package: &'a Package,
+    mtime: u64,
+    deb: Option<Rc<DebMetadata>>,
+    rpm: Option<Rc<RpmMetadata>>,
+    msi: Option<Rc<MsiMetadata>>,
+    wheel: Option<Rc<WheelMetadata>>,
+    npm: Option<Rc<NpmMetadata>>,
+    pkg: Option<Rc<PkgMetadata>>,
 }
 
-/// The npm metadata of a program that ships npm packages; an error if npm
-/// would refuse its name, before anything is built.
-fn npm_packages(config: &Config, package: &Package) -> Result<Option<NpmMetadata>> {
-    let makes_npm = config.targets.iter().any(|configured| {
-        Config::ships(package, configured.spec)
-            && configured.formats.contains(&Format::Npm)
-            && package.kind == Kind::Program
-    });
-    if !makes_npm {
-        return Ok(None);
+impl<'a> Recipes<'a> {
+    fn new(config: &'a Config, package: &'a Package, mtime: u64) -> Recipes<'a> {
+        Recipes {
+            config,
+            package,
+            mtime,
+            deb: None,
+            rpm: None,
+            msi: None,
+            wheel: None,
+            npm: None,
+            pkg: None,
+        }
     }
-    let metadata = NpmMetadata::new(&package.program, &package.version)
-        .with_context(|| format!("package `{}` ships as npm packages", package.name))?;
-    Ok(Some(metadata))
+
+    /// Every artifact of every configured target that ships the package.
+    fn all(mut self) -> Result<BTreeMap<&'static str, Vec<LaidOut>>> {
+        let mut all = BTreeMap::new();
+        let (config, package) = (self.config, self.package);
+        for configured in &config.targets {
+            if !Config::ships(package, configured.spec) {
+                continue;
+            }
+            let formats = match package.kind {
+                Kind::Web => vec![Format::Npm],
+                _ => configured.formats.clone(),
+            };
+            let sbom = config.sbom.then_some(Format::Sbom);
+            let laid_out = formats
+                .into_iter()
+                .chain(sbom)
+                .map(|format| self.laid_out(configured, format))
+                .collect::<Result<Vec<_>>>()?;
+            all.insert(configured.triple(), laid_out);
+        }
+        Ok(all)
+    }
+
+    /// One artifact of `configured`, of `format`.
+    fn laid_out(&mut self, configured: &Configured, format: Format) -> Result<LaidOut> {
+        let spec = configured.spec;
+        let (package, version) = (self.package.artifact_name(), &self.package.version);
+        let plain = format!("{package}-{version}-{}.{}", spec.triple, format.name());
+        let (name, recipe) = match (format, spec.debian_arch, spec.rpm_arch) {
+            (Format::Deb, Some(arch), _) => {
+                let deb = self.deb()?;
+                (deb.file_name(arch), Recipe::Deb(deb))
+            }
+            (Format::Rpm, _, Some(arch)) => {
+                let rpm = self.rpm()?;
+                (rpm.file_name(arch), Recipe::Rpm(rpm))
+            }
+            (Format::Msi, ..) => (plain, Recipe::Msi(self.msi()?)),
+            (Format::Wheel, ..) => {
+                let platform = configured
+                    .wheel_platform()
+                    .map_err(|why| anyhow::anyhow!("{}: {why}", spec.triple))?;
+                let wheel = self.wheel()?;
+                (wheel.file_name(&platform), Recipe::Wheel(wheel, platform))
+            }
+            (Format::Npm, ..) => match (self.package.kind, platforms::npm(spec)) {
+                (Kind::Program, Some(platform)) => (plain, Recipe::Npm(self.npm()?, platform)),
+                _ => (plain, Recipe::Elsewhere),
+            },
+            (Format::Pkg, ..) => {
+                let architecture =
+                    platforms::macos_arch(spec).context("a .pkg is made for macOS targets only")?;
+                let recipe = Recipe::Pkg(self.pkg()?, architecture, configured.macos_floor);
+                (plain, recipe)
+            }
+            (Format::TarGz | Format::Zip | Format::Dmg, ..) => (plain, Recipe::Archive(format)),
+            (Format::Elf | Format::Bin | Format::Hex, ..) => (plain, Recipe::Firmware(format)),
+            _ => (plain, Recipe::Elsewhere),
+        };
+        Ok(LaidOut {
+            name,
+            format,
+            recipe,
+        })
+    }
+
+    fn deb(&mut self) -> Result<Rc<DebMetadata>> {
+        let (program, root, mtime) = (&self.package.program, &self.config.root, self.mtime);
+        once(&mut self.deb, || {
+            DebMetadata::from_package(program, root, mtime)
+        })
+    }
+
+    fn rpm(&mut self) -> Result<Rc<RpmMetadata>> {
+        let package = self.package;
+        once(&mut self.rpm, || {
+            let rpm = RpmMetadata::from_package(&package.program)?;
+            if rpm.version != package.version {
+                progress::note(format_args!(
+                    "the .rpm packages carry version {} for {}: RPM versions cannot hold `-`, \
+                     and `~` sorts a pre-release before its release",
+                    rpm.version, package.version
+                ));
+            }
+            Ok(rpm)
+        })
+    }
+
+    fn msi(&mut self) -> Result<Rc<MsiMetadata>> {
+        let program = &self.package.program;
+        once(&mut self.msi, || MsiMetadata::from_package(program))
+    }
+
+    fn wheel(&mut self) -> Result<Rc<WheelMetadata>> {
+        let package = self.package;
+        once(&mut self.wheel, || {
+            WheelMetadata::new(&package.program, &package.version).with_context(|| {
+                format!("package `{}` ships as Python wheels (.whl)", package.name)
+            })
+        })
+    }
+
+    fn npm(&mut self) -> Result<Rc<NpmMetadata>> {
+        let package = self.package;
+        once(&mut self.npm, || {
+            NpmMetadata::new(&package.program, &package.version)
+                .with_context(|| format!("package `{}` ships as npm packages", package.name))
+        })
+    }
+
+    fn pkg(&mut self) -> Result<Rc<PkgMetadata>> {
+        let program = &self.package.program;
+        once(&mut self.pkg, || PkgMetadata::new(program))
+    }
 }
 
-/// The .pkg metadata of `package` and the macOS floor of each of its
-/// `targets` that makes one, if any does; an error if it has no
-/// identifier, or one that is not reverse-DNS, before anything is built.
-fn installer_packages(
-    package: &Package,
-    targets: &[&Configured],
-) -> Result<Option<(PkgMetadata, MacosFloors)>> {
-    let floors: MacosFloors = targets
-        .iter()
-        .filter(|configured| configured.formats.contains(&Format::Pkg))
-        .map(|configured| (configured.triple(), configured.macos_floor))
-        .collect();
-    if floors.is_empty() {
-        return Ok(None);
+/// What `slot` holds, made by `make` the first time.
+fn once<T>(slot: &mut Option<Rc<T>>, make: impl FnOnce() -> Result<T>) -> Result<Rc<T>> {
+    if let Some(made) = slot {
+        return Ok(made.clone());
     }
-    Ok(Some((PkgMetadata::new(&package.program)?, floors)))
+    let made = Rc::new(make()?);
+    *slot = Some(made.clone());
+    Ok(made)
 }
 
 /// The one image a firmware package's target ships: a firmware release is

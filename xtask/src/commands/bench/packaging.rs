@@ -127,7 +127,7 @@ impl<'a> Staged<'a> {
     ) -> Result<Staged<'a>> {
         let spec = host.spec;
         let package = ws.config.primary();
-        let layout = ReleaseLayout::new(&ws.config, package, &[host], MTIME)?;
+        let layout = ReleaseLayout::new(&ws.config, package, MTIME)?;
         let entries = layout.archive_entries(spec, binaries, docs);
         let tree = scratch.join("tree");
         write_tree(&entries, &tree)?;

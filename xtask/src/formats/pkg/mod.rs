@@ -33,6 +33,7 @@ use crate::targets::Version;
 pub const INSTALL_LOCATION: &str = "/usr/local";
 
 /// What names a package's `.pkg` and its receipt.
+#[derive(Debug)]
 pub struct PkgMetadata {
     /// Its reverse-DNS identifier (`io.github.owner.app`).
     pub identifier: String,
