@@ -128,6 +128,15 @@ fn deb_copyright(out: &Path, package: &str) -> String {
     std::fs::read_to_string(root.join(format!("usr/share/doc/{package}/copyright"))).unwrap()
 }
 
+/// The SHA-256 of `abc` as Python's hashlib computes it, to hold each
+/// program's own crypto stack to.
+fn sha256_of_abc() -> String {
+    tool_output(Command::new("python3").args([
+        "-c",
+        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
+    ]))
+}
+
 fn tool_output(command: &mut Command) -> String {
     let output = command.output().unwrap();
     assert!(output.status.success(), "{command:?}: {output:?}");
@@ -354,10 +363,7 @@ fn ring_and_zstd_ship_for_both_macos_targets_and_universal2() {
     run_in_dir(&linux, "tar", &["-xzf", tarball.to_str().unwrap()]);
     let binary = linux.join("sealer-0.4.0-x86_64-unknown-linux-gnu/sealer");
     let printed = tool_output(Command::new(&binary).arg("abc"));
-    let expected = tool_output(Command::new("python3").args([
-        "-c",
-        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
-    ]));
+    let expected = sha256_of_abc();
     assert!(printed.starts_with(expected.trim()), "{printed}");
     assert!(printed.contains("zstd true"), "{printed}");
     // ring's assembly is in each macOS binary (SHA-256 by the CPU's own
@@ -681,10 +687,7 @@ fn aws_lc_rs_ships_for_windows_with_nasm() {
             .arg("abc")
             .env("CARGO_TARGET_DIR", shared_target_dir()),
     );
-    let expected = tool_output(Command::new("python3").args([
-        "-c",
-        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
-    ]));
+    let expected = sha256_of_abc();
     assert_eq!(printed.trim(), expected.trim());
 }
 
@@ -756,10 +759,7 @@ fn a_program_that_links_the_systems_openssl_is_refused_with_the_feature_that_ven
     let tarball = out.join(format!("tls-0.1.0-{musl}.tar.gz"));
     run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
     let binary = unpacked.join(format!("tls-0.1.0-{musl}/tls"));
-    let expected = tool_output(Command::new("python3").args([
-        "-c",
-        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
-    ]));
+    let expected = sha256_of_abc();
     assert_eq!(
         tool_output(Command::new(&binary).arg("abc")).trim(),
         expected.trim()
@@ -850,10 +850,7 @@ fn system_libraries_ship_from_debian_for_two_glibc_architectures() {
         "{floors:?}"
     );
 
-    let expected = tool_output(Command::new("python3").args([
-        "-c",
-        "import hashlib; print(hashlib.sha256(b'abc').hexdigest())",
-    ]));
+    let expected = sha256_of_abc();
     for (target, arch, run) in [
         (glibc[0], "amd64", vec![]),
         (

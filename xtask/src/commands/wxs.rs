@@ -46,7 +46,10 @@ pub fn run(ws: &Workspace, args: &WxsArgs) -> Result<()> {
     // The layouts dist packages with, so each source is the one it builds:
     // one .msi per shipped package.
     let layouts = ReleaseLayout::all(&ws.config, 0)?;
-    for layout in layouts.iter().filter(|layout| !layout.artifacts(spec).is_empty()) {
+    for layout in layouts
+        .iter()
+        .filter(|layout| !layout.artifacts(spec).is_empty())
+    {
         print!("{}", layout.msi_source(spec)?);
     }
     Ok(())
