@@ -65,7 +65,7 @@ pub fn release_build<'a>(sh: &'a Shell, configured: &Configured) -> Cmd<'a> {
 /// `build`, able to compile C against the Debian libraries the target's
 /// `dependencies.apt` installs: each keeps half its headers under
 /// /usr/include and half, those that differ by architecture (OpenSSL's
-/// `opensslconf.h`), under /usr/include/<multiarch>, which a cross gcc
+/// `opensslconf.h`), under `/usr/include/<multiarch>`, which a cross gcc
 /// searches and zig does not. `-idirafter` puts that folder last, so it
 /// only supplies what no other folder has.
 fn with_debian_headers<'a>(build: Cmd<'a>, configured: &Configured) -> Cmd<'a> {
