@@ -18,6 +18,7 @@
 //! manifests ([`release_steps::from_artifacts`]) and checks its release
 //! against them the same way.
 
+pub mod ci;
 pub mod release_steps;
 mod show;
 
@@ -67,6 +68,9 @@ pub struct ReleasePlan {
     /// The configuration's keys that mean nothing here (cargo-dist's), and
     /// why.
     pub ignored_keys: Vec<String>,
+    /// Where each selected target is built in CI, in the configured
+    /// order: the matrix `cargo xtask plan` prints.
+    pub ci: Vec<ci::CiJob>,
 }
 
 /// One selected target.
@@ -214,6 +218,11 @@ impl ReleasePlan {
         let sh = Shell::new()?;
         sh.change_dir(&ws.config.root);
         let mut selected = ws.select(selection.targets)?;
+        let hosted = ws.config.hosted_packages().join(" ");
+        let ci = selected
+            .iter()
+            .map(|configured| ci::job(configured, &hosted))
+            .collect::<Result<Vec<_>>>()?;
         if let Some(dir) = selection.prebuilt {
             crate::build::prebuilt::check_selection(dir, &selected)?;
         }
@@ -231,6 +240,7 @@ impl ReleasePlan {
             printed_docs,
             release,
             ignored_keys: ws.config.ignored.iter().map(ToString::to_string).collect(),
+            ci,
         })
     }
 
