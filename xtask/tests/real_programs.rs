@@ -856,7 +856,13 @@ fn system_libraries_ship_from_debian_for_two_glibc_architectures() {
         (
             glibc[1],
             "arm64",
-            vec!["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+            vec![
+                "qemu-aarch64",
+                "-L",
+                "/usr/aarch64-linux-gnu",
+                "-E",
+                "LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib",
+            ],
         ),
     ] {
         let deb = out.join(format!("ports_0.3.0-1_{arch}.deb"));

@@ -347,7 +347,7 @@ impl TargetSpec {
             Runner::Qemu {
                 program,
                 sysroot: Some(sysroot),
-            } => Some(format!("{program} -L {sysroot}")),
+            } => Some(qemu_with_sysroot(program, sysroot)),
             Runner::Qemu {
                 program,
                 sysroot: None,
@@ -555,6 +555,19 @@ impl EnvVar {
     }
 }
 
+/// qemu-user running a glibc binary against the cross libc in `sysroot`
+/// (`/usr/aarch64-linux-gnu`). `-L` makes that libc's loader the binary's;
+/// the library path makes its libc the loader's too. Without it the loader
+/// reads the build machine's /etc/ld.so.cache, which lists Debian's own
+/// libc for that architecture once any multiarch package is installed
+/// (`libudev-dev:arm64` brings `libc6:arm64`): a loader and a libc of two
+/// builds, under which the first thread a program starts never returns.
+/// Libraries the cross libc lacks (`libudev.so.1`) are still found through
+/// the cache.
+fn qemu_with_sysroot(program: &str, sysroot: &str) -> String {
+    format!("{program} -L {sysroot} -E LD_LIBRARY_PATH={sysroot}/lib")
+}
+
 /// How cargo boots a firmware image on the board `machine`: the runner
 /// line `.cargo/config.toml` gives a bare-metal target. A hung image is
 /// ended after a minute, so a test that never exits fails instead.
@@ -587,7 +600,7 @@ impl fmt::Display for Runner {
             Runner::Qemu {
                 program,
                 sysroot: Some(sysroot),
-            } => write!(f, "under qemu ({program} -L {sysroot})"),
+            } => write!(f, "under qemu ({})", qemu_with_sysroot(program, sysroot)),
             Runner::Qemu {
                 program,
                 sysroot: None,
@@ -814,7 +827,8 @@ mod tests {
                 ),
                 (
                     "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER".to_owned(),
-                    "qemu-x86_64 -L /usr/x86_64-linux-gnu".to_owned()
+                    "qemu-x86_64 -L /usr/x86_64-linux-gnu -E LD_LIBRARY_PATH=/usr/x86_64-linux-gnu/lib"
+                        .to_owned()
                 ),
             ]
         );
