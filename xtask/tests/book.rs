@@ -415,3 +415,87 @@ fn stale_pages_and_a_missing_book_are_refused_with_the_fix() {
         &["this workspace has no book (docs/SUMMARY.md)"],
     );
 }
+
+/// The path of one target that `docs/reference/layout.md` lists: every
+/// function it names is in its file, and the path does not grow past what
+/// it is (a reader should be able to hold it).
+#[test]
+fn the_path_of_one_target_names_real_functions_and_does_not_grow() {
+    let layout = read(&repo_root().join("docs/reference/layout.md"));
+    let section = layout
+        .split("## Following one target")
+        .nth(1)
+        .expect("docs/reference/layout.md has the section `Following one target`");
+    let (_, lines) = blocks(section).into_iter().next().expect("the path's block");
+    let src = repo_root().join("xtask/src");
+    let mut files = BTreeSet::new();
+    let mut functions = BTreeSet::new();
+    let mut body_lines = 0;
+    for line in &lines {
+        let (file, names) = line.split_once(' ').expect("a file, then its functions");
+        let text = read(&src.join(file));
+        files.insert(file.to_owned());
+        for name in names.split(',').map(str::trim) {
+            if functions.insert((file.to_owned(), name.to_owned())) {
+                body_lines += body_length(&text, name)
+                    .unwrap_or_else(|| panic!("xtask/src/{file} has no function {name}"));
+            }
+        }
+    }
+    println!("{} files, {body_lines} lines of function bodies", files.len());
+    assert!(
+        files.len() <= 14 && body_lines <= 1250,
+        "the path of one target grew to {} files and {body_lines} lines: keep what is off \
+         the path in functions of its own",
+        files.len()
+    );
+}
+
+/// How many lines the function `name` (`Type::name` for a method) spans
+/// in `text`, from its `fn` line to its closing brace.
+fn body_length(text: &str, name: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (from, name) = match name.split_once("::") {
+        Some((ty, method)) => (lines.iter().position(|line| implements(line, ty))?, method),
+        None => (0, name),
+    };
+    let start = (from..lines.len()).find(|&i| declares(lines[i], name))?;
+    let mut depth = 0;
+    for (i, line) in lines[start..].iter().enumerate() {
+        for ch in line.chars() {
+            match ch {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth == 0 && line.contains('}') {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Whether `line` starts an `impl` block of `ty` (`impl<'a> Ty<'a> {`).
+fn implements(line: &str, ty: &str) -> bool {
+    let Some(rest) = line.strip_prefix("impl") else {
+        return false;
+    };
+    let rest = match rest.strip_prefix('<') {
+        Some(generics) => generics.split_once('>').map_or("", |(_, rest)| rest),
+        None => rest,
+    };
+    rest.trim_start()
+        .strip_prefix(ty)
+        .is_some_and(|after| after.starts_with([' ', '<', '{']))
+}
+
+/// Whether `line` declares the function `name`.
+fn declares(line: &str, name: &str) -> bool {
+    let line = line.trim_start();
+    let line = line.strip_prefix("pub ").unwrap_or(line);
+    let line = line.strip_prefix("pub(crate) ").unwrap_or(line);
+    line.strip_prefix("fn ")
+        .and_then(|rest| rest.strip_prefix(name))
+        .is_some_and(|after| after.starts_with(['(', '<']))
+}

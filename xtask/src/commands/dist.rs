@@ -117,21 +117,19 @@ fn carry_out_into(
     (staging, out): (&TempDir, PathBuf),
     stopwatch: &Stopwatch,
 ) -> Result<Finished> {
-    let targets = ws.select(&args.selection.targets)?;
-    let signer = Signer::from_env()?;
-    let tools = tools_for_keys_and_formats(&targets, signer.is_some());
-    ws.provision(&targets, &tools, args.install.no_install)?;
-    if let Some(signer) = &signer {
-        signer.check(&ws.sh)?;
-    }
-    let signers = signers(ws)?;
-
+    let signer = prepare_machine(ws, args)?;
     let started = Instant::now();
-    let packages = (layouts.as_slice(), signers.as_slice());
-    let artifacts = build_every_target(ws, plan, packages, staging.path(), stopwatch)?;
+    let dist = Dist {
+        ws,
+        plan,
+        signers: signers(ws)?,
+        layouts,
+        printed: RefCell::default(),
+        stopwatch,
+    };
     let release = Release {
         config: &ws.config,
-        per_target: artifacts,
+        per_target: dist.every_target(staging.path())?,
         provenance: provenance(ws, plan.source_date_epoch),
         signer: signer.as_ref(),
         staging: staging.path(),
@@ -144,6 +142,19 @@ fn carry_out_into(
         out,
         took: started.elapsed(),
     })
+}
+
+/// Installs what the selected targets and the keys given need, and
+/// checks the release's signing key, if one is given.
+fn prepare_machine(ws: &Workspace, args: &DistArgs) -> Result<Option<Signer>> {
+    let targets = ws.select(&args.selection.targets)?;
+    let signer = Signer::from_env()?;
+    let tools = tools_for_keys_and_formats(&targets, signer.is_some());
+    ws.provision(&targets, &tools, args.install.no_install)?;
+    if let Some(signer) = &signer {
+        signer.check(&ws.sh)?;
+    }
+    Ok(signer)
 }
 
 /// Fails if the published release holds other artifacts than the plan
@@ -209,73 +220,74 @@ fn signers(ws: &Workspace) -> Result<Vec<Signers>> {
     Ok(signed)
 }
 
-/// Carries out each target's plan into `staging`, in the plan's order,
-/// and fails, after the table of results, if any target failed.
-fn build_every_target(
-    ws: &Workspace,
-    plan: &ReleasePlan,
-    (layouts, signers): (&[ReleaseLayout], &[Signers]),
-    staging: &Path,
-    stopwatch: &Stopwatch,
-) -> Result<Vec<Artifact>> {
-    let mut report = Report::default();
-    let mut artifacts = Vec::new();
-    let printed = RefCell::new(BTreeMap::new());
-    for target in &plan.targets {
-        let configured = ws
-            .config
-            .targets
-            .iter()
-            .find(|configured| configured.triple() == target.target)
-            .context("a planned target is configured")?;
-        let packages = match &target.work {
-            Work::NotHere { reason } => {
-                report.push(target.target, Outcome::NotHere(reason.clone()));
-                continue;
-            }
-            Work::Build { packages, .. } => packages,
-        };
-        // Every shipped package of the target, or the target fails.
-        let made: Result<Vec<Artifact>> = packages
-            .iter()
-            .map(|planned| {
-                let (index, package) = ws
-                    .config
-                    .packages
-                    .iter()
-                    .enumerate()
-                    .find(|(_, package)| package.name == planned.package)
-                    .context("a planned package is configured")?;
-                let target = OneTarget {
-                    ws,
-                    plan,
-                    planned,
-                    layout: &layouts[index],
-                    signers: &signers[index],
-                    package,
-                    configured,
-                    printed: &printed,
-                    stopwatch,
-                };
-                target.dist(staging)
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(|made| made.into_iter().flatten().collect());
-        let done = Outcome::ran_or_build_only(configured.spec);
-        report.push(
-            target.target,
-            Outcome::of(made.map(|made| artifacts.extend(made)), done),
-        );
+/// What carrying out every target's plan shares.
+struct Dist<'a> {
+    ws: &'a Workspace,
+    plan: &'a ReleasePlan,
+    /// Each package's layout and signers, in the configuration's order.
+    layouts: Vec<ReleaseLayout>,
+    signers: Vec<Signers>,
+    /// What each package's binaries printed of `generate`, by package:
+    /// printed once, by the build the plan names.
+    printed: RefCell<BTreeMap<String, Vec<Printed>>>,
+    stopwatch: &'a Stopwatch,
+}
+
+impl Dist<'_> {
+    /// Carries out each target's plan into `staging`, in the plan's order,
+    /// and fails, after the table of results, if any target failed.
+    fn every_target(&self, staging: &Path) -> Result<Vec<Artifact>> {
+        let mut report = Report::default();
+        let mut artifacts = Vec::new();
+        for target in &self.plan.targets {
+            let packages = match &target.work {
+                Work::Build { packages, .. } => packages,
+                Work::NotHere { reason } => {
+                    report.push(target.target, Outcome::NotHere(reason.clone()));
+                    continue;
+                }
+            };
+            let configured = self.ws.config.target(target.target)?;
+            let made = self.target(configured, packages, staging);
+            let done = Outcome::ran_or_build_only(configured.spec);
+            report.push(
+                target.target,
+                Outcome::of(made.map(|made| artifacts.extend(made)), done),
+            );
+        }
+        let built_any = report.any_built();
+        report.finish("dist")?;
+        if !built_any {
+            bail!(
+                "nothing to build here: no selected target can be built on this machine (the \
+                 table above says why). Select other targets, or build these where it says."
+            );
+        }
+        Ok(artifacts)
     }
-    let built_any = report.any_built();
-    report.finish("dist")?;
-    if !built_any {
-        bail!(
-            "nothing to build here: no selected target can be built on this machine (the table \
-             above says why). Select other targets, or build these where it says."
-        );
+
+    /// Every shipped package of one target, or the target fails.
+    fn target(
+        &self,
+        configured: &Configured,
+        packages: &[PackagePlan],
+        staging: &Path,
+    ) -> Result<Vec<Artifact>> {
+        let mut artifacts = Vec::new();
+        for planned in packages {
+            let (index, package) = self.ws.config.package(&planned.package)?;
+            let one = OneTarget {
+                dist: self,
+                planned,
+                layout: &self.layouts[index],
+                signers: &self.signers[index],
+                package,
+                configured,
+            };
+            artifacts.extend(one.dist(staging)?);
+        }
+        Ok(artifacts)
     }
-    Ok(artifacts)
 }
 
 /// The commit and source date the release is built from.
@@ -355,17 +367,12 @@ fn prepare_out_dir(out: &Path) -> Result<TempDir> {
 
 /// One shipped package on one target, and its plan.
 struct OneTarget<'a> {
-    ws: &'a Workspace,
-    plan: &'a ReleasePlan,
+    dist: &'a Dist<'a>,
     planned: &'a PackagePlan,
     layout: &'a ReleaseLayout,
     signers: &'a Signers,
     package: &'a Package,
     configured: &'a Configured,
-    /// What each package's binaries printed of `generate`, by package:
-    /// printed once, by the build the plan names.
-    printed: &'a RefCell<BTreeMap<String, Vec<Printed>>>,
-    stopwatch: &'a Stopwatch,
 }
 
 /// The stage that is cargo's own work, which the rest is measured against.
@@ -375,44 +382,43 @@ impl OneTarget<'_> {
     /// Builds, checks, smoke-runs and packages it into `staging`.
     fn dist(&self, staging: &Path) -> Result<Vec<Artifact>> {
         self.announce();
-        let spec = self.configured.spec;
-        let plans_sbom = self
-            .planned
-            .artifacts
-            .iter()
-            .any(|a| a.format == Format::Sbom);
-        // The SBOM needs only the dependency graph: a graph cargo cannot
-        // resolve stops the target before its build.
-        let sbom = match plans_sbom {
-            true => Some(self.stopwatch.time("sbom", || {
-                sbom::for_target(&self.ws.sh, self.package, spec.triple)
-            })?),
-            false => None,
-        };
-        let (made, smoke_run) = match spec.os {
+        let sbom = self.sbom()?;
+        let (made, smoke_run) = match self.configured.spec.os {
             Os::Browser => self.web_package()?,
             _ => self.program_packages()?,
         };
         let mut artifacts = Vec::new();
-        for (planned, bytes) in self
-            .planned
-            .artifacts
-            .iter()
-            .zip(made.into_iter().chain(sbom))
-        {
-            let package = self.package;
+        let planned = &self.planned.artifacts;
+        for (planned, bytes) in planned.iter().zip(made.into_iter().chain(sbom)) {
+            let package = (self.package.name.as_str(), self.package.bins.as_slice());
+            let (name, format) = (planned.name.clone(), planned.format);
+            let facts = self.facts(smoke_run);
             let artifact = Artifact::new(
-                planned.name.clone(),
-                spec.triple,
-                planned.format,
+                name,
+                self.configured.triple(),
+                format,
                 &bytes,
-                (&package.name, &package.bins),
-                self.facts(smoke_run),
+                package,
+                facts,
             );
             publish::stage(staging, &artifact, &bytes)?;
             artifacts.push(artifact);
         }
         Ok(artifacts)
+    }
+
+    /// The SBOM, where one is planned. It needs only the dependency graph:
+    /// a graph cargo cannot resolve stops the target before its build.
+    fn sbom(&self) -> Result<Option<Vec<u8>>> {
+        let artifacts = &self.planned.artifacts;
+        if !artifacts.iter().any(|a| a.format == Format::Sbom) {
+            return Ok(None);
+        }
+        let (sh, triple) = (&self.dist.ws.sh, self.configured.triple());
+        self.dist
+            .stopwatch
+            .time("sbom", || sbom::for_target(sh, self.package, triple))
+            .map(Some)
     }
 
     /// What the manifest records of each artifact besides its bytes: how
@@ -439,13 +445,16 @@ impl OneTarget<'_> {
     fn binaries(&self) -> Result<cargo::Built> {
         match &self.planned.build {
             BuildStep::Prebuilt(dir) => prebuilt::binaries(dir, self.configured.spec, self.package),
-            BuildStep::Cargo(invocation) => self.stopwatch.time(BUILD, || {
-                reproducible::prepare_target_dir(&self.ws.config.target_dir, self.configured.spec)?;
+            BuildStep::Cargo(invocation) => self.dist.stopwatch.time(BUILD, || {
+                reproducible::prepare_target_dir(
+                    &self.dist.ws.config.target_dir,
+                    self.configured.spec,
+                )?;
                 if let Some(sdk) = &self.planned.stub_sdk {
-                    let tools = tools_dir(&self.ws.config.target_dir);
-                    apple_sdk::write(&self.ws.sh, &tools, &sdk.dir, &sdk.libraries)?;
+                    let tools = tools_dir(&self.dist.ws.config.target_dir);
+                    apple_sdk::write(&self.dist.ws.sh, &tools, &sdk.dir, &sdk.libraries)?;
                 }
-                let build = invocation.cmd(&self.ws.sh);
+                let build = invocation.cmd(&self.dist.ws.sh);
                 cargo::build(build, self.configured.spec, &self.package.bins)
             }),
         }
@@ -475,11 +484,11 @@ impl OneTarget<'_> {
     /// A web package's npm package: its module built and checked, given
     /// JavaScript bindings by wasm-bindgen, and loaded in Node.js.
     fn web_package(&self) -> Result<(Vec<Vec<u8>>, SmokeResult)> {
-        let (ws, spec, package) = (self.ws, self.configured.spec, self.package);
+        let (ws, spec, package) = (self.dist.ws, self.configured.spec, self.package);
         let BuildStep::Cargo(invocation) = &self.planned.build else {
             bail!("a web package is built here: the plan has no prebuilt module")
         };
-        let module = self.stopwatch.time(BUILD, || {
+        let module = self.dist.stopwatch.time(BUILD, || {
             cargo::build_wasm_module(invocation.cmd(&ws.sh), spec, &package.bins[0])
         })?;
         let data =
@@ -492,13 +501,15 @@ impl OneTarget<'_> {
             .target_dir
             .join("wasm-bindgen")
             .join(&package.name);
-        let bindings = self.stopwatch.time("wasm-bindgen", || {
+        let bindings = self.dist.stopwatch.time("wasm-bindgen", || {
             wasm_bindgen::generate(&ws.sh, &module, &package.bins[0], &out)
         })?;
         let smoked = self
+            .dist
             .stopwatch
             .time("smoke run", || smoke::load_in_node(&ws.sh, &bindings))?;
         let bytes = self
+            .dist
             .stopwatch
             .time(Format::Npm.name(), || {
                 self.layout.npm_package(package, &bindings)
@@ -512,15 +523,15 @@ impl OneTarget<'_> {
     /// build for the build machine itself.
     fn printed_docs(&self, built: &cargo::Built) -> Result<Vec<Printed>> {
         let generate = &self.package.generate;
-        let Some(by) = self.plan.printed_by(&self.package.name) else {
+        let Some(by) = self.dist.plan.printed_by(&self.package.name) else {
             return Ok(Vec::new());
         };
-        if let Some(printed) = self.printed.borrow().get(&self.package.name) {
+        if let Some(printed) = self.dist.printed.borrow().get(&self.package.name) {
             return Ok(printed.clone());
         }
         let printed = match by {
             PrintedBy::Target(triple) if *triple == self.configured.triple() => {
-                generated_docs::print(&self.ws.sh, generate, &built.executables)?
+                generated_docs::print(&self.dist.ws.sh, generate, &built.executables)?
             }
             PrintedBy::Target(triple) => bail!(
                 "{}'s man pages and completions are printed by its {triple} binaries, which \
@@ -532,14 +543,14 @@ impl OneTarget<'_> {
                     "{}: built for this machine to print its man pages and completions",
                     self.package.name
                 ));
-                let host = self.ws.toolchain.host.as_str();
+                let host = self.dist.ws.toolchain.host.as_str();
                 let spec = targets::lookup(host).context("this machine is in the target table")?;
-                let build = invocation.cmd(&self.ws.sh);
+                let build = invocation.cmd(&self.dist.ws.sh);
                 let host = cargo::build(build, spec, &self.package.bins)?;
-                generated_docs::print(&self.ws.sh, generate, &host.executables)?
+                generated_docs::print(&self.dist.ws.sh, generate, &host.executables)?
             }
         };
-        let mut cache = self.printed.borrow_mut();
+        let mut cache = self.dist.printed.borrow_mut();
         cache.insert(self.package.name.clone(), printed.clone());
         Ok(printed)
     }
@@ -547,7 +558,7 @@ impl OneTarget<'_> {
     fn announce(&self) {
         let spec = self.configured.spec;
         // Which package, where there are several.
-        let of = match self.ws.config.packages.len() {
+        let of = match self.dist.ws.config.packages.len() {
             1 => String::new(),
             _ => format!(" ({})", self.package.name),
         };
@@ -593,7 +604,7 @@ impl OneTarget<'_> {
             name: name.to_owned(),
             data: binary,
         };
-        let binary = self.stopwatch.time("signing binaries", || {
+        let binary = self.dist.stopwatch.time("signing binaries", || {
             self.layout.signed_binary(self.signers, spec, shipped)
         })?;
         if authenticode::is_signed_pe(&binary.data) {
@@ -614,23 +625,7 @@ impl OneTarget<'_> {
     ) -> Result<Option<SmokeResult>> {
         let spec = self.configured.spec;
         match check {
-            // rustc's strip is off for Mach-O (see the table's macOS rows):
-            // dist strips the same way wherever the checkout is.
-            // Stripping only saves space: where it cannot, the binary
-            // ships as the linker wrote it (its signature untouched).
-            Check::StripLocalSymbols if macho::is_macho(binary) => {
-                match macho_strip::strip_local_symbols(binary) {
-                    Ok(0) => {}
-                    Ok(removed) => progress::detail(format_args!(
-                        "stripped {removed} local symbols, and signed again where signed"
-                    )),
-                    Err(why) => progress::detail(format_args!(
-                        "note: {what} ships with its local symbols: the strip does not \
-                         understand its layout ({why:#})"
-                    )),
-                }
-            }
-            Check::StripLocalSymbols => {}
+            Check::StripLocalSymbols => strip_local_symbols(what, binary),
             Check::AppleImports => {
                 let checked = macho_imports::check(what, binary)?;
                 progress::detail(format_args!(
@@ -648,12 +643,7 @@ impl OneTarget<'_> {
                     .map_err(|err| anyhow::anyhow!("{what} {err:#}"))?;
                 progress::detail(format_args!("{header}"));
             }
-            Check::SmokeRun { args, .. } => {
-                let (ws, version) = (self.ws, &self.package.version);
-                return self.stopwatch.time("smoke run", || {
-                    smoke::run(&ws.sh, &ws.config.root, spec, name, path, version, args).map(Some)
-                });
-            }
+            Check::SmokeRun { args, .. } => return self.smoke_run(name, path, args).map(Some),
             Check::SmokeRunSkipped { why } => {
                 progress::step(format_args!(
                     "dist {}: {name} not smoke-run: {why}",
@@ -670,6 +660,15 @@ impl OneTarget<'_> {
         Ok(None)
     }
 
+    /// Runs the binary `name` at `path` with `args` under the target's
+    /// runner: it must print the release's version.
+    fn smoke_run(&self, name: &str, path: &Path, args: &[String]) -> Result<SmokeResult> {
+        let (ws, spec, version) = (self.dist.ws, self.configured.spec, &self.package.version);
+        self.dist.stopwatch.time("smoke run", || {
+            smoke::run(&ws.sh, &ws.config.root, spec, name, path, version, args)
+        })
+    }
+
     /// Each planned format of `binaries` but the SBOM: their bytes, in
     /// the plan's order.
     fn packaged(&self, binaries: &[ShippedBinary], docs: &Docs) -> Result<Vec<Vec<u8>>> {
@@ -682,6 +681,7 @@ impl OneTarget<'_> {
             .filter(|a| a.format != Format::Sbom)
         {
             let bytes = self
+                .dist
                 .stopwatch
                 .time(planned.format.name(), || {
                     self.layout
@@ -692,5 +692,25 @@ impl OneTarget<'_> {
             made.push(bytes);
         }
         Ok(made)
+    }
+}
+
+/// Removes a Mach-O binary's local symbols, as rustc's strip is off for
+/// Mach-O (see the table's macOS rows), so dist strips the same way
+/// wherever the checkout is. Stripping only saves space: where it cannot,
+/// the binary ships as the linker wrote it, its signature untouched.
+fn strip_local_symbols(what: &str, binary: &mut Vec<u8>) {
+    if !macho::is_macho(binary) {
+        return;
+    }
+    match macho_strip::strip_local_symbols(binary) {
+        Ok(0) => {}
+        Ok(removed) => progress::detail(format_args!(
+            "stripped {removed} local symbols, and signed again where signed"
+        )),
+        Err(why) => progress::detail(format_args!(
+            "note: {what} ships with its local symbols: the strip does not understand its \
+             layout ({why:#})"
+        )),
     }
 }

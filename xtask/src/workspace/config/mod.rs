@@ -269,6 +269,25 @@ impl Config {
         &self.packages[0]
     }
 
+    /// The configured target `triple`, which a plan made from this
+    /// configuration names.
+    pub fn target(&self, triple: &str) -> Result<&Configured> {
+        self.targets
+            .iter()
+            .find(|configured| configured.triple() == triple)
+            .with_context(|| format!("{triple} is not a configured target"))
+    }
+
+    /// The shipped package `name`, with its position in
+    /// [`Config::packages`].
+    pub fn package(&self, name: &str) -> Result<(usize, &Package)> {
+        self.packages
+            .iter()
+            .enumerate()
+            .find(|(_, package)| package.name == name)
+            .with_context(|| format!("{name} is not a shipped package"))
+    }
+
     /// Whether `package` is built for `spec`: each kind of package for its
     /// own kind of target.
     pub fn ships(package: &Package, spec: &TargetSpec) -> bool {
