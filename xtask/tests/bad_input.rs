@@ -215,7 +215,7 @@ fn rpm_metadata_rpm_cannot_express_is_a_config_error() {
         (
             "assets",
             toml_edit::value("[]"),
-            "has `assets`, which `cargo xtask dist` does not read",
+            "has cargo-generate-rpm's `assets`, which `cargo xtask dist` does not support",
         ),
         (
             "requires",

@@ -426,7 +426,10 @@ fn the_path_of_one_target_names_real_functions_and_does_not_grow() {
         .split("## Following one target")
         .nth(1)
         .expect("docs/reference/layout.md has the section `Following one target`");
-    let (_, lines) = blocks(section).into_iter().next().expect("the path's block");
+    let (_, lines) = blocks(section)
+        .into_iter()
+        .next()
+        .expect("the path's block");
     let src = repo_root().join("xtask/src");
     let mut files = BTreeSet::new();
     let mut functions = BTreeSet::new();
@@ -442,7 +445,10 @@ fn the_path_of_one_target_names_real_functions_and_does_not_grow() {
             }
         }
     }
-    println!("{} files, {body_lines} lines of function bodies", files.len());
+    println!(
+        "{} files, {body_lines} lines of function bodies",
+        files.len()
+    );
     assert!(
         files.len() <= 14 && body_lines <= 1250,
         "the path of one target grew to {} files and {body_lines} lines: keep what is off \

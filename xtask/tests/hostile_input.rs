@@ -260,7 +260,7 @@ fn cargo_deb_keys_are_acted_on_or_refused_by_name() {
         dir,
         &dist,
         &[
-            "has `maintainer-script`",
+            "has a key `maintainer-script`",
             "Did you mean `maintainer-scripts`?",
         ],
     );

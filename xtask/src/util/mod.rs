@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod digest;
 pub mod progress;
+pub mod serde_table;
 pub mod stopwatch;
 pub mod suggest;
 pub mod tempdir;

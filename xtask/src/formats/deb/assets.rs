@@ -25,8 +25,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 
+use super::table::AssetEntry;
 use crate::formats::docs::{PRINTED, printed_kind};
 
 /// One file the package installs.
@@ -51,18 +51,11 @@ pub enum Source {
 /// `bins`; each must be listed. `generated` names the man pages and
 /// completions dist makes from the binaries.
 pub fn parse(
-    assets: &Value,
+    entries: &[AssetEntry],
     package_dir: &Path,
     bins: &[String],
     generated: &[String],
 ) -> Result<Vec<Asset>> {
-    let bin = bins.first().map_or("app", String::as_str);
-    let Value::Array(entries) = assets else {
-        bail!(
-            "[package.metadata.deb] `assets` must be a list of [source, destination, mode], \
-             like [[\"target/release/{bin}\", \"usr/bin/\", \"755\"]]."
-        );
-    };
     let mut parsed: Vec<Asset> = Vec::new();
     for entry in entries {
         let Some(asset) = parse_one(entry, package_dir, bins, generated)? else {
@@ -93,28 +86,14 @@ pub fn parse(
 }
 
 fn parse_one(
-    entry: &Value,
+    entry: &AssetEntry,
     package_dir: &Path,
     bins: &[String],
     generated: &[String],
 ) -> Result<Option<Asset>> {
     let bin = bins.first().map_or("app", String::as_str);
-    let field = |index: usize, key: &str| -> Option<&str> {
-        match entry {
-            Value::Array(items) => items.get(index)?.as_str(),
-            Value::Object(table) => table.get(key)?.as_str(),
-            _ => None,
-        }
-    };
-    let (Some(source), Some(dest), Some(mode)) =
-        (field(0, "source"), field(1, "dest"), field(2, "mode"))
-    else {
-        bail!(
-            "[package.metadata.deb] `assets` has the entry {entry}, which is not [source, \
-             destination, mode] (three strings, like [\"README.md\", \"usr/share/doc/{bin}/\", \
-             \"644\"])."
-        );
-    };
+    let AssetEntry { source, dest, mode } = entry;
+    let (source, dest) = (source.as_str(), dest.as_str());
     let mode = u32::from_str_radix(mode, 8)
         .ok()
         .filter(|mode| *mode <= 0o7777)
@@ -191,7 +170,20 @@ fn refuse_if_printed(source: &str, file_name: &str, bins: &[String]) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::formats::deb::DebTable;
+    use serde_json::{Value, json};
+
+    /// `assets` read as `[package.metadata.deb]` holds it, then parsed.
+    fn parse_json(
+        assets: &Value,
+        dir: &Path,
+        bins: &[String],
+        generated: &[String],
+    ) -> Result<Vec<Asset>> {
+        let table = json!({ "assets": assets });
+        let deb = DebTable::read(table.as_object().unwrap())?;
+        parse(&deb.assets.unwrap_or_default(), dir, bins, generated)
+    }
 
     /// ripgrep's assets name man pages and completions that its CI
     /// prints; without `generate`, the refusal says what to paste.
@@ -202,7 +194,7 @@ mod tests {
             ["target/release/rg", "usr/bin/", "755"],
             ["deployment/deb/rg.1", "usr/share/man/man1/rg.1", "644"]
         ]);
-        let err = parse(&assets, dir, &["rg".to_owned()], &[])
+        let err = parse_json(&assets, dir, &["rg".to_owned()], &[])
             .unwrap_err()
             .to_string();
         assert!(err.contains("is the man file rg can print"), "{err}");
@@ -211,14 +203,14 @@ mod tests {
             "{err}"
         );
         let printed = ["rg.1".to_owned()];
-        let parsed = parse(&assets, dir, &["rg".to_owned()], &printed).unwrap();
+        let parsed = parse_json(&assets, dir, &["rg".to_owned()], &printed).unwrap();
         assert_eq!(parsed.len(), 1, "the printed page comes from generate");
     }
 
     #[test]
     fn cargo_deb_assets_read_as_cargo_deb_reads_them() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let assets = parse(
+        let assets = parse_json(
             &json!([
                 ["target/release/tool", "usr/bin/", "755"],
                 { "source": "Cargo.toml", "dest": "/usr/share/doc/tool/manifest", "mode": "0644" },
@@ -245,7 +237,7 @@ mod tests {
     fn bad_assets_are_refused_by_what_is_wrong() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
         let error = |assets: Value| {
-            parse(&assets, dir, &["tool".to_owned()], &[])
+            parse_json(&assets, dir, &["tool".to_owned()], &[])
                 .unwrap_err()
                 .to_string()
         };
@@ -254,7 +246,7 @@ mod tests {
             (json!("README.md"), "must be a list"),
             (
                 json!([["README.md", "usr/share/doc/"]]),
-                "is not [source, destination, mode]",
+                "`assets[0]` is 2 items long",
             ),
             (
                 json!([binary, ["README.md", "x/", "rw"]]),

@@ -7,7 +7,7 @@
 //! and metadata always make the same bytes.
 //!
 //! Metadata comes from the package's Cargo.toml; `[package.metadata.deb]`
-//! overrides it, with cargo-deb's key names ([`KEYS`]). cargo-deb keys
+//! overrides it, with cargo-deb's key names ([`DebTable`]). cargo-deb keys
 //! that dist does not implement are refused by name, never ignored.
 //!
 //! Each part has its own module: [`control`] (the control file, md5sums,
@@ -20,18 +20,17 @@ mod assets;
 mod control;
 mod copyright;
 mod depends;
+mod table;
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 
 use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
 use crate::formats::docs::{Distro, Docs};
 use crate::formats::program::Program;
 use crate::targets::TargetSpec;
-use crate::util::suggest::did_you_mean;
 
 use assets::Asset;
 pub use control::{check_package_name, debian_version};
@@ -39,68 +38,7 @@ use control::{installed_size_kib, md5sums};
 pub use copyright::check_license_texts;
 use copyright::copyright_file;
 use depends::shared_library_depends;
-
-/// The keys of `[package.metadata.deb]` dist reads, as cargo-deb names them.
-/// `features` and `default-features` are the release build's (see
-/// `workspace/config/features.rs`): every format holds the same binary.
-pub const KEYS: [&str; 11] = [
-    "name",
-    "maintainer",
-    "copyright",
-    "depends",
-    "section",
-    "priority",
-    "revision",
-    "extended-description",
-    "assets",
-    "features",
-    "default-features",
-];
-
-/// cargo-deb keys dist does not implement, each with what to do instead.
-const UNSUPPORTED: [(&str, &str); 3] = [
-    (
-        "maintainer-scripts",
-        "dist writes no maintainer scripts (preinst, postinst, …)",
-    ),
-    (
-        "conf-files",
-        "dist marks no conffiles: a .deb from dist installs no configuration files",
-    ),
-    (
-        "systemd-units",
-        "dist installs and enables no systemd units",
-    ),
-];
-
-/// Refuses a key of `[package.metadata.deb]` dist would not act on: a
-/// setting that silently vanished would ship a package other than the
-/// one configured.
-fn check_keys(deb: &serde_json::Map<String, Value>) -> Result<()> {
-    let known: Vec<&str> = KEYS
-        .into_iter()
-        .chain(UNSUPPORTED.map(|(key, _)| key))
-        .collect();
-    for key in deb.keys() {
-        if KEYS.contains(&key.as_str()) {
-            continue;
-        }
-        if let Some((_, why)) = UNSUPPORTED.iter().find(|(name, _)| name == key) {
-            bail!(
-                "[package.metadata.deb] has cargo-deb's `{key}`, which `cargo xtask dist` does \
-                 not support: {why}. Remove `{key}`, or build the .deb with cargo-deb itself \
-                 and leave \"deb\" out of the target's formats."
-            );
-        }
-        bail!(
-            "[package.metadata.deb] has `{key}`, which `cargo xtask dist` does not read. {}It \
-             reads {}. Correct or remove `{key}`.",
-            did_you_mean(key, &known),
-            KEYS.join(", ")
-        );
-    }
-    Ok(())
-}
+pub use table::{DebTable, Relations};
 
 /// What a `.deb` says about its package, checked before anything is built.
 #[derive(Debug, Clone)]
@@ -127,40 +65,25 @@ impl DebMetadata {
     /// Reads and checks the Debian metadata of `package`. `root` is the
     /// workspace root, where license files are looked for.
     pub fn from_package(package: &Program, root: &Path, mtime: u64) -> Result<DebMetadata> {
-        let deb = &package.deb;
-        check_keys(deb)?;
-        let text = |key: &str| -> Result<Option<String>> {
-            match deb.get(key) {
-                None => Ok(None),
-                Some(Value::String(value)) => Ok(Some(value.clone())),
-                Some(_) => bail!("[package.metadata.deb] `{key}` must be a string."),
-            }
-        };
-        let name = match text("name")? {
+        let deb = DebTable::read(&package.deb)?;
+        let name = match deb.name {
             Some(name) => name,
             None => package.name.replace('_', "-").to_lowercase(),
         };
         check_package_name(&name)?;
-        let revision = text("revision")?.unwrap_or_else(|| "1".to_owned());
-        let version = debian_version(&package.version, &revision)?;
-        let maintainer = text("maintainer")?
+        let revision = deb.revision.as_deref().unwrap_or("1");
+        let version = debian_version(&package.version, revision)?;
+        let maintainer = deb
+            .maintainer
             .or_else(|| package.authors.first().cloned())
             .context(
                 "a .deb needs a maintainer, and the package has neither `authors` nor \
                  [package.metadata.deb] `maintainer`. Set one: maintainer = \"Name <email>\".",
             )?;
-        let synopsis = package.description.clone().context(
-            "a .deb needs a description, and the package has none. Set `description` in its Cargo.toml.",
-        )?;
-        let synopsis = synopsis
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
         let year = archive::utc_fields(mtime).0;
-        let copyright_holder =
-            text("copyright")?.unwrap_or_else(|| format!("{year}, {}", package.authors.join(", ")));
+        let copyright_holder = deb
+            .copyright
+            .unwrap_or_else(|| format!("{year}, {}", package.authors.join(", ")));
         let license = package.license.clone().context(
             "a .deb needs a copyright file naming the license, and the package has no `license`. \
              Set `license` (an SPDX expression) in its Cargo.toml.",
@@ -170,30 +93,19 @@ impl DebMetadata {
             name,
             version,
             maintainer,
-            section: text("section")?.unwrap_or_else(|| "utils".to_owned()),
-            priority: text("priority")?.unwrap_or_else(|| "optional".to_owned()),
+            section: deb.section.unwrap_or_else(|| "utils".to_owned()),
+            priority: deb.priority.unwrap_or_else(|| "optional".to_owned()),
             homepage: package
                 .homepage
                 .clone()
                 .or_else(|| package.repository.clone()),
-            synopsis,
-            extended_description: text("extended-description")?,
-            depends: match deb.get("depends") {
-                // cargo-deb takes a list too, one relation an item.
-                Some(Value::Array(items)) => {
-                    let relations: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
-                    let relations = relations.context(
-                        "[package.metadata.deb] `depends` must be a string or a list of strings.",
-                    )?;
-                    Some(relations.join(", "))
-                }
-                _ => text("depends")?,
-            },
+            synopsis: synopsis(package)?,
+            extended_description: deb.extended_description,
+            depends: deb.depends.map(|Relations(relations)| relations),
             assets: deb
-                .get("assets")
+                .assets
                 .map(|assets| {
-                    let generated = package.generated.clone();
-                    assets::parse(assets, &package.dir, &package.bins, &generated)
+                    assets::parse(&assets, &package.dir, &package.bins, &package.generated)
                 })
                 .transpose()?,
         })
@@ -393,10 +305,24 @@ pub fn read_deb(bytes: &[u8]) -> Result<DebContents> {
     })
 }
 
+/// The first line of the package's description: the control file's
+/// synopsis.
+fn synopsis(package: &Program) -> Result<String> {
+    let description = package.description.as_deref().context(
+        "a .deb needs a description, and the package has none. Set `description` in its Cargo.toml.",
+    )?;
+    Ok(description
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     /// A package as cargo metadata would give it, with `deb` as its
     /// `[package.metadata.deb]`, in this crate's folder.
@@ -467,23 +393,20 @@ mod tests {
     }
 
     fn keys_error(deb: Value) -> String {
-        check_keys(deb.as_object().unwrap())
+        DebTable::read(deb.as_object().unwrap())
             .unwrap_err()
             .to_string()
     }
 
     #[test]
     fn keys_dist_would_not_act_on_are_refused_by_name() {
-        assert!(
-            check_keys(
-                json!({ "section": "net", "assets": [] })
-                    .as_object()
-                    .unwrap()
-            )
-            .is_ok()
-        );
+        let known = json!({ "section": "net", "assets": [], "features": ["x"] });
+        assert!(DebTable::read(known.as_object().unwrap()).is_ok());
         let err = keys_error(json!({ "extended-descripton": "x" }));
-        assert!(err.contains("has `extended-descripton`"), "{err}");
+        assert!(
+            err.contains("[package.metadata.deb] has a key `extended-descripton`"),
+            "{err}"
+        );
         assert!(
             err.contains("Did you mean `extended-description`?"),
             "{err}"
@@ -493,5 +416,10 @@ mod tests {
             assert!(err.contains(&format!("cargo-deb's `{key}`")), "{err}");
             assert!(err.contains("build the .deb with cargo-deb"), "{err}");
         }
+        let err = keys_error(json!({ "section": 3 }));
+        assert!(
+            err.contains("[package.metadata.deb] `section` must be a string, not integer `3`"),
+            "{err}"
+        );
     }
 }

@@ -2,17 +2,57 @@
 //! `[package.metadata.generate-rpm]`'s overrides, checked before anything
 //! is built.
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context, Result, bail};
-use serde_json::Value as Json;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::names::{self, Requirement, check_package_name, rpm_version};
 use crate::formats::program::Program;
-use crate::util::suggest::did_you_mean;
+use crate::util::serde_table::{self, Shapes};
 
-/// The keys of `[package.metadata.generate-rpm]` this reads.
-pub const KEYS: [&str; 7] = [
-    "name", "release", "summary", "license", "url", "group", "requires",
-];
+/// `[package.metadata.generate-rpm]`: the keys this reads. The files an
+/// .rpm installs are the binary, the included files, man pages and
+/// completions, so cargo-generate-rpm's `assets` is not among them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RpmTable {
+    pub name: Option<String>,
+    pub release: Option<String>,
+    pub summary: Option<String>,
+    pub license: Option<String>,
+    pub url: Option<String>,
+    pub group: Option<String>,
+    /// Package names (the user's, so a map), each with a version
+    /// constraint: `"*"` or like `">= 1.2"`.
+    pub requires: Option<BTreeMap<String, String>>,
+}
+
+const SHAPES: Shapes = Shapes {
+    keys: &[(
+        "requires",
+        "a table of package names, each with \"*\" or a version like \">= 1.2\", like requires = { bash = \"*\", openssl = \">= 3.0\" }",
+    )],
+    otherwise: "a string",
+    refused: &["assets"],
+};
+
+/// cargo-generate-rpm keys this does not implement, each with why.
+const UNSUPPORTED: [(&str, &str); 1] = [(
+    "assets",
+    "the files an .rpm installs are the binary, the included files, man pages and completions",
+)];
+
+/// The keys of cargo-deb's `[package.metadata.deb]` an .rpm takes its
+/// defaults from; the .deb reads (and checks) the rest.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct DebDefaults {
+    revision: Option<String>,
+    extended_description: Option<String>,
+    maintainer: Option<String>,
+}
 
 /// What an `.rpm` says about its package, checked before anything is built.
 #[derive(Debug, Clone)]
@@ -37,40 +77,45 @@ pub struct RpmMetadata {
 impl RpmMetadata {
     /// Reads and checks the RPM metadata of `package`.
     pub fn from_package(package: &Program) -> Result<RpmMetadata> {
-        let rpm = &package.generate_rpm;
-        refuse_unknown_keys(rpm)?;
-        let rpm_text = |key: &str| text(rpm, "generate-rpm", key);
-        let deb_text = |key: &str| text(&package.deb, "deb", key);
-
-        let name = rpm_text("name")?.unwrap_or_else(|| package.name.clone());
+        let place = "[package.metadata.generate-rpm]";
+        let given = &package.generate_rpm;
+        if let Some((key, why)) = UNSUPPORTED.iter().find(|(key, _)| given.contains_key(*key)) {
+            bail!(
+                "{place} has cargo-generate-rpm's `{key}`, which `cargo xtask dist` does not \
+                 support: {why}. Remove `{key}`, or leave \"rpm\" out of the target's formats."
+            );
+        }
+        let rpm: RpmTable = serde_table::read(&table(given), place, &SHAPES)?;
+        let deb: DebDefaults =
+            serde_table::read(&table(&package.deb), "[package.metadata.deb]", &SHAPES)?;
+        let name = rpm.name.unwrap_or_else(|| package.name.clone());
         check_package_name(&name)?;
         let version = rpm_version(&package.version)?;
-        let release = match rpm_text("release")? {
-            Some(release) => release,
-            None => deb_text("revision")?.unwrap_or_else(|| "1".to_owned()),
-        };
+        let release = rpm
+            .release
+            .or(deb.revision)
+            .unwrap_or_else(|| "1".to_owned());
         names::check_release(&release)?;
-        let summary = match rpm_text("summary")? {
+        let summary = match rpm.summary {
             Some(summary) => summary,
             None => summary_of(package)?,
         };
-        let license = rpm_text("license")?
-            .or_else(|| package.license.clone())
-            .context(
-                "an .rpm needs a license, and the package has no `license`. Set `license` (an SPDX \
+        let license = rpm.license.or_else(|| package.license.clone()).context(
+            "an .rpm needs a license, and the package has no `license`. Set `license` (an SPDX \
              expression) in its Cargo.toml.",
-            )?;
+        )?;
+        let description = deb.extended_description.unwrap_or_else(|| summary.clone());
         Ok(RpmMetadata {
-            description: wrap_long_lines(
-                &deb_text("extended-description")?.unwrap_or_else(|| summary.clone()),
-                DESCRIPTION_WIDTH,
-            ),
-            url: rpm_text("url")?
+            description: wrap_long_lines(&description, DESCRIPTION_WIDTH),
+            url: rpm
+                .url
                 .or_else(|| package.homepage.clone())
                 .or_else(|| package.repository.clone()),
-            packager: deb_text("maintainer")?.or_else(|| package.authors.first().cloned()),
-            group: rpm_text("group")?.unwrap_or_else(|| "Applications/System".to_owned()),
-            requires: requires(rpm)?,
+            packager: deb.maintainer.or_else(|| package.authors.first().cloned()),
+            group: rpm
+                .group
+                .unwrap_or_else(|| "Applications/System".to_owned()),
+            requires: requires(rpm.requires.unwrap_or_default())?,
             name,
             version,
             release,
@@ -85,28 +130,9 @@ impl RpmMetadata {
     }
 }
 
-/// Refuses a key of `[package.metadata.generate-rpm]` that this does not
-/// read, rather than ignore what the user meant to set.
-fn refuse_unknown_keys(rpm: &serde_json::Map<String, Json>) -> Result<()> {
-    if let Some(key) = rpm.keys().find(|key| !KEYS.contains(&key.as_str())) {
-        bail!(
-            "[package.metadata.generate-rpm] has `{key}`, which `cargo xtask dist` does not \
-             read. {}It reads only {}. The files an .rpm installs are the binary, the \
-             included files, man pages and completions. Correct or remove `{key}`.",
-            did_you_mean(key, &KEYS),
-            KEYS.join(", ")
-        );
-    }
-    Ok(())
-}
-
-/// The string at `key` of the `[package.metadata.{section}]` table.
-fn text(table: &serde_json::Map<String, Json>, section: &str, key: &str) -> Result<Option<String>> {
-    match table.get(key) {
-        None => Ok(None),
-        Some(Json::String(value)) => Ok(Some(value.clone())),
-        Some(_) => bail!("[package.metadata.{section}] `{key}` must be a string."),
-    }
+/// A tool's table of Cargo.toml, as serde reads it.
+fn table(table: &Map<String, Value>) -> Value {
+    Value::Object(table.clone())
 }
 
 /// The first line of the package's description.
@@ -123,24 +149,11 @@ fn summary_of(package: &Program) -> Result<String> {
 }
 
 /// `requires` of `[package.metadata.generate-rpm]`, each checked.
-fn requires(rpm: &serde_json::Map<String, Json>) -> Result<Vec<Requirement>> {
-    match rpm.get("requires") {
-        None => Ok(Vec::new()),
-        Some(Json::Object(table)) => table
-            .iter()
-            .map(|(name, constraint)| match constraint {
-                Json::String(constraint) => names::requirement(name, constraint),
-                _ => bail!(
-                    "[package.metadata.generate-rpm.requires] `{name}` must be a string: \
-                     \"*\" for any version, or like \">= 1.2\"."
-                ),
-            })
-            .collect(),
-        Some(_) => bail!(
-            "[package.metadata.generate-rpm] `requires` must be a table, like \
-             requires = {{ bash = \"*\", openssl = \">= 3.0\" }}."
-        ),
-    }
+fn requires(table: BTreeMap<String, String>) -> Result<Vec<Requirement>> {
+    table
+        .iter()
+        .map(|(name, constraint)| names::requirement(name, constraint))
+        .collect()
 }
 
 /// The longest description line rpmlint accepts.
@@ -178,6 +191,45 @@ fn wrap_long_lines(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn error_of(rpm: Value) -> String {
+        let program = Program {
+            description: Some("A tool".to_owned()),
+            license: Some("MIT".to_owned()),
+            generate_rpm: rpm.as_object().unwrap().clone(),
+            ..Program::for_tests("tool")
+        };
+        format!("{:#}", RpmMetadata::from_package(&program).unwrap_err())
+    }
+
+    #[test]
+    fn the_table_is_read_by_its_types_with_the_key_and_the_fix() {
+        let err = error_of(json!({ "sumary": "x" }));
+        assert!(
+            err.contains("[package.metadata.generate-rpm] has a key `sumary`"),
+            "{err}"
+        );
+        assert!(err.contains("Did you mean `summary`?"), "{err}");
+        let err = error_of(json!({ "group": 7 }));
+        assert!(
+            err.contains("`group` must be a string, not integer `7`"),
+            "{err}"
+        );
+        let err = error_of(json!({ "requires": { "bash": 1 } }));
+        assert!(
+            err.contains("`requires` must be a table of package names")
+                && err.contains("`requires.bash` is integer `1`"),
+            "{err}"
+        );
+        let err = error_of(json!({ "asets": [] }));
+        assert!(err.contains("Did you mean `assets`?"), "{err}");
+        let err = error_of(json!({ "assets": [] }));
+        assert!(
+            err.contains("cargo-generate-rpm's `assets`") && err.contains("man pages"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn long_description_lines_are_broken_at_spaces_and_short_ones_kept() {

@@ -40,11 +40,11 @@ use crate::targets::TargetSpec;
 use crate::util::digest::hex;
 
 use header::{Header, IMMUTABLE_REGION, SIGNATURES_REGION, Value};
+pub use metadata::RpmMetadata;
 /// The keys of `[package.metadata.generate-rpm]`, for the configuration
 /// reference's test.
 #[cfg(test)]
-pub use metadata::KEYS;
-pub use metadata::RpmMetadata;
+pub use metadata::RpmTable;
 use names::Requirement;
 pub use read::read_rpm;
 pub use sign::{GPG, KEY_VARIABLE, RpmSigner};

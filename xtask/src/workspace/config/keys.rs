@@ -480,8 +480,8 @@ mod tests {
             }
             "[package.metadata.dist]" => fields_of::<PackageTable>(),
             "smoke-run = { … }" => fields_of::<SkipTable>(),
-            "[package.metadata.deb]" => deb::KEYS.to_vec(),
-            "[package.metadata.generate-rpm]" => rpm::KEYS.to_vec(),
+            "[package.metadata.deb]" => fields_of::<deb::DebTable>(),
+            "[package.metadata.generate-rpm]" => fields_of::<rpm::RpmTable>(),
             _ => Vec::new(),
         }
     }

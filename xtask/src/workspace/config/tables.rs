@@ -13,13 +13,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use super::dependencies::DependenciesTable;
-use crate::util::suggest::did_you_mean;
+use crate::util::serde_table::{self, Shapes};
 
 /// What `cargo metadata --no-deps` says of the workspace.
 #[derive(Debug, Deserialize)]
@@ -277,97 +277,18 @@ const SHAPES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The shape the switches share.
-const SWITCH: &str = "true or false";
-
 /// Reads `value`, the table `place` (`[workspace.metadata.dist]`), as `T`;
 /// or says which key is unknown or has the wrong shape, and what to write.
 pub fn read<T: DeserializeOwned>(value: &Value, place: &str) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|err| {
-        let path: Vec<Segment> = err.path().iter().map(Segment::of).collect();
-        explain(place, &path, &err.into_inner().to_string())
-    })
-}
-
-/// One step of the path to a value: a key, or an item of a list.
-enum Segment {
-    Key(String),
-    Item(usize),
-}
-
-impl Segment {
-    fn of(segment: &serde_path_to_error::Segment) -> Segment {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => Segment::Item(*index),
-            serde_path_to_error::Segment::Map { key } => Segment::Key(key.clone()),
-            serde_path_to_error::Segment::Enum { variant } => Segment::Key(variant.clone()),
-            serde_path_to_error::Segment::Unknown => Segment::Key("?".to_owned()),
-        }
-    }
-
-    fn key(&self) -> Option<&str> {
-        match self {
-            Segment::Key(key) => Some(key),
-            Segment::Item(_) => None,
-        }
-    }
-}
-
-/// `targets[1]`, `formats.x86_64-unknown-linux-gnu`, as TOML writes them.
-fn spelled(path: &[Segment]) -> String {
-    let mut text = String::new();
-    for segment in path {
-        match segment {
-            Segment::Key(key) if text.is_empty() => text.push_str(key),
-            Segment::Key(key) => text.push_str(&format!(".{key}")),
-            Segment::Item(index) => text.push_str(&format!("[{index}]")),
-        }
-    }
-    text
-}
-
-/// The error for serde's `message` about the value at `path` of `place`.
-fn explain(place: &str, path: &[Segment], message: &str) -> anyhow::Error {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        // The key's table: `place`, or one of its sub-tables.
-        let table = match (path.first().and_then(Segment::key), place.strip_suffix(']')) {
-            (Some(sub), Some(table)) if path.len() > 1 => format!("{table}.{sub}]"),
-            _ => place.to_owned(),
-        };
-        return anyhow!(
-            "{table} has a key `{key}` the xtask does not know, so it would be ignored. \
-             {}The keys are: {}.",
-            did_you_mean(key, &known),
-            known.join(", ")
-        );
-    }
-    let (key, shape) = shape_of(path);
-    let found = match message.split_once("invalid type: ") {
-        Some((_, rest)) => rest.split(", expected").next().unwrap_or(rest).to_owned(),
-        None => message.to_owned(),
-    };
-    let at = spelled(path);
-    match at == key {
-        true => anyhow!("{place} `{key}` must be {shape}, not {found}."),
-        false => anyhow!("{place} `{key}` must be {shape}, but `{at}` is {found}."),
-    }
-}
-
-/// The top-level key of `path`, and what the value there must be.
-fn shape_of(path: &[Segment]) -> (String, &'static str) {
-    let top = path.first().and_then(Segment::key).unwrap_or_default();
-    let shape = |key: &str| SHAPES.iter().find(|(k, _)| *k == key).map(|(_, s)| *s);
-    let nested = match path.get(1).and_then(Segment::key) {
-        Some(sub) => shape(&format!("{top}.{sub}")).or_else(|| shape(&format!("{top}.*"))),
-        None => None,
-    };
-    let key = match (nested, path.get(1).and_then(Segment::key)) {
-        (Some(_), Some(sub)) => format!("{top}.{sub}"),
-        _ => top.to_owned(),
-    };
-    (key, nested.or_else(|| shape(top)).unwrap_or(SWITCH))
+    serde_table::read(
+        value,
+        place,
+        &Shapes {
+            keys: SHAPES,
+            otherwise: "true or false",
+            refused: &[],
+        },
+    )
 }
 
 #[cfg(test)]
