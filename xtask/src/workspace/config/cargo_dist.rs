@@ -176,7 +176,8 @@ impl std::fmt::Display for IgnoredKey {
 }
 
 /// `table` (the place `place`) without cargo-dist's keys that mean
-/// nothing here, and those keys.
+/// nothing here, and those keys. A JSON map, not a serde type: it runs
+/// before serde reads the table, on keys that are another tool's.
 pub fn set_aside(table: &Value, place: &str) -> (Value, Vec<IgnoredKey>) {
     let Some(map) = table.as_object() else {
         return (table.clone(), Vec::new());

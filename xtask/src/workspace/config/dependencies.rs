@@ -35,6 +35,8 @@ use crate::util::suggest::did_you_mean;
 pub struct DependenciesTable {
     #[serde(default)]
     pub apt: BTreeMap<String, SystemDependency>,
+    /// cargo-dist's, set aside with a reason whatever their shape (so any
+    /// JSON value).
     pub homebrew: Option<Value>,
     pub chocolatey: Option<Value>,
 }
