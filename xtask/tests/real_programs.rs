@@ -814,102 +814,10 @@ fn system_libraries_ship_from_debian_for_two_glibc_architectures() {
         assert!(plan.contains(needle), "{needle}:\n{plan}");
     }
 
-    let cargo_toml = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
-    let cargo_toml = cargo_toml.replace(
-        "[profile.dist]",
-        "[workspace.metadata.dist.dependencies.apt]\nlibssl-dev = \"*\"\nlibudev-dev = \"*\"\n\n\
-         [profile.dist]",
-    );
-    std::fs::write(project.join("Cargo.toml"), cargo_toml).unwrap();
-    let debian_glibc = tool_output(Command::new("dpkg-query").args([
-        "--show",
-        "--showformat=${Version}",
-        "libc6",
-    ]));
-    let debian_glibc = debian_glibc.split(['-', '+']).next().unwrap().to_owned();
-    let out = project.join("release");
-    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
-    for target in glibc {
-        args.extend(["--target", target]);
-    }
-    let said = in_project(&project, &args);
-    assert!(
-        said.contains(&format!("against glibc {debian_glibc}")),
-        "{said}"
-    );
-    let verified = succeed(xtask(&project, &["verify", out.to_str().unwrap()]));
-    run_in_dir(&out, "sha256sum", &["--check", "--quiet", "SHA256SUMS"]);
-    let floors: Vec<String> = manifest(&out)["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|artifact| artifact["glibc_floor"].as_str().map(str::to_owned))
-        .collect();
-    assert!(
-        !floors.is_empty() && floors.iter().all(|f| *f == debian_glibc),
-        "{floors:?}"
-    );
-
+    let (out, verified, debian_glibc) = ship_with_debian_libraries(&project, &glibc);
     let expected = sha256_of_abc();
-    for (target, arch, run) in [
-        (glibc[0], "amd64", vec![]),
-        (
-            glibc[1],
-            "arm64",
-            vec![
-                "qemu-aarch64",
-                "-L",
-                "/usr/aarch64-linux-gnu",
-                "-E",
-                "LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib",
-            ],
-        ),
-    ] {
-        let deb = out.join(format!("ports_0.3.0-1_{arch}.deb"));
-        let depends = tool_output(
-            Command::new("dpkg-deb")
-                .arg("--field")
-                .arg(&deb)
-                .arg("Depends"),
-        );
-        for package in ["libc6 (>= 2.", "libssl3 (>= 3", "libudev1 (>= "] {
-            assert!(
-                depends.contains(package),
-                "{target}: {package} in {depends}"
-            );
-        }
-        let unpacked = out.join(format!("unpacked-{arch}"));
-        std::fs::create_dir_all(&unpacked).unwrap();
-        let tarball = out.join(format!("ports-0.3.0-{target}.tar.gz"));
-        run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
-        let binary = unpacked.join(format!("ports-0.3.0-{target}/ports"));
-        let mut command = match run.split_first() {
-            Some((runner, args)) => {
-                let mut command = Command::new(runner);
-                command.args(args).arg(&binary);
-                command
-            }
-            None => Command::new(&binary),
-        };
-        assert_eq!(
-            tool_output(command.arg("abc")).trim(),
-            expected.trim(),
-            "{target}"
-        );
-        let tarball_name = tarball.file_name().unwrap().to_str().unwrap();
-        let floor_line = verified
-            .lines()
-            .find(|line| {
-                line.contains(tarball_name) && line.contains("with the libraries it loads")
-            })
-            .unwrap_or_else(|| panic!("verify reports no floor for {tarball_name}:\n{verified}"));
-        for library in ["libcrypto.so.3 needs 2.", "libudev.so.1 needs 2."] {
-            assert!(floor_line.contains(library), "{floor_line}");
-        }
-        assert!(
-            floor_line.contains(&format!("within the floor of {debian_glibc}")),
-            "{floor_line}"
-        );
+    for (target, arch) in [(glibc[0], "amd64"), (glibc[1], "arm64")] {
+        check_debian_linked(&out, &verified, (target, arch), &expected, &debian_glibc);
     }
     let rpm = out.join("ports-0.3.0-1.aarch64.rpm");
     let requires = tool_output(Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm));
@@ -929,5 +837,114 @@ fn system_libraries_ship_from_debian_for_two_glibc_architectures() {
              gives x86_64-unknown-linux-musl `libcap-dev`"
         ),
         "{plan}"
+    );
+}
+
+/// Adds OpenSSL and libudev to `dependencies.apt` of `project` and ships
+/// it for the `glibc` targets: the release folder, what verify said, and
+/// Debian's glibc, which every artifact must have as its floor.
+fn ship_with_debian_libraries(project: &Path, glibc: &[&str]) -> (PathBuf, String, String) {
+    let cargo_toml = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let cargo_toml = cargo_toml.replace(
+        "[profile.dist]",
+        "[workspace.metadata.dist.dependencies.apt]\nlibssl-dev = \"*\"\nlibudev-dev = \"*\"\n\n\
+         [profile.dist]",
+    );
+    std::fs::write(project.join("Cargo.toml"), cargo_toml).unwrap();
+    let debian_glibc = tool_output(Command::new("dpkg-query").args([
+        "--show",
+        "--showformat=${Version}",
+        "libc6",
+    ]));
+    let debian_glibc = debian_glibc.split(['-', '+']).next().unwrap().to_owned();
+    let out = project.join("release");
+    let mut args = vec!["dist", "--out", out.to_str().unwrap()];
+    for target in glibc {
+        args.extend(["--target", target]);
+    }
+    let said = in_project(project, &args);
+    assert!(
+        said.contains(&format!("against glibc {debian_glibc}")),
+        "{said}"
+    );
+    let verified = succeed(xtask(project, &["verify", out.to_str().unwrap()]));
+    run_in_dir(&out, "sha256sum", &["--check", "--quiet", "SHA256SUMS"]);
+    let floors: Vec<String> = manifest(&out)["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|artifact| artifact["glibc_floor"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        !floors.is_empty() && floors.iter().all(|f| *f == debian_glibc),
+        "{floors:?}"
+    );
+
+    (out, verified, debian_glibc)
+}
+
+/// The `target` binary (Debian architecture `arch`) of the release in
+/// `out`: its .deb depends on the libraries' packages, it computes the
+/// digest through OpenSSL under its runner, and verify reported its floor
+/// with the libraries it loads.
+fn check_debian_linked(
+    out: &Path,
+    verified: &str,
+    (target, arch): (&str, &str),
+    expected: &str,
+    debian_glibc: &str,
+) {
+    let run: Vec<&str> = match arch {
+        "arm64" => vec![
+            "qemu-aarch64",
+            "-L",
+            "/usr/aarch64-linux-gnu",
+            "-E",
+            "LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib",
+        ],
+        _ => vec![],
+    };
+    let deb = out.join(format!("ports_0.3.0-1_{arch}.deb"));
+    let depends = tool_output(
+        Command::new("dpkg-deb")
+            .arg("--field")
+            .arg(&deb)
+            .arg("Depends"),
+    );
+    for package in ["libc6 (>= 2.", "libssl3 (>= 3", "libudev1 (>= "] {
+        assert!(
+            depends.contains(package),
+            "{target}: {package} in {depends}"
+        );
+    }
+    let unpacked = out.join(format!("unpacked-{arch}"));
+    std::fs::create_dir_all(&unpacked).unwrap();
+    let tarball = out.join(format!("ports-0.3.0-{target}.tar.gz"));
+    run_in_dir(&unpacked, "tar", &["-xzf", tarball.to_str().unwrap()]);
+    let binary = unpacked.join(format!("ports-0.3.0-{target}/ports"));
+    let mut command = match run.split_first() {
+        Some((runner, args)) => {
+            let mut command = Command::new(runner);
+            command.args(args).arg(&binary);
+            command
+        }
+        None => Command::new(&binary),
+    };
+    assert_eq!(
+        tool_output(command.arg("abc")).trim(),
+        expected.trim(),
+        "{target}"
+    );
+    let tarball_name = tarball.file_name().unwrap().to_str().unwrap();
+    let floor_line = verified
+        .lines()
+        .find(|line| line.contains(tarball_name) && line.contains("with the libraries it loads"))
+        .unwrap_or_else(|| panic!("verify reports no floor for {tarball_name}:\n{verified}"));
+    for library in ["libcrypto.so.3 needs 2.", "libudev.so.1 needs 2."] {
+        assert!(floor_line.contains(library), "{floor_line}");
+    }
+    assert!(
+        floor_line.contains(&format!("within the floor of {debian_glibc}")),
+        "{floor_line}"
     );
 }

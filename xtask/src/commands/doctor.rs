@@ -7,7 +7,7 @@ use crate::build::apple_frameworks;
 use crate::machine::provision::{self, Missing};
 use crate::machine::tools::{self, Presence};
 use crate::targets::{self, Builder, Os};
-use crate::vocab::{Role, Tool};
+use crate::vocab::Role;
 use crate::workspace::config::Configured;
 use crate::workspace::{self, Workspace};
 
@@ -18,65 +18,9 @@ pub fn run(ws: &Workspace) -> Result<()> {
         "target", "std", "linker", "runner"
     );
     for configured in &targets {
-        let spec = configured.spec;
-        let missing = tools::missing_tools(&ws.sh, &ws.tools_dir, spec);
-        let state = |role: Role| -> String {
-            let lacking: Vec<String> = missing
-                .iter()
-                .filter(|tool| tool.role == role)
-                .map(Tool::to_string)
-                .collect();
-            if lacking.is_empty() {
-                "ok".into()
-            } else {
-                "MISSING".into()
-            }
-        };
-        let runner = if spec.is_runnable() {
-            state(Role::Runner)
-        } else {
-            "none".into()
-        };
-        let mut notes: Vec<String> = missing
-            .iter()
-            .map(|tool| match tools::presence(&ws.sh, &ws.tools_dir, tool) {
-                Presence::WrongVersion { installed } => {
-                    format!("{tool} is {installed}, but the pin is {}", tool.source)
-                }
-                _ => format!("needs {tool}"),
-            })
-            .collect();
-        if let Some(why) = spec.build_only_reason() {
-            notes.push(format!("build-only: {why}"));
-        }
-        println!(
-            "{:<32} {:<8} {:<8} {:<8} {}",
-            spec.triple,
-            if ws.toolchain.has_std(spec.triple) {
-                "ok"
-            } else {
-                "MISSING"
-            },
-            state(Role::Linker),
-            runner,
-            notes.join("; ")
-        );
+        print_row(ws, configured);
     }
-    let overrides: Vec<(String, String)> = targets
-        .iter()
-        .flat_map(|configured| configured.spec.cargo_overrides(&ws.config.root))
-        .collect();
-    if !overrides.is_empty() {
-        println!(
-            "\nThis machine is {}, and .cargo/config.toml is written for {}. cargo xtask \
-             tells cargo the difference; for plain cargo, export it too:",
-            ws.toolchain.host,
-            targets::REFERENCE_HOST
-        );
-        for (name, value) in &overrides {
-            println!("  export {name}='{value}'");
-        }
-    }
+    print_host_overrides(ws, &targets);
     if let Some(sdk) = apple_sdk(&targets) {
         println!("\n{sdk}");
         if apple_frameworks::not_an_sdk().is_some() {
@@ -96,6 +40,64 @@ pub fn run(ws: &Workspace) -> Result<()> {
          root or with passwordless sudo.)",
         missing.commands(&ws.tools_dir, provision::privilege(&ws.sh))
     )
+}
+
+/// One target's row: its standard library, linker and runner, and what
+/// it lacks.
+fn print_row(ws: &Workspace, configured: &Configured) {
+    let spec = configured.spec;
+    let missing = tools::missing_tools(&ws.sh, &ws.tools_dir, spec);
+    let state = |role: Role| match missing.iter().any(|tool| tool.role == role) {
+        true => "MISSING",
+        false => "ok",
+    };
+    let runner = match spec.is_runnable() {
+        true => state(Role::Runner),
+        false => "none",
+    };
+    let mut notes: Vec<String> = missing
+        .iter()
+        .map(|tool| match tools::presence(&ws.sh, &ws.tools_dir, tool) {
+            Presence::WrongVersion { installed } => {
+                format!("{tool} is {installed}, but the pin is {}", tool.source)
+            }
+            _ => format!("needs {tool}"),
+        })
+        .collect();
+    if let Some(why) = spec.build_only_reason() {
+        notes.push(format!("build-only: {why}"));
+    }
+    let std = match ws.toolchain.has_std(spec.triple) {
+        true => "ok",
+        false => "MISSING",
+    };
+    println!(
+        "{:<32} {std:<8} {:<8} {runner:<8} {}",
+        spec.triple,
+        state(Role::Linker),
+        notes.join("; ")
+    );
+}
+
+/// What plain cargo needs exported on a build machine other than the one
+/// .cargo/config.toml is written for.
+fn print_host_overrides(ws: &Workspace, targets: &[&Configured]) {
+    let overrides: Vec<(String, String)> = targets
+        .iter()
+        .flat_map(|configured| configured.spec.cargo_overrides(&ws.config.root))
+        .collect();
+    if overrides.is_empty() {
+        return;
+    }
+    println!(
+        "\nThis machine is {}, and .cargo/config.toml is written for {}. cargo xtask tells \
+         cargo the difference; for plain cargo, export it too:",
+        ws.toolchain.host,
+        targets::REFERENCE_HOST
+    );
+    for (name, value) in &overrides {
+        println!("  export {name}='{value}'");
+    }
 }
 
 /// What zig links the macOS targets against, if zig links any here:
