@@ -40,13 +40,13 @@ use crate::plan::{self, BuildStep, Check, PackagePlan, PrintedBy, ReleasePlan, S
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::layout::{ReleaseLayout, Signers};
 use crate::release::manifest::{Artifact, Facts, Manifest, SmokeResult};
+use crate::release::publish::{self, Staging};
+use crate::release::sbom;
 use crate::release::signing::{self, Signer};
-use crate::release::{publish, sbom};
 use crate::report::{Outcome, Report};
 use crate::targets::{self, Os};
 use crate::util::progress;
 use crate::util::stopwatch::Stopwatch;
-use crate::util::tempdir::TempDir;
 use crate::vocab::{Format, Tool};
 use crate::workspace::Workspace;
 use crate::workspace::config::{Configured, Package};
@@ -84,7 +84,8 @@ struct Finished {
 
 /// The whole of dist after planning, each stage's time added to
 /// `stopwatch`: `build` is the time in cargo, the rest is what dist adds
-/// to it.
+/// to it. Until publishing, artifacts wait in a staging folder inside the
+/// output folder; a failed dist leaves no folder it made.
 fn carry_out(
     ws: &Workspace,
     args: &DistArgs,
@@ -96,27 +97,7 @@ fn carry_out(
         .out
         .clone()
         .unwrap_or_else(|| publish::default_out_dir(&ws.config.target_dir));
-    let made_out = !out.exists();
-    let staging = prepare_out_dir(&out)?;
-    let finished = carry_out_into(ws, args, plan, layouts, (&staging, out.clone()), stopwatch);
-    if finished.is_err() && made_out {
-        // A failed dist leaves no folder it made: the staging folder goes
-        // with `staging`, and the output folder, empty, after it.
-        drop(staging);
-        let _ = std::fs::remove_dir(&out);
-    }
-    finished
-}
-
-/// [`carry_out`] once the output folder and its staging folder exist.
-fn carry_out_into(
-    ws: &Workspace,
-    args: &DistArgs,
-    plan: &ReleasePlan,
-    layouts: Vec<ReleaseLayout>,
-    (staging, out): (&TempDir, PathBuf),
-    stopwatch: &Stopwatch,
-) -> Result<Finished> {
+    let staging = Staging::open(&out, "dist-staging")?;
     let signer = prepare_machine(ws, args)?;
     let started = Instant::now();
     let dist = Dist {
@@ -136,7 +117,7 @@ fn carry_out_into(
         out: &out,
     };
     let manifest = finish::finish(&ws.sh, release, stopwatch)?;
-    check_against_plan(&manifest, plan)?;
+    manifest.check_holds(&plan.artifact_names())?;
     Ok(Finished {
         manifest,
         out,
@@ -155,26 +136,6 @@ fn prepare_machine(ws: &Workspace, args: &DistArgs) -> Result<Option<Signer>> {
         signer.check(&ws.sh)?;
     }
     Ok(signer)
-}
-
-/// Fails if the published release holds other artifacts than the plan
-/// said: `--dry-run` must show what dist makes.
-fn check_against_plan(manifest: &Manifest, plan: &ReleasePlan) -> Result<()> {
-    let mut made: Vec<String> = manifest.artifacts.iter().map(|a| a.name.clone()).collect();
-    made.sort();
-    let planned = plan.artifact_names();
-    if made != planned {
-        let only = |a: &[String], b: &[String]| -> Vec<String> {
-            a.iter().filter(|name| !b.contains(name)).cloned().collect()
-        };
-        bail!(
-            "the release differs from its plan, which is a bug in the xtask: unplanned {:?}, \
-             planned but not made {:?}",
-            only(&made, &planned),
-            only(&planned, &made)
-        );
-    }
-    Ok(())
 }
 
 /// The tools that the keys given and the formats asked for need, beside
@@ -350,19 +311,6 @@ fn print_stages(stopwatch: &Stopwatch) {
             took.as_secs_f64()
         ));
     }
-}
-
-/// Creates the output folder if needed and a staging folder inside it, which
-/// also proves the folder is writable before anything is built.
-fn prepare_out_dir(out: &Path) -> Result<TempDir> {
-    let problem = |err: &dyn std::fmt::Display| {
-        anyhow::anyhow!(
-            "cannot write artifacts to {}: {err}. Choose a writable folder with --out DIR.",
-            out.display()
-        )
-    };
-    std::fs::create_dir_all(out).map_err(|err| problem(&err))?;
-    TempDir::new_in(out, "dist-staging").map_err(|err| problem(&err.root_cause()))
 }
 
 /// One shipped package on one target, and its plan.

@@ -19,11 +19,11 @@ use crate::plan::ReleaseStep;
 use crate::plan::release_steps;
 use crate::release::finish::{self, Provenance, Release};
 use crate::release::manifest::{self, Artifact, Manifest};
+use crate::release::publish::{self, Staging};
 use crate::release::signing::{self, Signer};
-use crate::release::{installers, publish, verify};
+use crate::release::{installers, verify};
 use crate::util::progress;
 use crate::util::stopwatch::Stopwatch;
-use crate::util::tempdir::TempDir;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
 
@@ -59,7 +59,7 @@ pub fn run(ws: &Workspace, args: &MergeArgs) -> Result<()> {
         (&out, signer.as_ref()),
         &ws.config,
     )?;
-    check_against_plan(&manifest, &planned)
+    manifest.check_holds(&planned)
 }
 
 /// The parts, checked (and, with `verify`, verified) and gathered into one
@@ -127,19 +127,6 @@ impl std::fmt::Display for MergePlan {
     }
 }
 
-/// Fails if the merged release holds other artifacts than its plan said.
-fn check_against_plan(manifest: &Manifest, planned: &[String]) -> Result<()> {
-    let mut made: Vec<String> = manifest.artifacts.iter().map(|a| a.name.clone()).collect();
-    made.sort();
-    if made != planned {
-        bail!(
-            "the merged release differs from its plan, which is a bug in the xtask: made {made:?}, \
-             planned {planned:?}"
-        );
-    }
-    Ok(())
-}
-
 /// Publishes the gathered parts (`whole`) together in `out`, signed by
 /// `signer` if given, through the same [`finish`] as dist.
 fn merge(
@@ -149,10 +136,7 @@ fn merge(
     (out, signer): (&Path, Option<&Signer>),
     config: &Config,
 ) -> Result<Manifest> {
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("cannot create {}; choose another --out", out.display()))?;
-    let staging = TempDir::new_in(out, "merge-staging")
-        .with_context(|| format!("cannot write to {}; choose another --out", out.display()))?;
+    let staging = Staging::open(out, "merge-staging")?;
     copy_artifacts(&whole.artifacts, parts, staging.path())?;
     let release = Release {
         config,

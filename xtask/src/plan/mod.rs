@@ -34,7 +34,7 @@ use crate::build::reproducible;
 use crate::build::{apple_sdk, system_libraries};
 use crate::machine::tools::tools_dir;
 use crate::release::layout::{Recipe, ReleaseLayout};
-use crate::targets::{self, Builder, Os, Runner, Version};
+use crate::targets::{self, Builder, Os, Runner, TargetSpec, Version};
 use crate::vocab::Format;
 use crate::workspace::config::{Configured, Kind, Package, SmokeRun};
 use crate::workspace::{self, Workspace};
@@ -347,9 +347,15 @@ fn why_not_here(
             return Ok(Some(reason));
         }
     }
-    if spec.os != Os::Darwin || spec.builder() != Builder::Zigbuild {
-        return Ok(None);
+    match spec.os == Os::Darwin && spec.builder() == Builder::Zigbuild {
+        true => why_zig_cannot_link(ws, configured),
+        false => Ok(None),
     }
+}
+
+/// Why zig cannot link `configured`, a macOS target, here: SDKROOT names
+/// no SDK, or a package links an Apple library the record lacks.
+fn why_zig_cannot_link(ws: &Workspace, configured: &Configured) -> Result<Option<String>> {
     if let Some(reason) = apple_frameworks::not_an_sdk() {
         return Ok(Some(reason));
     }
@@ -434,31 +440,23 @@ fn stub_sdk(
 }
 
 fn binaries(package: &Package, configured: &Configured) -> Vec<BinaryPlan> {
-    let spec = configured.spec;
     let checks = match package.kind {
         Kind::Web => vec![Check::Headers, Check::LoadBindingsInNode],
         _ => {
-            let strip = (spec.os == Os::Darwin).then_some(Check::StripLocalSymbols);
-            // What zig links against the record; a Mac's linker or the
-            // user's SDK has every library, which the record need not.
-            let zig_links_apple = spec.os == Os::Darwin
-                && spec.builder() == Builder::Zigbuild
-                && !apple_frameworks::user_sdk();
-            let imports = zig_links_apple.then_some(Check::AppleImports);
-            let glibc = configured.glibc_floor.map(Check::GlibcFloor);
-            let macos = configured.macos_floor.map(Check::MacosFloor);
-            let smoke = smoke_run(package, configured);
-            [
-                strip,
-                imports,
-                glibc,
-                macos,
-                Some(Check::Headers),
-                Some(smoke),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()
+            let macos = match configured.spec.os {
+                Os::Darwin => macos_checks(configured.spec),
+                _ => Vec::new(),
+            };
+            let floors = [
+                configured.glibc_floor.map(Check::GlibcFloor),
+                configured.macos_floor.map(Check::MacosFloor),
+            ];
+            let last = [Check::Headers, smoke_run(package, configured)];
+            macos
+                .into_iter()
+                .chain(floors.into_iter().flatten())
+                .chain(last)
+                .collect()
         }
     };
     package
@@ -468,6 +466,19 @@ fn binaries(package: &Package, configured: &Configured) -> Vec<BinaryPlan> {
             name: name.clone(),
             checks: checks.clone(),
         })
+        .collect()
+}
+
+/// What a macOS binary gets first: its local symbols stripped (rustc's
+/// strip is off there), and, where zig links it against the record (a
+/// Mac's linker or the user's SDK has every library, which the record
+/// need not), every import checked against the record.
+fn macos_checks(spec: &TargetSpec) -> Vec<Check> {
+    let zig_links_apple = spec.builder() == Builder::Zigbuild && !apple_frameworks::user_sdk();
+    let imports = zig_links_apple.then_some(Check::AppleImports);
+    [Some(Check::StripLocalSymbols), imports]
+        .into_iter()
+        .flatten()
         .collect()
 }
 

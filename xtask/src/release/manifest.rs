@@ -154,6 +154,25 @@ impl Manifest {
         serde_json::to_string_pretty(&value).expect("JSON values serialize") + "\n"
     }
 
+    /// Fails if the release holds other artifacts than `planned` (every
+    /// name its plan gives, sorted): `--dry-run` must show what is made.
+    pub fn check_holds(&self, planned: &[String]) -> Result<()> {
+        let mut made: Vec<String> = self.artifacts.iter().map(|a| a.name.clone()).collect();
+        made.sort();
+        if made != planned {
+            let only = |a: &[String], b: &[String]| -> Vec<String> {
+                a.iter().filter(|name| !b.contains(name)).cloned().collect()
+            };
+            bail!(
+                "the release differs from its plan, which is a bug in the xtask: unplanned \
+                 {:?}, planned but not made {:?}",
+                only(&made, planned),
+                only(planned, &made)
+            );
+        }
+        Ok(())
+    }
+
     /// Reads a manifest, refusing one whose artifacts are not sorted by
     /// name or list a name twice.
     pub fn from_json(text: &str) -> Result<Manifest> {

@@ -10,11 +10,57 @@ use crate::formats::checksum::{self, SUMS_FILE};
 use crate::release::manifest::{self, Artifact, Manifest};
 use crate::release::signing;
 use crate::util::atomic;
+use crate::util::tempdir::TempDir;
 
 /// Where artifacts go without `--out`: `target/distrib`, beside (not inside)
 /// `target/dist`, which is cargo's own folder for the `dist` profile.
 pub fn default_out_dir(target_dir: &Path) -> PathBuf {
     target_dir.join("distrib")
+}
+
+/// The hidden folder, inside the output folder, where a release's
+/// artifacts wait until every one is made: a failed or killed run leaves
+/// the previous release as it was. Dropped, it goes, and so does the
+/// output folder if it made it and nothing was published there.
+pub struct Staging {
+    dir: TempDir,
+    out: PathBuf,
+    made_out: bool,
+}
+
+impl Staging {
+    /// Creates `out` if needed and a staging folder inside it (`.{name}-…`),
+    /// which also proves `out` writable before anything is built.
+    pub fn open(out: &Path, name: &str) -> Result<Staging> {
+        let problem = |err: &dyn std::fmt::Display| {
+            anyhow::anyhow!(
+                "cannot write artifacts to {}: {err}. Choose a writable folder with --out DIR.",
+                out.display()
+            )
+        };
+        let made_out = !out.exists();
+        std::fs::create_dir_all(out).map_err(|err| problem(&err))?;
+        let dir = TempDir::new_in(out, name).map_err(|err| problem(&err.root_cause()))?;
+        Ok(Staging {
+            dir,
+            out: out.to_owned(),
+            made_out,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.dir.path());
+        if self.made_out {
+            // Only an empty folder is removed: a published release stays.
+            let _ = std::fs::remove_dir(&self.out);
+        }
+    }
 }
 
 /// Writes `bytes`, the artifact `artifact` describes (and has hashed), and
