@@ -195,7 +195,10 @@ pub enum PrintedBy {
 }
 
 /// The plan for `selection`, and the packages' layouts, which name every
-/// artifact and make their bytes.
+/// artifact and make their bytes. The layouts cover every configured
+/// target, not only the selected ones: with `--target`, as on each CI
+/// runner, two targets that would write the same file are refused there,
+/// and not first when `merge` meets both files.
 pub fn make(
     ws: &Workspace,
     selection: &Selection<'_>,
