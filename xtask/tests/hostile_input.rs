@@ -282,43 +282,8 @@ fn cargo_deb_keys_are_acted_on_or_refused_by_name() {
     );
     assert!(!out.exists());
 
-    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
-    doc["package"]["metadata"]["deb"]
-        .as_table_like_mut()
-        .unwrap()
-        .remove("maintainer-scripts");
-    std::fs::write(&path, doc.to_string()).unwrap();
-    let bin = shipped_bin(dir);
-    std::fs::write(path.parent().unwrap().join("NOTES.txt"), "read me\n").unwrap();
-    let assets: toml_edit::Array = [
-        toml_edit::Array::from_iter([
-            format!("target/release/{bin}"),
-            "usr/libexec/tool/".into(),
-            "750".into(),
-        ]),
-        toml_edit::Array::from_iter(["NOTES.txt", "usr/share/doc/tool-notes/NOTES", "644"]),
-    ]
-    .into_iter()
-    .collect();
-    set_deb_key(dir, "assets", toml_edit::value(assets));
-    set_deb_key(
-        dir,
-        "depends",
-        toml_edit::value(toml_edit::Array::from_iter(["$auto", "ca-certificates"])),
-    );
-    let output = xtask(dir, &dist);
-    assert!(output.status.success(), "dist: {output:?}");
-    // The shipped package's .deb (other packages may ship too).
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap()).unwrap();
-    let package = shipped_package(dir)["name"].clone();
-    let deb = manifest["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|artifact| artifact["format"] == "deb" && artifact["package"] == package)
-        .map(|artifact| out.join(artifact["name"].as_str().unwrap()))
-        .expect("dist made a .deb");
+    let bin = set_assets_and_depends(dir);
+    let deb = shipped_deb(dir, &dist, &out);
     let contents = Command::new("dpkg-deb")
         .arg("--contents")
         .arg(&deb)
@@ -350,4 +315,53 @@ fn cargo_deb_keys_are_acted_on_or_refused_by_name() {
         depends.trim_end().ends_with(", ca-certificates"),
         "{depends}"
     );
+}
+
+/// Replaces `maintainer-scripts` with cargo-deb `assets` that install the
+/// binary in /usr/libexec (mode 750) and a note, and a `depends` list;
+/// returns the binary's name.
+fn set_assets_and_depends(dir: &Path) -> String {
+    let path = shipped_manifest(dir);
+    let mut doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    doc["package"]["metadata"]["deb"]
+        .as_table_like_mut()
+        .unwrap()
+        .remove("maintainer-scripts");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let bin = shipped_bin(dir);
+    std::fs::write(path.parent().unwrap().join("NOTES.txt"), "read me\n").unwrap();
+    let assets: toml_edit::Array = [
+        toml_edit::Array::from_iter([
+            format!("target/release/{bin}"),
+            "usr/libexec/tool/".into(),
+            "750".into(),
+        ]),
+        toml_edit::Array::from_iter(["NOTES.txt", "usr/share/doc/tool-notes/NOTES", "644"]),
+    ]
+    .into_iter()
+    .collect();
+    set_deb_key(dir, "assets", toml_edit::value(assets));
+    set_deb_key(
+        dir,
+        "depends",
+        toml_edit::value(toml_edit::Array::from_iter(["$auto", "ca-certificates"])),
+    );
+    bin
+}
+
+/// Runs `dist` in `dir`, and returns the shipped package's .deb in `out`
+/// (other packages may ship too).
+fn shipped_deb(dir: &Path, dist: &[&str], out: &Path) -> PathBuf {
+    let output = xtask(dir, dist);
+    assert!(output.status.success(), "dist: {output:?}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap()).unwrap();
+    let package = shipped_package(dir)["name"].clone();
+    manifest["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|artifact| artifact["format"] == "deb" && artifact["package"] == package)
+        .map(|artifact| out.join(artifact["name"].as_str().unwrap()))
+        .expect("dist made a .deb")
 }
