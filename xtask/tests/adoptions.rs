@@ -298,71 +298,10 @@ fn two_packages_one_with_two_binaries() {
     replace_program(dir);
     add_toolbox(dir);
     let (out, manifest) = dist_and_own_suite_pass(&ws);
-    let names = artifacts_in(&out);
-    let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
     let tools = ["fetch", "stash"];
-
-    // Each archive holds both tools; tar and unzip list them.
-    let tarball = format!("toolbox-0.3.0-{glibc}.tar.gz");
-    has(&tarball);
-    let listed = run_in_dir(&out, "tar", &["-tzf", &tarball]);
-    for tool in tools {
-        assert!(
-            listed.contains(&format!("toolbox-0.3.0-{glibc}/{tool}\n")),
-            "{listed}"
-        );
-    }
-    let zip = format!("toolbox-0.3.0-{windows}.zip");
-    has(&zip);
-    let listed = run_in_dir(&out, "unzip", &["-l", &zip]);
-    for tool in tools {
-        assert!(listed.contains(&format!("{tool}.exe")), "{listed}");
-    }
-    // The .deb and .rpm install both, as dpkg-deb and rpm read them.
-    let glibc_row = known_targets(dir)
-        .into_iter()
-        .find(|row| row["triple"] == glibc.as_str())
-        .unwrap();
-    let deb = format!(
-        "toolbox_0.3.0-1_{}.deb",
-        glibc_row["debian_arch"].as_str().unwrap()
-    );
-    has(&deb);
-    let listed = run_in_dir(&out, "dpkg-deb", &["-c", &deb]);
-    let rpm = format!(
-        "toolbox-0.3.0-1.{}.rpm",
-        glibc_row["rpm_arch"].as_str().unwrap()
-    );
-    has(&rpm);
-    let rpm_listed = run_in_dir(&out, "rpm", &["-qlp", &rpm]);
-    for tool in tools {
-        assert!(listed.contains(&format!("./usr/bin/{tool}\n")), "{listed}");
-        assert!(
-            rpm_listed.contains(&format!("/usr/bin/{tool}\n")),
-            "{rpm_listed}"
-        );
-    }
-    let depends = run_in_dir(&out, "dpkg-deb", &["-f", &deb, "Depends"]);
-    assert!(depends.contains("libc6"), "{depends}");
-    // The .msi installs both; msiextract lists them.
-    let msi = format!("toolbox-0.3.0-{windows}.msi");
-    has(&msi);
-    let extracted = Scratch::new("several-msi");
-    let listed = run_in_dir(
-        &out,
-        "msiextract",
-        &["-C", extracted.path().to_str().unwrap(), &msi],
-    );
-    for tool in tools {
-        assert!(listed.contains(&format!("{tool}.exe")), "{listed}");
-    }
-    // The SBOM of the package with the C dependency lists it.
-    let sbom = std::fs::read_to_string(out.join(format!("toolbox-0.3.0-{musl}.cdx.json"))).unwrap();
-    assert!(
-        sbom.contains("pkg:cargo/zstd@"),
-        "no zstd in the toolbox SBOM"
-    );
-
+    check_archives(&out, (&glibc, &windows), tools);
+    check_linux_packages(dir, &out, &glibc, tools);
+    check_msi_and_sbom(&out, (&windows, &musl), tools);
     // The manifest says which package and binaries each artifact holds.
     for artifact in manifest["artifacts"].as_array().unwrap() {
         if artifact["name"].as_str().unwrap().starts_with("toolbox") {
@@ -371,7 +310,91 @@ fn two_packages_one_with_two_binaries() {
         }
     }
 
-    // install.sh of the toolbox installs both tools from the release.
+    check_installers(dir, &out, tools);
+    check_image(dir, &out, &musl);
+    check_merged_parts(dir, &out, &targets);
+}
+
+/// Each archive holds both tools; tar and unzip list them.
+fn check_archives(out: &Path, (glibc, windows): (&str, &str), tools: [&str; 2]) {
+    let names = artifacts_in(out);
+    let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
+    let tarball = format!("toolbox-0.3.0-{glibc}.tar.gz");
+    has(&tarball);
+    let listed = run_in_dir(out, "tar", &["-tzf", &tarball]);
+    for tool in tools {
+        assert!(
+            listed.contains(&format!("toolbox-0.3.0-{glibc}/{tool}\n")),
+            "{listed}"
+        );
+    }
+    let zip = format!("toolbox-0.3.0-{windows}.zip");
+    has(&zip);
+    let listed = run_in_dir(out, "unzip", &["-l", &zip]);
+    for tool in tools {
+        assert!(listed.contains(&format!("{tool}.exe")), "{listed}");
+    }
+}
+
+/// The .deb and .rpm install both tools, as dpkg-deb and rpm read them.
+fn check_linux_packages(dir: &Path, out: &Path, glibc: &str, tools: [&str; 2]) {
+    let names = artifacts_in(out);
+    let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
+    let glibc_row = known_targets(dir)
+        .into_iter()
+        .find(|row| row["triple"] == glibc)
+        .unwrap();
+    let deb = format!(
+        "toolbox_0.3.0-1_{}.deb",
+        glibc_row["debian_arch"].as_str().unwrap()
+    );
+    has(&deb);
+    let listed = run_in_dir(out, "dpkg-deb", &["-c", &deb]);
+    let rpm = format!(
+        "toolbox-0.3.0-1.{}.rpm",
+        glibc_row["rpm_arch"].as_str().unwrap()
+    );
+    has(&rpm);
+    let rpm_listed = run_in_dir(out, "rpm", &["-qlp", &rpm]);
+    for tool in tools {
+        assert!(listed.contains(&format!("./usr/bin/{tool}\n")), "{listed}");
+        assert!(
+            rpm_listed.contains(&format!("/usr/bin/{tool}\n")),
+            "{rpm_listed}"
+        );
+    }
+    let depends = run_in_dir(out, "dpkg-deb", &["-f", &deb, "Depends"]);
+    assert!(depends.contains("libc6"), "{depends}");
+}
+
+/// The .msi installs both tools (msiextract lists them), and the SBOM of
+/// the package with the C dependency lists it.
+fn check_msi_and_sbom(out: &Path, (windows, musl): (&str, &str), tools: [&str; 2]) {
+    let names = artifacts_in(out);
+    let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
+    let msi = format!("toolbox-0.3.0-{windows}.msi");
+    has(&msi);
+    let extracted = Scratch::new("several-msi");
+    let listed = run_in_dir(
+        out,
+        "msiextract",
+        &["-C", extracted.path().to_str().unwrap(), &msi],
+    );
+    for tool in tools {
+        assert!(listed.contains(&format!("{tool}.exe")), "{listed}");
+    }
+    let sbom = std::fs::read_to_string(out.join(format!("toolbox-0.3.0-{musl}.cdx.json"))).unwrap();
+    assert!(
+        sbom.contains("pkg:cargo/zstd@"),
+        "no zstd in the toolbox SBOM"
+    );
+}
+
+/// install.sh of the toolbox installs both tools from the release;
+/// Homebrew and Scoop list both.
+fn check_installers(dir: &Path, out: &Path, tools: [&str; 2]) {
+    let names = artifacts_in(out);
+    let has = |name: &str| assert!(names.iter().any(|n| n == name), "no {name} in {names:?}");
     has("toolbox-installer.sh");
     let bin_dir = dir.join("installed");
     let installed = std::process::Command::new("sh")
@@ -388,9 +411,8 @@ fn two_packages_one_with_two_binaries() {
         let version = run_in_dir(dir, bin_dir.join(tool).to_str().unwrap(), &["--version"]);
         assert!(version.starts_with(&format!("{tool} 0.3.0 (")), "{version}");
     }
-    // Homebrew and Scoop list both.
     let formula = std::fs::read_to_string(out.join("toolbox.rb")).unwrap();
-    run_in_dir(&out, "ruby", &["-c", "toolbox.rb"]);
+    run_in_dir(out, "ruby", &["-c", "toolbox.rb"]);
     let scoop: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("toolbox.json")).unwrap()).unwrap();
     assert_eq!(scoop["bin"], serde_json::json!(["fetch.exe", "stash.exe"]));
@@ -400,11 +422,15 @@ fn two_packages_one_with_two_binaries() {
             "{formula}"
         );
     }
+}
 
-    // The container image holds the program and both tools.
+/// The container image holds the program and both tools, as skopeo and
+/// umoci unpack it.
+fn check_image(dir: &Path, out: &Path, musl: &str) {
+    let names = artifacts_in(out);
     let musl_row = known_targets(dir)
         .into_iter()
-        .find(|row| row["triple"] == musl.as_str())
+        .find(|row| row["triple"] == musl)
         .unwrap();
     let platform = musl_row["container_platform"]
         .as_str()
@@ -438,11 +464,14 @@ fn two_packages_one_with_two_binaries() {
             "no {tool} in the image"
         );
     }
+}
 
-    // A release merged from one part per target is the same.
+/// A release merged from one part per target is the same as the one
+/// built in one go, in `out`.
+fn check_merged_parts(dir: &Path, out: &Path, targets: &[String]) {
     let parts = dir.join("parts");
     let mut merge = vec!["merge".to_owned()];
-    for target in &targets {
+    for target in targets {
         let part = parts.join(target);
         succeed(xtask(
             dir,
@@ -455,7 +484,7 @@ fn two_packages_one_with_two_binaries() {
     let merge: Vec<&str> = merge.iter().map(String::as_str).collect();
     succeed(xtask(dir, &merge));
     assert_same_files(
-        &out,
+        out,
         &merged,
         "one dist and the merged parts of two packages",
     );

@@ -150,10 +150,33 @@ fn dist_ships_verified_artifacts_for_each_added_target() {
     let ws = adopted();
     let dir = ws.as_path();
     let out = dist_of_the_added_targets(dir);
-    let app = shipped_bin(dir);
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap()).unwrap();
-    let shipped = |target: &str, format: &str| -> String {
+    let release = Release {
+        manifest: serde_json::from_slice(&std::fs::read(out.join("dist-manifest.json")).unwrap())
+            .unwrap(),
+        unpacked: out.join("s390x"),
+        app: shipped_bin(dir),
+        out,
+    };
+    std::fs::create_dir_all(&release.unpacked).unwrap();
+    release.check_s390x();
+    release.check_musl32();
+    release.check_windows_arm();
+    release.check_freebsd();
+}
+
+/// The release of the added targets, as the checks of each read it.
+struct Release {
+    out: PathBuf,
+    manifest: Value,
+    /// Where the checks unpack archives.
+    unpacked: PathBuf,
+    app: String,
+}
+
+impl Release {
+    /// The name of the artifact of `target` in `format`.
+    fn shipped(&self, target: &str, format: &str) -> String {
+        let manifest = &self.manifest;
         manifest["artifacts"]
             .as_array()
             .unwrap()
@@ -163,77 +186,94 @@ fn dist_ships_verified_artifacts_for_each_added_target() {
             .as_str()
             .unwrap()
             .to_owned()
-    };
-    // Big-endian zstd, round-tripped under qemu.
-    let tarball = shipped(S390X, "tar.gz");
-    let unpacked = out.join("s390x");
-    std::fs::create_dir_all(&unpacked).unwrap();
-    let binary = unpacked_binary(&out, &tarball, &unpacked, &app);
-    let counted = piped(
-        "qemu-s390x -L /usr/s390x-linux-gnu",
-        &binary,
-        "one two\nthree\n",
-    );
-    assert_eq!(counted.trim(), "2 3 14");
-    let deb = run_in_dir(
-        &out,
-        "dpkg-deb",
-        &["--field", &shipped(S390X, "deb"), "Architecture"],
-    );
-    assert_eq!(deb.trim(), "s390x");
-    let rpm = run_in_dir(
-        &out,
-        "rpm",
-        &["-qp", "--qf", "%{ARCH}", &shipped(S390X, "rpm")],
-    );
-    assert_eq!(rpm.trim(), "s390x");
-    // 32-bit musl runs here, static.
-    let tarball = shipped(MUSL32, "tar.gz");
-    let binary = unpacked_binary(&out, &tarball, &unpacked, &app);
-    assert_eq!(piped("", &binary, "a b\n").trim(), "1 2 4");
-    let described = run_in_dir(&out, "file", &[binary.to_str().unwrap()]);
-    assert!(
-        described.contains("Intel 80386") && described.contains("statically"),
-        "{described}"
-    );
-    // Windows on ARM: a zip, and no .msi.
-    let zip = shipped(WINDOWS_ARM, "zip");
-    let listing = run_in_dir(&out, "unzip", &["-l", &zip]);
-    assert!(listing.contains(&format!("{app}.exe")), "{listing}");
-    run_in_dir(
-        &unpacked,
-        "unzip",
-        &["-o", out.join(&zip).to_str().unwrap()],
-    );
-    let exe = unpacked
-        .join(zip.trim_end_matches(".zip"))
-        .join(format!("{app}.exe"));
-    let windows = run_in_dir(&out, "file", &[exe.to_str().unwrap()]);
-    assert!(
-        windows.contains("PE32+ executable") && windows.contains("Aarch64"),
-        "{windows}"
-    );
-    assert!(!manifest.to_string().contains(&format!("{WINDOWS_ARM}.msi")));
-    // Scoop's manifest, where the configuration has installers.
-    let scoop = manifest["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["format"] == "json" && a["target"] == "installer");
-    if let Some(scoop) = scoop {
-        let path = out.join(scoop["name"].as_str().unwrap());
-        let scoop: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-        let url = scoop["architecture"]["arm64"]["url"].as_str().unwrap();
-        assert!(url.ends_with(&zip), "{scoop:#}");
     }
-    // FreeBSD: a tarball of a binary file(1) knows for FreeBSD's.
-    let tarball = shipped(FREEBSD, "tar.gz");
-    let binary = unpacked_binary(&out, &tarball, &unpacked, &app);
-    let freebsd = run_in_dir(&out, "file", &[binary.to_str().unwrap()]);
-    assert!(
-        freebsd.contains("FreeBSD") && freebsd.contains("/libexec/ld-elf.so.1"),
-        "{freebsd}"
-    );
+
+    /// Big-endian zstd, round-tripped under qemu; the .deb and .rpm are
+    /// of s390x.
+    fn check_s390x(&self) {
+        let tarball = self.shipped(S390X, "tar.gz");
+        let binary = unpacked_binary(&self.out, &tarball, &self.unpacked, &self.app);
+        let counted = piped(
+            "qemu-s390x -L /usr/s390x-linux-gnu",
+            &binary,
+            "one two\nthree\n",
+        );
+        assert_eq!(counted.trim(), "2 3 14");
+        let deb = run_in_dir(
+            &self.out,
+            "dpkg-deb",
+            &["--field", &self.shipped(S390X, "deb"), "Architecture"],
+        );
+        assert_eq!(deb.trim(), "s390x");
+        let rpm = run_in_dir(
+            &self.out,
+            "rpm",
+            &["-qp", "--qf", "%{ARCH}", &self.shipped(S390X, "rpm")],
+        );
+        assert_eq!(rpm.trim(), "s390x");
+    }
+
+    /// 32-bit musl runs here, static.
+    fn check_musl32(&self) {
+        let tarball = self.shipped(MUSL32, "tar.gz");
+        let binary = unpacked_binary(&self.out, &tarball, &self.unpacked, &self.app);
+        assert_eq!(piped("", &binary, "a b\n").trim(), "1 2 4");
+        let described = run_in_dir(&self.out, "file", &[binary.to_str().unwrap()]);
+        assert!(
+            described.contains("Intel 80386") && described.contains("statically"),
+            "{described}"
+        );
+    }
+
+    /// Windows on ARM: a zip of an ARM64 PE, no .msi, and Scoop's manifest
+    /// (where the configuration has installers) names the zip.
+    fn check_windows_arm(&self) {
+        let zip = self.shipped(WINDOWS_ARM, "zip");
+        let listing = run_in_dir(&self.out, "unzip", &["-l", &zip]);
+        assert!(listing.contains(&format!("{}.exe", self.app)), "{listing}");
+        run_in_dir(
+            &self.unpacked,
+            "unzip",
+            &["-o", self.out.join(&zip).to_str().unwrap()],
+        );
+        let exe = self
+            .unpacked
+            .join(zip.trim_end_matches(".zip"))
+            .join(format!("{}.exe", self.app));
+        let windows = run_in_dir(&self.out, "file", &[exe.to_str().unwrap()]);
+        assert!(
+            windows.contains("PE32+ executable") && windows.contains("Aarch64"),
+            "{windows}"
+        );
+        assert!(
+            !self
+                .manifest
+                .to_string()
+                .contains(&format!("{WINDOWS_ARM}.msi"))
+        );
+        let scoop = self.manifest["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["format"] == "json" && a["target"] == "installer");
+        if let Some(scoop) = scoop {
+            let path = self.out.join(scoop["name"].as_str().unwrap());
+            let scoop: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let url = scoop["architecture"]["arm64"]["url"].as_str().unwrap();
+            assert!(url.ends_with(&zip), "{scoop:#}");
+        }
+    }
+
+    /// FreeBSD: a tarball of a binary file(1) knows for FreeBSD's.
+    fn check_freebsd(&self) {
+        let tarball = self.shipped(FREEBSD, "tar.gz");
+        let binary = unpacked_binary(&self.out, &tarball, &self.unpacked, &self.app);
+        let freebsd = run_in_dir(&self.out, "file", &[binary.to_str().unwrap()]);
+        assert!(
+            freebsd.contains("FreeBSD") && freebsd.contains("/libexec/ld-elf.so.1"),
+            "{freebsd}"
+        );
+    }
 }
 
 /// The release of the four targets in `dir`, made once.
@@ -345,6 +385,15 @@ fn msvc_is_refused_here_with_where_it_is_built() {
         ],
     );
     assert!(!stderr.contains("Compiling"), "{stderr}");
+    refuses_prebuilt_where_it_cannot_apply(dir, out_arg);
+    assert!(!out.join("SHA256SUMS").exists());
+    ships_the_others_beside_msvc(dir);
+    ci_builds_msvc_on_windows(dir);
+}
+
+/// `--prebuilt` is refused for a target dist builds itself, for several
+/// targets, and for a folder that is missing or holds no binary.
+fn refuses_prebuilt_where_it_cannot_apply(dir: &Path, out_arg: &str) {
     let empty = dir.join("target/empty-prebuilt");
     std::fs::create_dir_all(&empty).unwrap();
     let empty_arg = empty.to_str().unwrap();
@@ -368,7 +417,11 @@ fn msvc_is_refused_here_with_where_it_is_built() {
         let stderr = assert_fails_with(&xtask(dir, &all), &[needle]);
         assert!(!stderr.contains("Compiling"), "{stderr}");
     }
-    assert!(!out.join("SHA256SUMS").exists());
+}
+
+/// dist of the MSVC target with one it builds ships the other, and says
+/// where the MSVC one is built.
+fn ships_the_others_beside_msvc(dir: &Path) {
     let mixed = dir.join("target/msvc-and-musl");
     let said = succeed(xtask(
         dir,
@@ -395,6 +448,11 @@ fn msvc_is_refused_here_with_where_it_is_built() {
         !shipped.iter().any(|name| name.contains(MSVC)),
         "{shipped:?}"
     );
+}
+
+/// The CI matrix builds the MSVC target on a Windows runner and packages
+/// it on Linux; the GitLab pipeline has its Windows job; doctor says it.
+fn ci_builds_msvc_on_windows(dir: &Path) {
     let plan = xtask(dir, &["plan", "--json"]);
     assert!(plan.status.success(), "{plan:?}");
     let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();

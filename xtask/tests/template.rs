@@ -56,10 +56,57 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         .filter(|target| target["configured"] == true)
         .map(|target| target["triple"].as_str().unwrap().to_owned())
         .collect();
-
-    // Add a target from the table: every file gets its part, and removing
-    // it gives back the same bytes.
     let added_target = addable_qemu_target(dir);
+    let added = added_target["triple"].as_str().unwrap();
+    add_and_remove_round_trip(dir, &added_target);
+    succeed(xtask(dir, &["add-target", added]));
+
+    // Drop up to two of the configured targets (keeping one), those with
+    // another of their kind first, so that what stays is as varied as
+    // what was configured.
+    let dropped = droppable(dir, &configured);
+    for triple in &dropped {
+        succeed(xtask(dir, &["remove-target", triple]));
+    }
+
+    let new = format!("{}-adopted", app());
+    rename_twice(dir, &new);
+
+    // Replace the sample with another program, which uses a C library.
+    replace_program(dir);
+    succeed(cargo_in(dir, &["fetch"]).output().unwrap());
+
+    // The GitLab pipeline's matrix followed the added and removed targets.
+    let checked = succeed(xtask(dir, &["plan", "--check-gitlab"]));
+    assert!(checked.contains("the dist matrix lists the"), "{checked}");
+
+    let out = ws.release_dir();
+    succeed(xtask(dir, &["dist", "--out", out.to_str().unwrap()]));
+    check_shipped(&out, (&configured, &dropped), &added_target, &new);
+    check_added_binary_runs(&out, &added_target, &new);
+
+    // Its own tests, after dist, so that the suite's dists of the copy's
+    // targets find their builds warm: the program's, the xtask's suite,
+    // and the added target's under qemu.
+    let cargo_test = |args: &[&str]| succeed(cargo_in(dir, args).output().unwrap());
+    // Plain `cargo test` acts on the default members: the programs and
+    // their libraries, not the xtask or the firmware.
+    let tested = cargo_test(&["test", "--locked"]);
+    assert!(
+        tested.contains("counts_lines_words_and_bytes ... ok"),
+        "{tested}"
+    );
+    own_suite_passes(dir);
+    let tested = succeed(xtask(dir, &["test", "--target", added]));
+    assert!(
+        tested.contains("counts_lines_words_and_bytes ... ok"),
+        "{tested}"
+    );
+}
+
+/// Adds `added_target` from the table, checks every file got its part,
+/// and removes it again: the files are back to the byte.
+fn add_and_remove_round_trip(dir: &Path, added_target: &serde_json::Value) {
     let added = added_target["triple"].as_str().unwrap();
     let before: Vec<Vec<u8>> = TARGET_FILES
         .iter()
@@ -85,25 +132,18 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
             "{file} did not come back to what it was"
         );
     }
-    succeed(xtask(dir, &["add-target", added]));
+}
 
-    // Drop up to two of the configured targets (keeping one), those with
-    // another of their kind first, so that what stays is as varied as
-    // what was configured.
-    let dropped = droppable(dir, &configured);
-    for triple in &dropped {
-        succeed(xtask(dir, &["remove-target", triple]));
-    }
-
-    // Rename; a second run with the same name changes nothing.
-    let new = format!("{}-adopted", app());
-    let said = succeed(xtask(dir, &["rename", &new]));
+/// Renames the program to `new`; a second run with the same name changes
+/// nothing.
+fn rename_twice(dir: &Path, new: &str) {
+    let said = succeed(xtask(dir, &["rename", new]));
     assert!(
         said.contains(&format!("renamed {} to {new}", app())),
         "{said}"
     );
     let after_first = tree(dir);
-    let said = succeed(xtask(dir, &["rename", &new]));
+    let said = succeed(xtask(dir, &["rename", new]));
     assert!(said.contains("nothing to change"), "{said}");
     assert!(tree(dir) == after_first, "the second rename changed files");
     let read = |file: &str| std::fs::read_to_string(dir.join(file)).unwrap();
@@ -111,21 +151,20 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     assert!(manifest.contains(&format!("name = \"{new}\"")));
     assert!(read("Cargo.toml").contains(&format!("package = \"{new}\"")));
     assert!(read("Cargo.lock").contains(&format!("name = \"{new}\"")));
+}
 
-    // Replace the sample with another program, which uses a C library.
-    replace_program(dir);
-    succeed(cargo_in(dir, &["fetch"]).output().unwrap());
-
-    // The GitLab pipeline's matrix followed the added and removed targets.
-    let checked = succeed(xtask(dir, &["plan", "--check-gitlab"]));
-    assert!(checked.contains("the dist matrix lists the"), "{checked}");
-
-    // dist ships exactly what is configured now, under the new name.
-    let out = ws.release_dir();
-    succeed(xtask(dir, &["dist", "--out", out.to_str().unwrap()]));
-    let names = artifacts_in(&out);
+/// The release in `out` ships exactly the configured targets but the
+/// `dropped` ones, under the `new` name, and the added target's .deb is of
+/// its Debian architecture.
+fn check_shipped(
+    out: &Path,
+    (configured, dropped): (&[String], &[String]),
+    added_target: &serde_json::Value,
+    new: &str,
+) {
+    let names = artifacts_in(out);
     let shipped = |triple: &str| names.iter().any(|name| name.contains(triple));
-    for triple in &dropped {
+    for triple in dropped {
         assert!(
             !shipped(triple),
             "{triple} was removed but shipped: {names:?}"
@@ -149,8 +188,14 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&arch.stdout).trim(), debian_arch);
+}
 
-    // The shipped binary of the added target is the new program.
+/// The shipped binary of the added target is the new program: it counts
+/// lines, words and bytes under the target's runner, and ships without a
+/// man page, as its build script writes none.
+fn check_added_binary_runs(out: &Path, added_target: &serde_json::Value, new: &str) {
+    let added = added_target["triple"].as_str().unwrap();
+    let wanted = &added_target["cargo_config"];
     let unpacked = Scratch::new("adopt-untar");
     let tarball = format!("{new}-{}-{added}.tar.gz", version());
     let tar = Command::new("tar")
@@ -164,7 +209,7 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
     let folder = unpacked.path().join(tarball.trim_end_matches(".tar.gz"));
     // A program whose build script writes no man page ships without one.
     assert!(!folder.join("man").exists(), "{tarball} has a man folder");
-    let binary = folder.join(&new);
+    let binary = folder.join(new);
     let runner: Vec<&str> = wanted["runner"].as_str().unwrap().split(' ').collect();
     let mut run = Command::new(runner[0]);
     run.args(&runner[1..])
@@ -181,24 +226,6 @@ fn adopted_template_passes_its_own_tests_and_ships_its_targets() {
         .unwrap();
     let counted = succeed(child.wait_with_output().unwrap());
     assert_eq!(counted.trim(), "2 3 14");
-
-    // Its own tests, after dist, so that the suite's dists of the copy's
-    // targets find their builds warm: the program's, the xtask's suite,
-    // and the added target's under qemu.
-    let cargo_test = |args: &[&str]| succeed(cargo_in(dir, args).output().unwrap());
-    // Plain `cargo test` acts on the default members: the programs and
-    // their libraries, not the xtask or the firmware.
-    let tested = cargo_test(&["test", "--locked"]);
-    assert!(
-        tested.contains("counts_lines_words_and_bytes ... ok"),
-        "{tested}"
-    );
-    own_suite_passes(dir);
-    let tested = succeed(xtask(dir, &["test", "--target", added]));
-    assert!(
-        tested.contains("counts_lines_words_and_bytes ... ok"),
-        "{tested}"
-    );
 }
 
 /// A rename that fails after it started writing (here: cargo cannot update

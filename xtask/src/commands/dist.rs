@@ -412,8 +412,12 @@ impl OneTarget<'_> {
     /// in each of the planned formats but the SBOM: their bytes, in order.
     fn program_packages(&self) -> Result<(Vec<Vec<u8>>, SmokeResult)> {
         let built = self.binaries()?;
-        let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?
-            .with_printed(&self.printed_docs(&built)?);
+        let docs = Docs::read(built.out_dir.as_deref(), &self.package.bins)?;
+        // A package with `generate` has its binaries print more of them.
+        let docs = match self.dist.plan.printed_by(&self.package.name) {
+            Some(by) => docs.with_printed(&self.printed_docs(by, &built)?),
+            None => docs,
+        };
         let mut smoke_run = SmokeResult::NotRun;
         let mut binaries = Vec::new();
         for ((name, path), planned) in built.executables.iter().zip(&self.planned.binaries) {
@@ -469,11 +473,8 @@ impl OneTarget<'_> {
     /// The man pages and completions the package's binaries print, by the
     /// binaries the plan names: this build's, an earlier target's, or a
     /// build for the build machine itself.
-    fn printed_docs(&self, built: &cargo::Built) -> Result<Vec<Printed>> {
+    fn printed_docs(&self, by: &PrintedBy, built: &cargo::Built) -> Result<Vec<Printed>> {
         let generate = &self.package.generate;
-        let Some(by) = self.dist.plan.printed_by(&self.package.name) else {
-            return Ok(Vec::new());
-        };
         if let Some(printed) = self.dist.printed.borrow().get(&self.package.name) {
             return Ok(printed.clone());
         }
