@@ -38,7 +38,6 @@
 //! from `.cargo/config.toml`, so `cargo test --target T` by hand behaves the
 //! same as `cargo xtask test --target T`.
 
-
 mod binary;
 mod build;
 mod cli;
