@@ -18,11 +18,12 @@ use crate::util::suggest::did_you_mean;
 /// `(key, shape)`; a key of a sub-table is `table.key`, and `table.*`
 /// stands for any key of a table the user names. `otherwise` is the shape
 /// of a key not listed. `refused` are keys the table's tool has and the
-/// xtask refuses with a reason of its own: a typo of one is named too.
+/// xtask refuses, each with its reason (the table's reader refuses them
+/// before serde reads it): a typo of one is named too.
 pub struct Shapes {
     pub keys: &'static [(&'static str, &'static str)],
     pub otherwise: &'static str,
-    pub refused: &'static [&'static str],
+    pub refused: &'static [(&'static str, &'static str)],
 }
 
 /// Reads `value`, the table `place` (`[package.metadata.deb]`), as `T`;
@@ -77,7 +78,8 @@ fn explain(place: &str, path: &[Segment], message: &str, shapes: &Shapes) -> any
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let nearest: Vec<&str> = known.iter().chain(shapes.refused).copied().collect();
+        let refused = shapes.refused.iter().map(|(key, _)| *key);
+        let nearest: Vec<&str> = known.iter().copied().chain(refused).collect();
         // The key's table: `place`, or one of its sub-tables.
         let table = match (path.first().and_then(Segment::key), place.strip_suffix(']')) {
             (Some(sub), Some(table)) if path.len() > 1 => format!("{table}.{sub}]"),

@@ -47,7 +47,7 @@ const SHAPES: Shapes = Shapes {
         ),
     ],
     otherwise: "a string",
-    refused: &["maintainer-scripts", "conf-files", "systemd-units"],
+    refused: &UNSUPPORTED,
 };
 
 /// cargo-deb keys dist does not implement, each with what to do instead.

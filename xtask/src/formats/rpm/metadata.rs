@@ -35,7 +35,7 @@ const SHAPES: Shapes = Shapes {
         "a table of package names, each with \"*\" or a version like \">= 1.2\", like requires = { bash = \"*\", openssl = \">= 3.0\" }",
     )],
     otherwise: "a string",
-    refused: &["assets"],
+    refused: &UNSUPPORTED,
 };
 
 /// cargo-generate-rpm keys this does not implement, each with why.
