@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use xshell::{Cmd, Shell, cmd};
 
 use crate::targets::{Builder, Os, TargetSpec};
@@ -178,18 +178,15 @@ pub fn build(command: Cmd<'_>, spec: &TargetSpec, bins: &[String]) -> Result<Bui
 /// went.
 pub fn build_wasm_module(command: Cmd<'_>, spec: &TargetSpec, lib: &str) -> Result<PathBuf> {
     let messages = run_capturing(command, spec, true)?;
-    let module = messages
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| {
-            message["reason"] == "compiler-artifact" && message["target"]["name"] == lib
+    let module = Message::read_all(&messages)
+        .into_iter()
+        .filter_map(|message| match message {
+            Message::CompilerArtifact {
+                target, filenames, ..
+            } if target.name == lib => Some(filenames),
+            _ => None,
         })
-        .flat_map(|message| {
-            let files = message["filenames"].as_array().cloned().unwrap_or_default();
-            files
-                .into_iter()
-                .filter_map(|f| f.as_str().map(PathBuf::from))
-        })
+        .flatten()
         .find(|path| path.extension().is_some_and(|ext| ext == "wasm"));
     module.with_context(|| format!("cargo's messages name no .wasm module of `{lib}`"))
 }
@@ -197,37 +194,72 @@ pub fn build_wasm_module(command: Cmd<'_>, spec: &TargetSpec, lib: &str) -> Resu
 /// The binaries `bins` and their package's `OUT_DIR` in cargo's JSON
 /// messages (one JSON object a line).
 fn read_messages(messages: &str, bins: &[String]) -> Result<Built> {
-    let messages: Vec<serde_json::Value> = messages
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
+    let messages = Message::read_all(messages);
     let mut executables = Vec::new();
-    let mut package_id = None;
+    let mut package = None;
     for bin in bins {
-        let artifact = messages
+        let (id, path) = messages
             .iter()
-            .find(|message| {
-                message["reason"] == "compiler-artifact"
-                    && message["target"]["name"] == bin.as_str()
-                    && message["executable"].is_string()
+            .find_map(|message| match message {
+                Message::CompilerArtifact {
+                    package_id,
+                    target,
+                    executable: Some(path),
+                    ..
+                } if target.name == *bin => Some((package_id, path)),
+                _ => None,
             })
             .with_context(|| format!("cargo's messages name no binary `{bin}`"))?;
-        package_id = Some(&artifact["package_id"]);
-        let path = artifact["executable"].as_str().unwrap_or_default();
-        executables.push((bin.clone(), PathBuf::from(path)));
+        package = Some(id);
+        executables.push((bin.clone(), path.clone()));
     }
-    let out_dir = messages
-        .iter()
-        .find(|message| {
-            message["reason"] == "build-script-executed"
-                && Some(&message["package_id"]) == package_id
-        })
-        .and_then(|message| message["out_dir"].as_str())
-        .map(PathBuf::from);
+    let out_dir = messages.iter().find_map(|message| match message {
+        Message::BuildScriptExecuted {
+            package_id,
+            out_dir,
+        } if Some(package_id) == package => Some(out_dir.clone()),
+        _ => None,
+    });
     Ok(Built {
         executables,
         out_dir,
     })
+}
+
+/// The lines of cargo's `--message-format=json` this reads, by `reason`
+/// (cargo's "JSON messages" reference); every other line is `Other`.
+#[derive(Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+enum Message {
+    CompilerArtifact {
+        package_id: String,
+        target: MessageTarget,
+        #[serde(default)]
+        filenames: Vec<PathBuf>,
+        executable: Option<PathBuf>,
+    },
+    BuildScriptExecuted {
+        package_id: String,
+        out_dir: PathBuf,
+    },
+    #[serde(other)]
+    Other,
+}
+
+/// The crate target a compiler artifact is of.
+#[derive(Deserialize)]
+struct MessageTarget {
+    name: String,
+}
+
+impl Message {
+    /// Each line of `messages` that is one of cargo's JSON messages.
+    fn read_all(messages: &str) -> Vec<Message> {
+        messages
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
+    }
 }
 
 /// [`run`], returning cargo's standard output when `capture` is set (it is
