@@ -33,9 +33,9 @@ use crate::build::cargo::{self, Invocation};
 use crate::build::reproducible;
 use crate::build::{apple_sdk, system_libraries};
 use crate::machine::tools::tools_dir;
-use crate::release::layout::{Recipe, ReleaseLayout};
+pub use crate::release::layout::PlannedArtifact;
+use crate::release::layout::ReleaseLayout;
 use crate::targets::{self, Builder, Os, Runner, TargetSpec, Version};
-use crate::vocab::Format;
 use crate::workspace::config::{Configured, Kind, Package, SmokeRun};
 use crate::workspace::{self, Workspace};
 
@@ -165,16 +165,6 @@ pub enum Check {
     NoSmokeRun { why: String },
     /// wasm-bindgen writes its JavaScript bindings, which Node.js loads.
     LoadBindingsInNode,
-}
-
-/// One artifact a target makes, and how (the layout's recipe, which
-/// holds its format's metadata).
-#[derive(Debug, Clone, Serialize)]
-pub struct PlannedArtifact {
-    pub name: String,
-    pub format: Format,
-    #[serde(skip)]
-    pub recipe: Recipe,
 }
 
 /// Where a package's printed documentation (`generate`) comes from.
@@ -412,14 +402,13 @@ impl PackagePlan {
             package: package.name.clone(),
             build,
             binaries: binaries(package, configured),
-            artifacts: artifacts(layout, configured),
+            artifacts: layout.artifacts(spec).to_vec(),
             rustflags,
             stub_sdk,
         })
     }
 }
 
-/// Each binary of `package` on `configured`, with its checks.
 /// The stub SDK `package`'s build for `configured` links against: for a
 /// macOS target zig links, when the package asks for Apple libraries the
 /// record has and no SDKROOT is set.
@@ -442,6 +431,7 @@ fn stub_sdk(
     })
 }
 
+/// Each binary of `package` on `configured`, with its checks.
 fn binaries(package: &Package, configured: &Configured) -> Vec<BinaryPlan> {
     let checks = match package.kind {
         Kind::Web => vec![Check::Headers, Check::LoadBindingsInNode],
@@ -503,21 +493,6 @@ fn smoke_run(package: &Package, configured: &Configured) -> Check {
             args: args.clone(),
         },
     }
-}
-
-/// Every artifact of `package` on `configured`, in the order made: a web
-/// package's npm package, else each of the target's formats; then the
-/// SBOM, where configured.
-fn artifacts(layout: &ReleaseLayout, configured: &Configured) -> Vec<PlannedArtifact> {
-    layout
-        .artifacts(configured.spec)
-        .iter()
-        .map(|laid_out| PlannedArtifact {
-            name: laid_out.name.clone(),
-            format: laid_out.format,
-            recipe: laid_out.recipe.clone(),
-        })
-        .collect()
 }
 
 /// Who prints each package's `generate` documentation: the first target

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use anyhow::{Context, Result, bail};
+use serde::Serialize;
 
 use crate::binary::authenticode::AuthenticodeSigner;
 use crate::build::wasm_bindgen::Bindings;
@@ -38,14 +39,16 @@ pub struct ReleaseLayout {
     extra_files: Vec<(String, Vec<u8>)>,
     /// Each artifact of each configured target that ships the package, by
     /// triple, in the order of the target's formats.
-    artifacts: BTreeMap<&'static str, Vec<LaidOut>>,
+    artifacts: BTreeMap<&'static str, Vec<PlannedArtifact>>,
 }
 
-/// One artifact of one target: its name, and how it is made.
-#[derive(Debug, Clone)]
-pub struct LaidOut {
+/// One artifact of one target, as planned: its name, its format, and how
+/// it is made (the recipe, which holds its format's metadata).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedArtifact {
     pub name: String,
     pub format: Format,
+    #[serde(skip)]
     pub recipe: Recipe,
 }
 
@@ -153,7 +156,7 @@ impl ReleaseLayout {
 
     /// The artifacts of `spec`, in the order of its formats, the SBOM
     /// last; none where it does not ship the package.
-    pub fn artifacts(&self, spec: &TargetSpec) -> &[LaidOut] {
+    pub fn artifacts(&self, spec: &TargetSpec) -> &[PlannedArtifact] {
         self.artifacts.get(spec.triple).map_or(&[], Vec::as_slice)
     }
 
@@ -312,7 +315,7 @@ impl<'a> Recipes<'a> {
     }
 
     /// Every artifact of every configured target that ships the package.
-    fn all(mut self) -> Result<BTreeMap<&'static str, Vec<LaidOut>>> {
+    fn all(mut self) -> Result<BTreeMap<&'static str, Vec<PlannedArtifact>>> {
         let mut all = BTreeMap::new();
         let (config, package) = (self.config, self.package);
         for configured in &config.targets {
@@ -335,7 +338,7 @@ impl<'a> Recipes<'a> {
     }
 
     /// One artifact of `configured`, of `format`.
-    fn laid_out(&mut self, configured: &Configured, format: Format) -> Result<LaidOut> {
+    fn laid_out(&mut self, configured: &Configured, format: Format) -> Result<PlannedArtifact> {
         let spec = configured.spec;
         let (package, version) = (self.package.artifact_name(), &self.package.version);
         let plain = format!("{package}-{version}-{}.{}", spec.triple, format.name());
@@ -370,7 +373,7 @@ impl<'a> Recipes<'a> {
             (Format::Elf | Format::Bin | Format::Hex, ..) => (plain, Recipe::Firmware(format)),
             _ => (plain, Recipe::Elsewhere),
         };
-        Ok(LaidOut {
+        Ok(PlannedArtifact {
             name,
             format,
             recipe,
