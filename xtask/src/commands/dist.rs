@@ -209,7 +209,11 @@ impl Dist<'_> {
                 }
             };
             let configured = self.ws.config.target(target.target)?;
-            let made = self.target(configured, packages, staging);
+            // Every shipped package of the target, or the target fails.
+            let made = packages.iter().try_fold(Vec::new(), |mut made, planned| {
+                made.extend(self.one(configured, planned)?.dist(staging)?);
+                anyhow::Ok(made)
+            });
             let done = Outcome::ran_or_build_only(configured.spec);
             report.push(
                 target.target,
@@ -227,27 +231,21 @@ impl Dist<'_> {
         Ok(artifacts)
     }
 
-    /// Every shipped package of one target, or the target fails.
-    fn target(
-        &self,
-        configured: &Configured,
-        packages: &[PackagePlan],
-        staging: &Path,
-    ) -> Result<Vec<Artifact>> {
-        let mut artifacts = Vec::new();
-        for planned in packages {
-            let (index, package) = self.ws.config.package(&planned.package)?;
-            let one = OneTarget {
-                dist: self,
-                planned,
-                layout: &self.layouts[index],
-                signers: &self.signers[index],
-                package,
-                configured,
-            };
-            artifacts.extend(one.dist(staging)?);
-        }
-        Ok(artifacts)
+    /// One shipped package's plan on `configured`, with what it shares.
+    fn one<'a>(
+        &'a self,
+        configured: &'a Configured,
+        planned: &'a PackagePlan,
+    ) -> Result<OneTarget<'a>> {
+        let (index, package) = self.ws.config.package(&planned.package)?;
+        Ok(OneTarget {
+            dist: self,
+            planned,
+            layout: &self.layouts[index],
+            signers: &self.signers[index],
+            package,
+            configured,
+        })
     }
 }
 
