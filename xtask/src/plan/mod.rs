@@ -63,6 +63,11 @@ pub struct ReleasePlan {
     pub targets: Vec<TargetPlan>,
     /// Where each package's printed man pages and completions come from.
     pub printed_docs: Vec<PrintedDocs>,
+    /// The configured targets not selected, whose artifacts are named
+    /// all the same: two targets that would write the same file are
+    /// refused on each CI runner, not first when `merge` meets both.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub named_not_built: Vec<&'static str>,
     /// What is made once the targets are, from their artifacts.
     pub release: Vec<ReleaseStep>,
     /// The configuration's keys that mean nothing here (cargo-dist's), and
@@ -225,12 +230,17 @@ impl ReleasePlan {
             .map(|configured| TargetPlan::new(ws, &sh, layouts, configured, selection))
             .collect::<Result<Vec<_>>>()?;
         let printed_docs = printed_docs(ws, &sh, &targets)?;
+        let named_not_built = ws.config.targets.iter().map(Configured::triple);
+        let named_not_built = named_not_built
+            .filter(|triple| !targets.iter().any(|plan| plan.target == *triple))
+            .collect();
         let release = release_steps::plan(&ws.config, &targets)?;
         Ok(ReleasePlan {
             version: ws.config.primary().version.clone(),
             source_date_epoch,
             targets,
             printed_docs,
+            named_not_built,
             release,
             ignored_keys: ws.config.ignored.iter().map(ToString::to_string).collect(),
             ci,

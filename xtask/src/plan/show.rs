@@ -37,6 +37,13 @@ impl fmt::Display for ReleasePlan {
                 )?,
             }
         }
+        if !self.named_not_built.is_empty() {
+            writeln!(
+                f,
+                "\nnamed but not built, so that no two targets write the same file: {}",
+                self.named_not_built.join(", ")
+            )?;
+        }
         writeln!(f, "\nthen, for the whole release:")?;
         for step in &self.release {
             writeln!(f, "  {step}")?;
