@@ -55,12 +55,18 @@ fn workspace(label: &str, packages: &[(&str, &str, Option<&str>)], dist: &str) -
 
 /// The dry run's plan, with this machine's paths written as names.
 fn dry_run(dir: &Path, args: &[&str]) -> String {
+    dry_run_with(dir, args, &[])
+}
+
+/// [`dry_run`], with the variables `env` set (a signing key, say).
+fn dry_run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let mut all = vec!["dist", "--dry-run"];
     all.extend(args);
     // The tools folder (where a stub SDK goes) is the workspace's own, as
     // a user's is, not the one `cargo xtask ci` shares with its tests.
     let output = xtask_command(dir, &all)
         .env_remove("XTASK_TOOLS_DIR")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -141,8 +147,13 @@ fn an_msvc_target_not_here_and_prebuilt() {
         "from-windows",
     ];
     let from_windows = dry_run(ws.path(), &args);
+    // A dry run reads no key: that a key is given is enough to plan the
+    // signature.
+    let key = [("WINDOWS_SIGNING_KEY", "a key")];
+    let signed = dry_run_with(ws.path(), &args, &key);
     expect_file!["snapshots/msvc.txt"].assert_eq(&format!(
-        "{not_here}\n==== --target x86_64-pc-windows-msvc --prebuilt from-windows\n\n{from_windows}"
+        "{not_here}\n==== --target x86_64-pc-windows-msvc --prebuilt from-windows\n\n{from_windows}\
+         \n==== the same, with WINDOWS_SIGNING_KEY set\n\n{signed}"
     ));
 }
 

@@ -43,6 +43,12 @@ pub struct AuthenticodeSigner {
     url: Option<String>,
 }
 
+/// Whether a key is given in [`KEY_VARIABLE`]: the plan signs Windows
+/// executables exactly when the signer has a key to read.
+pub fn key_given() -> bool {
+    std::env::var(KEY_VARIABLE).is_ok_and(|key| !key.trim().is_empty())
+}
+
 impl AuthenticodeSigner {
     /// The key in [`KEY_VARIABLE`], if it is set and not empty, to sign
     /// files naming the program `description` and its page `url`.

@@ -155,7 +155,7 @@ fn tools_for_keys_and_formats(
         tools.extend(msi::TOOLS);
     }
     let windows = targets.iter().any(|t| t.spec.os == Os::Windows);
-    if windows && std::env::var(authenticode::KEY_VARIABLE).is_ok_and(|key| !key.is_empty()) {
+    if windows && authenticode::key_given() {
         tools.push(authenticode::OSSLSIGNCODE);
     }
     tools
@@ -526,8 +526,7 @@ impl OneTarget<'_> {
     }
 
     /// The binary `name` at `path`, put through its planned `checks`
-    /// (Mach-O strip, floors, headers, smoke run), and signed where a key
-    /// is given.
+    /// (Mach-O strip, floors, headers, smoke run, signature).
     fn checked_binary(
         &self,
         name: &str,
@@ -551,13 +550,7 @@ impl OneTarget<'_> {
             name: name.to_owned(),
             data: binary,
         };
-        let binary = self.dist.stopwatch.time("signing binaries", || {
-            self.layout.signed_binary(self.signers, spec, shipped)
-        })?;
-        if authenticode::is_signed_pe(&binary.data) {
-            progress::detail(format_args!("signed (Authenticode)"));
-        }
-        Ok((binary, smoked))
+        Ok((shipped, smoked))
     }
 
     /// Carries out one check of `binary` (`what`, as errors name it; the
@@ -602,9 +595,28 @@ impl OneTarget<'_> {
                 progress::step(format_args!("dist {}: not smoke-run: {why}", spec.triple));
                 return Ok(Some(SmokeResult::NotRun));
             }
+            Check::Authenticode => self.sign(name, binary)?,
             Check::LoadBindingsInNode => bail!("{what} is a program, not a web module"),
         }
         Ok(None)
+    }
+
+    /// Signs the Windows executable `name` (Authenticode) with the key
+    /// given, before it is packaged, so that every package holds the
+    /// signed file.
+    fn sign(&self, name: &str, binary: &mut Vec<u8>) -> Result<()> {
+        let unsigned = ShippedBinary {
+            name: name.to_owned(),
+            data: std::mem::take(binary),
+        };
+        let signed = self.dist.stopwatch.time("signing binaries", || {
+            (self.layout).signed_binary(self.signers, self.configured.spec, unsigned)
+        })?;
+        *binary = signed.data;
+        if authenticode::is_signed_pe(binary) {
+            progress::detail(format_args!("signed (Authenticode)"));
+        }
+        Ok(())
     }
 
     /// Runs the binary `name` at `path` with `args` under the target's

@@ -28,6 +28,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use xshell::Shell;
 
+use crate::binary::authenticode;
 use crate::build::apple_frameworks::{self, Linking};
 use crate::build::cargo::{self, Invocation};
 use crate::build::reproducible;
@@ -168,6 +169,9 @@ pub enum Check {
     SmokeRunSkipped { why: String },
     /// Nothing here runs it, for this reason.
     NoSmokeRun { why: String },
+    /// A Windows executable is signed (Authenticode) with the key given in
+    /// `WINDOWS_SIGNING_KEY`, after its smoke run and before it is packaged.
+    Authenticode,
     /// wasm-bindgen writes its JavaScript bindings, which Node.js loads.
     LoadBindingsInNode,
 }
@@ -459,6 +463,7 @@ fn binaries(package: &Package, configured: &Configured) -> Vec<BinaryPlan> {
                 .into_iter()
                 .chain(floors.into_iter().flatten())
                 .chain(last)
+                .chain(signature(configured.spec))
                 .collect()
         }
     };
@@ -470,6 +475,12 @@ fn binaries(package: &Package, configured: &Configured) -> Vec<BinaryPlan> {
             checks: checks.clone(),
         })
         .collect()
+}
+
+/// A Windows executable's signature, where a key is given: the signer
+/// reads the same variable.
+fn signature(spec: &TargetSpec) -> Option<Check> {
+    (spec.os == Os::Windows && authenticode::key_given()).then_some(Check::Authenticode)
 }
 
 /// What a macOS binary gets first: its local symbols stripped (rustc's

@@ -124,6 +124,7 @@ impl fmt::Display for Check {
             }
             Check::SmokeRunSkipped { why } => write!(f, "smoke run skipped ({why})"),
             Check::NoSmokeRun { why } => write!(f, "no smoke run ({why})"),
+            Check::Authenticode => write!(f, "signed (Authenticode)"),
             Check::LoadBindingsInNode => write!(f, "bindings loaded in Node.js"),
         }
     }
