@@ -66,6 +66,10 @@ fn dry_run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     // a user's is, not the one `cargo xtask ci` shares with its tests.
     let output = xtask_command(dir, &all)
         .env_remove("XTASK_TOOLS_DIR")
+        // Keys the machine running the tests has are not the fixture's.
+        .env_remove("RPM_SIGNING_KEY")
+        .env_remove("MINISIGN_SECRET_KEY")
+        .env_remove("WINDOWS_SIGNING_KEY")
         .envs(env.iter().copied())
         .output()
         .unwrap();
@@ -91,6 +95,13 @@ fn one_target() {
     let ws = workspace("plan-one", &[("hello", "", None)], ONE_TARGET);
     expect_file!["snapshots/one-target.txt"].assert_eq(&dry_run(ws.path(), &[]));
     expect_file!["snapshots/one-target.json"].assert_eq(&dry_run(ws.path(), &["--json"]));
+    // With keys given, the plan names what each one signs; a dry run
+    // reads neither.
+    let keys = [
+        ("RPM_SIGNING_KEY", "a key"),
+        ("MINISIGN_SECRET_KEY", "a key"),
+    ];
+    expect_file!["snapshots/one-target-signed.txt"].assert_eq(&dry_run_with(ws.path(), &[], &keys));
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub struct AuthenticodeSigner {
 }
 
 /// Whether a key is given in [`KEY_VARIABLE`]: the plan signs Windows
-/// executables exactly when the signer has a key to read.
+/// executables exactly when [`AuthenticodeSigner::from_env`] has a key to read.
 pub fn key_given() -> bool {
     std::env::var(KEY_VARIABLE).is_ok_and(|key| !key.trim().is_empty())
 }

@@ -148,7 +148,7 @@ fn tools_for_keys_and_formats(
     if minisign {
         tools.push(signing::MINISIGN);
     }
-    if std::env::var_os(rpm::KEY_VARIABLE).is_some_and(|key| !key.is_empty()) {
+    if rpm::key_given() {
         tools.push(rpm::GPG);
     }
     if targets.iter().any(|t| t.formats.contains(&Format::Msi)) {
@@ -372,17 +372,13 @@ impl OneTarget<'_> {
     /// and whether zig linked them against the record of Apple's libraries
     /// (for verify to check their imports again).
     fn facts(&self, smoke_run: SmokeResult) -> Facts {
-        let apple_stubs = self
-            .planned
-            .binaries
-            .iter()
-            .any(|binary| binary.checks.contains(&Check::AppleImports));
+        let mut checks = self.planned.binaries.iter().flat_map(|b| &b.checks);
         Facts {
             smoke_run,
             glibc_floor: self.configured.glibc_floor,
             macos_floor: self.configured.macos_floor,
             rustflags: self.planned.rustflags.clone(),
-            apple_stubs,
+            apple_stubs: checks.any(|check| *check == Check::AppleImports),
             image_digest: None,
         }
     }

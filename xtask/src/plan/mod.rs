@@ -338,13 +338,11 @@ fn why_not_here(
     prebuilt: Option<&Path>,
 ) -> Result<Option<String>> {
     let spec = configured.spec;
-    if prebuilt.is_none()
-        && let Some(reason) = spec.built_elsewhere()
-    {
-        return Ok(Some(reason));
-    }
     if prebuilt.is_some() {
         return Ok(None);
+    }
+    if let Some(reason) = spec.built_elsewhere() {
+        return Ok(Some(reason));
     }
     if let Some(reason) = system_libraries::musl_asked_to_link(configured) {
         return Ok(Some(reason));

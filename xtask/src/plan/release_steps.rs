@@ -97,7 +97,7 @@ pub fn from_artifacts(config: &Config, mut artifacts: Vec<Artifact>) -> Result<V
             artifacts: names,
         });
     }
-    if std::env::var_os(signing::KEY_VARIABLE).is_some_and(|key| !key.is_empty()) {
+    if signing::key_given() {
         steps.push(ReleaseStep::SignSums {
             artifact: signing::SIGNATURE_FILE,
         });

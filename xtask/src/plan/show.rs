@@ -105,7 +105,8 @@ impl fmt::Display for PackagePlan {
             writeln!(f, "    {name}: {}", checks.join(", "))?;
         }
         for artifact in &self.artifacts {
-            writeln!(f, "    -> {}", artifact.name)?;
+            let signed = if artifact.signed { ", signed" } else { "" };
+            writeln!(f, "    -> {}{signed}", artifact.name)?;
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::binary::authenticode::AuthenticodeSigner;
+use crate::binary::authenticode::{self, AuthenticodeSigner};
 use crate::build::wasm_bindgen::Bindings;
 use crate::formats::ShippedBinary;
 use crate::formats::archive::{self, Entry};
@@ -20,7 +20,7 @@ use crate::formats::firmware;
 use crate::formats::msi::MsiMetadata;
 use crate::formats::npm::{self, NpmMetadata};
 use crate::formats::pkg::{self, PkgMetadata};
-use crate::formats::rpm::{RpmMetadata, RpmSigner};
+use crate::formats::rpm::{self, RpmMetadata, RpmSigner};
 use crate::formats::wheel::WheelMetadata;
 use crate::targets::platforms::{self, NpmPlatform};
 use crate::targets::{Os, TargetSpec, Version};
@@ -48,6 +48,10 @@ pub struct ReleaseLayout {
 pub struct PlannedArtifact {
     pub name: String,
     pub format: Format,
+    /// Whether it is signed as a whole: an .rpm with the key in
+    /// `RPM_SIGNING_KEY`, an .msi with the one in `WINDOWS_SIGNING_KEY`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub signed: bool,
     #[serde(skip)]
     pub recipe: Recipe,
 }
@@ -373,9 +377,15 @@ impl<'a> Recipes<'a> {
             (Format::Elf | Format::Bin | Format::Hex, ..) => (plain, Recipe::Firmware(format)),
             _ => (plain, Recipe::Elsewhere),
         };
+        let signed = match recipe {
+            Recipe::Rpm(_) => rpm::key_given(),
+            Recipe::Msi(_) => authenticode::key_given(),
+            _ => false,
+        };
         Ok(PlannedArtifact {
             name,
             format,
+            signed,
             recipe,
         })
     }

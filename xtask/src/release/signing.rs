@@ -30,6 +30,12 @@ pub const MINISIGN: (Tool, &str) = (
     "signing SHA256SUMS (MINISIGN_SECRET_KEY is set)",
 );
 
+/// Whether a key is given in [`KEY_VARIABLE`]: the plan signs the sums
+/// exactly when [`Signer::from_env`] has a key to read.
+pub fn key_given() -> bool {
+    std::env::var_os(KEY_VARIABLE).is_some_and(|key| !key.is_empty())
+}
+
 /// A secret key from [`KEY_VARIABLE`], in a private temporary file for
 /// minisign to read, removed when dropped.
 pub struct Signer {

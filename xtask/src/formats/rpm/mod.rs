@@ -47,7 +47,7 @@ pub use metadata::RpmMetadata;
 pub use metadata::RpmTable;
 use names::Requirement;
 pub use read::read_rpm;
-pub use sign::{GPG, KEY_VARIABLE, RpmSigner};
+pub use sign::{GPG, RpmSigner, key_given};
 
 // Dependency flags (`rpmsenseFlags`).
 const SENSE_LESS: u32 = 1 << 1;

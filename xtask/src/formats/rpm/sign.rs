@@ -27,6 +27,12 @@ pub const GPG: (Tool, &str) = (
     "signing the .rpm packages (RPM_SIGNING_KEY is set)",
 );
 
+/// Whether a key is given in [`KEY_VARIABLE`]: the plan marks the .rpm
+/// packages signed exactly when [`RpmSigner::from_env`] has a key to read.
+pub fn key_given() -> bool {
+    std::env::var_os(KEY_VARIABLE).is_some_and(|key| !key.is_empty())
+}
+
 /// A secret key from [`KEY_VARIABLE`], imported into a private keyring
 /// that is removed when dropped.
 pub struct RpmSigner {
