@@ -606,7 +606,8 @@ impl OneTarget<'_> {
             data: std::mem::take(binary),
         };
         let signed = self.dist.stopwatch.time("signing binaries", || {
-            (self.layout).signed_binary(self.signers, self.configured.spec, unsigned)
+            self.layout
+                .signed_binary(self.signers, self.configured.spec, unsigned)
         })?;
         *binary = signed.data;
         if authenticode::is_signed_pe(binary) {
